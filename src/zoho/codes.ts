@@ -1,0 +1,44 @@
+// What Zoho's response codes mean and what the person reading the log should do about them
+// (zoho-bulk-api.md, "Response codes").
+
+export const SUCCESS_CODE = 3000
+
+const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.'
+
+const HINTS: ReadonlyMap<number, string> = new Map([
+  [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
+  [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
+  [
+    2945,
+    'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
+      '(and ZohoCreator.bulk.READ to read job status).'
+  ],
+  [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
+  [1060, CHECK_ROLE],
+  [2933, CHECK_ROLE],
+  [2892, 'No such application: check app (its link name) and owner.'],
+  [2893, 'No such form: check form (its link name) and app.'],
+  [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
+  [4000, "The account's daily API limit is reached: running again today will not help."],
+  [11080, 'The job was already aborted by a user: create a new job.'],
+  [11090, 'The job was aborted by Zoho: create a new job.'],
+  [11100, 'The job has already completed: nothing to do, or create a new job.'],
+  [11330, 'No such job for this form: check job-id and form.'],
+  [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
+  [7120, 'The job ID is not valid: check job-id.'],
+  [7130, 'This is not permitted on this job: check job-id and your role in the application.']
+])
+
+/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
+export function hintFor(code: number | undefined, httpStatus: number): string {
+  const byCode = code === undefined ? undefined : HINTS.get(code)
+  if (byCode !== undefined) return byCode
+  if (httpStatus === 401) {
+    return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.'
+  }
+  if (httpStatus === 403) return CHECK_ROLE
+  if (httpStatus === 404) return 'Nothing was found at this URL: check dc, owner, app, form and job-id.'
+  if (httpStatus === 429) return "Zoho's API rate limit was reached: wait and run again."
+  if (httpStatus >= 500) return 'Zoho, or a gateway in front of it, failed: run again later.'
+  return "Check the inputs against Zoho's message."
+}
