@@ -1,0 +1,216 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/errors.ts'
+import { parseSettings, type RawInputs } from '../src/inputs.ts'
+
+const VALID: RawInputs = {
+  dc: 'eu',
+  owner: 'jason18',
+  app: 'zylker-store',
+  form: 'Employee_Details',
+  'job-id': '3888833000000114027',
+  action: 'start',
+  token: '1000.abc.def',
+  environment: '',
+  'api-url': ''
+}
+
+const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
+
+function rejection(overrides: Partial<RawInputs>): string {
+  try {
+    parse(overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error(`accepted ${JSON.stringify(overrides)}`)
+}
+
+describe('parseSettings', () => {
+  it('turns valid inputs into settings', () => {
+    expect(parseSettings(VALID)).toEqual({
+      dataCentre: {
+        code: 'eu',
+        suffix: 'eu',
+        apiHost: 'www.zohoapis.eu',
+        accountsHost: 'accounts.zoho.eu'
+      },
+      apiBaseUrl: 'https://www.zohoapis.eu',
+      job: { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details', jobId: '3888833000000114027' },
+      action: 'start',
+      token: '1000.abc.def',
+      environment: 'production'
+    })
+  })
+
+  describe('dc', () => {
+    it.each([
+      ['', 'us'],
+      ['us', 'us'],
+      ['com', 'us'],
+      ['EU', 'eu'],
+      ['in', 'in'],
+      ['au', 'au'],
+      ['com.au', 'au'],
+      ['jp', 'jp'],
+      ['ca', 'ca'],
+      ['cn', 'cn'],
+      ['Com.CN', 'cn'],
+      ['sa', 'sa']
+    ])('accepts %j as %s', (dc, code) => {
+      expect(parse({ dc }).dataCentre.code).toBe(code)
+    })
+
+    it.each(['uk', 'zohoapis.com', 'com.', 'www.zohoapis.eu'])('rejects %j', dc => {
+      expect(rejection({ dc })).toBe(
+        'Input "dc" must be a Zoho data centre: one of us, eu, in, au, jp, ca, cn, sa, or its ' +
+          `domain suffix (com, eu, in, com.au, jp, ca, com.cn, sa); got ${JSON.stringify(dc)}.`
+      )
+    })
+  })
+
+  describe('owner', () => {
+    it.each(['jason18', 'j.son_18-x', 'A', '...'])('accepts %j', owner => {
+      expect(parse({ owner }).job.owner).toBe(owner)
+    })
+    it.each(['.', '..', 'jason 18', 'jason/18', 'jäson', 'a%2F'])('rejects %j', owner => {
+      expect(rejection({ owner })).toBe(
+        `Input "owner" must be the Creator account owner's user name: letters, digits, ".", "_" ` +
+          `and "-" (not "." or ".."); got ${JSON.stringify(owner)}.`
+      )
+    })
+    it('is required', () => {
+      expect(rejection({ owner: '' })).toMatch(/^Input "owner" is required: /)
+    })
+  })
+
+  describe.each(['app', 'form'] as const)('%s', name => {
+    it.each(['zylker-store', 'Employee_Details', 'x1'])('accepts %j', value => {
+      expect(parse({ [name]: value }).job[name]).toBe(value)
+    })
+    it.each(['zylker.store', 'a b', 'a/b', '..'])('rejects %j', value => {
+      expect(rejection({ [name]: value })).toBe(
+        `Input "${name}" must be a link name: letters, digits, "_" and "-"; got ${JSON.stringify(value)}.`
+      )
+    })
+    it('is required', () => {
+      expect(rejection({ [name]: '' })).toBe(
+        `Input "${name}" is required: a link name: letters, digits, "_" and "-".`
+      )
+    })
+  })
+
+  describe('job-id', () => {
+    it('keeps a 19-digit ID exactly, as a string', () => {
+      expect(parse({ 'job-id': '3888833000000114027' }).job.jobId).toBe('3888833000000114027')
+    })
+    it.each(['-1', '1e5', '12 34', '0x1F', '１２'])('rejects %j without quoting it', jobId => {
+      expect(rejection({ 'job-id': jobId })).toBe(
+        'Input "job-id" must be the bulk job ID: decimal digits only, such as 3888833000000114027.'
+      )
+    })
+    it('is required', () => {
+      expect(rejection({ 'job-id': '' })).toMatch(/^Input "job-id" is required: /)
+    })
+  })
+
+  describe('action', () => {
+    it.each([
+      ['start', 'start'],
+      ['Start', 'start'],
+      ['ABORT', 'abort'],
+      ['abort', 'abort']
+    ])('accepts %j as %s', (action, expected) => {
+      expect(parse({ action }).action).toBe(expected)
+    })
+    it.each(['stop', 'starts', 'cancel'])('rejects %j', action => {
+      expect(rejection({ action })).toBe(
+        `Input "action" must be "start" or "abort"; got ${JSON.stringify(action)}.`
+      )
+    })
+    it('is required', () => {
+      expect(rejection({ action: '' })).toBe('Input "action" is required: "start" or "abort".')
+    })
+  })
+
+  describe('token', () => {
+    it.each([
+      ['1000.abc.def', '1000.abc.def'],
+      ['Zoho-oauthtoken 1000.abc.def', '1000.abc.def'],
+      ['zoho-oauthtoken   1000.abc.def', '1000.abc.def']
+    ])('accepts %j as %s', (token, expected) => {
+      expect(parse({ token }).token).toBe(expected)
+    })
+    it.each([
+      'Zoho-oauthtoken Zoho-oauthtoken 1000.abc',
+      'Bearer 1000.abc',
+      '1000.abc\n1000.def',
+      'Zoho-oauthtoken '
+    ])('rejects %j without quoting it', token => {
+      const message = rejection({ token })
+      expect(message).toMatch(/^Input "token" (must be|is required)/)
+      expect(message).not.toContain('1000')
+    })
+    it('is required', () => {
+      expect(rejection({ token: '' })).toBe(
+        'Input "token" is required: a Zoho OAuth access token: one line of printable characters without spaces.'
+      )
+    })
+  })
+
+  describe('environment', () => {
+    it.each([
+      ['', 'production'],
+      ['production', 'production'],
+      ['Development', 'development'],
+      ['stage', 'stage']
+    ])('accepts %j as %s', (environment, expected) => {
+      expect(parse({ environment }).environment).toBe(expected)
+    })
+    it.each(['prod', 'staging', 'dev'])('rejects %j', environment => {
+      expect(rejection({ environment })).toBe(
+        'Input "environment" must be "production", "development" or "stage" (or empty); ' +
+          `got ${JSON.stringify(environment)}.`
+      )
+    })
+  })
+
+  describe('api-url', () => {
+    it.each([
+      ['https://gateway.example.com', 'https://gateway.example.com'],
+      ['https://gateway.example.com/zoho/', 'https://gateway.example.com/zoho'],
+      ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+      ['http://127.1.2.3', 'http://127.1.2.3'],
+      ['http://localhost:3000/', 'http://localhost:3000'],
+      ['http://[::1]:3000', 'http://[::1]:3000']
+    ])('accepts %j as base URL %s', (apiUrl, base) => {
+      expect(parse({ 'api-url': apiUrl }).apiBaseUrl).toBe(base)
+    })
+    it('replaces the DC host but keeps the DC', () => {
+      const settings = parse({ 'api-url': 'https://gw.example.com' })
+      expect(settings.dataCentre.code).toBe('eu')
+      expect(settings.apiBaseUrl).toBe('https://gw.example.com')
+    })
+    it.each([
+      ['http://gateway.example.com', 'must use https://'],
+      ['http://10.0.0.1', 'must use https://'],
+      ['http://localhost.example.com', 'must use https://'],
+      ['ftp://127.0.0.1', 'must use https://'],
+      ['gateway.example.com', 'must be an absolute URL'],
+      ['https://user:pass@gateway.example.com', 'without user name, password, query or fragment'],
+      ['https://gateway.example.com/?x=1', 'without user name, password, query or fragment'],
+      ['https://gateway.example.com/#x', 'without user name, password, query or fragment']
+    ])('rejects %j', (apiUrl, message) => {
+      expect(rejection({ 'api-url': apiUrl })).toContain(message)
+    })
+    it('does not quote a URL that carries credentials', () => {
+      expect(rejection({ 'api-url': 'https://user:hunter2@gateway.example.com' })).not.toContain('hunter2')
+    })
+  })
+
+  it('quotes a long rejected value shortened, on one line', () => {
+    const message = rejection({ app: `${'a'.repeat(100)}\nb` })
+    expect(message).not.toContain('\n')
+    expect(message).toContain(`"${'a'.repeat(60)}…"`)
+  })
+})
