@@ -31461,7 +31461,8 @@ function oneOf(name, allowed, value, note = '') {
     const found = allowed.find(option => option === value.toLowerCase());
     if (found !== undefined)
         return found;
-    const list = allowed.map(option => `"${option}"`).join(' or ');
+    const quoted = allowed.map(option => `"${option}"`);
+    const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
     if (value === '')
         throw new InputError(`Input "${name}" is required: ${list}.`);
     throw new InputError(`Input "${name}" must be ${list}${note}; got ${quote(value)}.`);

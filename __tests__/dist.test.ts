@@ -1,0 +1,29 @@
+// dist/ is what the runner executes: it must be the bundle of the committed src/.
+import { expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { ROOT } from './support/run-action.ts'
+
+it('runs dist/index.js on node24, as action.yml declares', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: unknown }
+  expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+})
+
+it('has dist/ identical to a fresh bundle of src/ (run `npm run bundle` and commit dist/)', () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'zoho-dist-'))
+  try {
+    // The package's own bundle script, with the output sent elsewhere (ncc takes the last -o).
+    execFileSync('npm', ['run', '-s', 'bundle', '--', '-o', fresh], { cwd: ROOT, stdio: 'ignore' })
+    const committed = join(ROOT, 'dist')
+    expect(readdirSync(committed).sort()).toEqual(readdirSync(fresh).sort())
+    for (const file of readdirSync(fresh)) {
+      const same = readFileSync(join(committed, file)).equals(readFileSync(join(fresh, file)))
+      expect({ file, same }).toEqual({ file, same: true })
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true })
+  }
+}, 120_000)
