@@ -3,7 +3,7 @@
 // outputs, the exit code, the log and the job summary.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { SAMPLE, startSampleEmulator } from './emulator/sample.ts'
+import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
 import { type ActionRun, ROOT, runAction } from './support/run-action.ts'
 
@@ -22,17 +22,7 @@ afterEach(async () => {
 })
 
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    dc: 'eu',
-    owner: SAMPLE.owner,
-    app: SAMPLE.app,
-    form: SAMPLE.form,
-    'job-id': SAMPLE.jobId,
-    action: 'start',
-    token: SAMPLE.token,
-    'api-url': url,
-    ...overrides
-  }
+  return { ...sampleInputs(url), dc: 'eu', ...overrides }
 }
 
 /** The token and job ID appear nowhere but in the ::add-mask:: commands that register them. */

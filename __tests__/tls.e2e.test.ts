@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLE, startSampleEmulator } from './emulator/sample.ts'
+import { sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import type { ZohoEmulator } from './emulator/zoho-emulator.ts'
 import { runAction } from './support/run-action.ts'
 
@@ -31,18 +31,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const inputs = (): Record<string, string> => ({
-  owner: SAMPLE.owner,
-  app: SAMPLE.app,
-  form: SAMPLE.form,
-  'job-id': SAMPLE.jobId,
-  action: 'start',
-  token: SAMPLE.token,
-  'api-url': url
-})
-
 it('refuses a server whose certificate is not trusted, and says what to do', async () => {
-  const run = await runAction(inputs())
+  const run = await runAction(sampleInputs(url))
   expect(run.exitCode).toBe(1)
   expect(emulator.requests).toHaveLength(0) // the token never left the TLS handshake
   expect(run.errors).toHaveLength(1)
@@ -51,7 +41,7 @@ it('refuses a server whose certificate is not trusted, and says what to do', asy
 })
 
 it('trusts a CA given with NODE_EXTRA_CA_CERTS', async () => {
-  const run = await runAction(inputs(), { NODE_EXTRA_CA_CERTS: certPath })
+  const run = await runAction(sampleInputs(url), { NODE_EXTRA_CA_CERTS: certPath })
   expect(run.errors).toEqual([])
   expect(run.exitCode).toBe(0)
   expect(run.outputs['code']).toBe('3000')

@@ -1,21 +1,12 @@
 // `npm run demo`: the bundled action against the local Zoho emulator, as a runner would run it,
 // so a newcomer sees it work with no Zoho account. Runs on Node 24, which reads TypeScript as is.
-import { SAMPLE, startSampleEmulator } from '../__tests__/emulator/sample.ts'
+import { sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
 import { type ActionRun, runAction } from '../__tests__/support/run-action.ts'
 
 const { emulator, job, url } = await startSampleEmulator()
 
 async function step(title: string, inputs: Record<string, string>): Promise<ActionRun> {
-  const given = {
-    dc: 'eu',
-    owner: SAMPLE.owner,
-    app: SAMPLE.app,
-    form: SAMPLE.form,
-    'job-id': SAMPLE.jobId,
-    token: SAMPLE.token,
-    'api-url': url,
-    ...inputs
-  }
+  const given = { ...sampleInputs(url), dc: 'eu', ...inputs }
   console.log(`\n━━━ ${title}`)
   console.log(`with: ${JSON.stringify({ ...given, token: '(secret)' }, null, 2)}`)
   const run = await runAction(given)

@@ -9,6 +9,19 @@ export const SAMPLE = {
   token: '1000.8cb99d5f3c1e4a7b9be93.9b8e2f7a6c5d4b3a2f1e0d9c8b7a6f5e4'
 } as const
 
+/** The inputs of a step that starts the sample job through the emulator at `url`. */
+export function sampleInputs(url: string): Record<string, string> {
+  return {
+    owner: SAMPLE.owner,
+    app: SAMPLE.app,
+    form: SAMPLE.form,
+    'job-id': SAMPLE.jobId,
+    action: 'start',
+    token: SAMPLE.token,
+    'api-url': url
+  }
+}
+
 /** An emulator holding the sample account, its token, and one uploaded job ready to start. */
 export async function startSampleEmulator(
   tls?: TlsOptions

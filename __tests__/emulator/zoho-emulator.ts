@@ -183,38 +183,26 @@ export class ZohoEmulator {
   }
 }
 
+// What Zoho answers when a job is already past the point where start or abort applies.
+const ALREADY_OVER: Partial<Record<JobState, Reply>> = {
+  Completed: error(409, 11100, 'The job is already completed'),
+  'User Aborted': error(409, 11080, 'The job is already aborted by the user'),
+  'System Aborted': error(409, 11090, 'The job is aborted by the system')
+}
+
 function start(job: EmulatedJob): Reply {
-  switch (job.state) {
-    case 'Ready-to-upload':
-      if (!job.uploaded) return error(400, 11350, 'Cannot start the job: file upload is not complete')
-      job.state = 'In-progress'
-      return { status: 200, body: { code: 3000, status: 'Job created successfully' } }
-    case 'Completed':
-      return error(409, 11100, 'The job is already completed')
-    case 'User Aborted':
-      return error(409, 11080, 'The job is already aborted by the user')
-    case 'System Aborted':
-      return error(409, 11090, 'The job is aborted by the system')
-    default:
-      return NOT_PERMITTED
-  }
+  if (job.state !== 'Ready-to-upload') return ALREADY_OVER[job.state] ?? NOT_PERMITTED
+  if (!job.uploaded) return error(400, 11350, 'Cannot start the job: file upload is not complete')
+  job.state = 'In-progress'
+  return { status: 200, body: { code: 3000, status: 'Job created successfully' } }
 }
 
 function abort(job: EmulatedJob): Reply {
-  switch (job.state) {
-    case 'Ready-to-upload':
-    case 'In-progress':
-      job.state = 'User Aborted'
-      return { status: 200, body: { code: 3000, status: 'Job aborted successfully' } }
-    case 'Completed':
-      return error(409, 11100, 'The job is already completed')
-    case 'User Aborted':
-      return error(409, 11080, 'The job is already aborted by the user')
-    case 'System Aborted':
-      return error(409, 11090, 'The job is aborted by the system')
-    default:
-      return NOT_PERMITTED
+  if (job.state !== 'Ready-to-upload' && job.state !== 'In-progress') {
+    return ALREADY_OVER[job.state] ?? NOT_PERMITTED
   }
+  job.state = 'User Aborted'
+  return { status: 200, body: { code: 3000, status: 'Job aborted successfully' } }
 }
 
 /** The action of a {"data":{"action":…}} body: lower case only, as Zoho's samples send it. */
