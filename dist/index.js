@@ -31238,7 +31238,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31577,7 +31577,13 @@ async function writeSummary(outcome, secrets) {
     ]);
     if (failure !== undefined)
         summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true);
-    await summary.write();
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        // The summary is a courtesy: failing to write it must not change the step's result.
+        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 function escapeHtml(text) {
     const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -45,7 +45,12 @@ export async function writeSummary(outcome: Outcome, secrets: Secrets): Promise<
       ...rows.map(([field, value]) => [field, escapeHtml(secrets.redact(value))])
     ])
   if (failure !== undefined) summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true)
-  await summary.write()
+  try {
+    await summary.write()
+  } catch (error) {
+    // The summary is a courtesy: failing to write it must not change the step's result.
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 function escapeHtml(text: string): string {
