@@ -110,6 +110,13 @@ describe('start and abort', () => {
     expect(run.exitCode).toBe(0)
     expect(run.summary).toContain(`<td>us (${url})</td>`)
   })
+
+  it('warns, and still succeeds, when the job summary cannot be written', async () => {
+    const run = await runAction(inputs(), { GITHUB_STEP_SUMMARY: ROOT }) // a folder, not a file
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('::warning::Could not write the job summary: EISDIR')
+    expect(run.outputs['code']).toBe('3000')
+  })
 })
 
 describe('bad input fails before any request', () => {
