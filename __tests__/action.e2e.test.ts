@@ -249,7 +249,7 @@ describe('what is not Zoho’s JSON', () => {
       expect(elsewhere.requests).toHaveLength(0)
       expect(run.outputs['http-status']).toBe('307')
       expect(run.errors[0]).toContain(`Zoho answered HTTP 307, a redirect to ${elsewhereUrl}`)
-      expect(run.errors[0]).toContain('Check dc and api-url')
+      expect(run.errors[0]).toContain('Check dc, api-url and accounts-url')
       expectNothingLeaked(run)
     } finally {
       await elsewhere.stop()
@@ -262,15 +262,17 @@ describe('what is not Zoho’s JSON', () => {
       headers: { 'Content-Type': 'text/html' },
       body: '<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>'
     })
-    const run = await runAction(inputs())
+    const run = await runAction(inputs({ retries: '0' }))
 
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
       'Zoho\'s response is not JSON (HTTP 502): "<html> <head><title>502 Bad Gateway</title></head> ' +
-        '<body>nginx</body></html>". Zoho, or a gateway in front of it, failed: run again later.'
+        '<body>nginx</body></html>". Zoho, or a gateway in front of it, failed: run again later. ' +
+        "An attempt may have reached Zoho all the same: check the job's status before you run the step again."
     ])
     expect(run.outputs).toEqual({ 'http-status': '502' })
     expect(run.stdout).not.toMatch(/\n\s+at /)
+    expect(job.state).toBe('Ready-to-upload')
   })
 
   it('fails on JSON without a code, even with HTTP 200', async () => {
@@ -299,7 +301,7 @@ describe('what is not Zoho’s JSON', () => {
 
   it('says clearly when nothing answers, without a stack trace', async () => {
     await emulator.stop()
-    const run = await runAction(inputs())
+    const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toMatch(/^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/)

@@ -10,8 +10,14 @@ const VALID: RawInputs = {
   'job-id': '3888833000000114027',
   action: 'start',
   token: '1000.abc.def',
+  'client-id': '',
+  'client-secret': '',
+  'refresh-token': '',
+  'accounts-url': '',
   environment: '',
-  'api-url': ''
+  'api-url': '',
+  retries: '',
+  timeout: ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -38,8 +44,10 @@ describe('parseSettings', () => {
       apiBaseUrl: 'https://www.zohoapis.eu',
       job: { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details', jobId: '3888833000000114027' },
       action: 'start',
-      token: '1000.abc.def',
-      environment: 'production'
+      auth: { kind: 'token', token: '1000.abc.def' },
+      environment: 'production',
+      retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 },
+      timeoutMs: 30_000
     })
   })
 
@@ -139,7 +147,7 @@ describe('parseSettings', () => {
       ['Zoho-oauthtoken 1000.abc.def', '1000.abc.def'],
       ['zoho-oauthtoken   1000.abc.def', '1000.abc.def']
     ])('accepts %j as %s', (token, expected) => {
-      expect(parse({ token }).token).toBe(expected)
+      expect(parse({ token }).auth).toEqual({ kind: 'token', token: expected })
     })
     it.each([
       'Zoho-oauthtoken Zoho-oauthtoken 1000.abc',
@@ -151,9 +159,100 @@ describe('parseSettings', () => {
       expect(message).toMatch(/^Input "token" (must be|is required)/)
       expect(message).not.toContain('1000')
     })
-    it('is required', () => {
+    it('is required when no refresh token is given', () => {
       expect(rejection({ token: '' })).toBe(
-        'Input "token" is required: a Zoho OAuth access token: one line of printable characters without spaces.'
+        'Input "token" is required, or else all three of "client-id", "client-secret" and ' +
+          '"refresh-token" to mint one.'
+      )
+    })
+  })
+
+  describe('refresh-token authentication', () => {
+    const REFRESH = {
+      token: '',
+      'client-id': '1000.CLIENTID',
+      'client-secret': 'secret-value',
+      'refresh-token': '1000.refresh.value'
+    }
+
+    it('takes all three refresh inputs instead of a token, with the DC’s accounts host', () => {
+      expect(parse(REFRESH).auth).toEqual({
+        kind: 'refresh',
+        credentials: {
+          clientId: '1000.CLIENTID',
+          clientSecret: 'secret-value',
+          refreshToken: '1000.refresh.value',
+          accountsBaseUrl: 'https://accounts.zoho.eu'
+        }
+      })
+    })
+
+    it('uses accounts.zohocloud.ca for the CA data centre', () => {
+      const { auth } = parse({ ...REFRESH, dc: 'ca' })
+      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe('https://accounts.zohocloud.ca')
+    })
+
+    it('takes accounts-url as an override, by the same rules as api-url', () => {
+      const { auth } = parse({ ...REFRESH, 'accounts-url': 'http://127.0.0.1:9000/' })
+      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe('http://127.0.0.1:9000')
+      expect(rejection({ ...REFRESH, 'accounts-url': 'http://accounts.example.com' })).toContain(
+        'Input "accounts-url" must use https://'
+      )
+    })
+
+    it('refuses a token and refresh inputs together', () => {
+      expect(rejection({ ...REFRESH, token: '1000.abc' })).toBe(
+        'Give either "token", or "client-id", "client-secret" and "refresh-token", not both.'
+      )
+    })
+
+    it.each([
+      [{ 'client-secret': '' }, 'missing: "client-secret".'],
+      [{ 'client-id': '', 'refresh-token': '' }, 'missing: "client-id", "refresh-token".']
+    ])('refuses a partial set %j', (missing, message) => {
+      expect(rejection({ ...REFRESH, ...missing })).toBe(
+        `Inputs "client-id", "client-secret" and "refresh-token" go together; ${message}`
+      )
+    })
+
+    it('refuses accounts-url without refresh inputs', () => {
+      expect(rejection({ 'accounts-url': 'https://accounts.example.com' })).toContain(
+        'Input "accounts-url" applies only with'
+      )
+    })
+
+    it('never quotes a rejected secret back', () => {
+      const message = rejection({ ...REFRESH, 'client-secret': 'has space' })
+      expect(message).toBe(
+        'Input "client-secret" must be the client secret: one line of printable characters without spaces.'
+      )
+      expect(rejection({ ...REFRESH, 'refresh-token': 'a\nb' })).not.toContain('a\nb')
+    })
+  })
+
+  describe('retries and timeout', () => {
+    it.each([
+      ['0', 0],
+      ['3', 3],
+      ['10', 10]
+    ])('accepts retries %j', (retries, expected) => {
+      expect(parse({ retries }).retry.retries).toBe(expected)
+    })
+    it.each(['-1', '11', '1.5', 'three', '1e1'])('rejects retries %j', retries => {
+      expect(rejection({ retries })).toBe(
+        `Input "retries" must be a whole number of extra attempts from 0 to 10; got ${JSON.stringify(retries)}.`
+      )
+    })
+    it.each([
+      ['30', 30_000],
+      ['0.25', 250],
+      ['600', 600_000]
+    ])('accepts timeout %j as %d ms', (timeout, ms) => {
+      expect(parse({ timeout }).timeoutMs).toBe(ms)
+    })
+    it.each(['0', '601', '-5', '30s', 'ten'])('rejects timeout %j', timeout => {
+      expect(rejection({ timeout })).toBe(
+        `Input "timeout" must be a number of seconds above 0 and at most 600; got ${JSON.stringify(timeout)}.`
       )
     })
   })

@@ -97,7 +97,8 @@ describe('parseReply and replyError', () => {
 
   it('takes code 3000 with HTTP 200 as success', () => {
     const { reply, error } = judge(200, '{"code":3000,"status":"Job created successfully"}')
-    expect(reply).toMatchObject({ httpStatus: 200, isJson: true, code: 3000, status: 'Job created successfully' })
+    expect(reply).toMatchObject({ httpStatus: 200, code: 3000, status: 'Job created successfully' })
+    expect(reply.data).toEqual({ code: 3000, status: 'Job created successfully' })
     expect(error).toBeUndefined()
   })
 
@@ -123,7 +124,7 @@ describe('parseReply and replyError', () => {
   it('fails a redirect, saying where it pointed', () => {
     expect(judge(302, '', 'https://elsewhere.example.com/x').error).toBe(
       'Zoho answered HTTP 302, a redirect to https://elsewhere.example.com/x; it was not followed, ' +
-        'so the token is not sent to another host. Check dc and api-url.'
+        'so the credentials are not sent to another host. Check dc, api-url and accounts-url.'
     )
   })
 
@@ -134,7 +135,7 @@ describe('parseReply and replyError', () => {
     ['<h1>Bad\n gateway</h1>', '"<h1>Bad gateway</h1>"']
   ])('calls %j not JSON, quoting its start on one line', (body, shown) => {
     const { reply, error } = judge(502, body)
-    expect(reply.isJson).toBe(false)
+    expect(reply.data).toBeUndefined()
     expect(error).toBe(
       `Zoho's response is not JSON (HTTP 502): ${shown}. Zoho, or a gateway in front of it, failed: run again later.`
     )

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(706);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8288);
 // The entry point the runner executes (action.yml `runs.main` is its bundle).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 706:
+/***/ 8288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31341,8 +31341,6 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/errors.ts
-// The failures the action expects, each with a message written for the person reading the
-// workflow log. Anything else reaching main.ts is a bug and is reported as one.
 /** A failure the user can act on: printed as one line, without a stack trace. */
 class ActionError extends Error {
     name = 'ActionError';
@@ -31351,19 +31349,51 @@ class ActionError extends Error {
 class InputError extends ActionError {
     name = 'InputError';
 }
-/** The request never produced an HTTP response: refused, reset, DNS, TLS, timeout. */
+/** The request never produced a complete HTTP response: refused, reset, DNS, TLS, timeout. */
 class TransportError extends ActionError {
     name = 'TransportError';
+    /** Whether another attempt could go differently (not so for an untrusted certificate). */
+    retryable;
+    /** Whether the request may have reached the server before the failure (a reset, a timeout). */
+    maybeSent;
+    constructor(message, retryable, maybeSent) {
+        super(message);
+        this.retryable = retryable;
+        this.maybeSent = maybeSent;
+    }
 }
 /** Zoho (or something in front of it) answered, and the answer is not success. */
 class ZohoError extends ActionError {
     name = 'ZohoError';
+    reply;
+    /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
+    throttled;
+    constructor(message, reply, throttled = false) {
+        super(message);
+        this.reply = reply;
+        this.throttled = throttled;
+    }
+}
+/** Every attempt failed and each failure was worth retrying. */
+class RetriesExhaustedError extends ActionError {
+    name = 'RetriesExhaustedError';
+    last;
+    constructor(attempts, last) {
+        super(`Gave up after ${attempts} attempts; the last one failed: ${last.message}`);
+        this.last = last;
+    }
 }
 /** The one line a failed step prints: the message of an expected failure, else a bug report. */
 function failureMessage(error) {
     if (error instanceof ActionError)
         return error.message;
     return `Unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`;
+}
+/** Zoho's last reply behind a failure, if one came back. */
+function replyBehind(error) {
+    if (error instanceof RetriesExhaustedError)
+        return replyBehind(error.last);
+    return error instanceof ZohoError ? error.reply : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/datacenters.ts
@@ -31399,20 +31429,34 @@ const INPUT_NAMES = [
     'job-id',
     'action',
     'token',
+    'client-id',
+    'client-secret',
+    'refresh-token',
+    'accounts-url',
     'environment',
-    'api-url'
+    'api-url',
+    'retries',
+    'timeout'
 ];
+const DEFAULT_RETRIES = 3;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 600;
+const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
+/** For tests of the bundle only: a shorter backoff, so that retries take milliseconds. */
+const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS';
 const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i;
+const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
-    secrets.add(raw.token);
-    secrets.add(raw.token.replace(TOKEN_SCHEME, ''));
-    secrets.add(raw['job-id']);
-    return parseSettings(raw);
+    for (const secret of [raw.token, raw.token.replace(TOKEN_SCHEME, ''), raw['client-secret'], raw['refresh-token'], raw['job-id']]) {
+        secrets.add(secret);
+    }
+    return parseSettings(raw, Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs);
 }
 /** Validates raw input values (already trimmed) into settings; throws InputError on the first bad one. */
-function parseSettings(raw) {
+function parseSettings(raw, backoffBaseMs = BACKOFF.baseDelayMs) {
     const dataCentre = parseDataCentre(raw.dc);
     const job = {
         owner: required('owner', OWNER, raw.owner),
@@ -31421,10 +31465,52 @@ function parseSettings(raw) {
         jobId: required('job-id', JOB_ID, raw['job-id'])
     };
     const action = oneOf('action', ['start', 'abort'], raw.action);
-    const token = required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, ''));
+    const auth = parseAuth(raw, dataCentre);
     const environment = oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)');
-    const apiBaseUrl = parseApiUrl(raw['api-url']) ?? `https://${dataCentre.apiHost}`;
-    return { dataCentre, apiBaseUrl, job, action, token, environment };
+    const apiBaseUrl = parseBaseUrl('api-url', raw['api-url']) ?? `https://${dataCentre.apiHost}`;
+    const retries = parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES);
+    const timeoutMs = parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT) * 1000;
+    return {
+        dataCentre,
+        apiBaseUrl,
+        job,
+        action,
+        auth,
+        environment,
+        retry: { retries, ...BACKOFF, baseDelayMs: backoffBaseMs },
+        timeoutMs
+    };
+}
+/** Either a token, or all three refresh inputs to mint one: never both, never part. */
+function parseAuth(raw, dataCentre) {
+    const given = REFRESH_INPUTS.filter(name => raw[name] !== '');
+    if (given.length === 0) {
+        if (raw['accounts-url'] !== '') {
+            throw new InputError('Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".');
+        }
+        if (raw.token === '') {
+            throw new InputError('Input "token" is required, or else all three of "client-id", "client-secret" and ' +
+                '"refresh-token" to mint one.');
+        }
+        return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) };
+    }
+    if (raw.token !== '') {
+        throw new InputError('Give either "token", or "client-id", "client-secret" and "refresh-token", not both.');
+    }
+    const missing = REFRESH_INPUTS.filter(name => raw[name] === '');
+    if (missing.length > 0) {
+        throw new InputError('Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
+            `missing: ${missing.map(name => `"${name}"`).join(', ')}.`);
+    }
+    return {
+        kind: 'refresh',
+        credentials: {
+            clientId: required('client-id', CLIENT_ID, raw['client-id']),
+            clientSecret: required('client-secret', credential('the client secret'), raw['client-secret']),
+            refreshToken: required('refresh-token', credential('the refresh token'), raw['refresh-token']),
+            accountsBaseUrl: parseBaseUrl('accounts-url', raw['accounts-url']) ?? `https://${dataCentre.accountsHost}`
+        }
+    };
 }
 const OWNER = {
     test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
@@ -31441,10 +31527,31 @@ const JOB_ID = {
     allowed: 'the bulk job ID: decimal digits only, such as 3888833000000114027',
     echo: false
 };
+const PRINTABLE = /^[\x21-\x7e]+$/;
 const TOKEN = {
-    test: value => /^[\x21-\x7e]+$/.test(value),
+    test: value => PRINTABLE.test(value),
     allowed: 'a Zoho OAuth access token: one line of printable characters without spaces',
     echo: false
+};
+const CLIENT_ID = {
+    test: value => PRINTABLE.test(value),
+    allowed: 'the Self Client\'s client ID: one line of printable characters without spaces',
+    echo: true
+};
+function credential(what) {
+    return { test: value => PRINTABLE.test(value), allowed: `${what}: one line of printable characters without spaces`, echo: false };
+}
+const RETRIES = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_RETRIES,
+    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+};
+const TIMEOUT = {
+    pattern: /^\d+(\.\d+)?$/,
+    min: Number.MIN_VALUE,
+    max: MAX_TIMEOUT_SECONDS,
+    allowed: `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`
 };
 const ENVIRONMENTS = ['production', 'development', 'stage'];
 function required(name, rule, value) {
@@ -31477,19 +31584,28 @@ function parseDataCentre(value) {
     }
     return dataCentre;
 }
-/** The `api-url` override: https, or http to this machine only (a local emulator). */
-function parseApiUrl(value) {
+function parseNumber(name, value, fallback, rule) {
+    if (value === '')
+        return fallback;
+    const number = Number(value);
+    if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
+        throw new InputError(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`);
+    }
+    return number;
+}
+/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
+function parseBaseUrl(name, value) {
     if (value === '')
         return undefined;
     const url = URL.parse(value);
     if (url === null) {
-        throw new InputError(`Input "api-url" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
+        throw new InputError(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
     }
     if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw new InputError('Input "api-url" must be a base URL without user name, password, query or fragment.');
+        throw new InputError(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new InputError('Input "api-url" must use https:// (http:// is allowed only for a loopback host such as ' +
+        throw new InputError(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
             `127.0.0.1 or localhost); got ${quote(url.origin)}.`);
     }
     return url.origin + url.pathname.replace(/\/+$/, '');
@@ -31502,184 +31618,12 @@ function quote(value) {
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
-// Keeps secrets out of everything the action writes. The runner masks the log once a value is
-// registered with core.setSecret; outputs and the job summary are files the runner does not
-// mask, so text bound for them goes through redact() or redactJson() first.
-
-const MASK = '***';
-// A JSON string literal, or a run of text between string literals.
-const JSON_PIECES = /"(?:[^"\\]|\\.)*"|[^"]+/g;
-const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-class Secrets {
-    #values = [];
-    /** Masks a value in the log from now on and redacts it from text passed to this object. */
-    add(value) {
-        if (value === '' || this.#values.includes(value))
-            return;
-        core_setSecret(value);
-        // Longest first, so a secret that contains another is replaced whole.
-        this.#values = [...this.#values, value].sort((a, b) => b.length - a.length);
-    }
-    /** Replaces every occurrence of a secret in free text. */
-    redact(text) {
-        return this.#values.reduce((out, secret) => out.split(secret).join(MASK), text);
-    }
-    /**
-     * Redacts JSON text and keeps it valid JSON: inside a string a secret becomes `***`; a bare
-     * number that contains one (a job ID sent as a number) becomes the string "***".
-     */
-    redactJson(json) {
-        return json.replace(JSON_PIECES, piece => piece.startsWith('"')
-            ? this.redact(piece)
-            : piece.replace(JSON_NUMBER, number => this.redact(number) === number ? number : `"${MASK}"`));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-// What the step hands back: outputs for later steps and a job summary for people. The runner
-// masks secrets only in the log, so everything written here goes through Secrets first.
-
-
-function setOutputs(reply, secrets) {
-    setOutput('http-status', String(reply.httpStatus));
-    if (!reply.isJson)
-        return;
-    setOutput('response', secrets.redactJson(reply.body));
-    if (reply.code !== undefined)
-        setOutput('code', String(reply.code));
-    if (reply.status !== undefined)
-        setOutput('status', secrets.redact(reply.status));
-}
-async function writeSummary(outcome, secrets) {
-    // Outside a runner (a local run) there is no summary file to write to.
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    const { settings, reply, failure } = outcome;
-    const rows = [
-        ['Action', settings.action],
-        ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
-        ['App / form', `${settings.job.app} / ${settings.job.form}`],
-        ['Job ID', MASK],
-        ['Environment', settings.environment],
-        ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
-        ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-        ['Zoho status', reply?.status ?? '—']
-    ];
-    const summary = summary_summary
-        .addHeading(`Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`, 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...rows.map(([field, value]) => [field, escapeHtml(secrets.redact(value))])
-    ]);
-    if (failure !== undefined)
-        summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true);
-    try {
-        await summary.write();
-    }
-    catch (error) {
-        // The summary is a courtesy: failing to write it must not change the step's result.
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-function escapeHtml(text) {
-    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-    return text.replace(/[&<>"']/g, char => entities[char] ?? char);
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/zoho/client.ts
-// Sends one request through @actions/http-client and hands back what came back, unjudged.
-// The only module that touches the network.
-
-
-
-const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
-// http-client's timeout is for socket inactivity; three minutes of silence is too long to wait.
-const SOCKET_TIMEOUT_MS = 60_000;
-// Node's codes for a certificate the runner does not trust.
-const UNTRUSTED_CERTIFICATE = new Set([
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-async function send(request) {
-    // A redirect would carry the bearer token to whatever host it names: never follow one.
-    const http = new lib_HttpClient(USER_AGENT, [], {
-        allowRedirects: false,
-        socketTimeout: SOCKET_TIMEOUT_MS
-    });
-    try {
-        const response = await http.request(request.method, request.url, request.body ?? null, {
-            ...request.headers
-        });
-        const body = await response.readBody();
-        const location = response.message.headers.location;
-        return {
-            status: response.message.statusCode ?? 0,
-            ...(location === undefined ? {} : { location }),
-            body
-        };
-    }
-    catch (error) {
-        throw new TransportError(describeNetworkError(new URL(request.url).origin, error));
-    }
-    finally {
-        http.dispose();
-    }
-}
-function describeNetworkError(origin, error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    const reason = `Could not reach ${origin}: ${message}`;
-    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
-        return (`${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
-            'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.');
-    }
-    return `${reason}.`;
-}
-
-;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
-// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
-const segment = encodeURIComponent;
-/** The URL of a job: PATCH starts or aborts it, GET reads its status. */
-function jobUrl(apiBaseUrl, job) {
-    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(job.owner)}/${segment(job.app)}` +
-        `/form/${segment(job.form)}/insert/${segment(job.jobId)}`);
-}
-
-;// CONCATENATED MODULE: ./src/zoho/requests.ts
-// The requests this action sends to Zoho, built from settings as plain data
-// (zoho-bulk-api.md, "Common request parts" and the start/abort endpoint).
-
-function commonHeaders(connection) {
-    return {
-        Authorization: `Zoho-oauthtoken ${connection.token}`,
-        Accept: 'application/json',
-        ...(connection.environment === 'production' ? {} : { environment: connection.environment })
-    };
-}
-/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
-function jobActionRequest(connection, job, action) {
-    return {
-        method: 'PATCH',
-        url: jobUrl(connection.apiBaseUrl, job),
-        headers: { ...commonHeaders(connection), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ data: { action } })
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/zoho/codes.ts
 // What Zoho's response codes mean and what the person reading the log should do about them
 // (zoho-bulk-api.md, "Response codes").
 const SUCCESS_CODE = 3000;
+const PER_MINUTE_LIMIT_CODE = 2955;
+const DAILY_LIMIT_CODE = 4000;
 const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
 const HINTS = new Map([
     [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
@@ -31723,6 +31667,83 @@ function hintFor(code, httpStatus) {
     return "Check the inputs against Zoho's message.";
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+// Whether a failed attempt is worth another, and how long to wait before it: one table a reader
+// can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms) => new Promise(resolve => setTimeout(resolve, ms)),
+    random: () => Math.random()
+};
+const RETRY_AFTER_CAP_MS = 60_000;
+const SERVER_FAILURES = new Set([500, 502, 503, 504]);
+const STOP = { retry: false };
+/**
+ * | failure                                                              | retry?                     |
+ * |----------------------------------------------------------------------|----------------------------|
+ * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                        |
+ * | a TLS certificate the runner does not trust                          | no                         |
+ * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
+ * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
+ * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
+ * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
+ */
+function classify(error) {
+    if (error instanceof TransportError)
+        return error.retryable ? { retry: true } : STOP;
+    if (!(error instanceof ZohoError))
+        return STOP;
+    const { httpStatus, code, retryAfter } = error.reply;
+    if (code === DAILY_LIMIT_CODE)
+        return STOP;
+    if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
+        return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
+    }
+    return SERVER_FAILURES.has(httpStatus) ? { retry: true } : STOP;
+}
+/** The wait before retry number `retry` (1 for the first retry). */
+function backoffDelay(retry, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s. */
+function retryAfterDelay(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+    if (Number.isNaN(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+}
+/** Runs `attempt` until it succeeds, fails in a way not worth retrying, or attempts run out. */
+async function withRetries(attempt, context) {
+    const { policy, clock } = context;
+    const attempts = policy.retries + 1;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            context.onFailure?.(error);
+            const verdict = classify(error);
+            if (!verdict.retry)
+                throw error;
+            if (n === attempts)
+                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
+            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ?? backoffDelay(n, policy, () => clock.random());
+            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
+            await clock.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/zoho/response.ts
 // Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
 // and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
@@ -31731,16 +31752,17 @@ function hintFor(code, httpStatus) {
 
 const TEXT_FIELDS = ['status', 'message', 'description'];
 function parseReply(http) {
-    const object = parseObject(http.body);
-    const code = readCode(object?.['code']);
-    const status = TEXT_FIELDS.map(field => object?.[field]).find(value => typeof value === 'string');
+    const data = parseObject(http.body);
+    const code = readCode(data?.['code']);
+    const status = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
     return {
         httpStatus: http.status,
         body: http.body,
-        isJson: object !== undefined,
+        ...(data === undefined ? {} : { data }),
         ...(code === undefined ? {} : { code }),
         ...(status === undefined ? {} : { status }),
-        ...(http.location === undefined ? {} : { location: http.location })
+        ...(http.location === undefined ? {} : { location: http.location }),
+        ...(http.retryAfter === undefined ? {} : { retryAfter: http.retryAfter })
     };
 }
 /**
@@ -31748,24 +31770,35 @@ function parseReply(http) {
  * The message is one line: HTTP status, Zoho's code and text, and what to do.
  */
 function replyError(reply, what) {
+    const unreadable = unreadableReply(reply);
+    if (unreadable !== undefined)
+        return unreadable;
     const { httpStatus, code } = reply;
-    if (httpStatus >= 300 && httpStatus < 400) {
-        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
-            'it was not followed, so the token is not sent to another host. Check dc and api-url.');
-    }
-    if (!reply.isJson) {
-        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-            hintFor(undefined, httpStatus));
-    }
     if (code === undefined) {
         return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-            'Check dc and api-url: this does not look like the Creator API.');
+            'Check dc and api-url: this does not look like the Creator API.', reply);
     }
     if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300)
         return undefined;
     return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ` +
         `${reply.status === undefined ? 'no message' : oneLine(reply.status)}. ` +
-        hintFor(code, httpStatus));
+        hintFor(code, httpStatus), reply);
+}
+/**
+ * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
+ * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
+ */
+function unreadableReply(reply) {
+    const { httpStatus } = reply;
+    if (httpStatus >= 300 && httpStatus < 400) {
+        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
+            'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
+    }
+    if (reply.data === undefined) {
+        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+            hintFor(undefined, httpStatus), reply);
+    }
+    return undefined;
 }
 function parseObject(body) {
     try {
@@ -31797,8 +31830,413 @@ function excerpt(body) {
     return JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line);
 }
 
+;// CONCATENATED MODULE: ./src/zoho/client.ts
+// Sends one request through @actions/http-client within a deadline and hands back what came back,
+// unjudged. The only module that touches the network.
+
+
+
+
+
+const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
+// Node's codes for a certificate the runner does not trust: another attempt will not help.
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+// Failures that happen before a request is on the wire: no connection, no address.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
+async function send(request, timeoutMs) {
+    // A redirect would carry the credentials to whatever host it names: never follow one.
+    const http = new lib_HttpClient(USER_AGENT, [], { allowRedirects: false, socketTimeout: timeoutMs });
+    const origin = new URL(request.url).origin;
+    let timer;
+    // http-client's socketTimeout only notices silence; this bounds the whole exchange.
+    const deadline = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            reject(new TransportError(`Could not reach ${origin}: no complete response within ${timeoutMs / 1000} s (timeout).`, true, true));
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([exchange(http, request), deadline]);
+    }
+    catch (error) {
+        throw error instanceof TransportError ? error : transportError(origin, error);
+    }
+    finally {
+        clearTimeout(timer);
+        http.dispose(); // also ends a request the deadline cut short
+    }
+}
+async function exchange(http, request) {
+    const response = await http.request(request.method, request.url, request.body ?? null, {
+        ...request.headers
+    });
+    const body = await response.readBody();
+    const { location, 'retry-after': retryAfter } = response.message.headers;
+    return {
+        status: response.message.statusCode ?? 0,
+        ...(location === undefined ? {} : { location }),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        body
+    };
+}
+function transportError(origin, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    const reason = `Could not reach ${origin}: ${message}`;
+    if (UNTRUSTED_CERTIFICATE.has(code)) {
+        return new TransportError(`${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
+            'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', false, false);
+    }
+    return new TransportError(`${reason}.`, true, !NOT_SENT.has(code));
+}
+/** Sends `request` until `judge` finds no fault with the reply, retrying as retry.ts decides. */
+async function call(request, judge, context) {
+    return withRetries(async () => {
+        const reply = parseReply(await send(request, context.timeoutMs));
+        const error = judge(reply);
+        if (error !== undefined)
+            throw error;
+        return reply;
+    }, context);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/job-status.ts
+const JOB_STATES = [
+    'Ready-to-upload',
+    'In-progress',
+    'Completed',
+    'Failed',
+    'Aborted',
+    'User Aborted',
+    'System Aborted',
+    'Expired'
+];
+const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
+const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
+function readJobStatus(reply) {
+    const top = reply.data ?? {};
+    const nested = [top['data'], top['details']].filter(isObject);
+    // A top-level `status` is as likely to be a message ("Job created successfully"), so it comes last.
+    const candidates = [
+        ...[top, ...nested].flatMap(place => [place['api_status'], place['state']]),
+        ...nested.map(place => place['status']),
+        top['status']
+    ].filter((value) => typeof value === 'string' && value.trim() !== '');
+    for (const raw of candidates) {
+        const state = BY_KEY.get(comparable(raw));
+        if (state !== undefined)
+            return { state, raw };
+    }
+    return candidates[0] === undefined ? {} : { raw: candidates[0] };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
+// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
+const segment = encodeURIComponent;
+/** The URL of a job: PATCH starts or aborts it, GET reads its status. */
+function jobUrl(apiBaseUrl, job) {
+    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(job.owner)}/${segment(job.app)}` +
+        `/form/${segment(job.form)}/insert/${segment(job.jobId)}`);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/requests.ts
+// The requests this action sends to Zoho, built from settings as plain data
+// (zoho-bulk-api.md, "Common request parts" and the start/abort endpoint).
+
+function commonHeaders(connection) {
+    return {
+        Authorization: `Zoho-oauthtoken ${connection.token}`,
+        Accept: 'application/json',
+        ...(connection.environment === 'production' ? {} : { environment: connection.environment })
+    };
+}
+/** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
+function jobStatusRequest(connection, job) {
+    return { method: 'GET', url: jobUrl(connection.apiBaseUrl, job), headers: commonHeaders(connection) };
+}
+/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
+function jobActionRequest(connection, job, action) {
+    return {
+        method: 'PATCH',
+        url: jobUrl(connection.apiBaseUrl, job),
+        headers: { ...commonHeaders(connection), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: { action } })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/job-action.ts
+// Starts or aborts the job. A PATCH that timed out or lost its connection may still have reached
+// Zoho; if a retry of it is then rejected, the job's status settles what happened, since Zoho
+// documents no code for "already started" (zoho-bulk-api.md, "Response codes").
+
+
+
+
+
+
+
+/** The states that show an action took effect: a started job runs or has ended from running. */
+const TOOK_EFFECT = {
+    start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
+    abort: new Set(['Aborted', 'User Aborted', 'System Aborted'])
+};
+async function startOrAbort(job, action, connection, context) {
+    let maybeApplied = false;
+    const request = jobActionRequest(connection, job, action);
+    context.log(`${request.method} ${request.url} (action: ${action})`);
+    try {
+        const reply = await call(request, reply => replyError(reply, `${action} the job`), { ...context, onFailure: error => (maybeApplied ||= mayHaveApplied(error)) });
+        return { reply, error: undefined };
+    }
+    catch (error) {
+        if (!(error instanceof ActionError))
+            throw error;
+        if (!maybeApplied)
+            return { reply: replyBehind(error), error };
+        // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
+        // answer ever came back, and the status may not show the outcome yet either.
+        if (error instanceof ZohoError && !classify(error).retry)
+            return settle(job, action, connection, context, error);
+        return {
+            reply: replyBehind(error),
+            error: new ActionError(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
+                'before you run the step again.')
+        };
+    }
+}
+/** Whether a failed attempt, retried, may have reached Zoho and been applied all the same. */
+function mayHaveApplied(error) {
+    if (!classify(error).retry)
+        return false;
+    if (error instanceof TransportError)
+        return error.maybeSent;
+    return error instanceof ZohoError && error.reply.httpStatus >= 500;
+}
+async function settle(job, action, connection, context, rejection) {
+    context.log(`An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected: ` +
+        "reading the job's status to settle it.");
+    let status;
+    try {
+        status = await call(jobStatusRequest(connection, job), reply => replyError(reply, "read the job's status"), context);
+    }
+    catch (error) {
+        if (!(error instanceof ActionError))
+            throw error;
+        return {
+            reply: rejection.reply,
+            error: new ActionError(`The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
+                `was rejected, and the job's status could not be read (${error.message}). ` +
+                `Zoho's last answer: ${rejection.message}`)
+        };
+    }
+    const { state, raw } = readJobStatus(status);
+    if (state !== undefined && TOOK_EFFECT[action].has(state)) {
+        const tookEffect = `An earlier attempt to ${action} the job took effect: the job is ${state}.`;
+        return {
+            reply: { ...status, code: SUCCESS_CODE, status: tookEffect },
+            error: undefined,
+            warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
+        };
+    }
+    const shown = state ?? (raw === undefined ? 'in a state Zoho did not say' : `in a state this action does not know ("${raw}")`);
+    return {
+        reply: rejection.reply,
+        error: new ZohoError(`Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${rejection.message})`, rejection.reply)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+// Keeps secrets out of everything the action writes. The runner masks the log once a value is
+// registered with core.setSecret; outputs and the job summary are files the runner does not
+// mask, so text bound for them goes through redact() or redactJson() first.
+
+const MASK = '***';
+// A JSON string literal, or a run of text between string literals.
+const JSON_PIECES = /"(?:[^"\\]|\\.)*"|[^"]+/g;
+const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+class Secrets {
+    #values = [];
+    /** Masks a value in the log from now on and redacts it from text passed to this object. */
+    add(value) {
+        if (value === '' || this.#values.includes(value))
+            return;
+        core_setSecret(value);
+        // Longest first, so a secret that contains another is replaced whole.
+        this.#values = [...this.#values, value].sort((a, b) => b.length - a.length);
+    }
+    /** Replaces every occurrence of a secret in free text. */
+    redact(text) {
+        return this.#values.reduce((out, secret) => out.split(secret).join(MASK), text);
+    }
+    /**
+     * Redacts JSON text and keeps it valid JSON: inside a string a secret becomes `***`; a bare
+     * number that contains one (a job ID sent as a number) becomes the string "***".
+     */
+    redactJson(json) {
+        return json.replace(JSON_PIECES, piece => piece.startsWith('"')
+            ? this.redact(piece)
+            : piece.replace(JSON_NUMBER, number => this.redact(number) === number ? number : `"${MASK}"`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+// What the step hands back: outputs for later steps and a job summary for people. The runner
+// masks secrets only in the log, so everything written here goes through Secrets first.
+
+
+/** Hands what Zoho answered to later steps, and warns of what the user should know. */
+function reportOutcome(outcome, secrets) {
+    if (outcome.reply !== undefined)
+        setOutputs(outcome.reply, secrets);
+    if (outcome.warning !== undefined)
+        warning(secrets.redact(outcome.warning));
+}
+function setOutputs(reply, secrets) {
+    setOutput('http-status', String(reply.httpStatus));
+    if (reply.data === undefined)
+        return;
+    setOutput('response', secrets.redactJson(reply.body));
+    if (reply.code !== undefined)
+        setOutput('code', String(reply.code));
+    if (reply.status !== undefined)
+        setOutput('status', secrets.redact(reply.status));
+}
+async function writeSummary(outcome, secrets) {
+    // Outside a runner (a local run) there is no summary file to write to.
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    const { settings, reply, failure } = outcome;
+    const rows = [
+        ['Action', settings.action],
+        ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
+        ['App / form', `${settings.job.app} / ${settings.job.form}`],
+        ['Job ID', MASK],
+        ['Environment', settings.environment],
+        [
+            'Authentication',
+            settings.auth.kind === 'token'
+                ? 'access token'
+                : `refresh token of client ${settings.auth.credentials.clientId}`
+        ],
+        ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
+        ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
+        ['Zoho status', reply?.status ?? '—']
+    ];
+    const summary = summary_summary
+        .addHeading(`Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`, 3)
+        .addTable([
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows.map(([field, value]) => [field, escapeHtml(secrets.redact(value))])
+    ]);
+    if (failure !== undefined)
+        summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true);
+    try {
+        await summary.write();
+    }
+    catch (error) {
+        // The summary is a courtesy: failing to write it must not change the step's result.
+        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+function escapeHtml(text) {
+    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    return text.replace(/[&<>"']/g, char => entities[char] ?? char);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/auth.ts
+// Mints an access token from a refresh token at the data centre's accounts server
+// (zoho-bulk-api.md, "OAuth refresh"). Zoho answers failures with HTTP 200 or 4xx alike, so its
+// `error` field, not the status, says what went wrong.
+
+
+
+
+/** The access token to call the API with: the one given, or one minted now. */
+async function accessToken(auth, dataCentre, secrets, context) {
+    if (auth.kind === 'token')
+        return auth.token;
+    context.log(`Minting an access token at ${auth.credentials.accountsBaseUrl}.`);
+    return mintAccessToken(auth.credentials, dataCentre, secrets, context);
+}
+/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
+function tokenRequest(credentials) {
+    return {
+        method: 'POST',
+        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: credentials.clientId,
+            client_secret: credentials.clientSecret,
+            refresh_token: credentials.refreshToken
+        }).toString()
+    };
+}
+/** Mints an access token, masks it at once, and checks it belongs to the chosen data centre. */
+async function mintAccessToken(credentials, dataCentre, secrets, context) {
+    const reply = await call(tokenRequest(credentials), reply => {
+        const token = reply.data?.['access_token'];
+        if (typeof token === 'string')
+            secrets.add(token);
+        return tokenReplyError(reply, dataCentre);
+    }, context);
+    checkApiDomain(reply.data?.['api_domain'], dataCentre);
+    return String(reply.data?.['access_token']);
+}
+/** Why the accounts server's reply holds no access token, or undefined when it holds one. */
+function tokenReplyError(reply, dataCentre) {
+    const unreadable = unreadableReply(reply);
+    if (unreadable !== undefined)
+        return unreadable;
+    const error = reply.data?.['error'];
+    const description = reply.data?.['error_description'];
+    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${oneLine(description)}` : ''}`;
+    if (error === 'invalid_code') {
+        return new ZohoError(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
+            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
+    }
+    if (error === 'invalid_client') {
+        return new ZohoError(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
+            `was made in the API console of data centre "${dataCentre.code}".`, reply);
+    }
+    if (error === 'Access Denied' || (typeof description === 'string' && /too many requests/i.test(description))) {
+        return new ZohoError(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
+            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
+    }
+    if (error !== undefined)
+        return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply);
+    if (typeof reply.data?.['access_token'] !== 'string' || reply.httpStatus >= 300) {
+        return new ZohoError(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
+    }
+    return undefined;
+}
+/** A token minted by another DC's accounts server is useless at this DC's API host. */
+function checkApiDomain(apiDomain, dataCentre) {
+    if (typeof apiDomain !== 'string')
+        return;
+    const host = URL.parse(apiDomain)?.hostname;
+    const tokenDataCentre = DATA_CENTRES.find(dc => dc.apiHost === host);
+    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
+        throw new ActionError(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
+            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's flow: settings → request → Zoho's reply → outputs, annotation and job summary.
+// The action's flow: settings → access token → start or abort → outputs, annotation and summary.
 
 
 
@@ -31810,29 +32248,33 @@ function excerpt(body) {
 async function run() {
     const secrets = new Secrets();
     let settings;
-    let reply;
+    let outcome;
     let failure;
     try {
         settings = readSettings(secrets);
-        const request = jobActionRequest(settings, settings.job, settings.action);
-        info(`${request.method} ${secrets.redact(request.url)} (action: ${settings.action})`);
-        reply = parseReply(await send(request));
-        setOutputs(reply, secrets);
-        const error = replyError(reply, `${settings.action} the job`);
-        if (error !== undefined)
-            throw error;
-        info(`Zoho answered code ${reply.code}: ${secrets.redact(reply.status ?? '')}`);
+        const context = {
+            policy: settings.retry,
+            timeoutMs: settings.timeoutMs,
+            clock: systemClock,
+            log: line => info(secrets.redact(line))
+        };
+        const token = await accessToken(settings.auth, settings.dataCentre, secrets, context);
+        const connection = { apiBaseUrl: settings.apiBaseUrl, token, environment: settings.environment };
+        outcome = await startOrAbort(settings.job, settings.action, connection, context);
+        reportOutcome(outcome, secrets);
+        if (outcome.error !== undefined)
+            throw outcome.error;
+        info(secrets.redact(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.status ?? ''}`));
     }
     catch (error) {
         // A stack trace helps only with a bug, and only when the user turns on debug logging.
-        if (error instanceof Error && !(error instanceof ActionError)) {
+        if (error instanceof Error && !(error instanceof ActionError))
             core_debug(secrets.redact(error.stack ?? ''));
-        }
         failure = secrets.redact(failureMessage(error));
         setFailed(failure);
     }
     if (settings !== undefined)
-        await writeSummary({ settings, reply, failure }, secrets);
+        await writeSummary({ settings, reply: outcome?.reply, failure }, secrets);
 }
 
 

@@ -2,12 +2,12 @@
 // the settings the rest of the action works from. No other module calls core.getInput.
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
+import type { RetryPolicy } from './retry.ts'
 import type { Secrets } from './secrets.ts'
+import type { Auth } from './zoho/auth.ts'
 import { DATA_CENTRES, type DataCentre, findDataCentre } from './zoho/datacenters.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-
-export type JobAction = 'start' | 'abort'
-export type Environment = 'production' | 'development' | 'stage'
+import type { Environment, JobAction } from './zoho/requests.ts'
 
 export interface Settings {
   readonly dataCentre: DataCentre
@@ -15,9 +15,11 @@ export interface Settings {
   readonly apiBaseUrl: string
   readonly job: JobRef
   readonly action: JobAction
-  /** The bare OAuth access token, without a `Zoho-oauthtoken ` prefix. */
-  readonly token: string
+  readonly auth: Auth
   readonly environment: Environment
+  readonly retry: RetryPolicy
+  /** The deadline of each attempt of each call. */
+  readonly timeoutMs: number
 }
 
 export const INPUT_NAMES = [
@@ -28,26 +30,41 @@ export const INPUT_NAMES = [
   'job-id',
   'action',
   'token',
+  'client-id',
+  'client-secret',
+  'refresh-token',
+  'accounts-url',
   'environment',
-  'api-url'
+  'api-url',
+  'retries',
+  'timeout'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Readonly<Record<InputName, string>>
 
+export const DEFAULT_RETRIES = 3
+export const DEFAULT_TIMEOUT_SECONDS = 30
+const MAX_RETRIES = 10
+const MAX_TIMEOUT_SECONDS = 600
+const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 }
+/** For tests of the bundle only: a shorter backoff, so that retries take milliseconds. */
+export const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS'
+
 const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i
+const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'] as const
 
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 export function readSettings(secrets: Secrets): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
-  secrets.add(raw.token)
-  secrets.add(raw.token.replace(TOKEN_SCHEME, ''))
-  secrets.add(raw['job-id'])
-  return parseSettings(raw)
+  for (const secret of [raw.token, raw.token.replace(TOKEN_SCHEME, ''), raw['client-secret'], raw['refresh-token'], raw['job-id']]) {
+    secrets.add(secret)
+  }
+  return parseSettings(raw, Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs)
 }
 
 /** Validates raw input values (already trimmed) into settings; throws InputError on the first bad one. */
-export function parseSettings(raw: RawInputs): Settings {
+export function parseSettings(raw: RawInputs, backoffBaseMs = BACKOFF.baseDelayMs): Settings {
   const dataCentre = parseDataCentre(raw.dc)
   const job: JobRef = {
     owner: required('owner', OWNER, raw.owner),
@@ -56,10 +73,62 @@ export function parseSettings(raw: RawInputs): Settings {
     jobId: required('job-id', JOB_ID, raw['job-id'])
   }
   const action = oneOf('action', ['start', 'abort'] as const, raw.action)
-  const token = required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, ''))
+  const auth = parseAuth(raw, dataCentre)
   const environment = oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')
-  const apiBaseUrl = parseApiUrl(raw['api-url']) ?? `https://${dataCentre.apiHost}`
-  return { dataCentre, apiBaseUrl, job, action, token, environment }
+  const apiBaseUrl = parseBaseUrl('api-url', raw['api-url']) ?? `https://${dataCentre.apiHost}`
+  const retries = parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)
+  const timeoutMs = parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT) * 1000
+  return {
+    dataCentre,
+    apiBaseUrl,
+    job,
+    action,
+    auth,
+    environment,
+    retry: { retries, ...BACKOFF, baseDelayMs: backoffBaseMs },
+    timeoutMs
+  }
+}
+
+/** Either a token, or all three refresh inputs to mint one: never both, never part. */
+function parseAuth(raw: RawInputs, dataCentre: DataCentre): Auth {
+  const given = REFRESH_INPUTS.filter(name => raw[name] !== '')
+  if (given.length === 0) {
+    if (raw['accounts-url'] !== '') {
+      throw new InputError(
+        'Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".'
+      )
+    }
+    if (raw.token === '') {
+      throw new InputError(
+        'Input "token" is required, or else all three of "client-id", "client-secret" and ' +
+          '"refresh-token" to mint one.'
+      )
+    }
+    return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) }
+  }
+  if (raw.token !== '') {
+    throw new InputError(
+      'Give either "token", or "client-id", "client-secret" and "refresh-token", not both.'
+    )
+  }
+  const missing = REFRESH_INPUTS.filter(name => raw[name] === '')
+  if (missing.length > 0) {
+    throw new InputError(
+      'Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
+        `missing: ${missing.map(name => `"${name}"`).join(', ')}.`
+    )
+  }
+  return {
+    kind: 'refresh',
+    credentials: {
+      clientId: required('client-id', CLIENT_ID, raw['client-id']),
+      clientSecret: required('client-secret', credential('the client secret'), raw['client-secret']),
+      refreshToken: required('refresh-token', credential('the refresh token'), raw['refresh-token']),
+      accountsBaseUrl:
+        parseBaseUrl('accounts-url', raw['accounts-url']) ?? `https://${dataCentre.accountsHost}`
+    }
+  }
 }
 
 interface Rule {
@@ -85,10 +154,38 @@ const JOB_ID: Rule = {
   allowed: 'the bulk job ID: decimal digits only, such as 3888833000000114027',
   echo: false
 }
+const PRINTABLE = /^[\x21-\x7e]+$/
 const TOKEN: Rule = {
-  test: value => /^[\x21-\x7e]+$/.test(value),
+  test: value => PRINTABLE.test(value),
   allowed: 'a Zoho OAuth access token: one line of printable characters without spaces',
   echo: false
+}
+const CLIENT_ID: Rule = {
+  test: value => PRINTABLE.test(value),
+  allowed: 'the Self Client\'s client ID: one line of printable characters without spaces',
+  echo: true
+}
+function credential(what: string): Rule {
+  return { test: value => PRINTABLE.test(value), allowed: `${what}: one line of printable characters without spaces`, echo: false }
+}
+
+interface NumberRule {
+  readonly pattern: RegExp
+  readonly min: number
+  readonly max: number
+  readonly allowed: string
+}
+const RETRIES: NumberRule = {
+  pattern: /^\d+$/,
+  min: 0,
+  max: MAX_RETRIES,
+  allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+}
+const TIMEOUT: NumberRule = {
+  pattern: /^\d+(\.\d+)?$/,
+  min: Number.MIN_VALUE,
+  max: MAX_TIMEOUT_SECONDS,
+  allowed: `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`
 }
 const ENVIRONMENTS = ['production', 'development', 'stage'] as const
 
@@ -129,23 +226,32 @@ function parseDataCentre(value: string): DataCentre {
   return dataCentre
 }
 
-/** The `api-url` override: https, or http to this machine only (a local emulator). */
-function parseApiUrl(value: string): string | undefined {
+function parseNumber(name: InputName, value: string, fallback: number, rule: NumberRule): number {
+  if (value === '') return fallback
+  const number = Number(value)
+  if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
+    throw new InputError(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`)
+  }
+  return number
+}
+
+/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
+function parseBaseUrl(name: InputName, value: string): string | undefined {
   if (value === '') return undefined
   const url = URL.parse(value)
   if (url === null) {
     throw new InputError(
-      `Input "api-url" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`
+      `Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`
     )
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new InputError(
-      'Input "api-url" must be a base URL without user name, password, query or fragment.'
+      `Input "${name}" must be a base URL without user name, password, query or fragment.`
     )
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new InputError(
-      'Input "api-url" must use https:// (http:// is allowed only for a loopback host such as ' +
+      `Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
         `127.0.0.1 or localhost); got ${quote(url.origin)}.`
     )
   }

@@ -2,6 +2,7 @@
 // masks secrets only in the log, so everything written here goes through Secrets first.
 import * as core from '@actions/core'
 import type { Settings } from './inputs.ts'
+import type { ActionOutcome } from './job-action.ts'
 import { MASK, type Secrets } from './secrets.ts'
 import type { ZohoReply } from './zoho/response.ts'
 
@@ -13,9 +14,15 @@ export interface Outcome {
   readonly failure: string | undefined
 }
 
-export function setOutputs(reply: ZohoReply, secrets: Secrets): void {
+/** Hands what Zoho answered to later steps, and warns of what the user should know. */
+export function reportOutcome(outcome: ActionOutcome, secrets: Secrets): void {
+  if (outcome.reply !== undefined) setOutputs(outcome.reply, secrets)
+  if (outcome.warning !== undefined) core.warning(secrets.redact(outcome.warning))
+}
+
+function setOutputs(reply: ZohoReply, secrets: Secrets): void {
   core.setOutput('http-status', String(reply.httpStatus))
-  if (!reply.isJson) return
+  if (reply.data === undefined) return
   core.setOutput('response', secrets.redactJson(reply.body))
   if (reply.code !== undefined) core.setOutput('code', String(reply.code))
   if (reply.status !== undefined) core.setOutput('status', secrets.redact(reply.status))
@@ -31,6 +38,12 @@ export async function writeSummary(outcome: Outcome, secrets: Secrets): Promise<
     ['App / form', `${settings.job.app} / ${settings.job.form}`],
     ['Job ID', MASK],
     ['Environment', settings.environment],
+    [
+      'Authentication',
+      settings.auth.kind === 'token'
+        ? 'access token'
+        : `refresh token of client ${settings.auth.credentials.clientId}`
+    ],
     ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
     ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
     ['Zoho status', reply?.status ?? '—']

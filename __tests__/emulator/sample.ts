@@ -6,12 +6,17 @@ export const SAMPLE = {
   app: 'zylker-store',
   form: 'Employee_Details',
   jobId: '3888833000000114027',
-  token: '1000.8cb99d5f3c1e4a7b9be93.9b8e2f7a6c5d4b3a2f1e0d9c8b7a6f5e4'
+  token: '1000.8cb99d5f3c1e4a7b9be93.9b8e2f7a6c5d4b3a2f1e0d9c8b7a6f5e4',
+  /** A Self Client of the EU data centre. */
+  clientId: '1000.SELFCLIENT7Q2W3E4R5T6Y',
+  clientSecret: 'c0ffee5ecret9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f',
+  refreshToken: '1000.refresh5a4b3c2d1e0f.9e8d7c6b5a4f3e2d1c0b'
 } as const
 
 /** The inputs of a step that starts the sample job through the emulator at `url`. */
 export function sampleInputs(url: string): Record<string, string> {
   return {
+    dc: 'eu',
     owner: SAMPLE.owner,
     app: SAMPLE.app,
     form: SAMPLE.form,
@@ -29,6 +34,9 @@ export async function startSampleEmulator(
   const emulator = new ZohoEmulator(tls)
   emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form])
   emulator.addToken(SAMPLE.token)
+  emulator.addClient(SAMPLE.clientId, SAMPLE.clientSecret, SAMPLE.refreshToken, {
+    apiDomain: 'https://www.zohoapis.eu'
+  })
   const job = emulator.addJob({
     owner: SAMPLE.owner,
     app: SAMPLE.app,

@@ -1,6 +1,7 @@
-// A local Zoho Creator Bulk Insert API for tests and the demo: plain node:http on loopback.
-// It keeps tokens, applications and jobs, answers the start/abort endpoint with the codes and body
-// shapes of ../../../shared/zoho-bulk-api.md, and records every request it receives.
+// A local Zoho for tests and the demo: plain node:http on loopback, serving both the accounts
+// server's token endpoint and the Creator Bulk Insert API. It keeps OAuth clients, tokens,
+// applications and jobs, answers with the codes and body shapes of shared/zoho-bulk-api.md,
+// records every request, and plays scripted faults (statuses, resets, hangs) on demand.
 import { once } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
@@ -36,12 +37,20 @@ export interface RecordedRequest {
   readonly body: string
 }
 
+/**
+ * What to do instead of answering: `reset` closes the connection, `hang` never answers; the
+ * `apply-then-` forms first do what Zoho would (a start takes effect) and then lose the answer.
+ */
+export type Fault = 'reset' | 'hang' | 'apply-then-reset' | 'apply-then-hang'
+
 /** A canned answer that replaces the emulator's own for one request. */
-export interface ScriptedReply {
-  readonly status: number
-  readonly headers?: Readonly<Record<string, string>>
-  readonly body: string
-}
+export type ScriptedReply = {
+  /** Only a request with this method takes this reply; any request when absent. */
+  readonly method?: string
+} & (
+  | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
+  | { readonly fault: Fault }
+)
 
 export interface TlsOptions {
   readonly key: string
@@ -53,9 +62,18 @@ interface Reply {
   readonly body: Record<string, unknown>
 }
 
+interface OAuthClient {
+  readonly secret: string
+  /** refresh token → scopes of the access tokens it mints */
+  readonly refreshTokens: Map<string, readonly string[]>
+  readonly apiDomain: string
+}
+
 const JOB_PATH = /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert\/([^/]+)$/
+const TOKEN_PATH = '/oauth/v2/token'
 const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
-const ALL_SCOPES = ['ZohoCreator.bulk.CREATE', UPDATE_SCOPE, 'ZohoCreator.bulk.READ']
+const READ_SCOPE = 'ZohoCreator.bulk.READ'
+export const ALL_SCOPES = ['ZohoCreator.bulk.CREATE', UPDATE_SCOPE, READ_SCOPE] as const
 
 function error(status: number, code: number, message: string): Reply {
   return { status, body: { code, message } }
@@ -65,18 +83,37 @@ function error(status: number, code: number, message: string): Reply {
 // expired job); the emulator answers with 7130, "not permitted on this job".
 const NOT_PERMITTED = error(400, 7130, 'The requested action is not permitted on this job')
 
+const THROTTLED: Reply = {
+  status: 400,
+  body: {
+    error: 'Access Denied',
+    error_description: 'You have made too many requests continuously. Please try again after some time.',
+    status: 'failure'
+  }
+}
+
 export class ZohoEmulator {
   readonly requests: RecordedRequest[] = []
+  /** Every access token the token endpoint has minted, in order. */
+  readonly minted: string[] = []
   /** owner → app → forms */
   readonly #apps = new Map<string, Map<string, Set<string>>>()
-  /** token → scopes */
+  /** access token → scopes */
   readonly #tokens = new Map<string, Set<string>>()
+  readonly #clients = new Map<string, OAuthClient>()
   readonly #jobs = new Map<string, EmulatedJob>()
   readonly #callsByToken = new Map<string, number>()
   readonly #script: ScriptedReply[] = []
   readonly #server: http.Server
-  /** Calls a token may make before Zoho answers code 4000 (the daily limit). */
+  /** API calls a token may make before Zoho answers code 4000 (the daily limit). */
   dailyLimit = Number.POSITIVE_INFINITY
+  /** Access tokens the token endpoint mints before it throttles ("Access Denied"). */
+  mintLimit = Number.POSITIVE_INFINITY
+  /** The body of a job status reply; the default is the shape of Zoho's OpenAPI file. */
+  statusBody = (job: EmulatedJob): Record<string, unknown> => ({
+    code: 3000,
+    data: { api_status: job.state.toUpperCase().replace('-', ' ') }
+  })
 
   constructor(tls?: TlsOptions) {
     const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -85,7 +122,7 @@ export class ZohoEmulator {
     this.#server = tls ? https.createServer(tls, listener) : http.createServer(listener)
   }
 
-  /** Starts listening on a free loopback port; returns the base URL to pass as `api-url`. */
+  /** Starts listening on a free loopback port; returns the base URL for `api-url`/`accounts-url`. */
   async start(): Promise<string> {
     this.#server.listen(0, '127.0.0.1')
     await once(this.#server, 'listening')
@@ -108,13 +145,23 @@ export class ZohoEmulator {
     this.#tokens.set(token, new Set(scopes))
   }
 
+  /** A Self Client whose refresh token mints access tokens for the DC of `apiDomain`. */
+  addClient(
+    clientId: string,
+    secret: string,
+    refreshToken: string,
+    { scopes = ALL_SCOPES, apiDomain = 'https://www.zohoapis.com' }: { scopes?: readonly string[]; apiDomain?: string } = {}
+  ): void {
+    this.#clients.set(clientId, { secret, refreshTokens: new Map([[refreshToken, scopes]]), apiDomain })
+  }
+
   addJob(job: Omit<EmulatedJob, 'environment'> & { environment?: Environment }): EmulatedJob {
     const stored: EmulatedJob = { environment: 'production', ...job }
     this.#jobs.set(jobKey(stored.environment, stored.owner, stored.app, stored.form, stored.id), stored)
     return stored
   }
 
-  /** Answers the next requests with these replies, in order, instead of the emulator's own. */
+  /** Answers the next matching requests with these replies, in order, instead of its own. */
   replyNext(...replies: ScriptedReply[]): void {
     this.#script.push(...replies)
   }
@@ -129,26 +176,37 @@ export class ZohoEmulator {
       body: Buffer.concat(chunks).toString('utf8')
     }
     this.requests.push(request)
-    const scripted = this.#script.shift()
-    if (scripted !== undefined) {
+    const index = this.#script.findIndex(reply => reply.method === undefined || reply.method === request.method)
+    const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
+    if (scripted === undefined) {
+      const reply = this.#answer(request)
+      res
+        .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
+        .end(JSON.stringify(reply.body))
+    } else if ('status' in scripted) {
       res.writeHead(scripted.status, scripted.headers).end(scripted.body)
-      return
+    } else {
+      if (scripted.fault.startsWith('apply-')) this.#answer(request) // done, but the answer is lost
+      if (scripted.fault.endsWith('reset')) req.socket.destroy()
+      // A hang leaves the connection open until the client gives up or the emulator stops.
     }
-    const reply = this.#answer(request)
-    res
-      .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
-      .end(JSON.stringify(reply.body))
   }
 
   #answer(request: RecordedRequest): Reply {
-    const path = JOB_PATH.exec(new URL(request.url, 'http://emulator').pathname)
+    const url = new URL(request.url, 'http://emulator')
+    if (url.pathname === TOKEN_PATH && request.method === 'POST') return this.#mint(request)
+    const path = JOB_PATH.exec(url.pathname)
     if (path === null) return error(404, 1000, 'Invalid API URL')
-    if (request.method !== 'PATCH') return error(405, 1000, `Method ${request.method} is not supported`)
+    if (request.method !== 'PATCH' && request.method !== 'GET') {
+      return error(405, 1000, `Method ${request.method} is not supported`)
+    }
 
     const token = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
     const scopes = token === undefined ? undefined : this.#tokens.get(token)
     if (token === undefined || scopes === undefined) return error(401, 1030, 'Invalid OAuth token')
-    if (!scopes.has(UPDATE_SCOPE)) return error(401, 2945, 'OAUTH_SCOPE_MISMATCH')
+    if (!scopes.has(request.method === 'GET' ? READ_SCOPE : UPDATE_SCOPE)) {
+      return error(401, 2945, 'OAUTH_SCOPE_MISMATCH')
+    }
     const calls = (this.#callsByToken.get(token) ?? 0) + 1
     this.#callsByToken.set(token, calls)
     if (calls > this.dailyLimit) {
@@ -171,15 +229,40 @@ export class ZohoEmulator {
     if (forms === undefined) return error(404, 2892, `No application named ${app}`)
     if (!forms.has(form)) return error(404, 2893, `No form named ${form} in ${app}`)
 
+    const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
+    const noJob = error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
+    if (request.method === 'GET') return job === undefined ? noJob : { status: 200, body: this.statusBody(job) }
+
     if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) {
       return error(400, 1000, 'Content-Type must be application/json')
     }
     const action = readAction(request.body)
     if (action === undefined) return error(400, 1000, 'data.action must be "start" or "abort"')
-
-    const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
-    if (job === undefined) return error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
+    if (job === undefined) return noJob
     return action === 'start' ? start(job) : abort(job)
+  }
+
+  /** The accounts server: refresh token → access token; failures come with HTTP 200 or 400. */
+  #mint(request: RecordedRequest): Reply {
+    if (!/^application\/x-www-form-urlencoded\b/.test(request.headers['content-type'] ?? '')) {
+      return { status: 400, body: { error: 'invalid_request' } }
+    }
+    const form = new URLSearchParams(request.body)
+    if (form.get('grant_type') !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } }
+    const client = this.#clients.get(form.get('client_id') ?? '')
+    if (client === undefined || client.secret !== form.get('client_secret')) {
+      return { status: 200, body: { error: 'invalid_client' } }
+    }
+    const scopes = client.refreshTokens.get(form.get('refresh_token') ?? '')
+    if (scopes === undefined) return { status: 200, body: { error: 'invalid_code' } }
+    if (this.minted.length >= this.mintLimit) return THROTTLED
+    const token = `1000.minted${this.minted.length + 1}.${Math.random().toString(16).slice(2, 14)}`
+    this.minted.push(token)
+    this.addToken(token, scopes)
+    return {
+      status: 200,
+      body: { access_token: token, api_domain: client.apiDomain, token_type: 'Bearer', expires_in: 3600 }
+    }
   }
 }
 

@@ -40,6 +40,8 @@ export async function runAction(
         GITHUB_OUTPUT: outputPath,
         GITHUB_STEP_SUMMARY: summaryPath,
         RUNNER_TEMP: dir,
+        // Retries in tests wait milliseconds, not seconds (backoff base 10 ms instead of 1 s).
+        ZOHO_BULK_ACTION_BACKOFF_BASE_MS: '10',
         ...Object.fromEntries(
           Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
         ),

@@ -2,6 +2,8 @@
 // (zoho-bulk-api.md, "Response codes").
 
 export const SUCCESS_CODE = 3000
+export const PER_MINUTE_LIMIT_CODE = 2955
+export const DAILY_LIMIT_CODE = 4000
 
 const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.'
 

@@ -9,27 +9,29 @@ export interface ZohoReply {
   readonly httpStatus: number
   /** The body as received. */
   readonly body: string
-  /** Whether the body is a JSON object. */
-  readonly isJson: boolean
+  /** The body parsed, when it is a JSON object. */
+  readonly data?: Readonly<Record<string, unknown>>
   readonly code?: number
   /** Zoho's `status`, `message` or `description` text. */
   readonly status?: string
   readonly location?: string
+  readonly retryAfter?: string
 }
 
 const TEXT_FIELDS = ['status', 'message', 'description'] as const
 
 export function parseReply(http: HttpReply): ZohoReply {
-  const object = parseObject(http.body)
-  const code = readCode(object?.['code'])
-  const status = TEXT_FIELDS.map(field => object?.[field]).find(value => typeof value === 'string')
+  const data = parseObject(http.body)
+  const code = readCode(data?.['code'])
+  const status = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string')
   return {
     httpStatus: http.status,
     body: http.body,
-    isJson: object !== undefined,
+    ...(data === undefined ? {} : { data }),
     ...(code === undefined ? {} : { code }),
     ...(status === undefined ? {} : { status }),
-    ...(http.location === undefined ? {} : { location: http.location })
+    ...(http.location === undefined ? {} : { location: http.location }),
+    ...(http.retryAfter === undefined ? {} : { retryAfter: http.retryAfter })
   }
 }
 
@@ -38,31 +40,46 @@ export function parseReply(http: HttpReply): ZohoReply {
  * The message is one line: HTTP status, Zoho's code and text, and what to do.
  */
 export function replyError(reply: ZohoReply, what: string): ZohoError | undefined {
+  const unreadable = unreadableReply(reply)
+  if (unreadable !== undefined) return unreadable
   const { httpStatus, code } = reply
-  if (httpStatus >= 300 && httpStatus < 400) {
-    return new ZohoError(
-      `Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
-        'it was not followed, so the token is not sent to another host. Check dc and api-url.'
-    )
-  }
-  if (!reply.isJson) {
-    return new ZohoError(
-      `Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-        hintFor(undefined, httpStatus)
-    )
-  }
   if (code === undefined) {
     return new ZohoError(
       `Zoho's response has no "code" (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-        'Check dc and api-url: this does not look like the Creator API.'
+        'Check dc and api-url: this does not look like the Creator API.',
+      reply
     )
   }
   if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300) return undefined
   return new ZohoError(
     `Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ` +
       `${reply.status === undefined ? 'no message' : oneLine(reply.status)}. ` +
-      hintFor(code, httpStatus)
+      hintFor(code, httpStatus),
+    reply
   )
+}
+
+/**
+ * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
+ * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
+ */
+export function unreadableReply(reply: ZohoReply): ZohoError | undefined {
+  const { httpStatus } = reply
+  if (httpStatus >= 300 && httpStatus < 400) {
+    return new ZohoError(
+      `Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
+        'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.',
+      reply
+    )
+  }
+  if (reply.data === undefined) {
+    return new ZohoError(
+      `Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+        hintFor(undefined, httpStatus),
+      reply
+    )
+  }
+  return undefined
 }
 
 function parseObject(body: string): Record<string, unknown> | undefined {
@@ -83,7 +100,7 @@ function readCode(value: unknown): number | undefined {
   return undefined
 }
 
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim()
 }
 

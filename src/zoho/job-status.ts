@@ -1,0 +1,48 @@
+// Reads a job's state from Zoho's status reply. Zoho's pages disagree on the field (api_status,
+// state, status), where it sits (top level, data, details) and how it is spelt (In-progress,
+// IN PROGRESS, COMPLETED): accept them all, compare without case or punctuation, and report a
+// value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
+import type { ZohoReply } from './response.ts'
+
+export const JOB_STATES = [
+  'Ready-to-upload',
+  'In-progress',
+  'Completed',
+  'Failed',
+  'Aborted',
+  'User Aborted',
+  'System Aborted',
+  'Expired'
+] as const
+
+export type JobState = (typeof JOB_STATES)[number]
+
+export interface JobStatus {
+  /** The state, normalised; undefined when Zoho gave none or one we do not know. */
+  readonly state?: JobState
+  /** The state as Zoho wrote it, when it wrote one. */
+  readonly raw?: string
+}
+
+const comparable = (text: string): string => text.toLowerCase().replace(/[^a-z]/g, '')
+const BY_KEY = new Map<string, JobState>(JOB_STATES.map(state => [comparable(state), state]))
+
+export function readJobStatus(reply: ZohoReply): JobStatus {
+  const top = reply.data ?? {}
+  const nested = [top['data'], top['details']].filter(isObject)
+  // A top-level `status` is as likely to be a message ("Job created successfully"), so it comes last.
+  const candidates = [
+    ...[top, ...nested].flatMap(place => [place['api_status'], place['state']]),
+    ...nested.map(place => place['status']),
+    top['status']
+  ].filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+  for (const raw of candidates) {
+    const state = BY_KEY.get(comparable(raw))
+    if (state !== undefined) return { state, raw }
+  }
+  return candidates[0] === undefined ? {} : { raw: candidates[0] }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
