@@ -63,7 +63,8 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 export function retryAfterDelay(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined
   const text = value.trim()
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now
+  // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}\b/.test(text) ? Date.parse(text) - now : NaN
   if (Number.isNaN(ms)) return undefined
   return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS)
 }

@@ -38,10 +38,12 @@ export interface RecordedRequest {
 }
 
 /**
- * What to do instead of answering: `reset` closes the connection, `hang` never answers; the
- * `apply-then-` forms first do what Zoho would (a start takes effect) and then lose the answer.
+ * What to do instead of answering: `reset` closes the connection, `hang` never answers, `trickle`
+ * sends headers and then a byte every 100 ms without end (a socket never idle, a response never
+ * complete); the `apply-then-` forms first do what Zoho would (a start takes effect), then lose
+ * the answer.
  */
-export type Fault = 'reset' | 'hang' | 'apply-then-reset' | 'apply-then-hang'
+export type Fault = 'reset' | 'hang' | 'trickle' | 'apply-then-reset' | 'apply-then-hang'
 
 /** A canned answer that replaces the emulator's own for one request. */
 export type ScriptedReply = {
@@ -188,6 +190,11 @@ export class ZohoEmulator {
     } else {
       if (scripted.fault.startsWith('apply-')) this.#answer(request) // done, but the answer is lost
       if (scripted.fault.endsWith('reset')) req.socket.destroy()
+      if (scripted.fault === 'trickle') {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        const drip = setInterval(() => res.write(' '), 100)
+        res.on('close', () => clearInterval(drip))
+      }
       // A hang leaves the connection open until the client gives up or the emulator stops.
     }
   }

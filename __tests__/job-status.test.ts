@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals'
+import { readJobStatus } from '../src/zoho/job-status.ts'
+import { parseReply } from '../src/zoho/response.ts'
+
+const statusOf = (body: unknown) => readJobStatus(parseReply({ status: 200, body: JSON.stringify(body) }))
+
+describe('readJobStatus', () => {
+  it.each([
+    [{ code: 3000, data: { api_status: 'COMPLETED' } }, 'Completed'],
+    [{ code: 3000, data: { api_status: 'IN PROGRESS' } }, 'In-progress'],
+    [{ code: 3000, api_status: 'In-progress' }, 'In-progress'],
+    [{ code: 3000, status: 'Ready-to-upload' }, 'Ready-to-upload'],
+    [{ code: 3000, details: { state: 'system_aborted' } }, 'System Aborted'],
+    [{ code: 3000, details: { status: 'User Aborted' } }, 'User Aborted'],
+    [{ code: 3000, state: 'EXPIRED' }, 'Expired'],
+    [{ code: 3000, data: { status: 'failed' } }, 'Failed'],
+    [{ code: 3000, status: 'Aborted' }, 'Aborted']
+  ])('reads %j as %s', (body, state) => {
+    expect(statusOf(body).state).toBe(state)
+  })
+
+  it('prefers a state field to a top-level status that is a message', () => {
+    expect(statusOf({ code: 3000, status: 'Success', data: { api_status: 'COMPLETED' } })).toEqual({
+      state: 'Completed',
+      raw: 'COMPLETED'
+    })
+  })
+
+  it('reports a value it does not know as unknown, keeping what Zoho wrote', () => {
+    expect(statusOf({ code: 3000, data: { api_status: 'QUEUED' } })).toEqual({ raw: 'QUEUED' })
+  })
+
+  it('reports nothing when no state is given', () => {
+    expect(statusOf({ code: 3000 })).toEqual({})
+    expect(readJobStatus(parseReply({ status: 502, body: '<html>' }))).toEqual({})
+  })
+})

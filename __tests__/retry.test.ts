@@ -1,0 +1,166 @@
+import { describe, expect, it } from '@jest/globals'
+import { ActionError, RetriesExhaustedError, TransportError, ZohoError } from '../src/errors.ts'
+import {
+  backoffDelay,
+  classify,
+  type Clock,
+  type RetryPolicy,
+  retryAfterDelay,
+  withRetries
+} from '../src/retry.ts'
+import { parseReply } from '../src/zoho/response.ts'
+
+const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 }
+
+function zohoError(status: number, body: string, retryAfter?: string, throttled = false): ZohoError {
+  const reply = parseReply({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) })
+  return new ZohoError(`HTTP ${status}`, reply, throttled)
+}
+
+describe('classify: the retry table', () => {
+  it.each([
+    ['a refused or reset connection, DNS failure, cut handshake or timeout', new TransportError('x', true, false), true],
+    ['an untrusted certificate', new TransportError('x', false, false), false],
+    ['HTTP 500 with JSON', zohoError(500, '{"code":1000}'), true],
+    ['HTTP 502 from a gateway', zohoError(502, '<html>Bad gateway</html>'), true],
+    ['HTTP 503', zohoError(503, ''), true],
+    ['HTTP 504', zohoError(504, '<html>timeout</html>'), true],
+    ['HTTP 501', zohoError(501, ''), false],
+    ['HTTP 429', zohoError(429, '{"code":2955}'), true],
+    ['code 2955 with HTTP 200', zohoError(200, '{"code":2955}'), true],
+    ['the accounts server throttling with HTTP 200', zohoError(200, '{"error":"Access Denied"}', undefined, true), true],
+    ['code 4000 (daily limit) with HTTP 200', zohoError(200, '{"code":4000}'), false],
+    ['code 4000 even with HTTP 503', zohoError(503, '{"code":4000}'), false],
+    ['code 1030 (token expired)', zohoError(401, '{"code":1030}'), false],
+    ['code 2945 (scope missing)', zohoError(401, '{"code":2945}'), false],
+    ['HTTP 404', zohoError(404, '{"code":11330}'), false],
+    ['HTTP 409', zohoError(409, '{"code":11100}'), false],
+    ['another Zoho code with HTTP 200', zohoError(200, '{"code":9999}'), false],
+    ['a bug', new TypeError('x'), false],
+    ['any other expected failure', new ActionError('x'), false]
+  ])('%s → retry: %s', (_failure, error, retry) => {
+    expect(classify(error).retry).toBe(retry)
+  })
+
+  it('hands on the Retry-After of a rate-limit answer', () => {
+    expect(classify(zohoError(429, '{}', '7'))).toEqual({ retry: true, retryAfter: '7' })
+    expect(classify(zohoError(200, '{"code":2955}'))).toEqual({ retry: true })
+  })
+})
+
+describe('backoffDelay: exponential with full jitter', () => {
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [3, 4000],
+    [5, 16_000],
+    [6, 20_000],
+    [10, 20_000]
+  ])('retry %d waits below %d ms', (retry, ceiling) => {
+    expect(backoffDelay(retry, POLICY, () => 0)).toBe(0)
+    expect(backoffDelay(retry, POLICY, () => 0.5)).toBe(ceiling / 2)
+    expect(backoffDelay(retry, POLICY, () => 0.999_999)).toBe(ceiling - 1)
+  })
+})
+
+describe('retryAfterDelay', () => {
+  const now = Date.parse('2026-11-28T12:00:00Z')
+  it.each([
+    ['5', 5000],
+    [' 0 ', 0],
+    ['60', 60_000],
+    ['3600', 60_000],
+    ['Sat, 28 Nov 2026 12:00:10 GMT', 10_000],
+    ['Sat, 28 Nov 2026 11:59:00 GMT', 0],
+    ['Sat, 28 Nov 2026 13:00:00 GMT', 60_000]
+  ])('reads %j as %d ms (capped at 60 s)', (value, ms) => {
+    expect(retryAfterDelay(value, now)).toBe(ms)
+  })
+  it.each([undefined, 'soon', '-1'])('ignores %j', value => {
+    expect(retryAfterDelay(value, now)).toBeUndefined()
+  })
+})
+
+describe('withRetries', () => {
+  function fakeClock(randoms: number[] = []): Clock & { slept: number[] } {
+    const slept: number[] = []
+    return {
+      slept,
+      now: () => Date.parse('2026-11-28T12:00:00Z'),
+      sleep: async ms => {
+        slept.push(ms)
+      },
+      random: () => randoms.shift() ?? 0.5
+    }
+  }
+
+  function attempts(...results: (Error | string)[]): { run: () => Promise<string>; count: () => number } {
+    let n = 0
+    return {
+      run: async () => {
+        const result = results[n++]
+        if (result instanceof Error) throw result
+        return result ?? 'done'
+      },
+      count: () => n
+    }
+  }
+
+  it('retries what is worth it, logging attempt, reason and wait, until it succeeds', async () => {
+    const clock = fakeClock([0.25, 0.5])
+    const lines: string[] = []
+    const seen: ActionError[] = []
+    const work = attempts(zohoError(503, ''), new TransportError('Could not reach x: reset.', true, true), 'ok')
+    const result = await withRetries(work.run, {
+      policy: POLICY,
+      clock,
+      log: line => lines.push(line),
+      onFailure: error => seen.push(error)
+    })
+    expect(result).toBe('ok')
+    expect(work.count()).toBe(3)
+    expect(clock.slept).toEqual([250, 1000])
+    expect(lines).toEqual([
+      'Attempt 1 of 4 failed: HTTP 503 Retrying in 0.3 s.',
+      'Attempt 2 of 4 failed: Could not reach x: reset. Retrying in 1.0 s.'
+    ])
+    expect(seen).toHaveLength(2)
+  })
+
+  it('waits what Retry-After says instead of the backoff', async () => {
+    const clock = fakeClock()
+    await withRetries(attempts(zohoError(429, '{"code":2955}', '2'), 'ok').run, { policy: POLICY, clock, log: () => {} })
+    expect(clock.slept).toEqual([2000])
+  })
+
+  it('stops at once on a failure not worth retrying', async () => {
+    const clock = fakeClock()
+    const work = attempts(zohoError(503, ''), zohoError(401, '{"code":1030}'), 'ok')
+    await expect(withRetries(work.run, { policy: POLICY, clock, log: () => {} })).rejects.toThrow('HTTP 401')
+    expect(work.count()).toBe(2)
+  })
+
+  it('gives up after 1 + retries attempts, saying how many and the last failure', async () => {
+    const clock = fakeClock()
+    const work = attempts(zohoError(502, ''), zohoError(503, ''), zohoError(504, ''), zohoError(500, ''), 'ok')
+    const failure = withRetries(work.run, { policy: POLICY, clock, log: () => {} })
+    await expect(failure).rejects.toBeInstanceOf(RetriesExhaustedError)
+    await expect(failure).rejects.toThrow('Gave up after 4 attempts; the last one failed: HTTP 500')
+    expect(work.count()).toBe(4)
+    expect(clock.slept).toHaveLength(3)
+  })
+
+  it('makes one attempt when retries is 0, and throws its failure as it is', async () => {
+    const clock = fakeClock()
+    const work = attempts(zohoError(503, ''), 'ok')
+    await expect(
+      withRetries(work.run, { policy: { ...POLICY, retries: 0 }, clock, log: () => {} })
+    ).rejects.toThrow(/^HTTP 503$/)
+    expect(clock.slept).toEqual([])
+  })
+
+  it('lets a bug through untouched', async () => {
+    const bug = new TypeError('oops')
+    await expect(withRetries(attempts(bug).run, { policy: POLICY, clock: fakeClock(), log: () => {} })).rejects.toBe(bug)
+  })
+})
