@@ -1,0 +1,134 @@
+// Refresh-token authentication, end to end: the bundle mints its own access token at the
+// emulator's accounts endpoint, then starts the job with it.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
+import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
+import { type ActionRun, runAction } from './support/run-action.ts'
+
+let emulator: ZohoEmulator
+let job: EmulatedJob
+let url: string
+
+beforeEach(async () => {
+  ;({ emulator, job, url } = await startSampleEmulator())
+})
+afterEach(async () => {
+  await emulator.stop()
+})
+
+function inputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...sampleInputs(url),
+    token: '',
+    'client-id': SAMPLE.clientId,
+    'client-secret': SAMPLE.clientSecret,
+    'refresh-token': SAMPLE.refreshToken,
+    'accounts-url': url,
+    ...overrides
+  }
+}
+
+const THROTTLED = JSON.stringify({
+  error: 'Access Denied',
+  error_description: 'You have made too many requests continuously. Please try again after some time.'
+})
+
+/** No secret appears anywhere but in the ::add-mask:: command that registers it. */
+function expectNoSecretLeaked(run: ActionRun, secrets: readonly string[]): void {
+  const log = run.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const secret of secrets) {
+    expect(run.stdout).toContain(`::add-mask::${secret}`)
+    for (const text of [log, run.stderr, run.outputsFile, run.summary]) expect(text).not.toContain(secret)
+  }
+}
+
+describe('refresh-token authentication', () => {
+  it('mints an access token with the refresh token and starts the job with it', async () => {
+    const run = await runAction(inputs())
+
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(emulator.minted).toHaveLength(1)
+    const [mint, patch] = emulator.requests
+    expect(mint?.method).toBe('POST')
+    expect(mint?.url).toBe('/oauth/v2/token') // no secret in the URL
+    expect(mint?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(mint?.headers.authorization).toBeUndefined()
+    expect(Object.fromEntries(new URLSearchParams(mint?.body))).toEqual({
+      grant_type: 'refresh_token',
+      client_id: SAMPLE.clientId,
+      client_secret: SAMPLE.clientSecret,
+      refresh_token: SAMPLE.refreshToken
+    })
+    expect(patch?.method).toBe('PATCH')
+    expect(patch?.headers.authorization).toBe(`Zoho-oauthtoken ${emulator.minted[0]}`)
+    expect(job.state).toBe('In-progress')
+
+    expect(Object.keys(run.outputs).sort()).toEqual(['code', 'http-status', 'response', 'status'])
+    expect(run.summary).toContain(`refresh token of client ${SAMPLE.clientId}`)
+    expectNoSecretLeaked(run, [SAMPLE.clientSecret, SAMPLE.refreshToken, emulator.minted[0] ?? '', SAMPLE.jobId])
+  })
+
+  it.each([
+    [
+      'a revoked refresh token',
+      { 'refresh-token': '1000.revoked' },
+      'Zoho refused the refresh token (HTTP 200, error "invalid_code")'
+    ],
+    [
+      'a wrong client secret',
+      { 'client-secret': 'wrong-secret' },
+      'Zoho refused the client (HTTP 200, error "invalid_client"): check client-id and client-secret'
+    ]
+  ])('fails fast on %s, without retrying or calling the API', async (_case, overrides, message) => {
+    const run = await runAction(inputs(overrides))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(message)
+    expect(emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expect(run.outputsFile).toBe('')
+    expect(job.state).toBe('Ready-to-upload')
+  })
+
+  it.each([200, 400])('retries a throttled token request (HTTP %d) with backoff', async status => {
+    emulator.replyNext({ method: 'POST', status, body: THROTTLED })
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(0)
+    expect(emulator.requests.map(request => request.method)).toEqual(['POST', 'POST', 'PATCH'])
+    expect(run.stdout).toMatch(
+      /Attempt 1 of 4 failed: Zoho's accounts server is throttling token requests .* Retrying in \d+\.\d s\./
+    )
+  })
+
+  it('says which dc to set when the token belongs to another data centre', async () => {
+    emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', { apiDomain: 'https://www.zohoapis.com' })
+    const run = await runAction(
+      inputs({ 'client-id': '1000.USCLIENT', 'client-secret': 'us-secret', 'refresh-token': '1000.us.refresh' })
+    )
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'The access token is for Zoho\'s "us" data centre (api_domain https://www.zohoapis.com), ' +
+        'but dc is "eu": set dc: us.'
+    ])
+    expect(emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expectNoSecretLeaked(run, [emulator.minted[0] ?? ''])
+  })
+
+  it.each([
+    ['neither a token nor refresh inputs', { 'client-id': '', 'client-secret': '', 'refresh-token': '', 'accounts-url': '' }, 'Input "token" is required, or else all three'],
+    ['both', { token: SAMPLE.token }, 'Give either "token", or "client-id", "client-secret" and "refresh-token", not both.'],
+    ['a partial set', { 'client-secret': '' }, 'go together; missing: "client-secret".']
+  ])('refuses %s before any request', async (_case, overrides, message) => {
+    const run = await runAction(inputs(overrides))
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toContain(message)
+    expect(emulator.requests).toHaveLength(0)
+  })
+})
