@@ -31713,7 +31713,8 @@ function retryAfterDelay(value, now) {
     if (value === undefined)
         return undefined;
     const text = value.trim();
-    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}\b/.test(text) ? Date.parse(text) - now : NaN;
     if (Number.isNaN(ms))
         return undefined;
     return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
@@ -32023,8 +32024,8 @@ function mayHaveApplied(error) {
     return error instanceof ZohoError && error.reply.httpStatus >= 500;
 }
 async function settle(job, action, connection, context, rejection) {
-    context.log(`An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected: ` +
-        "reading the job's status to settle it.");
+    context.log(`An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+        `(${rejection.message}); reading the job's status to settle it.`);
     let status;
     try {
         status = await call(jobStatusRequest(connection, job), reply => replyError(reply, "read the job's status"), context);

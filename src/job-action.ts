@@ -72,8 +72,8 @@ async function settle(
   rejection: ZohoError
 ): Promise<ActionOutcome> {
   context.log(
-    `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected: ` +
-      "reading the job's status to settle it."
+    `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+      `(${rejection.message}); reading the job's status to settle it.`
   )
   let status: ZohoReply
   try {
