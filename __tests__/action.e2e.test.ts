@@ -7,7 +7,9 @@ import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
 import { type ActionRun, ROOT, runAction } from './support/run-action.ts'
 
-const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as { version: string }
+const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as {
+  version: string
+}
 const JOB_PATH = `/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/insert/${SAMPLE.jobId}`
 
 let emulator: ZohoEmulator
@@ -91,7 +93,12 @@ describe('start and abort', () => {
   })
 
   it('sends the environment header for development and stage, and none for production', async () => {
-    emulator.addJob({ ...job, environment: 'development', state: 'Ready-to-upload', uploaded: true })
+    emulator.addJob({
+      ...job,
+      environment: 'development',
+      state: 'Ready-to-upload',
+      uploaded: true
+    })
     const development = await runAction(inputs({ environment: 'Development' }))
     expect(development.exitCode).toBe(0)
     expect(emulator.requests[0]?.headers.environment).toBe('development')
@@ -208,13 +215,16 @@ describe('Zoho says no', () => {
     ['owner', { owner: 'someone-else' }, '1040', 'check owner'],
     ['app', { app: 'other_app' }, '2892', 'check app'],
     ['form', { form: 'Other_Form' }, '2893', 'check form']
-  ])('fails on an unknown %s with Zoho’s 404 code and a hint', async (_name, overrides, code, hint) => {
-    const run = await runAction(inputs(overrides))
-    expect(run.exitCode).toBe(1)
-    expect(run.outputs['http-status']).toBe('404')
-    expect(run.outputs['code']).toBe(code)
-    expect(run.errors[0]).toContain(hint)
-  })
+  ])(
+    'fails on an unknown %s with Zoho’s 404 code and a hint',
+    async (_name, overrides, code, hint) => {
+      const run = await runAction(inputs(overrides))
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs['http-status']).toBe('404')
+      expect(run.outputs['code']).toBe(code)
+      expect(run.errors[0]).toContain(hint)
+    }
+  )
 
   it('fails to start a job whose file is not uploaded (11350)', async () => {
     job.uploaded = false
@@ -304,7 +314,9 @@ describe('what is not Zoho’s JSON', () => {
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/)
+    expect(run.errors[0]).toMatch(
+      /^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/
+    )
     expect(run.stdout).not.toMatch(/\n\s+at /)
     expect(run.summary).toContain('<td>no response</td>')
     emulator = (await startSampleEmulator()).emulator // for afterEach

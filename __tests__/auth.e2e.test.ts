@@ -30,7 +30,8 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
 
 const THROTTLED = JSON.stringify({
   error: 'Access Denied',
-  error_description: 'You have made too many requests continuously. Please try again after some time.'
+  error_description:
+    'You have made too many requests continuously. Please try again after some time.'
 })
 
 /** No secret appears anywhere but in the ::add-mask:: command that registers it. */
@@ -41,7 +42,8 @@ function expectNoSecretLeaked(run: ActionRun, secrets: readonly string[]): void 
     .join('\n')
   for (const secret of secrets) {
     expect(run.stdout).toContain(`::add-mask::${secret}`)
-    for (const text of [log, run.stderr, run.outputsFile, run.summary]) expect(text).not.toContain(secret)
+    for (const text of [log, run.stderr, run.outputsFile, run.summary])
+      expect(text).not.toContain(secret)
   }
 }
 
@@ -69,7 +71,12 @@ describe('refresh-token authentication', () => {
 
     expect(Object.keys(run.outputs).sort()).toEqual(['code', 'http-status', 'response', 'status'])
     expect(run.summary).toContain(`refresh token of client ${SAMPLE.clientId}`)
-    expectNoSecretLeaked(run, [SAMPLE.clientSecret, SAMPLE.refreshToken, emulator.minted[0] ?? '', SAMPLE.jobId])
+    expectNoSecretLeaked(run, [
+      SAMPLE.clientSecret,
+      SAMPLE.refreshToken,
+      emulator.minted[0] ?? '',
+      SAMPLE.jobId
+    ])
   })
 
   it.each([
@@ -106,9 +113,15 @@ describe('refresh-token authentication', () => {
   })
 
   it('says which dc to set when the token belongs to another data centre', async () => {
-    emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', { apiDomain: 'https://www.zohoapis.com' })
+    emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', {
+      apiDomain: 'https://www.zohoapis.com'
+    })
     const run = await runAction(
-      inputs({ 'client-id': '1000.USCLIENT', 'client-secret': 'us-secret', 'refresh-token': '1000.us.refresh' })
+      inputs({
+        'client-id': '1000.USCLIENT',
+        'client-secret': 'us-secret',
+        'refresh-token': '1000.us.refresh'
+      })
     )
 
     expect(run.exitCode).toBe(1)
@@ -121,8 +134,16 @@ describe('refresh-token authentication', () => {
   })
 
   it.each([
-    ['neither a token nor refresh inputs', { 'client-id': '', 'client-secret': '', 'refresh-token': '', 'accounts-url': '' }, 'Input "token" is required, or else all three'],
-    ['both', { token: SAMPLE.token }, 'Give either "token", or "client-id", "client-secret" and "refresh-token", not both.'],
+    [
+      'neither a token nor refresh inputs',
+      { 'client-id': '', 'client-secret': '', 'refresh-token': '', 'accounts-url': '' },
+      'Input "token" is required, or else all three'
+    ],
+    [
+      'both',
+      { token: SAMPLE.token },
+      'Give either "token", or "client-id", "client-secret" and "refresh-token", not both.'
+    ],
     ['a partial set', { 'client-secret': '' }, 'go together; missing: "client-secret".']
   ])('refuses %s before any request', async (_case, overrides, message) => {
     const run = await runAction(inputs(overrides))

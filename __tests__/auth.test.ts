@@ -29,10 +29,15 @@ describe('tokenRequest', () => {
 
 describe('tokenReplyError', () => {
   const judge = (status: number, body: unknown) =>
-    tokenReplyError(parseReply({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }), EU)
+    tokenReplyError(
+      parseReply({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      EU
+    )
 
   it('accepts a reply with an access token', () => {
-    expect(judge(200, { access_token: '1000.a', api_domain: 'https://www.zohoapis.eu' })).toBeUndefined()
+    expect(
+      judge(200, { access_token: '1000.a', api_domain: 'https://www.zohoapis.eu' })
+    ).toBeUndefined()
   })
 
   it.each([200, 400])('reads invalid_code (HTTP %d) as a bad or revoked refresh token', status => {
@@ -53,7 +58,8 @@ describe('tokenReplyError', () => {
   it.each([200, 400])('reads "Access Denied" (HTTP %d) as throttling, to be retried', status => {
     const error = judge(status, {
       error: 'Access Denied',
-      error_description: 'You have made too many requests continuously. Please try again after some time.'
+      error_description:
+        'You have made too many requests continuously. Please try again after some time.'
     })
     expect(error?.throttled).toBe(true)
     expect(error?.message).toContain("Zoho's accounts server is throttling token requests")

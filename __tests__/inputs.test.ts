@@ -42,7 +42,12 @@ describe('parseSettings', () => {
         accountsHost: 'accounts.zoho.eu'
       },
       apiBaseUrl: 'https://www.zohoapis.eu',
-      job: { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details', jobId: '3888833000000114027' },
+      job: {
+        owner: 'jason18',
+        app: 'zylker-store',
+        form: 'Employee_Details',
+        jobId: '3888833000000114027'
+      },
       action: 'start',
       auth: { kind: 'token', token: '1000.abc.def' },
       environment: 'production',
@@ -189,12 +194,16 @@ describe('parseSettings', () => {
 
     it('uses accounts.zohocloud.ca for the CA data centre', () => {
       const { auth } = parse({ ...REFRESH, dc: 'ca' })
-      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe('https://accounts.zohocloud.ca')
+      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe(
+        'https://accounts.zohocloud.ca'
+      )
     })
 
     it('takes accounts-url as an override, by the same rules as api-url', () => {
       const { auth } = parse({ ...REFRESH, 'accounts-url': 'http://127.0.0.1:9000/' })
-      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe('http://127.0.0.1:9000')
+      expect(auth.kind === 'refresh' && auth.credentials.accountsBaseUrl).toBe(
+        'http://127.0.0.1:9000'
+      )
       expect(rejection({ ...REFRESH, 'accounts-url': 'http://accounts.example.com' })).toContain(
         'Input "accounts-url" must use https://'
       )
@@ -303,7 +312,9 @@ describe('parseSettings', () => {
       expect(rejection({ 'api-url': apiUrl })).toContain(message)
     })
     it('does not quote a URL that carries credentials', () => {
-      expect(rejection({ 'api-url': 'https://user:hunter2@gateway.example.com' })).not.toContain('hunter2')
+      expect(rejection({ 'api-url': 'https://user:hunter2@gateway.example.com' })).not.toContain(
+        'hunter2'
+      )
     })
   })
 

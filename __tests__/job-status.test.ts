@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readJobStatus } from '../src/zoho/job-status.ts'
 import { parseReply } from '../src/zoho/response.ts'
 
-const statusOf = (body: unknown) => readJobStatus(parseReply({ status: 200, body: JSON.stringify(body) }))
+const statusOf = (body: unknown) =>
+  readJobStatus(parseReply({ status: 200, body: JSON.stringify(body) }))
 
 describe('readJobStatus', () => {
   it.each([

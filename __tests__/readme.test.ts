@@ -58,6 +58,7 @@ describe('README', () => {
 describe('action.yml', () => {
   it('declares exactly the inputs the action reads, each described', () => {
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
-    for (const input of Object.values(action.inputs)) expect(input.description.length).toBeGreaterThan(10)
+    for (const input of Object.values(action.inputs))
+      expect(input.description.length).toBeGreaterThan(10)
   })
 })

@@ -16,21 +16,49 @@ afterEach(async () => {
   await emulator.stop()
 })
 
-const inputs = (overrides: Record<string, string> = {}) => ({ ...sampleInputs(url), timeout: '0.5', ...overrides })
+const inputs = (overrides: Record<string, string> = {}) => ({
+  ...sampleInputs(url),
+  timeout: '0.5',
+  ...overrides
+})
 const methods = () => emulator.requests.map(request => request.method)
 const json = (body: unknown) => JSON.stringify(body)
 
 describe('failures worth retrying', () => {
   it.each([
     ['a reset connection', { fault: 'reset' } as const, 'socket hang up'],
-    ['a server that never answers', { fault: 'hang' } as const, 'no complete response within 0.5 s (timeout)'],
-    ['a response that trickles in past the deadline', { fault: 'trickle' } as const, 'no complete response within 0.5 s (timeout)'],
-    ['HTTP 500 with JSON', { status: 500, body: json({ code: 1000, message: 'Internal error' }) }, 'HTTP 500'],
-    ['HTTP 502 from a gateway', { status: 502, body: '<html>Bad Gateway</html>' }, 'not JSON (HTTP 502)'],
+    [
+      'a server that never answers',
+      { fault: 'hang' } as const,
+      'no complete response within 0.5 s (timeout)'
+    ],
+    [
+      'a response that trickles in past the deadline',
+      { fault: 'trickle' } as const,
+      'no complete response within 0.5 s (timeout)'
+    ],
+    [
+      'HTTP 500 with JSON',
+      { status: 500, body: json({ code: 1000, message: 'Internal error' }) },
+      'HTTP 500'
+    ],
+    [
+      'HTTP 502 from a gateway',
+      { status: 502, body: '<html>Bad Gateway</html>' },
+      'not JSON (HTTP 502)'
+    ],
     ['HTTP 503', { status: 503, body: '<html>Service Unavailable</html>' }, 'not JSON (HTTP 503)'],
     ['HTTP 504', { status: 504, body: '' }, 'not JSON (HTTP 504): an empty body'],
-    ['HTTP 429', { status: 429, body: json({ code: 2955, message: 'Too many requests' }) }, 'HTTP 429, code 2955'],
-    ['code 2955 with HTTP 200', { status: 200, body: json({ code: 2955, message: 'Limit' }) }, 'HTTP 200, code 2955']
+    [
+      'HTTP 429',
+      { status: 429, body: json({ code: 2955, message: 'Too many requests' }) },
+      'HTTP 429, code 2955'
+    ],
+    [
+      'code 2955 with HTTP 200',
+      { status: 200, body: json({ code: 2955, message: 'Limit' }) },
+      'HTTP 200, code 2955'
+    ]
   ])('retries %s, then succeeds', async (_case, reply, why) => {
     emulator.replyNext(reply)
     const run = await runAction(inputs())
@@ -51,7 +79,11 @@ describe('failures worth retrying', () => {
     ['as an HTTP date', 'date', 2]
   ])('waits as Retry-After says %s', async (_case, header, atMostSeconds) => {
     const retryAfter = header === 'date' ? new Date(Date.now() + 2000).toUTCString() : header
-    emulator.replyNext({ status: 429, headers: { 'Retry-After': retryAfter }, body: json({ code: 2955 }) })
+    emulator.replyNext({
+      status: 429,
+      headers: { 'Retry-After': retryAfter },
+      body: json({ code: 2955 })
+    })
     const started = Date.now()
     const run = await runAction(inputs())
 
@@ -80,7 +112,9 @@ describe('failures worth retrying', () => {
     await emulator.stop()
     const run = await runAction(inputs({ retries: '1' }))
     expect(run.exitCode).toBe(1)
-    expect(run.errors[0]).toMatch(/^Gave up after 2 attempts; the last one failed: Could not reach .*ECONNREFUSED/)
+    expect(run.errors[0]).toMatch(
+      /^Gave up after 2 attempts; the last one failed: Could not reach .*ECONNREFUSED/
+    )
     expect(run.errors[0]).not.toContain('may have reached Zoho')
     emulator = (await startSampleEmulator()).emulator // for afterEach
   })
@@ -98,7 +132,12 @@ describe('failures not worth retrying fail at once', () => {
   it.each([
     ['the daily limit (code 4000 with HTTP 200)', {}, () => (emulator.dailyLimit = 0), '4000'],
     ['an expired token (1030)', { token: '1000.expired' }, () => {}, '1030'],
-    ['a missing scope (2945)', {}, () => emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ']), '2945'],
+    [
+      'a missing scope (2945)',
+      {},
+      () => emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ']),
+      '2945'
+    ],
     ['an unknown job (11330, HTTP 404)', { 'job-id': '1' }, () => {}, '11330']
   ])('%s', async (_case, overrides, arrange, code) => {
     arrange()
@@ -122,7 +161,9 @@ describe('a retried start or abort does not act twice', () => {
       expect(methods()).toEqual(['PATCH', 'PATCH', 'GET'])
       expect(job.state).toBe('In-progress')
       expect(run.outputs['code']).toBe('3000')
-      expect(run.outputs['status']).toBe('An earlier attempt to start the job took effect: the job is In-progress.')
+      expect(run.outputs['status']).toBe(
+        'An earlier attempt to start the job took effect: the job is In-progress.'
+      )
       expect(run.stdout).toContain(
         '::warning::An earlier attempt to start the job took effect: the job is In-progress. ' +
           'Its answer was lost, and Zoho rejected the retry.'
@@ -137,7 +178,9 @@ describe('a retried start or abort does not act twice', () => {
 
     expect(run.exitCode).toBe(0)
     expect(methods()).toEqual(['PATCH', 'PATCH', 'GET'])
-    expect(run.outputs['status']).toBe('An earlier attempt to abort the job took effect: the job is User Aborted.')
+    expect(run.outputs['status']).toBe(
+      'An earlier attempt to abort the job took effect: the job is User Aborted.'
+    )
   })
 
   it('fails with the state when the job is in another one (Expired)', async () => {
@@ -148,7 +191,9 @@ describe('a retried start or abort does not act twice', () => {
     expect(run.exitCode).toBe(1)
     expect(methods()).toEqual(['PATCH', 'PATCH', 'GET'])
     expect(run.errors).toHaveLength(1)
-    expect(run.errors[0]).toMatch(/^Zoho did not start the job: the job is Expired, after a retry was rejected \(.*code 7130/)
+    expect(run.errors[0]).toMatch(
+      /^Zoho did not start the job: the job is Expired, after a retry was rejected \(.*code 7130/
+    )
     expect(run.outputs['code']).toBe('7130')
   })
 

@@ -12,14 +12,23 @@ import { parseReply } from '../src/zoho/response.ts'
 
 const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 }
 
-function zohoError(status: number, body: string, retryAfter?: string, throttled = false): ZohoError {
+function zohoError(
+  status: number,
+  body: string,
+  retryAfter?: string,
+  throttled = false
+): ZohoError {
   const reply = parseReply({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) })
   return new ZohoError(`HTTP ${status}`, reply, throttled)
 }
 
 describe('classify: the retry table', () => {
   it.each([
-    ['a refused or reset connection, DNS failure, cut handshake or timeout', new TransportError('x', true, false), true],
+    [
+      'a refused or reset connection, DNS failure, cut handshake or timeout',
+      new TransportError('x', true, false),
+      true
+    ],
     ['an untrusted certificate', new TransportError('x', false, false), false],
     ['HTTP 500 with JSON', zohoError(500, '{"code":1000}'), true],
     ['HTTP 502 from a gateway', zohoError(502, '<html>Bad gateway</html>'), true],
@@ -28,7 +37,11 @@ describe('classify: the retry table', () => {
     ['HTTP 501', zohoError(501, ''), false],
     ['HTTP 429', zohoError(429, '{"code":2955}'), true],
     ['code 2955 with HTTP 200', zohoError(200, '{"code":2955}'), true],
-    ['the accounts server throttling with HTTP 200', zohoError(200, '{"error":"Access Denied"}', undefined, true), true],
+    [
+      'the accounts server throttling with HTTP 200',
+      zohoError(200, '{"error":"Access Denied"}', undefined, true),
+      true
+    ],
     ['code 4000 (daily limit) with HTTP 200', zohoError(200, '{"code":4000}'), false],
     ['code 4000 even with HTTP 503', zohoError(503, '{"code":4000}'), false],
     ['code 1030 (token expired)', zohoError(401, '{"code":1030}'), false],
@@ -94,7 +107,10 @@ describe('withRetries', () => {
     }
   }
 
-  function attempts(...results: (Error | string)[]): { run: () => Promise<string>; count: () => number } {
+  function attempts(...results: (Error | string)[]): {
+    run: () => Promise<string>
+    count: () => number
+  } {
     let n = 0
     return {
       run: async () => {
@@ -110,7 +126,11 @@ describe('withRetries', () => {
     const clock = fakeClock([0.25, 0.5])
     const lines: string[] = []
     const seen: ActionError[] = []
-    const work = attempts(zohoError(503, ''), new TransportError('Could not reach x: reset.', true, true), 'ok')
+    const work = attempts(
+      zohoError(503, ''),
+      new TransportError('Could not reach x: reset.', true, true),
+      'ok'
+    )
     const result = await withRetries(work.run, {
       policy: POLICY,
       clock,
@@ -129,20 +149,32 @@ describe('withRetries', () => {
 
   it('waits what Retry-After says instead of the backoff', async () => {
     const clock = fakeClock()
-    await withRetries(attempts(zohoError(429, '{"code":2955}', '2'), 'ok').run, { policy: POLICY, clock, log: () => {} })
+    await withRetries(attempts(zohoError(429, '{"code":2955}', '2'), 'ok').run, {
+      policy: POLICY,
+      clock,
+      log: () => {}
+    })
     expect(clock.slept).toEqual([2000])
   })
 
   it('stops at once on a failure not worth retrying', async () => {
     const clock = fakeClock()
     const work = attempts(zohoError(503, ''), zohoError(401, '{"code":1030}'), 'ok')
-    await expect(withRetries(work.run, { policy: POLICY, clock, log: () => {} })).rejects.toThrow('HTTP 401')
+    await expect(withRetries(work.run, { policy: POLICY, clock, log: () => {} })).rejects.toThrow(
+      'HTTP 401'
+    )
     expect(work.count()).toBe(2)
   })
 
   it('gives up after 1 + retries attempts, saying how many and the last failure', async () => {
     const clock = fakeClock()
-    const work = attempts(zohoError(502, ''), zohoError(503, ''), zohoError(504, ''), zohoError(500, ''), 'ok')
+    const work = attempts(
+      zohoError(502, ''),
+      zohoError(503, ''),
+      zohoError(504, ''),
+      zohoError(500, ''),
+      'ok'
+    )
     const failure = withRetries(work.run, { policy: POLICY, clock, log: () => {} })
     await expect(failure).rejects.toBeInstanceOf(RetriesExhaustedError)
     await expect(failure).rejects.toThrow('Gave up after 4 attempts; the last one failed: HTTP 500')
@@ -161,6 +193,8 @@ describe('withRetries', () => {
 
   it('lets a bug through untouched', async () => {
     const bug = new TypeError('oops')
-    await expect(withRetries(attempts(bug).run, { policy: POLICY, clock: fakeClock(), log: () => {} })).rejects.toBe(bug)
+    await expect(
+      withRetries(attempts(bug).run, { policy: POLICY, clock: fakeClock(), log: () => {} })
+    ).rejects.toBe(bug)
   })
 })

@@ -42,13 +42,19 @@ describe('Secrets', () => {
     })
 
     it('turns a bare number holding the secret into the string "***"', () => {
-      const json = secrets.redactJson('{"job_id": 3888833000000114027, "ids":[3888833000000114027,5]}')
+      const json = secrets.redactJson(
+        '{"job_id": 3888833000000114027, "ids":[3888833000000114027,5]}'
+      )
       expect(JSON.parse(json)).toEqual({ job_id: '***', ids: ['***', 5] })
     })
 
     it('leaves other numbers and escaped quotes alone', () => {
       const text = '{"code":3000,"status":"say \\"3888833000000114027\\"","n":-1.5e3}'
-      expect(JSON.parse(secrets.redactJson(text))).toEqual({ code: 3000, status: 'say "***"', n: -1500 })
+      expect(JSON.parse(secrets.redactJson(text))).toEqual({
+        code: 3000,
+        status: 'say "***"',
+        n: -1500
+      })
     })
   })
 })

@@ -6,7 +6,12 @@ import { jobUrl } from '../src/zoho/endpoints.ts'
 import { jobActionRequest } from '../src/zoho/requests.ts'
 import { parseReply, replyError } from '../src/zoho/response.ts'
 
-const JOB = { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details', jobId: '3888833000000114027' }
+const JOB = {
+  owner: 'jason18',
+  app: 'zylker-store',
+  form: 'Employee_Details',
+  jobId: '3888833000000114027'
+}
 
 describe('data centres', () => {
   it('has the hosts of zoho-bulk-api.md, CA’s accounts host included', () => {
@@ -43,12 +48,18 @@ describe('jobUrl', () => {
       form: 'e#f',
       jobId: '1 2'
     })
-    expect(url).toBe('https://gw.example.com/zoho/creator/v2.1/bulk/a%2Fb/c%3Fd/form/e%23f/insert/1%202')
+    expect(url).toBe(
+      'https://gw.example.com/zoho/creator/v2.1/bulk/a%2Fb/c%3Fd/form/e%23f/insert/1%202'
+    )
   })
 })
 
 describe('jobActionRequest', () => {
-  const connection = { apiBaseUrl: 'https://www.zohoapis.com', token: '1000.t', environment: 'production' } as const
+  const connection = {
+    apiBaseUrl: 'https://www.zohoapis.com',
+    token: '1000.t',
+    environment: 'production'
+  } as const
 
   it('is a PATCH with the token, JSON content type and the action in lower case', () => {
     expect(jobActionRequest(connection, JOB, 'abort')).toEqual({
@@ -103,11 +114,15 @@ describe('parseReply and replyError', () => {
   })
 
   it('reads the text from status, message or description, and a code given as a string', () => {
-    expect(parseReply({ status: 404, body: '{"code":"2893","description":"No form"}' })).toMatchObject({
+    expect(
+      parseReply({ status: 404, body: '{"code":"2893","description":"No form"}' })
+    ).toMatchObject({
       code: 2893,
       status: 'No form'
     })
-    expect(parseReply({ status: 401, body: '{"code":1030,"message":"Invalid"}' }).status).toBe('Invalid')
+    expect(parseReply({ status: 401, body: '{"code":1030,"message":"Invalid"}' }).status).toBe(
+      'Invalid'
+    )
   })
 
   it('fails code 4000 even though it comes with HTTP 200', () => {
@@ -148,6 +163,8 @@ describe('parseReply and replyError', () => {
   })
 
   it('keeps Zoho’s message on one line', () => {
-    expect(judge(400, '{"code":1000,"message":"bad\\nthing"}').error).toContain('code 1000): bad thing.')
+    expect(judge(400, '{"code":1000,"message":"bad\\nthing"}').error).toContain(
+      'code 1000): bad thing.'
+    )
   })
 })

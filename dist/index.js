@@ -31403,10 +31403,20 @@ const DATA_CENTRES = [
     { code: 'us', suffix: 'com', apiHost: 'www.zohoapis.com', accountsHost: 'accounts.zoho.com' },
     { code: 'eu', suffix: 'eu', apiHost: 'www.zohoapis.eu', accountsHost: 'accounts.zoho.eu' },
     { code: 'in', suffix: 'in', apiHost: 'www.zohoapis.in', accountsHost: 'accounts.zoho.in' },
-    { code: 'au', suffix: 'com.au', apiHost: 'www.zohoapis.com.au', accountsHost: 'accounts.zoho.com.au' },
+    {
+        code: 'au',
+        suffix: 'com.au',
+        apiHost: 'www.zohoapis.com.au',
+        accountsHost: 'accounts.zoho.com.au'
+    },
     { code: 'jp', suffix: 'jp', apiHost: 'www.zohoapis.jp', accountsHost: 'accounts.zoho.jp' },
     { code: 'ca', suffix: 'ca', apiHost: 'www.zohoapis.ca', accountsHost: 'accounts.zohocloud.ca' },
-    { code: 'cn', suffix: 'com.cn', apiHost: 'www.zohoapis.com.cn', accountsHost: 'accounts.zoho.com.cn' },
+    {
+        code: 'cn',
+        suffix: 'com.cn',
+        apiHost: 'www.zohoapis.com.cn',
+        accountsHost: 'accounts.zoho.com.cn'
+    },
     { code: 'sa', suffix: 'sa', apiHost: 'www.zohoapis.sa', accountsHost: 'accounts.zoho.sa' }
 ];
 /** Finds a data centre by its code or domain suffix, ignoring case and surrounding blanks. */
@@ -31450,7 +31460,13 @@ const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
-    for (const secret of [raw.token, raw.token.replace(TOKEN_SCHEME, ''), raw['client-secret'], raw['refresh-token'], raw['job-id']]) {
+    for (const secret of [
+        raw.token,
+        raw.token.replace(TOKEN_SCHEME, ''),
+        raw['client-secret'],
+        raw['refresh-token'],
+        raw['job-id']
+    ]) {
         secrets.add(secret);
     }
     return parseSettings(raw, Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs);
@@ -31535,11 +31551,15 @@ const TOKEN = {
 };
 const CLIENT_ID = {
     test: value => PRINTABLE.test(value),
-    allowed: 'the Self Client\'s client ID: one line of printable characters without spaces',
+    allowed: "the Self Client's client ID: one line of printable characters without spaces",
     echo: true
 };
 function credential(what) {
-    return { test: value => PRINTABLE.test(value), allowed: `${what}: one line of printable characters without spaces`, echo: false };
+    return {
+        test: value => PRINTABLE.test(value),
+        allowed: `${what}: one line of printable characters without spaces`,
+        echo: false
+    };
 }
 const RETRIES = {
     pattern: /^\d+$/,
@@ -31714,7 +31734,11 @@ function retryAfterDelay(value, now) {
         return undefined;
     const text = value.trim();
     // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
-    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}\b/.test(text) ? Date.parse(text) - now : NaN;
+    const ms = /^\d+$/.test(text)
+        ? Number(text) * 1000
+        : /^[A-Za-z]{3}\b/.test(text)
+            ? Date.parse(text) - now
+            : NaN;
     if (Number.isNaN(ms))
         return undefined;
     return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
@@ -31736,7 +31760,8 @@ async function withRetries(attempt, context) {
                 throw error;
             if (n === attempts)
                 throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
-            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ?? backoffDelay(n, policy, () => clock.random());
+            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
+                backoffDelay(n, policy, () => clock.random());
             context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
             await clock.sleep(delay);
         }
@@ -31963,7 +31988,11 @@ function commonHeaders(connection) {
 }
 /** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
 function jobStatusRequest(connection, job) {
-    return { method: 'GET', url: jobUrl(connection.apiBaseUrl, job), headers: commonHeaders(connection) };
+    return {
+        method: 'GET',
+        url: jobUrl(connection.apiBaseUrl, job),
+        headers: commonHeaders(connection)
+    };
 }
 /** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
 function jobActionRequest(connection, job, action) {
@@ -31996,7 +32025,10 @@ async function startOrAbort(job, action, connection, context) {
     const request = jobActionRequest(connection, job, action);
     context.log(`${request.method} ${request.url} (action: ${action})`);
     try {
-        const reply = await call(request, reply => replyError(reply, `${action} the job`), { ...context, onFailure: error => (maybeApplied ||= mayHaveApplied(error)) });
+        const reply = await call(request, reply => replyError(reply, `${action} the job`), {
+            ...context,
+            onFailure: error => (maybeApplied ||= mayHaveApplied(error))
+        });
         return { reply, error: undefined };
     }
     catch (error) {
@@ -32049,7 +32081,10 @@ async function settle(job, action, connection, context, rejection) {
             warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
         };
     }
-    const shown = state ?? (raw === undefined ? 'in a state Zoho did not say' : `in a state this action does not know ("${raw}")`);
+    const shown = state ??
+        (raw === undefined
+            ? 'in a state Zoho did not say'
+            : `in a state this action does not know ("${raw}")`);
     return {
         reply: rejection.reply,
         error: new ZohoError(`Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${rejection.message})`, rejection.reply)
@@ -32153,7 +32188,13 @@ async function writeSummary(outcome, secrets) {
     }
 }
 function escapeHtml(text) {
-    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    const entities = {
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;'
+    };
     return text.replace(/[&<>"']/g, char => entities[char] ?? char);
 }
 
@@ -32213,7 +32254,8 @@ function tokenReplyError(reply, dataCentre) {
         return new ZohoError(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
             `was made in the API console of data centre "${dataCentre.code}".`, reply);
     }
-    if (error === 'Access Denied' || (typeof description === 'string' && /too many requests/i.test(description))) {
+    if (error === 'Access Denied' ||
+        (typeof description === 'string' && /too many requests/i.test(description))) {
         return new ZohoError(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
             '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
     }

@@ -57,7 +57,13 @@ const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'] as const
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 export function readSettings(secrets: Secrets): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
-  for (const secret of [raw.token, raw.token.replace(TOKEN_SCHEME, ''), raw['client-secret'], raw['refresh-token'], raw['job-id']]) {
+  for (const secret of [
+    raw.token,
+    raw.token.replace(TOKEN_SCHEME, ''),
+    raw['client-secret'],
+    raw['refresh-token'],
+    raw['job-id']
+  ]) {
     secrets.add(secret)
   }
   return parseSettings(raw, Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs)
@@ -74,7 +80,12 @@ export function parseSettings(raw: RawInputs, backoffBaseMs = BACKOFF.baseDelayM
   }
   const action = oneOf('action', ['start', 'abort'] as const, raw.action)
   const auth = parseAuth(raw, dataCentre)
-  const environment = oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')
+  const environment = oneOf(
+    'environment',
+    ENVIRONMENTS,
+    raw.environment || 'production',
+    ' (or empty)'
+  )
   const apiBaseUrl = parseBaseUrl('api-url', raw['api-url']) ?? `https://${dataCentre.apiHost}`
   const retries = parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)
   const timeoutMs = parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT) * 1000
@@ -123,8 +134,16 @@ function parseAuth(raw: RawInputs, dataCentre: DataCentre): Auth {
     kind: 'refresh',
     credentials: {
       clientId: required('client-id', CLIENT_ID, raw['client-id']),
-      clientSecret: required('client-secret', credential('the client secret'), raw['client-secret']),
-      refreshToken: required('refresh-token', credential('the refresh token'), raw['refresh-token']),
+      clientSecret: required(
+        'client-secret',
+        credential('the client secret'),
+        raw['client-secret']
+      ),
+      refreshToken: required(
+        'refresh-token',
+        credential('the refresh token'),
+        raw['refresh-token']
+      ),
       accountsBaseUrl:
         parseBaseUrl('accounts-url', raw['accounts-url']) ?? `https://${dataCentre.accountsHost}`
     }
@@ -162,11 +181,15 @@ const TOKEN: Rule = {
 }
 const CLIENT_ID: Rule = {
   test: value => PRINTABLE.test(value),
-  allowed: 'the Self Client\'s client ID: one line of printable characters without spaces',
+  allowed: "the Self Client's client ID: one line of printable characters without spaces",
   echo: true
 }
 function credential(what: string): Rule {
-  return { test: value => PRINTABLE.test(value), allowed: `${what}: one line of printable characters without spaces`, echo: false }
+  return {
+    test: value => PRINTABLE.test(value),
+    allowed: `${what}: one line of printable characters without spaces`,
+    echo: false
+  }
 }
 
 interface NumberRule {

@@ -7,7 +7,12 @@ import { type CallContext, call } from './zoho/client.ts'
 import { SUCCESS_CODE } from './zoho/codes.ts'
 import type { JobRef } from './zoho/endpoints.ts'
 import { type JobState, readJobStatus } from './zoho/job-status.ts'
-import { type Connection, type JobAction, jobActionRequest, jobStatusRequest } from './zoho/requests.ts'
+import {
+  type Connection,
+  type JobAction,
+  jobActionRequest,
+  jobStatusRequest
+} from './zoho/requests.ts'
 import { replyError, type ZohoReply } from './zoho/response.ts'
 
 export interface ActionOutcome {
@@ -35,18 +40,18 @@ export async function startOrAbort(
   const request = jobActionRequest(connection, job, action)
   context.log(`${request.method} ${request.url} (action: ${action})`)
   try {
-    const reply = await call(
-      request,
-      reply => replyError(reply, `${action} the job`),
-      { ...context, onFailure: error => (maybeApplied ||= mayHaveApplied(error)) }
-    )
+    const reply = await call(request, reply => replyError(reply, `${action} the job`), {
+      ...context,
+      onFailure: error => (maybeApplied ||= mayHaveApplied(error))
+    })
     return { reply, error: undefined }
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
     if (!maybeApplied) return { reply: replyBehind(error), error }
     // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
     // answer ever came back, and the status may not show the outcome yet either.
-    if (error instanceof ZohoError && !classify(error).retry) return settle(job, action, connection, context, error)
+    if (error instanceof ZohoError && !classify(error).retry)
+      return settle(job, action, connection, context, error)
     return {
       reply: replyBehind(error),
       error: new ActionError(
@@ -77,7 +82,11 @@ async function settle(
   )
   let status: ZohoReply
   try {
-    status = await call(jobStatusRequest(connection, job), reply => replyError(reply, "read the job's status"), context)
+    status = await call(
+      jobStatusRequest(connection, job),
+      reply => replyError(reply, "read the job's status"),
+      context
+    )
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
     return {
@@ -98,7 +107,11 @@ async function settle(
       warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
     }
   }
-  const shown = state ?? (raw === undefined ? 'in a state Zoho did not say' : `in a state this action does not know ("${raw}")`)
+  const shown =
+    state ??
+    (raw === undefined
+      ? 'in a state Zoho did not say'
+      : `in a state this action does not know ("${raw}")`)
   return {
     reply: rejection.reply,
     error: new ZohoError(

@@ -27,12 +27,16 @@ export async function run(): Promise<void> {
     outcome = await startOrAbort(settings.job, settings.action, connection, context)
     reportOutcome(outcome, secrets)
     if (outcome.error !== undefined) throw outcome.error
-    core.info(secrets.redact(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.status ?? ''}`))
+    core.info(
+      secrets.redact(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.status ?? ''}`)
+    )
   } catch (error) {
     // A stack trace helps only with a bug, and only when the user turns on debug logging.
-    if (error instanceof Error && !(error instanceof ActionError)) core.debug(secrets.redact(error.stack ?? ''))
+    if (error instanceof Error && !(error instanceof ActionError))
+      core.debug(secrets.redact(error.stack ?? ''))
     failure = secrets.redact(failureMessage(error))
     core.setFailed(failure)
   }
-  if (settings !== undefined) await writeSummary({ settings, reply: outcome?.reply, failure }, secrets)
+  if (settings !== undefined)
+    await writeSummary({ settings, reply: outcome?.reply, failure }, secrets)
 }

@@ -49,7 +49,10 @@ export async function writeSummary(outcome: Outcome, secrets: Secrets): Promise<
     ['Zoho status', reply?.status ?? '—']
   ]
   const summary = core.summary
-    .addHeading(`Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`, 3)
+    .addHeading(
+      `Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`,
+      3
+    )
     .addTable([
       [
         { data: 'Field', header: true },
@@ -62,11 +65,19 @@ export async function writeSummary(outcome: Outcome, secrets: Secrets): Promise<
     await summary.write()
   } catch (error) {
     // The summary is a courtesy: failing to write it must not change the step's result.
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+    )
   }
 }
 
 function escapeHtml(text: string): string {
-  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+  }
   return text.replace(/[&<>"']/g, char => entities[char] ?? char)
 }

@@ -26,7 +26,10 @@ export const systemClock: Clock = {
 
 export type Verdict =
   | { readonly retry: false }
-  | { readonly retry: true; /** Zoho's Retry-After header, when it sent one. */ readonly retryAfter?: string }
+  | {
+      readonly retry: true
+      /** Zoho's Retry-After header, when it sent one. */ readonly retryAfter?: string
+    }
 
 const RETRY_AFTER_CAP_MS = 60_000
 const SERVER_FAILURES = new Set([500, 502, 503, 504])
@@ -64,7 +67,11 @@ export function retryAfterDelay(value: string | undefined, now: number): number 
   if (value === undefined) return undefined
   const text = value.trim()
   // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}\b/.test(text) ? Date.parse(text) - now : NaN
+  const ms = /^\d+$/.test(text)
+    ? Number(text) * 1000
+    : /^[A-Za-z]{3}\b/.test(text)
+      ? Date.parse(text) - now
+      : NaN
   if (Number.isNaN(ms)) return undefined
   return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS)
 }
@@ -92,8 +99,11 @@ export async function withRetries<T>(attempt: () => Promise<T>, context: RetryCo
       if (!verdict.retry) throw error
       if (n === attempts) throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error
       const delay =
-        retryAfterDelay(verdict.retryAfter, clock.now()) ?? backoffDelay(n, policy, () => clock.random())
-      context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`)
+        retryAfterDelay(verdict.retryAfter, clock.now()) ??
+        backoffDelay(n, policy, () => clock.random())
+      context.log(
+        `Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`
+      )
       await clock.sleep(delay)
     }
   }

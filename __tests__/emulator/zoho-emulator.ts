@@ -50,7 +50,11 @@ export type ScriptedReply = {
   /** Only a request with this method takes this reply; any request when absent. */
   readonly method?: string
 } & (
-  | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
+  | {
+      readonly status: number
+      readonly headers?: Readonly<Record<string, string>>
+      readonly body: string
+    }
   | { readonly fault: Fault }
 )
 
@@ -89,7 +93,8 @@ const THROTTLED: Reply = {
   status: 400,
   body: {
     error: 'Access Denied',
-    error_description: 'You have made too many requests continuously. Please try again after some time.',
+    error_description:
+      'You have made too many requests continuously. Please try again after some time.',
     status: 'failure'
   }
 }
@@ -152,14 +157,24 @@ export class ZohoEmulator {
     clientId: string,
     secret: string,
     refreshToken: string,
-    { scopes = ALL_SCOPES, apiDomain = 'https://www.zohoapis.com' }: { scopes?: readonly string[]; apiDomain?: string } = {}
+    {
+      scopes = ALL_SCOPES,
+      apiDomain = 'https://www.zohoapis.com'
+    }: { scopes?: readonly string[]; apiDomain?: string } = {}
   ): void {
-    this.#clients.set(clientId, { secret, refreshTokens: new Map([[refreshToken, scopes]]), apiDomain })
+    this.#clients.set(clientId, {
+      secret,
+      refreshTokens: new Map([[refreshToken, scopes]]),
+      apiDomain
+    })
   }
 
   addJob(job: Omit<EmulatedJob, 'environment'> & { environment?: Environment }): EmulatedJob {
     const stored: EmulatedJob = { environment: 'production', ...job }
-    this.#jobs.set(jobKey(stored.environment, stored.owner, stored.app, stored.form, stored.id), stored)
+    this.#jobs.set(
+      jobKey(stored.environment, stored.owner, stored.app, stored.form, stored.id),
+      stored
+    )
     return stored
   }
 
@@ -178,7 +193,9 @@ export class ZohoEmulator {
       body: Buffer.concat(chunks).toString('utf8')
     }
     this.requests.push(request)
-    const index = this.#script.findIndex(reply => reply.method === undefined || reply.method === request.method)
+    const index = this.#script.findIndex(
+      reply => reply.method === undefined || reply.method === request.method
+    )
     const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
     if (scripted === undefined) {
       const reply = this.#answer(request)
@@ -217,7 +234,10 @@ export class ZohoEmulator {
     const calls = (this.#callsByToken.get(token) ?? 0) + 1
     this.#callsByToken.set(token, calls)
     if (calls > this.dailyLimit) {
-      return { status: 200, body: { code: 4000, message: 'Daily API limit of the account has been reached' } }
+      return {
+        status: 200,
+        body: { code: 4000, message: 'Daily API limit of the account has been reached' }
+      }
     }
 
     const environment = request.headers.environment ?? 'production'
@@ -238,7 +258,8 @@ export class ZohoEmulator {
 
     const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
     const noJob = error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
-    if (request.method === 'GET') return job === undefined ? noJob : { status: 200, body: this.statusBody(job) }
+    if (request.method === 'GET')
+      return job === undefined ? noJob : { status: 200, body: this.statusBody(job) }
 
     if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) {
       return error(400, 1000, 'Content-Type must be application/json')
@@ -255,7 +276,8 @@ export class ZohoEmulator {
       return { status: 400, body: { error: 'invalid_request' } }
     }
     const form = new URLSearchParams(request.body)
-    if (form.get('grant_type') !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } }
+    if (form.get('grant_type') !== 'refresh_token')
+      return { status: 200, body: { error: 'unsupported_grant_type' } }
     const client = this.#clients.get(form.get('client_id') ?? '')
     if (client === undefined || client.secret !== form.get('client_secret')) {
       return { status: 200, body: { error: 'invalid_client' } }
@@ -268,7 +290,12 @@ export class ZohoEmulator {
     this.addToken(token, scopes)
     return {
       status: 200,
-      body: { access_token: token, api_domain: client.apiDomain, token_type: 'Bearer', expires_in: 3600 }
+      body: {
+        access_token: token,
+        api_domain: client.apiDomain,
+        token_type: 'Bearer',
+        expires_in: 3600
+      }
     }
   }
 }

@@ -91,7 +91,10 @@ export function tokenReplyError(reply: ZohoReply, dataCentre: DataCentre): ZohoE
       reply
     )
   }
-  if (error === 'Access Denied' || (typeof description === 'string' && /too many requests/i.test(description))) {
+  if (
+    error === 'Access Denied' ||
+    (typeof description === 'string' && /too many requests/i.test(description))
+  ) {
     return new ZohoError(
       `Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
         '10 access tokens in 10 minutes: run fewer jobs with it at once.',
@@ -99,7 +102,8 @@ export function tokenReplyError(reply: ZohoReply, dataCentre: DataCentre): ZohoE
       true
     )
   }
-  if (error !== undefined) return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply)
+  if (error !== undefined)
+    return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply)
   if (typeof reply.data?.['access_token'] !== 'string' || reply.httpStatus >= 300) {
     return new ZohoError(
       `Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`,

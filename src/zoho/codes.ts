@@ -5,7 +5,8 @@ export const SUCCESS_CODE = 3000
 export const PER_MINUTE_LIMIT_CODE = 2955
 export const DAILY_LIMIT_CODE = 4000
 
-const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.'
+const CHECK_ROLE =
+  'No permission on this application: the bulk API needs the admin or developer role.'
 
 const HINTS: ReadonlyMap<number, string> = new Map([
   [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
@@ -39,7 +40,8 @@ export function hintFor(code: number | undefined, httpStatus: number): string {
     return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.'
   }
   if (httpStatus === 403) return CHECK_ROLE
-  if (httpStatus === 404) return 'Nothing was found at this URL: check dc, owner, app, form and job-id.'
+  if (httpStatus === 404)
+    return 'Nothing was found at this URL: check dc, owner, app, form and job-id.'
   if (httpStatus === 429) return "Zoho's API rate limit was reached: wait and run again."
   if (httpStatus >= 500) return 'Zoho, or a gateway in front of it, failed: run again later.'
   return "Check the inputs against Zoho's message."

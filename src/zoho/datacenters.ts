@@ -14,10 +14,20 @@ export const DATA_CENTRES: readonly DataCentre[] = [
   { code: 'us', suffix: 'com', apiHost: 'www.zohoapis.com', accountsHost: 'accounts.zoho.com' },
   { code: 'eu', suffix: 'eu', apiHost: 'www.zohoapis.eu', accountsHost: 'accounts.zoho.eu' },
   { code: 'in', suffix: 'in', apiHost: 'www.zohoapis.in', accountsHost: 'accounts.zoho.in' },
-  { code: 'au', suffix: 'com.au', apiHost: 'www.zohoapis.com.au', accountsHost: 'accounts.zoho.com.au' },
+  {
+    code: 'au',
+    suffix: 'com.au',
+    apiHost: 'www.zohoapis.com.au',
+    accountsHost: 'accounts.zoho.com.au'
+  },
   { code: 'jp', suffix: 'jp', apiHost: 'www.zohoapis.jp', accountsHost: 'accounts.zoho.jp' },
   { code: 'ca', suffix: 'ca', apiHost: 'www.zohoapis.ca', accountsHost: 'accounts.zohocloud.ca' },
-  { code: 'cn', suffix: 'com.cn', apiHost: 'www.zohoapis.com.cn', accountsHost: 'accounts.zoho.com.cn' },
+  {
+    code: 'cn',
+    suffix: 'com.cn',
+    apiHost: 'www.zohoapis.com.cn',
+    accountsHost: 'accounts.zoho.com.cn'
+  },
   { code: 'sa', suffix: 'sa', apiHost: 'www.zohoapis.sa', accountsHost: 'accounts.zoho.sa' }
 ]
 

@@ -31,7 +31,11 @@ function commonHeaders(connection: Connection): Record<string, string> {
 
 /** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
 export function jobStatusRequest(connection: Connection, job: JobRef): ZohoRequest {
-  return { method: 'GET', url: jobUrl(connection.apiBaseUrl, job), headers: commonHeaders(connection) }
+  return {
+    method: 'GET',
+    url: jobUrl(connection.apiBaseUrl, job),
+    headers: commonHeaders(connection)
+  }
 }
 
 /** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
