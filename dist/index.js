@@ -31878,8 +31878,12 @@ const UNTRUSTED_CERTIFICATE = new Set([
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
 async function send(request, timeoutMs) {
-    // A redirect would carry the credentials to whatever host it names: never follow one.
-    const http = new lib_HttpClient(USER_AGENT, [], { allowRedirects: false, socketTimeout: timeoutMs });
+    // A redirect would carry the credentials to whatever host it names: never follow one. The
+    // socket timeout is a backstop behind the deadline below, whose message names no path.
+    const http = new lib_HttpClient(USER_AGENT, [], {
+        allowRedirects: false,
+        socketTimeout: timeoutMs + 1000
+    });
     const origin = new URL(request.url).origin;
     let timer;
     // http-client's socketTimeout only notices silence; this bounds the whole exchange.

@@ -32,8 +32,12 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 
 /** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
 export async function send(request: ZohoRequest, timeoutMs: number): Promise<HttpReply> {
-  // A redirect would carry the credentials to whatever host it names: never follow one.
-  const http = new HttpClient(USER_AGENT, [], { allowRedirects: false, socketTimeout: timeoutMs })
+  // A redirect would carry the credentials to whatever host it names: never follow one. The
+  // socket timeout is a backstop behind the deadline below, whose message names no path.
+  const http = new HttpClient(USER_AGENT, [], {
+    allowRedirects: false,
+    socketTimeout: timeoutMs + 1000
+  })
   const origin = new URL(request.url).origin
   let timer: NodeJS.Timeout | undefined
   // http-client's socketTimeout only notices silence; this bounds the whole exchange.
