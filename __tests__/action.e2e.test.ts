@@ -1,10 +1,11 @@
 // End to end: the bundled dist/index.js on Node 24, run as the runner runs it, against the
-// local Zoho emulator. Assertions are on what a user sees: the request Zoho received, the
+// local Zoho zoho.emulator. Assertions are on what a user sees: the request Zoho received, the
 // outputs, the exit code, the log and the job summary.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
-import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+import { expectMasked } from './support/assertions.ts'
 import { type ActionRun, ROOT, runAction } from './support/run-action.ts'
 
 const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as {
@@ -12,36 +13,14 @@ const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) a
 }
 const JOB_PATH = `/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/insert/${SAMPLE.jobId}`
 
-let emulator: ZohoEmulator
-let job: EmulatedJob
-let url: string
-
-beforeEach(async () => {
-  ;({ emulator, job, url } = await startSampleEmulator())
-})
-afterEach(async () => {
-  await emulator.stop()
-})
+const zoho = useSampleZoho()
 
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return { ...sampleInputs(url), dc: 'eu', ...overrides }
+  return { ...sampleInputs(zoho.url), dc: 'eu', ...overrides }
 }
 
 /** The token and job ID appear nowhere but in the ::add-mask:: commands that register them. */
-function expectNothingLeaked(run: ActionRun): void {
-  const log = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  for (const secret of [SAMPLE.token, SAMPLE.jobId]) {
-    expect(log).not.toContain(secret)
-    expect(run.stderr).not.toContain(secret)
-    expect(run.outputsFile).not.toContain(secret)
-    expect(run.summary).not.toContain(secret)
-  }
-  expect(run.stdout).toContain(`::add-mask::${SAMPLE.token}`)
-  expect(run.stdout).toContain(`::add-mask::${SAMPLE.jobId}`)
-}
+const expectNothingLeaked = (run: ActionRun) => expectMasked(run, [SAMPLE.token, SAMPLE.jobId])
 
 describe('start and abort', () => {
   it('starts a job with one PATCH and hands back Zoho’s answer', async () => {
@@ -49,8 +28,8 @@ describe('start and abort', () => {
 
     expect(run.exitCode).toBe(0)
     expect(run.errors).toEqual([])
-    expect(emulator.requests).toHaveLength(1)
-    const [request] = emulator.requests
+    expect(zoho.emulator.requests).toHaveLength(1)
+    const [request] = zoho.emulator.requests
     expect(request?.method).toBe('PATCH')
     expect(request?.url).toBe(JOB_PATH)
     expect(request?.headers.authorization).toBe(`Zoho-oauthtoken ${SAMPLE.token}`)
@@ -58,7 +37,7 @@ describe('start and abort', () => {
     expect(request?.headers['user-agent']).toBe(`zoho-creator-bulk-action/${packageJson.version}`)
     expect(request?.headers.environment).toBeUndefined()
     expect(JSON.parse(request?.body ?? '')).toEqual({ data: { action: 'start' } })
-    expect(job.state).toBe('In-progress')
+    expect(zoho.job.state).toBe('In-progress')
 
     expect(run.outputs).toEqual({
       code: '3000',
@@ -74,12 +53,12 @@ describe('start and abort', () => {
   })
 
   it('aborts a job, sending the action in lower case whatever case the input has', async () => {
-    job.state = 'In-progress'
+    zoho.job.state = 'In-progress'
     const run = await runAction(inputs({ action: 'Abort' }))
 
     expect(run.exitCode).toBe(0)
-    expect(JSON.parse(emulator.requests[0]?.body ?? '')).toEqual({ data: { action: 'abort' } })
-    expect(job.state).toBe('User Aborted')
+    expect(JSON.parse(zoho.emulator.requests[0]?.body ?? '')).toEqual({ data: { action: 'abort' } })
+    expect(zoho.job.state).toBe('User Aborted')
     expect(run.outputs['status']).toBe('Job aborted successfully')
     expectNothingLeaked(run)
   })
@@ -88,26 +67,26 @@ describe('start and abort', () => {
     const run = await runAction(inputs({ token: `Zoho-oauthtoken ${SAMPLE.token}` }))
 
     expect(run.exitCode).toBe(0)
-    expect(emulator.requests[0]?.headers.authorization).toBe(`Zoho-oauthtoken ${SAMPLE.token}`)
+    expect(zoho.emulator.requests[0]?.headers.authorization).toBe(`Zoho-oauthtoken ${SAMPLE.token}`)
     expectNothingLeaked(run)
   })
 
   it('sends the environment header for development and stage, and none for production', async () => {
-    emulator.addJob({
-      ...job,
+    zoho.emulator.addJob({
+      ...zoho.job,
       environment: 'development',
       state: 'Ready-to-upload',
       uploaded: true
     })
     const development = await runAction(inputs({ environment: 'Development' }))
     expect(development.exitCode).toBe(0)
-    expect(emulator.requests[0]?.headers.environment).toBe('development')
-    expect(job.state).toBe('Ready-to-upload') // the production job is untouched
+    expect(zoho.emulator.requests[0]?.headers.environment).toBe('development')
+    expect(zoho.job.state).toBe('Ready-to-upload') // the production job is untouched
 
     const production = await runAction(inputs({ environment: 'production' }))
     expect(production.exitCode).toBe(0)
-    expect(emulator.requests[1]?.headers.environment).toBeUndefined()
-    expect(job.state).toBe('In-progress')
+    expect(zoho.emulator.requests[1]?.headers.environment).toBeUndefined()
+    expect(zoho.job.state).toBe('In-progress')
   })
 
   it('runs with the DC default when dc is not given (no request leaves the machine)', async () => {
@@ -115,7 +94,7 @@ describe('start and abort', () => {
     // summary shows which DC was chosen.
     const run = await runAction(inputs({ dc: '' }))
     expect(run.exitCode).toBe(0)
-    expect(run.summary).toContain(`<td>us (${url})</td>`)
+    expect(run.summary).toContain(`<td>us (${zoho.url})</td>`)
   })
 
   it('warns, and still succeeds, when the job summary cannot be written', async () => {
@@ -144,7 +123,7 @@ describe('bad input fails before any request', () => {
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(message)
     expect(run.errors[0]).not.toContain('%0A') // one line
-    expect(emulator.requests).toHaveLength(0)
+    expect(zoho.emulator.requests).toHaveLength(0)
     expect(run.outputsFile).toBe('')
     expect(run.stdout).not.toMatch(/\n\s+at /) // no stack trace
     expect(run.stderr).toBe('')
@@ -156,7 +135,7 @@ describe('bad input fails before any request', () => {
     expect(run.errors[0]).toBe(
       'Input "token" must be a Zoho OAuth access token: one line of printable characters without spaces.'
     )
-    expect(emulator.requests).toHaveLength(0)
+    expect(zoho.emulator.requests).toHaveLength(0)
   })
 })
 
@@ -175,7 +154,7 @@ describe('Zoho says no', () => {
   })
 
   it('fails on a token without the UPDATE scope with code 2945 and names the scope', async () => {
-    emulator.addToken('1000.readonly', ['ZohoCreator.bulk.READ'])
+    zoho.emulator.addToken('1000.readonly', ['ZohoCreator.bulk.READ'])
     const run = await runAction(inputs({ token: '1000.readonly' }))
 
     expect(run.exitCode).toBe(1)
@@ -184,14 +163,14 @@ describe('Zoho says no', () => {
   })
 
   it('fails on the daily limit, which Zoho answers with HTTP 200 and code 4000', async () => {
-    emulator.dailyLimit = 0
+    zoho.emulator.dailyLimit = 0
     const run = await runAction(inputs())
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs['http-status']).toBe('200')
     expect(run.outputs['code']).toBe('4000')
     expect(run.errors[0]).toContain('daily API limit is reached')
-    expect(job.state).toBe('Ready-to-upload')
+    expect(zoho.job.state).toBe('Ready-to-upload')
   })
 
   it('fails on an unknown job (a 404) and masks the job ID Zoho echoes in its message', async () => {
@@ -227,7 +206,7 @@ describe('Zoho says no', () => {
   )
 
   it('fails to start a job whose file is not uploaded (11350)', async () => {
-    job.uploaded = false
+    zoho.job.uploaded = false
     const run = await runAction(inputs())
     expect(run.exitCode).toBe(1)
     expect(run.outputs['code']).toBe('11350')
@@ -235,7 +214,7 @@ describe('Zoho says no', () => {
   })
 
   it('fails to abort a completed job (11100)', async () => {
-    job.state = 'Completed'
+    zoho.job.state = 'Completed'
     const run = await runAction(inputs({ action: 'abort' }))
     expect(run.exitCode).toBe(1)
     expect(run.outputs['code']).toBe('11100')
@@ -247,7 +226,7 @@ describe('what is not Zoho’s JSON', () => {
   it('does not follow a redirect, so the token never reaches another host', async () => {
     const { emulator: elsewhere, url: elsewhereUrl } = await startSampleEmulator()
     try {
-      emulator.replyNext({
+      zoho.emulator.replyNext({
         status: 307,
         headers: { Location: `${elsewhereUrl}${JOB_PATH}` },
         body: ''
@@ -255,7 +234,7 @@ describe('what is not Zoho’s JSON', () => {
       const run = await runAction(inputs())
 
       expect(run.exitCode).toBe(1)
-      expect(emulator.requests).toHaveLength(1)
+      expect(zoho.emulator.requests).toHaveLength(1)
       expect(elsewhere.requests).toHaveLength(0)
       expect(run.outputs['http-status']).toBe('307')
       expect(run.errors[0]).toContain(`Zoho answered HTTP 307, a redirect to ${elsewhereUrl}`)
@@ -267,7 +246,7 @@ describe('what is not Zoho’s JSON', () => {
   })
 
   it('reports a gateway’s HTML error page as "not JSON", with its first characters', async () => {
-    emulator.replyNext({
+    zoho.emulator.replyNext({
       status: 502,
       headers: { 'Content-Type': 'text/html' },
       body: '<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>'
@@ -282,11 +261,11 @@ describe('what is not Zoho’s JSON', () => {
     ])
     expect(run.outputs).toEqual({ 'http-status': '502' })
     expect(run.stdout).not.toMatch(/\n\s+at /)
-    expect(job.state).toBe('Ready-to-upload')
+    expect(zoho.job.state).toBe('Ready-to-upload')
   })
 
   it('fails on JSON without a code, even with HTTP 200', async () => {
-    emulator.replyNext({ status: 200, body: '{"result":"ok"}' })
+    zoho.emulator.replyNext({ status: 200, body: '{"result":"ok"}' })
     const run = await runAction(inputs())
     expect(run.exitCode).toBe(1)
     expect(run.errors[0]).toContain('Zoho\'s response has no "code" (HTTP 200)')
@@ -295,7 +274,7 @@ describe('what is not Zoho’s JSON', () => {
   })
 
   it('keeps the response output valid JSON when Zoho sends the job ID as a bare number', async () => {
-    emulator.replyNext({
+    zoho.emulator.replyNext({
       status: 200,
       body: `{"code":3000,"status":"Job created successfully","job_id":${SAMPLE.jobId}}`
     })
@@ -310,7 +289,7 @@ describe('what is not Zoho’s JSON', () => {
   })
 
   it('says clearly when nothing answers, without a stack trace', async () => {
-    await emulator.stop()
+    await zoho.emulator.stop()
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
@@ -319,6 +298,5 @@ describe('what is not Zoho’s JSON', () => {
     )
     expect(run.stdout).not.toMatch(/\n\s+at /)
     expect(run.summary).toContain('<td>no response</td>')
-    emulator = (await startSampleEmulator()).emulator // for afterEach
   })
 })

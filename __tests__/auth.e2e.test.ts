@@ -1,29 +1,21 @@
 // Refresh-token authentication, end to end: the bundle mints its own access token at the
 // emulator's accounts endpoint, then starts the job with it.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
-import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
-import { type ActionRun, runAction } from './support/run-action.ts'
+import { describe, expect, it } from '@jest/globals'
+import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+import { expectMasked } from './support/assertions.ts'
+import { runAction } from './support/run-action.ts'
 
-let emulator: ZohoEmulator
-let job: EmulatedJob
-let url: string
-
-beforeEach(async () => {
-  ;({ emulator, job, url } = await startSampleEmulator())
-})
-afterEach(async () => {
-  await emulator.stop()
-})
+const zoho = useSampleZoho()
 
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    ...sampleInputs(url),
+    ...sampleInputs(zoho.url),
     token: '',
     'client-id': SAMPLE.clientId,
     'client-secret': SAMPLE.clientSecret,
     'refresh-token': SAMPLE.refreshToken,
-    'accounts-url': url,
+    'accounts-url': zoho.url,
     ...overrides
   }
 }
@@ -34,27 +26,14 @@ const THROTTLED = JSON.stringify({
     'You have made too many requests continuously. Please try again after some time.'
 })
 
-/** No secret appears anywhere but in the ::add-mask:: command that registers it. */
-function expectNoSecretLeaked(run: ActionRun, secrets: readonly string[]): void {
-  const log = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  for (const secret of secrets) {
-    expect(run.stdout).toContain(`::add-mask::${secret}`)
-    for (const text of [log, run.stderr, run.outputsFile, run.summary])
-      expect(text).not.toContain(secret)
-  }
-}
-
 describe('refresh-token authentication', () => {
   it('mints an access token with the refresh token and starts the job with it', async () => {
     const run = await runAction(inputs())
 
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
-    expect(emulator.minted).toHaveLength(1)
-    const [mint, patch] = emulator.requests
+    expect(zoho.emulator.minted).toHaveLength(1)
+    const [mint, patch] = zoho.emulator.requests
     expect(mint?.method).toBe('POST')
     expect(mint?.url).toBe('/oauth/v2/token') // no secret in the URL
     expect(mint?.headers['content-type']).toBe('application/x-www-form-urlencoded')
@@ -66,15 +45,15 @@ describe('refresh-token authentication', () => {
       refresh_token: SAMPLE.refreshToken
     })
     expect(patch?.method).toBe('PATCH')
-    expect(patch?.headers.authorization).toBe(`Zoho-oauthtoken ${emulator.minted[0]}`)
-    expect(job.state).toBe('In-progress')
+    expect(patch?.headers.authorization).toBe(`Zoho-oauthtoken ${zoho.emulator.minted[0]}`)
+    expect(zoho.job.state).toBe('In-progress')
 
     expect(Object.keys(run.outputs).sort()).toEqual(['code', 'http-status', 'response', 'status'])
     expect(run.summary).toContain(`refresh token of client ${SAMPLE.clientId}`)
-    expectNoSecretLeaked(run, [
+    expectMasked(run, [
       SAMPLE.clientSecret,
       SAMPLE.refreshToken,
-      emulator.minted[0] ?? '',
+      zoho.emulator.minted[0] ?? '',
       SAMPLE.jobId
     ])
   })
@@ -96,24 +75,24 @@ describe('refresh-token authentication', () => {
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(message)
-    expect(emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST'])
     expect(run.outputsFile).toBe('')
-    expect(job.state).toBe('Ready-to-upload')
+    expect(zoho.job.state).toBe('Ready-to-upload')
   })
 
   it.each([200, 400])('retries a throttled token request (HTTP %d) with backoff', async status => {
-    emulator.replyNext({ method: 'POST', status, body: THROTTLED })
+    zoho.emulator.replyNext({ method: 'POST', status, body: THROTTLED })
     const run = await runAction(inputs())
 
     expect(run.exitCode).toBe(0)
-    expect(emulator.requests.map(request => request.method)).toEqual(['POST', 'POST', 'PATCH'])
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST', 'POST', 'PATCH'])
     expect(run.stdout).toMatch(
       /Attempt 1 of 4 failed: Zoho's accounts server is throttling token requests .* Retrying in \d+\.\d s\./
     )
   })
 
   it('says which dc to set when the token belongs to another data centre', async () => {
-    emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', {
+    zoho.emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', {
       apiDomain: 'https://www.zohoapis.com'
     })
     const run = await runAction(
@@ -129,8 +108,8 @@ describe('refresh-token authentication', () => {
       'The access token is for Zoho\'s "us" data centre (api_domain https://www.zohoapis.com), ' +
         'but dc is "eu": set dc: us.'
     ])
-    expect(emulator.requests.map(request => request.method)).toEqual(['POST'])
-    expectNoSecretLeaked(run, [emulator.minted[0] ?? ''])
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expectMasked(run, [zoho.emulator.minted[0] ?? ''])
   })
 
   it.each([
@@ -150,6 +129,6 @@ describe('refresh-token authentication', () => {
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(message)
-    expect(emulator.requests).toHaveLength(0)
+    expect(zoho.emulator.requests).toHaveLength(0)
   })
 })

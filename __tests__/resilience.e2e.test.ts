@@ -1,27 +1,18 @@
 // Every row of the retry table, end to end on the bundle, and a retried start that must not act
 // twice. Backoff is 10 ms here (see support/run-action.ts) and timeouts are short.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
-import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
+import { describe, expect, it } from '@jest/globals'
+import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
 import { runAction } from './support/run-action.ts'
 
-let emulator: ZohoEmulator
-let job: EmulatedJob
-let url: string
-
-beforeEach(async () => {
-  ;({ emulator, job, url } = await startSampleEmulator())
-})
-afterEach(async () => {
-  await emulator.stop()
-})
+const zoho = useSampleZoho()
 
 const inputs = (overrides: Record<string, string> = {}) => ({
-  ...sampleInputs(url),
+  ...sampleInputs(zoho.url),
   timeout: '0.5',
   ...overrides
 })
-const methods = () => emulator.requests.map(request => request.method)
+const methods = () => zoho.emulator.requests.map(request => request.method)
 const json = (body: unknown) => JSON.stringify(body)
 
 describe('failures worth retrying', () => {
@@ -60,13 +51,13 @@ describe('failures worth retrying', () => {
       'HTTP 200, code 2955'
     ]
   ])('retries %s, then succeeds', async (_case, reply, why) => {
-    emulator.replyNext(reply)
+    zoho.emulator.replyNext(reply)
     const run = await runAction(inputs())
 
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(methods()).toEqual(['PATCH', 'PATCH'])
-    expect(job.state).toBe('In-progress')
+    expect(zoho.job.state).toBe('In-progress')
     expect(run.outputs['code']).toBe('3000')
     const retryLines = run.stdout.split('\n').filter(line => line.startsWith('Attempt '))
     expect(retryLines).toHaveLength(1)
@@ -79,7 +70,7 @@ describe('failures worth retrying', () => {
     ['as an HTTP date', 'date', 2]
   ])('waits as Retry-After says %s', async (_case, header, atMostSeconds) => {
     const retryAfter = header === 'date' ? new Date(Date.now() + 2000).toUTCString() : header
-    emulator.replyNext({
+    zoho.emulator.replyNext({
       status: 429,
       headers: { 'Retry-After': retryAfter },
       body: json({ code: 2955 })
@@ -96,7 +87,7 @@ describe('failures worth retrying', () => {
 
   it('gives up after 1 + retries attempts, saying how many and the last failure', async () => {
     const unavailable = { status: 503, body: json({ code: 1000, message: 'Service unavailable' }) }
-    emulator.replyNext(unavailable, unavailable, unavailable)
+    zoho.emulator.replyNext(unavailable, unavailable, unavailable)
     const run = await runAction(inputs({ retries: '2' }))
 
     expect(run.exitCode).toBe(1)
@@ -109,18 +100,17 @@ describe('failures worth retrying', () => {
   })
 
   it('gives up on a refused connection without claiming the job may have been touched', async () => {
-    await emulator.stop()
+    await zoho.emulator.stop()
     const run = await runAction(inputs({ retries: '1' }))
     expect(run.exitCode).toBe(1)
     expect(run.errors[0]).toMatch(
       /^Gave up after 2 attempts; the last one failed: Could not reach .*ECONNREFUSED/
     )
     expect(run.errors[0]).not.toContain('may have reached Zoho')
-    emulator = (await startSampleEmulator()).emulator // for afterEach
   })
 
   it('makes a single attempt when retries is 0', async () => {
-    emulator.replyNext({ fault: 'reset' })
+    zoho.emulator.replyNext({ fault: 'reset' })
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(1)
     expect(methods()).toEqual(['PATCH'])
@@ -130,12 +120,12 @@ describe('failures worth retrying', () => {
 
 describe('failures not worth retrying fail at once', () => {
   it.each([
-    ['the daily limit (code 4000 with HTTP 200)', {}, () => (emulator.dailyLimit = 0), '4000'],
+    ['the daily limit (code 4000 with HTTP 200)', {}, () => (zoho.emulator.dailyLimit = 0), '4000'],
     ['an expired token (1030)', { token: '1000.expired' }, () => {}, '1030'],
     [
       'a missing scope (2945)',
       {},
-      () => emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ']),
+      () => zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ']),
       '2945'
     ],
     ['an unknown job (11330, HTTP 404)', { 'job-id': '1' }, () => {}, '11330']
@@ -153,13 +143,13 @@ describe('a retried start or abort does not act twice', () => {
   it.each(['apply-then-reset', 'apply-then-hang'] as const)(
     'reports success when the lost first start took effect (%s)',
     async fault => {
-      emulator.replyNext({ method: 'PATCH', fault })
+      zoho.emulator.replyNext({ method: 'PATCH', fault })
       const run = await runAction(inputs())
 
       expect(run.errors).toEqual([])
       expect(run.exitCode).toBe(0)
       expect(methods()).toEqual(['PATCH', 'PATCH', 'GET'])
-      expect(job.state).toBe('In-progress')
+      expect(zoho.job.state).toBe('In-progress')
       expect(run.outputs['code']).toBe('3000')
       expect(run.outputs['status']).toBe(
         'An earlier attempt to start the job took effect: the job is In-progress.'
@@ -172,8 +162,8 @@ describe('a retried start or abort does not act twice', () => {
   )
 
   it('does the same for an abort', async () => {
-    job.state = 'In-progress'
-    emulator.replyNext({ method: 'PATCH', fault: 'apply-then-reset' })
+    zoho.job.state = 'In-progress'
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'apply-then-reset' })
     const run = await runAction(inputs({ action: 'abort' }))
 
     expect(run.exitCode).toBe(0)
@@ -184,8 +174,8 @@ describe('a retried start or abort does not act twice', () => {
   })
 
   it('fails with the state when the job is in another one (Expired)', async () => {
-    job.state = 'Expired'
-    emulator.replyNext({ method: 'PATCH', fault: 'reset' })
+    zoho.job.state = 'Expired'
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'reset' })
     const run = await runAction(inputs())
 
     expect(run.exitCode).toBe(1)
@@ -198,8 +188,8 @@ describe('a retried start or abort does not act twice', () => {
   })
 
   it('says the outcome is unknown when the status cannot be read', async () => {
-    emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.UPDATE']) // no READ scope
-    emulator.replyNext({ method: 'PATCH', fault: 'apply-then-reset' })
+    zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.UPDATE']) // no READ scope
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'apply-then-reset' })
     const run = await runAction(inputs())
 
     expect(run.exitCode).toBe(1)
@@ -211,7 +201,7 @@ describe('a retried start or abort does not act twice', () => {
   })
 
   it('needs no status read when the retry simply succeeds', async () => {
-    emulator.replyNext({ method: 'PATCH', fault: 'reset' })
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'reset' })
     const run = await runAction(inputs())
     expect(run.exitCode).toBe(0)
     expect(methods()).toEqual(['PATCH', 'PATCH'])
