@@ -17,7 +17,12 @@ const VALID: RawInputs = {
   environment: '',
   'api-url': '',
   retries: '',
-  timeout: ''
+  timeout: '',
+  wait: '',
+  'wait-timeout': '',
+  'poll-interval': '',
+  'download-results': '',
+  'fail-on-failed-records': ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -52,7 +57,8 @@ describe('parseSettings', () => {
       auth: { kind: 'token', token: '1000.abc.def' },
       environment: 'production',
       retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 },
-      timeoutMs: 30_000
+      timeoutMs: 30_000,
+      wait: undefined
     })
   })
 

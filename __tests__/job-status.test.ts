@@ -23,16 +23,17 @@ describe('readJobStatus', () => {
   it('prefers a state field to a top-level status that is a message', () => {
     expect(statusOf({ code: 3000, status: 'Success', data: { api_status: 'COMPLETED' } })).toEqual({
       state: 'Completed',
-      raw: 'COMPLETED'
+      raw: 'COMPLETED',
+      records: {}
     })
   })
 
   it('reports a value it does not know as unknown, keeping what Zoho wrote', () => {
-    expect(statusOf({ code: 3000, data: { api_status: 'QUEUED' } })).toEqual({ raw: 'QUEUED' })
+    expect(statusOf({ code: 3000, data: { api_status: 'QUEUED' } })).toEqual({ raw: 'QUEUED', records: {} })
   })
 
   it('reports nothing when no state is given', () => {
-    expect(statusOf({ code: 3000 })).toEqual({})
-    expect(readJobStatus(parseReply({ status: 502, body: '<html>' }))).toEqual({})
+    expect(statusOf({ code: 3000 })).toEqual({ records: {} })
+    expect(readJobStatus(parseReply({ status: 502, body: '<html>' }))).toEqual({ records: {} })
   })
 })

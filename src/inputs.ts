@@ -1,13 +1,20 @@
 // Reads every input of action.yml once, masks the secret ones, validates them all, and returns
 // the settings the rest of the action works from. No other module calls core.getInput.
 import * as core from '@actions/core'
+import { tmpdir } from 'node:os'
 import { InputError } from './errors.ts'
 import type { RetryPolicy } from './retry.ts'
 import type { Secrets } from './secrets.ts'
 import type { Auth } from './zoho/auth.ts'
 import { DATA_CENTRES, type DataCentre, findDataCentre } from './zoho/datacenters.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import type { Environment, JobAction } from './zoho/requests.ts'
+import { MAX_POLL_DELAY_MS, type WaitSettings } from './poll.ts'
+import {
+  type Environment,
+  type JobAction,
+  RESULT_FILTERS,
+  type ResultFilter
+} from './zoho/requests.ts'
 
 export interface Settings {
   readonly dataCentre: DataCentre
@@ -20,6 +27,16 @@ export interface Settings {
   readonly retry: RetryPolicy
   /** The deadline of each attempt of each call. */
   readonly timeoutMs: number
+  /** Whether and how to wait for the job to finish; undefined when `wait` is false. */
+  readonly wait: WaitForJob | undefined
+}
+
+export interface WaitForJob extends WaitSettings {
+  /** The result files to download once the job is over. */
+  readonly downloads: readonly ResultFilter[]
+  readonly failOnFailedRecords: boolean
+  /** Where the folder of result files goes: the runner's temporary folder. */
+  readonly resultRoot: string
 }
 
 export const INPUT_NAMES = [
@@ -37,7 +54,12 @@ export const INPUT_NAMES = [
   'environment',
   'api-url',
   'retries',
-  'timeout'
+  'timeout',
+  'wait',
+  'wait-timeout',
+  'poll-interval',
+  'download-results',
+  'fail-on-failed-records'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -45,14 +67,26 @@ export type RawInputs = Readonly<Record<InputName, string>>
 
 export const DEFAULT_RETRIES = 3
 export const DEFAULT_TIMEOUT_SECONDS = 30
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5
+export const DEFAULT_DOWNLOADS = 'failure'
 const MAX_RETRIES = 10
 const MAX_TIMEOUT_SECONDS = 600
+const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600
 const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 }
 /** For tests of the bundle only: a shorter backoff, so that retries take milliseconds. */
 export const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS'
 
 const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i
 const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'] as const
+
+/** What the settings take from the runner's environment rather than from inputs. */
+export interface RunnerFacts {
+  readonly backoffBaseMs: number
+  readonly resultRoot: string
+}
+
+const DEFAULT_RUNNER: RunnerFacts = { backoffBaseMs: BACKOFF.baseDelayMs, resultRoot: tmpdir() }
 
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 export function readSettings(secrets: Secrets): Settings {
@@ -66,11 +100,14 @@ export function readSettings(secrets: Secrets): Settings {
   ]) {
     secrets.add(secret)
   }
-  return parseSettings(raw, Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs)
+  return parseSettings(raw, {
+    backoffBaseMs: Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs,
+    resultRoot: process.env['RUNNER_TEMP'] || tmpdir()
+  })
 }
 
 /** Validates raw input values (already trimmed) into settings; throws InputError on the first bad one. */
-export function parseSettings(raw: RawInputs, backoffBaseMs = BACKOFF.baseDelayMs): Settings {
+export function parseSettings(raw: RawInputs, runner: RunnerFacts = DEFAULT_RUNNER): Settings {
   const dataCentre = parseDataCentre(raw.dc)
   const job: JobRef = {
     owner: required('owner', OWNER, raw.owner),
@@ -96,9 +133,63 @@ export function parseSettings(raw: RawInputs, backoffBaseMs = BACKOFF.baseDelayM
     action,
     auth,
     environment,
-    retry: { retries, ...BACKOFF, baseDelayMs: backoffBaseMs },
-    timeoutMs
+    retry: { retries, ...BACKOFF, baseDelayMs: runner.backoffBaseMs },
+    timeoutMs,
+    wait: parseWait(raw, runner.resultRoot)
   }
+}
+
+/** The wait inputs are checked whether or not `wait` is on: a typo should not wait to bite. */
+function parseWait(raw: RawInputs, resultRoot: string): WaitForJob | undefined {
+  const enabled = parseBoolean('wait', raw.wait, false)
+  const wait: WaitForJob = {
+    timeoutMs:
+      parseNumber('wait-timeout', raw['wait-timeout'], DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT) *
+      1000,
+    firstDelayMs:
+      parseNumber(
+        'poll-interval',
+        raw['poll-interval'],
+        DEFAULT_POLL_INTERVAL_SECONDS,
+        POLL_INTERVAL
+      ) * 1000,
+    downloads: parseDownloads(raw['download-results'] || DEFAULT_DOWNLOADS),
+    failOnFailedRecords: parseBoolean(
+      'fail-on-failed-records',
+      raw['fail-on-failed-records'],
+      true
+    ),
+    resultRoot
+  }
+  return enabled ? wait : undefined
+}
+
+/** Booleans as YAML 1.2 (and so GitHub Actions) writes them. */
+function parseBoolean(name: InputName, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (/^(true|True|TRUE)$/.test(value)) return true
+  if (/^(false|False|FALSE)$/.test(value)) return false
+  const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
+    ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
+    : ''
+  throw new InputError(`Input "${name}" must be true or false; got ${quote(value)}${yaml11}.`)
+}
+
+/** Any of success, failure and unprocessed, comma or space separated, or none. */
+function parseDownloads(value: string): ResultFilter[] {
+  const words = value
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(word => word !== '')
+  if (words.length === 1 && words[0] === 'none') return []
+  const allowed: readonly string[] = RESULT_FILTERS
+  if (words.length === 0 || words.some(word => !allowed.includes(word))) {
+    throw new InputError(
+      'Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
+        `(comma or space separated), or "none"; got ${quote(value)}.`
+    )
+  }
+  return RESULT_FILTERS.filter(filter => words.includes(filter))
 }
 
 /** Either a token, or all three refresh inputs to mint one: never both, never part. */
@@ -203,6 +294,18 @@ const RETRIES: NumberRule = {
   min: 0,
   max: MAX_RETRIES,
   allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+}
+const WAIT_TIMEOUT: NumberRule = {
+  pattern: /^\d+(\.\d+)?$/,
+  min: Number.MIN_VALUE,
+  max: MAX_WAIT_TIMEOUT_SECONDS,
+  allowed: `a number of seconds above 0 and at most ${MAX_WAIT_TIMEOUT_SECONDS} (5 days)`
+}
+const POLL_INTERVAL: NumberRule = {
+  pattern: /^\d+(\.\d+)?$/,
+  min: Number.MIN_VALUE,
+  max: MAX_POLL_DELAY_MS / 1000,
+  allowed: `a number of seconds above 0 and at most ${MAX_POLL_DELAY_MS / 1000}`
 }
 const TIMEOUT: NumberRule = {
   pattern: /^\d+(\.\d+)?$/,

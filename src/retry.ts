@@ -1,7 +1,7 @@
 // Whether a failed attempt is worth another, and how long to wait before it: one table a reader
 // can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
 import { ActionError, RetriesExhaustedError, TransportError, ZohoError } from './errors.ts'
-import { DAILY_LIMIT_CODE, PER_MINUTE_LIMIT_CODE } from './zoho/codes.ts'
+import { DAILY_LIMIT_CODE, PER_MINUTE_LIMIT_CODE, RESULT_NOT_READY_CODE } from './zoho/codes.ts'
 
 export interface RetryPolicy {
   /** Attempts after the first; 0 disables retrying. */
@@ -43,6 +43,7 @@ const STOP: Verdict = { retry: false }
  * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
  * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
  * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
+ * | Zoho code 11110 (a result file still being generated)                | yes                        |
  * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
  */
 export function classify(error: unknown): Verdict {
@@ -53,7 +54,7 @@ export function classify(error: unknown): Verdict {
   if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
     return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter }
   }
-  return SERVER_FAILURES.has(httpStatus) ? { retry: true } : STOP
+  return SERVER_FAILURES.has(httpStatus) || code === RESULT_NOT_READY_CODE ? { retry: true } : STOP
 }
 
 /** The wait before retry number `retry` (1 for the first retry). */

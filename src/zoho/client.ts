@@ -1,6 +1,9 @@
 // Sends one request through @actions/http-client within a deadline and hands back what came back,
 // unjudged. The only module that touches the network.
-import { HttpClient } from '@actions/http-client'
+import { HttpClient, type HttpClientResponse } from '@actions/http-client'
+import { createWriteStream } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
 import packageJson from '../../package.json' with { type: 'json' }
 import { TransportError, type ZohoError } from '../errors.ts'
 import { type RetryContext, withRetries } from '../retry.ts'
@@ -32,6 +35,63 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 
 /** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
 export async function send(request: ZohoRequest, timeoutMs: number): Promise<HttpReply> {
+  return exchange(request, timeoutMs, async response => ({
+    ...replyHeaders(response),
+    body: await response.readBody()
+  }))
+}
+
+/** A download's reply: the body is empty when a ZIP was saved, and holds what came instead when not. */
+export interface DownloadReply extends HttpReply {
+  readonly saved: boolean
+}
+
+const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1')
+// Enough of a body that is not a ZIP to read Zoho's JSON error, or the start of a gateway's page.
+const MAX_NON_ZIP_BYTES = 64 * 1024
+
+/**
+ * Streams a response to `path` within `timeoutMs` and keeps it only if it is a ZIP (by its magic
+ * bytes); anything else is handed back as text, so that no error body poses as a result file.
+ */
+export async function download(
+  request: ZohoRequest,
+  path: string,
+  timeoutMs: number
+): Promise<DownloadReply> {
+  const partial = `${path}.part`
+  try {
+    return await exchange(request, timeoutMs, async response => {
+      await pipeline(response.message, createWriteStream(partial))
+      const head = await readHead(partial, MAX_NON_ZIP_BYTES)
+      const headers = replyHeaders(response)
+      if (headers.status < 300 && head.subarray(0, 4).equals(ZIP_SIGNATURE)) {
+        await rename(partial, path)
+        return { ...headers, body: '', saved: true }
+      }
+      return { ...headers, body: head.toString('utf8'), saved: false }
+    })
+  } finally {
+    await rm(partial, { force: true })
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path)
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await file.close()
+  }
+}
+
+/** One attempt: the request and whatever `handle` does with the response, within the deadline. */
+async function exchange<T>(
+  request: ZohoRequest,
+  timeoutMs: number,
+  handle: (response: HttpClientResponse) => Promise<T>
+): Promise<T> {
   // A redirect would carry the credentials to whatever host it names: never follow one. The
   // socket timeout is a backstop behind the deadline below, whose message names no path.
   const http = new HttpClient(USER_AGENT, [], {
@@ -53,7 +113,10 @@ export async function send(request: ZohoRequest, timeoutMs: number): Promise<Htt
     }, timeoutMs)
   })
   try {
-    return await Promise.race([exchange(http, request), deadline])
+    const response = http
+      .request(request.method, request.url, request.body ?? null, { ...request.headers })
+      .then(handle)
+    return await Promise.race([response, deadline])
   } catch (error) {
     throw error instanceof TransportError ? error : transportError(origin, error)
   } finally {
@@ -62,17 +125,12 @@ export async function send(request: ZohoRequest, timeoutMs: number): Promise<Htt
   }
 }
 
-async function exchange(http: HttpClient, request: ZohoRequest): Promise<HttpReply> {
-  const response = await http.request(request.method, request.url, request.body ?? null, {
-    ...request.headers
-  })
-  const body = await response.readBody()
+function replyHeaders(response: HttpClientResponse): Omit<HttpReply, 'body'> {
   const { location, 'retry-after': retryAfter } = response.message.headers
   return {
     status: response.message.statusCode ?? 0,
     ...(location === undefined ? {} : { location }),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-    body
+    ...(retryAfter === undefined ? {} : { retryAfter })
   }
 }
 
@@ -94,6 +152,8 @@ function transportError(origin: string, error: unknown): TransportError {
 export interface CallContext extends RetryContext {
   /** The deadline of each attempt. */
   readonly timeoutMs: number
+  /** Counts every request sent (Zoho's daily API limit counts them too). */
+  readonly calls: { made: number }
 }
 
 /** Sends `request` until `judge` finds no fault with the reply, retrying as retry.ts decides. */
@@ -103,6 +163,7 @@ export async function call(
   context: CallContext
 ): Promise<ZohoReply> {
   return withRetries(async () => {
+    context.calls.made++
     const reply = parseReply(await send(request, context.timeoutMs))
     const error = judge(reply)
     if (error !== undefined) throw error

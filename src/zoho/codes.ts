@@ -4,6 +4,7 @@
 export const SUCCESS_CODE = 3000
 export const PER_MINUTE_LIMIT_CODE = 2955
 export const DAILY_LIMIT_CODE = 4000
+export const RESULT_NOT_READY_CODE = 11110
 
 const CHECK_ROLE =
   'No permission on this application: the bulk API needs the admin or developer role.'
@@ -26,6 +27,11 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [11080, 'The job was already aborted by a user: create a new job.'],
   [11090, 'The job was aborted by Zoho: create a new job.'],
   [11100, 'The job has already completed: nothing to do, or create a new job.'],
+  [11110, 'The result file is still being generated: try again in a while.'],
+  [
+    11130,
+    'There is no result file of this kind for this job (for example, when no record failed).'
+  ],
   [11330, 'No such job for this form: check job-id and form.'],
   [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
   [7120, 'The job ID is not valid: check job-id.'],

@@ -2,6 +2,8 @@
 // state, status), where it sits (top level, data, details) and how it is spelt (In-progress,
 // IN PROGRESS, COMPLETED): accept them all, compare without case or punctuation, and report a
 // value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
+// Record counts come from `record_details`, at the top or under data/details, or from the same
+// fields directly under data/details.
 import type { ZohoReply } from './response.ts'
 
 export const JOB_STATES = [
@@ -17,12 +19,43 @@ export const JOB_STATES = [
 
 export type JobState = (typeof JOB_STATES)[number]
 
+/** The states a job does not leave. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set([
+  'Completed',
+  'Failed',
+  'Aborted',
+  'User Aborted',
+  'System Aborted',
+  'Expired'
+])
+
+export const ABORTED_STATES: ReadonlySet<JobState> = new Set([
+  'Aborted',
+  'User Aborted',
+  'System Aborted'
+])
+
+export interface RecordCounts {
+  readonly total?: number
+  readonly success?: number
+  readonly failed?: number
+  readonly unprocessed?: number
+}
+
 export interface JobStatus {
   /** The state, normalised; undefined when Zoho gave none or one we do not know. */
   readonly state?: JobState
   /** The state as Zoho wrote it, when it wrote one. */
   readonly raw?: string
+  readonly records: RecordCounts
 }
+
+const COUNT_FIELDS = {
+  total: 'total_records',
+  success: 'success_records',
+  failed: 'failed_records',
+  unprocessed: 'unprocessed_records'
+} as const
 
 const comparable = (text: string): string => text.toLowerCase().replace(/[^a-z]/g, '')
 const BY_KEY = new Map<string, JobState>(JOB_STATES.map(state => [comparable(state), state]))
@@ -30,6 +63,13 @@ const BY_KEY = new Map<string, JobState>(JOB_STATES.map(state => [comparable(sta
 export function readJobStatus(reply: ZohoReply): JobStatus {
   const top = reply.data ?? {}
   const nested = [top['data'], top['details']].filter(isObject)
+  return { ...readState(top, nested), records: readCounts(top, nested) }
+}
+
+function readState(
+  top: Record<string, unknown>,
+  nested: Record<string, unknown>[]
+): Omit<JobStatus, 'records'> {
   // A top-level `status` is as likely to be a message ("Job created successfully"), so it comes last.
   const candidates = [
     ...[top, ...nested].flatMap(place => [place['api_status'], place['state']]),
@@ -41,6 +81,23 @@ export function readJobStatus(reply: ZohoReply): JobStatus {
     if (state !== undefined) return { state, raw }
   }
   return candidates[0] === undefined ? {} : { raw: candidates[0] }
+}
+
+function readCounts(top: Record<string, unknown>, nested: Record<string, unknown>[]): RecordCounts {
+  const places = [top, ...nested].map(place => place['record_details']).filter(isObject)
+  const sources = [...places, ...nested]
+  const counts: Partial<Record<keyof RecordCounts, number>> = {}
+  for (const [name, field] of Object.entries(COUNT_FIELDS) as [keyof RecordCounts, string][]) {
+    const value = sources.map(source => readCount(source[field])).find(count => count !== undefined)
+    if (value !== undefined) counts[name] = value
+  }
+  return counts
+}
+
+function readCount(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
+  return undefined
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

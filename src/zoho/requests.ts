@@ -38,6 +38,22 @@ export function jobStatusRequest(connection: Connection, job: JobRef): ZohoReque
   }
 }
 
+export const RESULT_FILTERS = ['success', 'failure', 'unprocessed'] as const
+export type ResultFilter = (typeof RESULT_FILTERS)[number]
+
+/** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
+export function resultRequest(
+  connection: Connection,
+  job: JobRef,
+  filter: ResultFilter
+): ZohoRequest {
+  return {
+    method: 'GET',
+    url: `${jobUrl(connection.apiBaseUrl, job)}/result?filter=${filter}`,
+    headers: { ...commonHeaders(connection), Accept: 'application/zip, application/json' }
+  }
+}
+
 /** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
 export function jobActionRequest(
   connection: Connection,

@@ -105,7 +105,7 @@ export function oneLine(text: string): string {
 }
 
 /** The start of a body, on one line, for an error message. */
-function excerpt(body: string): string {
+export function excerpt(body: string): string {
   const line = oneLine(body)
   if (line === '') return 'an empty body'
   return JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line)
