@@ -324,6 +324,107 @@ describe('parseSettings', () => {
     })
   })
 
+  describe('wait', () => {
+    it('is off by default', () => {
+      expect(parse({}).wait).toBeUndefined()
+    })
+
+    it('takes the defaults of action.yml when on', () => {
+      expect(
+        parseSettings(
+          { ...VALID, wait: 'true' },
+          { backoffBaseMs: 1000, resultRoot: '/runner/temp' }
+        ).wait
+      ).toEqual({
+        timeoutMs: 3_600_000,
+        firstDelayMs: 5000,
+        downloads: ['failure'],
+        failOnFailedRecords: true,
+        resultRoot: '/runner/temp'
+      })
+    })
+
+    it.each([
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false]
+    ])('reads %j as %s', (wait, on) => {
+      expect(parse({ wait }).wait !== undefined).toBe(on)
+    })
+
+    it.each(['yes', 'No', 'on', 'off'])(
+      'rejects %j, saying YAML 1.1 words are not booleans',
+      wait => {
+        expect(rejection({ wait })).toBe(
+          `Input "wait" must be true or false; got ${JSON.stringify(wait)} (YAML 1.1 words such as yes ` +
+            'and no are not booleans in GitHub Actions).'
+        )
+      }
+    )
+
+    it.each(['1', 'enabled'])('rejects %j', wait => {
+      expect(rejection({ wait })).toBe(
+        `Input "wait" must be true or false; got ${JSON.stringify(wait)}.`
+      )
+    })
+
+    it('checks fail-on-failed-records the same way, even with wait off', () => {
+      expect(
+        parse({ wait: 'true', 'fail-on-failed-records': 'False' }).wait?.failOnFailedRecords
+      ).toBe(false)
+      expect(rejection({ 'fail-on-failed-records': 'no' })).toMatch(
+        /^Input "fail-on-failed-records" must be true or false/
+      )
+    })
+
+    it.each([
+      ['wait-timeout', '0.5', 'timeoutMs', 500],
+      ['wait-timeout', '7200', 'timeoutMs', 7_200_000],
+      ['poll-interval', '0.1', 'firstDelayMs', 100],
+      ['poll-interval', '60', 'firstDelayMs', 60_000]
+    ] as const)('accepts %s %j', (name, value, field, ms) => {
+      expect(parse({ wait: 'true', [name]: value }).wait?.[field]).toBe(ms)
+    })
+
+    it.each([
+      ['wait-timeout', '0'],
+      ['wait-timeout', '-1'],
+      ['wait-timeout', '1h'],
+      ['wait-timeout', '432001'],
+      ['poll-interval', '0'],
+      ['poll-interval', '61'],
+      ['poll-interval', 'fast']
+    ])('rejects %s %j', (name, value) => {
+      expect(rejection({ [name]: value })).toMatch(
+        new RegExp(`^Input "${name}" must be a number of seconds above 0`)
+      )
+    })
+
+    it.each([
+      ['failure', ['failure']],
+      ['success, failure', ['success', 'failure']],
+      ['unprocessed failure success', ['success', 'failure', 'unprocessed']],
+      ['Failure,failure', ['failure']],
+      ['none', []],
+      ['NONE', []]
+    ])('reads download-results %j as %j', (value, filters) => {
+      expect(parse({ wait: 'true', 'download-results': value }).wait?.downloads).toEqual(filters)
+    })
+
+    it.each(['errors', 'none, failure', 'failure;success', ','])(
+      'rejects download-results %j',
+      value => {
+        expect(rejection({ 'download-results': value })).toBe(
+          'Input "download-results" must be any of "success", "failure" and "unprocessed" (comma or space ' +
+            `separated), or "none"; got ${JSON.stringify(value)}.`
+        )
+      }
+    )
+  })
+
   it('quotes a long rejected value shortened, on one line', () => {
     const message = rejection({ app: `${'a'.repeat(100)}\nb` })
     expect(message).not.toContain('\n')

@@ -27,7 +27,25 @@ export interface EmulatedJob {
   state: JobState
   /** Whether the CSV has been uploaded; a job cannot start before. */
   uploaded: boolean
+  /** How the job runs once started: for how long, how it ends, and what its records come to. */
+  run?: { readonly forMs: number; readonly ends: JobState; readonly records: RecordCounts }
+  /** The counts the status reports: the total while running, all of them once the run ends. */
+  records?: RecordCounts
+  startedAt?: number
+  /** The result files (ZIPs) by filter, once the job is over. */
+  results?: Partial<Record<ResultFilter, Uint8Array>>
+  /** How many result requests are answered 11110 (still being generated) before the file. */
+  resultNotReady?: number
 }
+
+export interface RecordCounts {
+  readonly total: number
+  readonly success: number
+  readonly failed: number
+  readonly unprocessed: number
+}
+
+export type ResultFilter = 'success' | 'failure' | 'unprocessed'
 
 export interface RecordedRequest {
   readonly method: string
@@ -49,6 +67,8 @@ export type Fault = 'reset' | 'hang' | 'trickle' | 'apply-then-reset' | 'apply-t
 export type ScriptedReply = {
   /** Only a request with this method takes this reply; any request when absent. */
   readonly method?: string
+  /** Only a request whose path and query contain this takes this reply. */
+  readonly urlIncludes?: string
 } & (
   | {
       readonly status: number
@@ -65,7 +85,8 @@ export interface TlsOptions {
 
 interface Reply {
   readonly status: number
-  readonly body: Record<string, unknown>
+  /** JSON, or the bytes of a ZIP. */
+  readonly body: Record<string, unknown> | Uint8Array
 }
 
 interface OAuthClient {
@@ -75,7 +96,8 @@ interface OAuthClient {
   readonly apiDomain: string
 }
 
-const JOB_PATH = /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert\/([^/]+)$/
+const JOB_PATH =
+  /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert\/([^/]+)(\/result)?$/
 const TOKEN_PATH = '/oauth/v2/token'
 const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
 const READ_SCOPE = 'ZohoCreator.bulk.READ'
@@ -119,7 +141,8 @@ export class ZohoEmulator {
   /** The body of a job status reply; the default is the shape of Zoho's OpenAPI file. */
   statusBody = (job: EmulatedJob): Record<string, unknown> => ({
     code: 3000,
-    data: { api_status: job.state.toUpperCase().replace('-', ' ') }
+    data: { api_status: job.state.toUpperCase().replace('-', ' ') },
+    ...(job.records === undefined ? {} : { record_details: recordDetails(job.records) })
   })
 
   constructor(tls?: TlsOptions) {
@@ -194,14 +217,20 @@ export class ZohoEmulator {
     }
     this.requests.push(request)
     const index = this.#script.findIndex(
-      reply => reply.method === undefined || reply.method === request.method
+      reply =>
+        (reply.method === undefined || reply.method === request.method) &&
+        (reply.urlIncludes === undefined || request.url.includes(reply.urlIncludes))
     )
     const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
     if (scripted === undefined) {
       const reply = this.#answer(request)
-      res
-        .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
-        .end(JSON.stringify(reply.body))
+      if (reply.body instanceof Uint8Array) {
+        res.writeHead(reply.status, { 'Content-Type': 'application/zip' }).end(reply.body)
+      } else {
+        res
+          .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
+          .end(JSON.stringify(reply.body))
+      }
     } else if ('status' in scripted) {
       res.writeHead(scripted.status, scripted.headers).end(scripted.body)
     } else {
@@ -244,7 +273,7 @@ export class ZohoEmulator {
     if (environment !== 'development' && environment !== 'stage' && environment !== 'production') {
       return error(400, 1000, `Invalid environment ${String(environment)}`)
     }
-    const [owner, app, form, id] = path.slice(1).map(segment => decodeURIComponent(segment)) as [
+    const [owner, app, form, id] = path.slice(1, 5).map(segment => decodeURIComponent(segment)) as [
       string,
       string,
       string,
@@ -258,9 +287,14 @@ export class ZohoEmulator {
 
     const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
     const noJob = error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
-    if (request.method === 'GET')
-      return job === undefined ? noJob : { status: 200, body: this.statusBody(job) }
-
+    if (job !== undefined) advance(job)
+    if (request.method === 'GET') {
+      if (job === undefined) return noJob
+      return path[5] === undefined
+        ? { status: 200, body: this.statusBody(job) }
+        : result(job, url.searchParams.get('filter'))
+    }
+    if (path[5] !== undefined) return error(405, 1000, `Method ${request.method} is not supported`)
     if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) {
       return error(400, 1000, 'Content-Type must be application/json')
     }
@@ -311,6 +345,8 @@ function start(job: EmulatedJob): Reply {
   if (job.state !== 'Ready-to-upload') return ALREADY_OVER[job.state] ?? NOT_PERMITTED
   if (!job.uploaded) return error(400, 11350, 'Cannot start the job: file upload is not complete')
   job.state = 'In-progress'
+  job.startedAt = Date.now()
+  if (job.run !== undefined) job.records = { ...NOTHING_YET, total: job.run.records.total }
   return { status: 200, body: { code: 3000, status: 'Job created successfully' } }
 }
 
@@ -320,6 +356,41 @@ function abort(job: EmulatedJob): Reply {
   }
   job.state = 'User Aborted'
   return { status: 200, body: { code: 3000, status: 'Job aborted successfully' } }
+}
+
+const NOTHING_YET: RecordCounts = { total: 0, success: 0, failed: 0, unprocessed: 0 }
+
+/** Moves a running job on to how its run ends, once its time is up. */
+function advance(job: EmulatedJob): void {
+  if (job.state !== 'In-progress' || job.run === undefined || job.startedAt === undefined) return
+  if (Date.now() - job.startedAt < job.run.forMs) return
+  job.state = job.run.ends
+  job.records = job.run.records
+}
+
+function recordDetails(records: RecordCounts): Record<string, number> {
+  return {
+    total_records: records.total,
+    success_records: records.success,
+    failed_records: records.failed,
+    unprocessed_records: records.unprocessed
+  }
+}
+
+/** GET …/result?filter=…: the ZIP, 11110 while it is being generated, 11130 when there is none. */
+function result(job: EmulatedJob, filter: string | null): Reply {
+  if (filter !== 'success' && filter !== 'failure' && filter !== 'unprocessed') {
+    return error(400, 1000, 'filter must be success, failure or unprocessed')
+  }
+  const over = job.state !== 'Ready-to-upload' && job.state !== 'In-progress'
+  if (over && (job.resultNotReady ?? 0) > 0) job.resultNotReady = (job.resultNotReady ?? 0) - 1
+  else if (over) {
+    const file = job.results?.[filter]
+    return file === undefined
+      ? error(404, 11130, `No ${filter} result file for this job`)
+      : { status: 200, body: file }
+  }
+  return error(400, 11110, 'The result file is being generated; try again later')
 }
 
 /** The action of a {"data":{"action":…}} body: lower case only, as Zoho's samples send it. */

@@ -1,0 +1,180 @@
+import { describe, expect, it } from '@jest/globals'
+import { jobFailure } from '../src/follow.ts'
+import type { WaitForJob } from '../src/inputs.ts'
+import { describeStatus, pollDelay, waitForJob, type WaitResult } from '../src/poll.ts'
+import type { Clock } from '../src/retry.ts'
+import type { JobState, JobStatus } from '../src/zoho/job-status.ts'
+
+/** A clock whose sleeps pass at once, moving its time on. */
+function fakeClock(): Clock {
+  let now = 0
+  return {
+    now: () => now,
+    sleep: async ms => {
+      now += ms
+    },
+    random: () => 0.5
+  }
+}
+
+/** A job that runs for `runsForMs` from time 0, then ends in `ends`; counts each status read. */
+function jobRunning(clock: Clock, runsForMs: number, ends: JobState = 'Completed') {
+  const reads: number[] = []
+  const readStatus = async (): Promise<JobStatus> => {
+    reads.push(clock.now())
+    return clock.now() >= runsForMs
+      ? { state: ends, records: { total: 10 } }
+      : { state: 'In-progress', records: {} }
+  }
+  return { reads, readStatus }
+}
+
+const DEFAULTS = { timeoutMs: 3_600_000, firstDelayMs: 5000 }
+
+describe('pollDelay', () => {
+  it('starts at poll-interval and grows ×1.5 up to 60 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(poll => pollDelay(poll, 5000))).toEqual([
+      5000, 7500, 11_250, 16_875, 25_312.5, 37_968.75, 56_953.125, 60_000, 60_000
+    ])
+  })
+})
+
+describe('waitForJob', () => {
+  it('costs at most 70 status calls for a one-hour job with the defaults, and notices its end within one delay', async () => {
+    const clock = fakeClock()
+    const job = jobRunning(clock, 3_600_000 - 1)
+    const result = await waitForJob(
+      job.readStatus,
+      { ...DEFAULTS, timeoutMs: 2 * 3_600_000 },
+      clock,
+      () => {}
+    )
+
+    expect(result.finished).toBe(true)
+    expect(result.polls).toBe(job.reads.length)
+    expect(job.reads.length).toBeLessThanOrEqual(70)
+    const noticedAt = job.reads.at(-1) ?? Infinity
+    expect(noticedAt - (3_600_000 - 1)).toBeLessThanOrEqual(60_000)
+  })
+
+  it.each([1000, 30_000, 600_000, 3_599_000])(
+    'notices a job that ends at %d ms within one poll delay of its end',
+    async endsAt => {
+      const clock = fakeClock()
+      const job = jobRunning(clock, endsAt)
+      await waitForJob(job.readStatus, DEFAULTS, clock, () => {})
+      const last = job.reads.at(-1) ?? Number.NaN
+      const previous = job.reads.at(-2) ?? 0 // the job started at 0
+      expect(previous).toBeLessThan(endsAt)
+      expect(last).toBeGreaterThanOrEqual(endsAt)
+      expect(last - previous).toBeLessThanOrEqual(60_000)
+    }
+  )
+
+  it('stops at wait-timeout with the last state seen, polling once at the deadline', async () => {
+    const clock = fakeClock()
+    const job = jobRunning(clock, Number.POSITIVE_INFINITY)
+    const result = await waitForJob(
+      job.readStatus,
+      { timeoutMs: 20_000, firstDelayMs: 5000 },
+      clock,
+      () => {}
+    )
+    expect(result).toEqual({
+      status: { state: 'In-progress', records: {} },
+      finished: false,
+      polls: 3
+    })
+    expect(job.reads).toEqual([5000, 12_500, 20_000])
+  })
+
+  it('logs one line a poll, and an unknown state once, taking it as still running', async () => {
+    const clock = fakeClock()
+    const states: JobStatus[] = [
+      { raw: 'QUEUED', records: {} },
+      { raw: 'QUEUED', records: {} },
+      { state: 'In-progress', records: { total: 100, success: 40, failed: 2 } },
+      { state: 'Completed', records: { total: 100, success: 98, failed: 2, unprocessed: 0 } }
+    ]
+    const lines: string[] = []
+    const result = await waitForJob(
+      async () => states.shift() ?? { records: {} },
+      DEFAULTS,
+      clock,
+      line => lines.push(line)
+    )
+    expect(result.finished).toBe(true)
+    expect(lines).toEqual([
+      'Zoho reported a job state this action does not know ("QUEUED"); taking it as still running.',
+      'Poll 1: the job is "QUEUED"; next poll in 7.5 s.',
+      'Poll 2: the job is "QUEUED"; next poll in 11.3 s.',
+      'Poll 3: the job is In-progress, 100 records (40 succeeded, 2 failed); next poll in 16.9 s.',
+      'Poll 4: the job is Completed, 100 records (98 succeeded, 2 failed, 0 unprocessed).'
+    ])
+  })
+})
+
+describe('describeStatus', () => {
+  it('says what Zoho reported and no more', () => {
+    expect(describeStatus({ state: 'Completed', records: {} })).toBe('Completed')
+    expect(describeStatus({ state: 'Failed', records: { failed: 3 } })).toBe('Failed, 3 failed')
+    expect(describeStatus({ records: {} })).toBe('in an unknown state')
+  })
+})
+
+describe('jobFailure', () => {
+  const wait: WaitForJob = {
+    ...DEFAULTS,
+    downloads: ['failure'],
+    failOnFailedRecords: true,
+    resultRoot: '/tmp'
+  }
+  const ended = (state: JobState, failed = 0): WaitResult => ({
+    status: { state, records: { total: 10, success: 10 - failed, failed } },
+    finished: true,
+    polls: 1
+  })
+
+  it('passes a start that completed without failed records', () => {
+    expect(jobFailure(ended('Completed'), 'start', wait)).toBeUndefined()
+  })
+
+  it('fails a start that completed with failed records, unless told not to', () => {
+    expect(jobFailure(ended('Completed', 2), 'start', wait)).toBe(
+      'The job completed, but 2 of 10 records failed: see failure.zip in result-dir and the job summary, ' +
+        'or set fail-on-failed-records: false.'
+    )
+    expect(
+      jobFailure(ended('Completed', 2), 'start', { ...wait, failOnFailedRecords: false })
+    ).toBeUndefined()
+  })
+
+  it.each([
+    ['Failed', 'Zoho could not process the file.'],
+    ['System Aborted', 'over 5% of its batches of 200 records fail'],
+    ['Expired', 'not started within 3 hours'],
+    ['User Aborted', 'Someone aborted it.']
+  ] as const)('fails a start that ended %s, saying why', (state, why) => {
+    const failure = jobFailure(ended(state), 'start', wait)
+    expect(failure).toMatch(new RegExp(`^The job ended ${state}, 10 records`))
+    expect(failure).toContain(why)
+  })
+
+  it.each(['Aborted', 'User Aborted', 'System Aborted', 'Completed'] as const)(
+    'passes an abort that ended %s',
+    state => {
+      expect(jobFailure(ended(state), 'abort', wait)).toBeUndefined()
+    }
+  )
+
+  it('fails a wait that timed out, with the last state, saying the job goes on', () => {
+    const waited: WaitResult = {
+      status: { state: 'In-progress', records: {} },
+      finished: false,
+      polls: 3
+    }
+    expect(jobFailure(waited, 'start', wait)).toBe(
+      'The job did not finish within 3600 s (wait-timeout); it was last In-progress. The job goes on in Zoho.'
+    )
+  })
+})

@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseCsv, previewCsv } from '../src/results.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function zipFile(name: string, files: Record<string, string>, level: 0 | 6 = 6): string {
+  const path = join(dir, name)
+  const entries = Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)]))
+  writeFileSync(path, zipSync(entries, { level }))
+  return path
+}
+
+describe('parseCsv', () => {
+  it('reads quoted cells with commas, doubled quotes and line breaks', () => {
+    expect(parseCsv('a,b,c\r\n"x, y","say ""hi""","line\nbreak"\n1,,3\n', true)).toEqual([
+      ['a', 'b', 'c'],
+      ['x, y', 'say "hi"', 'line\nbreak'],
+      ['1', '', '3']
+    ])
+  })
+
+  it('keeps a last row without a line break only when the text is complete', () => {
+    expect(parseCsv('a,b\n1,2', true)).toEqual([
+      ['a', 'b'],
+      ['1', '2']
+    ])
+    expect(parseCsv('a,b\n1,2', false)).toEqual([['a', 'b']])
+  })
+
+  it('drops a byte-order mark', () => {
+    expect(parseCsv('\uFEFFName\nAda\n', true)).toEqual([['Name'], ['Ada']])
+  })
+})
+
+describe('previewCsv', () => {
+  it('reads the header and rows of the CSV inside a ZIP', async () => {
+    const path = zipFile('small.zip', { 'failure.csv': 'Name,Error\nAda,"Invalid email, see row"\n' })
+    expect(await previewCsv(path, 20)).toEqual({
+      header: ['Name', 'Error'],
+      rows: [['Ada', 'Invalid email, see row']],
+      more: false
+    })
+  })
+
+  it('stops after the rows asked for and says there are more', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `row${i},error ${i}`).join('\n')
+    const path = zipFile('large.zip', { 'failure.csv': `Name,Error\n${rows}\n` })
+    const preview = await previewCsv(path, 20)
+    expect(preview?.rows).toHaveLength(20)
+    expect(preview?.rows[19]).toEqual(['row19', 'error 19'])
+    expect(preview?.more).toBe(true)
+  })
+
+  it('reads a stored (uncompressed) entry too, and skips files that are not CSV', async () => {
+    const path = zipFile('stored.zip', { 'readme.txt': 'hello', 'result.CSV': 'A\n1\n' }, 0)
+    expect(await previewCsv(path, 20)).toEqual({ header: ['A'], rows: [['1']], more: false })
+  })
+
+  it('finds nothing to preview in a ZIP without a CSV', async () => {
+    expect(await previewCsv(zipFile('none.zip', { 'a.txt': 'x' }), 20)).toBeUndefined()
+  })
+})
