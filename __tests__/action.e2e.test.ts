@@ -122,7 +122,7 @@ describe('bad input fails before any request', () => {
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(message)
-    expect(run.errors[0]).not.toContain('%0A') // one line
+    expect(run.errors[0]).not.toMatch(/[\r\n]/) // one line
     expect(zoho.emulator.requests).toHaveLength(0)
     expect(run.outputsFile).toBe('')
     expect(run.stdout).not.toMatch(/\n\s+at /) // no stack trace

@@ -29,7 +29,10 @@ describe('readJobStatus', () => {
   })
 
   it('reports a value it does not know as unknown, keeping what Zoho wrote', () => {
-    expect(statusOf({ code: 3000, data: { api_status: 'QUEUED' } })).toEqual({ raw: 'QUEUED', records: {} })
+    expect(statusOf({ code: 3000, data: { api_status: 'QUEUED' } })).toEqual({
+      raw: 'QUEUED',
+      records: {}
+    })
   })
 
   it('reports nothing when no state is given', () => {

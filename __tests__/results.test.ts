@@ -10,7 +10,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function zipFile(name: string, files: Record<string, string>, level: 0 | 6 = 6): string {
   const path = join(dir, name)
-  const entries = Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)]))
+  const entries = Object.fromEntries(
+    Object.entries(files).map(([file, text]) => [file, strToU8(text)])
+  )
   writeFileSync(path, zipSync(entries, { level }))
   return path
 }
@@ -39,7 +41,9 @@ describe('parseCsv', () => {
 
 describe('previewCsv', () => {
   it('reads the header and rows of the CSV inside a ZIP', async () => {
-    const path = zipFile('small.zip', { 'failure.csv': 'Name,Error\nAda,"Invalid email, see row"\n' })
+    const path = zipFile('small.zip', {
+      'failure.csv': 'Name,Error\nAda,"Invalid email, see row"\n'
+    })
     expect(await previewCsv(path, 20)).toEqual({
       header: ['Name', 'Error'],
       rows: [['Ada', 'Invalid email, see row']],

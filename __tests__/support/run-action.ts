@@ -2,7 +2,7 @@
 // kept), outputs and summary written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,8 +19,10 @@ export interface ActionRun {
   readonly outputs: Readonly<Record<string, string>>
   readonly outputsFile: string
   readonly summary: string
-  /** The messages of the ::error:: annotations. */
+  /** The messages of the ::error:: annotations, as the runner shows them. */
   readonly errors: readonly string[]
+  /** Every other file the action left under RUNNER_TEMP, by its full path. */
+  readonly files: Readonly<Record<string, Buffer>>
 }
 
 export async function runAction(
@@ -55,6 +57,13 @@ export async function runAction(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const [exitCode] = (await once(child, 'close')) as [number | null]
     const outputsFile = await readFile(outputPath, 'utf8')
+    const files: Record<string, Buffer> = {}
+    for (const name of await readdir(dir, { recursive: true })) {
+      const path = join(dir, name)
+      if (path !== outputPath && path !== summaryPath && (await stat(path)).isFile()) {
+        files[path] = await readFile(path)
+      }
+    }
     return {
       exitCode,
       stdout,
@@ -65,7 +74,8 @@ export async function runAction(
       errors: stdout
         .split('\n')
         .filter(line => line.startsWith('::error::'))
-        .map(line => line.slice('::error::'.length))
+        .map(line => unescapeCommand(line.slice('::error::'.length))),
+      files
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -79,4 +89,9 @@ export function parseOutputs(file: string): Record<string, string> {
     outputs[match[1] as string] = match[3] as string
   }
   return outputs
+}
+
+/** Undoes the escaping of a workflow command's message (%25, %0D, %0A), as the runner does. */
+function unescapeCommand(message: string): string {
+  return message.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }

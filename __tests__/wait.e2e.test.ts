@@ -1,0 +1,268 @@
+// Waiting for the job, end to end on the bundle: states reached on the emulator's schedule, the
+// record counts, the result files, the failed-rows preview and the polling itself.
+import { describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
+import { readFileSync } from 'node:fs'
+import { sampleInputs } from './emulator/sample.ts'
+import type { JobState, RecordCounts } from './emulator/zoho-emulator.ts'
+import { runAction } from './support/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+
+const zoho = useSampleZoho()
+
+const inputs = (overrides: Record<string, string> = {}) => ({
+  ...sampleInputs(zoho.url),
+  wait: 'true',
+  'poll-interval': '0.1',
+  ...overrides
+})
+
+const ALL_GOOD: RecordCounts = { total: 10, success: 10, failed: 0, unprocessed: 0 }
+const TWO_FAILED: RecordCounts = { total: 10, success: 8, failed: 2, unprocessed: 0 }
+const FAILURE_CSV =
+  'Employee_ID,Email,Error\n' +
+  'E-7,"ada@example,com","Invalid email"\n' +
+  'E-9,<b>grace</b>,"Value ""x"" too long"\n'
+const failureZip = zipSync({ 'Employee_Details_failure.csv': strToU8(FAILURE_CSV) })
+
+function runsFor(forMs: number, ends: JobState, records: RecordCounts): void {
+  zoho.job.run = { forMs, ends, records }
+}
+
+const statusCalls = () =>
+  zoho.emulator.requests.filter(
+    request => request.method === 'GET' && !request.url.includes('/result')
+  )
+const resultCalls = () => zoho.emulator.requests.filter(request => request.url.includes('/result'))
+
+describe('wait: true', () => {
+  it('waits for a job that completes and reports its records', async () => {
+    runsFor(400, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs())
+
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({
+      code: '3000',
+      'job-status': 'Completed',
+      'total-records': '10',
+      'success-records': '10',
+      'failed-records': '0',
+      'unprocessed-records': '0'
+    })
+    expect(statusCalls().length).toBeGreaterThanOrEqual(2)
+    // No failed rows, so no failure file: a warning, not a failure.
+    expect(resultCalls().map(request => request.url)).toEqual([
+      expect.stringMatching(/\/insert\/\d+\/result\?filter=failure$/)
+    ])
+    expect(run.stdout).toContain(
+      '::warning::No failure.zip: Zoho did not hand over the failure results (HTTP 404, code 11130)'
+    )
+    expect(run.summary).toContain('<td>Final state</td><td>Completed</td>')
+    expect(run.summary).toContain('<td>Total records</td><td>10</td>')
+    expect(run.summary).toMatch(/<td>Wall time<\/td><td>\d+\.\d s<\/td>/)
+    expect(run.summary).toContain(`<td>API calls</td><td>${zoho.emulator.requests.length}</td>`)
+  })
+
+  it('downloads failure.zip, previews the failed rows, and fails on failed records', async () => {
+    runsFor(200, 'Completed', TWO_FAILED)
+    zoho.job.results = { failure: failureZip }
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'The job completed, but 2 of 10 records failed: see failure.zip in result-dir and the job summary, ' +
+        'or set fail-on-failed-records: false.'
+    ])
+    expect(run.outputs['failed-records']).toBe('2')
+    const resultDir = run.outputs['result-dir'] ?? ''
+    expect(resultDir).toMatch(/zoho-bulk-results-/)
+    expect(run.files[`${resultDir}/failure.zip`]).toEqual(Buffer.from(failureZip))
+    expect(run.summary).toContain('<h4>Failed rows</h4>')
+    expect(run.summary).toContain('<th>Employee_ID</th><th>Email</th><th>Error</th>')
+    expect(run.summary).toContain('<td>E-7</td><td>ada@example,com</td><td>Invalid email</td>')
+    expect(run.summary).toContain(
+      '<td>E-9</td><td>&lt;b&gt;grace&lt;/b&gt;</td><td>Value &quot;x&quot; too long</td>'
+    )
+  })
+
+  it('succeeds with failed records when fail-on-failed-records is false', async () => {
+    runsFor(100, 'Completed', TWO_FAILED)
+    zoho.job.results = { failure: failureZip }
+    const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['failed-records']).toBe('2')
+  })
+
+  it.each([
+    ['Failed', 'Zoho could not process the file.'],
+    ['System Aborted', 'over 5% of its batches of 200 records fail'],
+    ['Expired', 'not started within 3 hours']
+  ] as const)('fails a job that ends %s', async (state, why) => {
+    runsFor(100, state, { total: 10, success: 0, failed: 10, unprocessed: 0 })
+    const run = await runAction(inputs({ 'download-results': 'none' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['job-status']).toBe(state)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(new RegExp(`^The job ended ${state}, 10 records`))
+    expect(run.errors[0]).toContain(why)
+    expect(resultCalls()).toHaveLength(0)
+    expect(run.outputs['result-dir']).toBeUndefined()
+  })
+
+  it('gives up at wait-timeout with the last state, and leaves the job running', async () => {
+    runsFor(60_000, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs({ 'wait-timeout': '0.6' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'The job did not finish within 0.6 s (wait-timeout); it was last In-progress, 10 records (0 succeeded, ' +
+        '0 failed, 0 unprocessed). The job goes on in Zoho.'
+    ])
+    expect(run.outputs['job-status']).toBe('In-progress')
+    expect(zoho.job.state).toBe('In-progress')
+    expect(resultCalls()).toHaveLength(0)
+  })
+
+  type Shape = (state: string, total: number | undefined) => Record<string, unknown>
+  it.each<[string, Shape]>([
+    [
+      'api_status under data, record_details at the top',
+      (state, total) => ({
+        code: 3000,
+        data: { api_status: state.toUpperCase() },
+        record_details: { total_records: total }
+      })
+    ],
+    [
+      'status at the top, record_details under data',
+      (state, total) => ({
+        code: 3000,
+        status: state,
+        data: { record_details: { total_records: total } }
+      })
+    ],
+    [
+      'state and counts under details',
+      (state, total) => ({ code: 3000, details: { state, total_records: String(total) } })
+    ],
+    [
+      'status and counts under data',
+      (state, total) => ({
+        code: 3000,
+        data: { status: state.replace('-', ' '), total_records: total }
+      })
+    ]
+  ])('reads a status shaped as %s', async (_shape, shape) => {
+    runsFor(200, 'Completed', ALL_GOOD)
+    zoho.emulator.statusBody = job => shape(job.state, job.records?.total)
+    const run = await runAction(inputs({ 'download-results': 'none' }))
+
+    expect(run.errors).toEqual([])
+    expect(run.outputs['job-status']).toBe('Completed')
+    expect(run.outputs['total-records']).toBe('10')
+  })
+
+  it('takes an unknown state as still running, logging it once', async () => {
+    runsFor(400, 'Completed', ALL_GOOD)
+    zoho.emulator.statusBody = job => ({
+      code: 3000,
+      data: { api_status: job.state === 'Completed' ? 'COMPLETED' : 'QUEUED' }
+    })
+    const run = await runAction(inputs({ 'download-results': 'none' }))
+
+    expect(run.exitCode).toBe(0)
+    expect(statusCalls().length).toBeGreaterThanOrEqual(2)
+    expect(
+      run.stdout.split('\n').filter(line => line.includes('does not know ("QUEUED")'))
+    ).toHaveLength(1)
+  })
+
+  it('downloads every result file asked for', async () => {
+    runsFor(100, 'Completed', TWO_FAILED)
+    const file = (name: string) => zipSync({ [`${name}.csv`]: strToU8(`A\n${name}\n`) })
+    zoho.job.results = {
+      success: file('success'),
+      failure: file('failure'),
+      unprocessed: file('unprocessed')
+    }
+    const run = await runAction(
+      inputs({
+        'download-results': 'unprocessed, success failure',
+        'fail-on-failed-records': 'false'
+      })
+    )
+
+    expect(run.exitCode).toBe(0)
+    expect(
+      resultCalls().map(request => new URL(request.url, 'http://x').searchParams.get('filter'))
+    ).toEqual(['success', 'failure', 'unprocessed'])
+    const dir = run.outputs['result-dir'] ?? ''
+    expect(Object.keys(run.files).sort()).toEqual([
+      `${dir}/failure.zip`,
+      `${dir}/success.zip`,
+      `${dir}/unprocessed.zip`
+    ])
+  })
+
+  it('retries a result still being generated (11110)', async () => {
+    runsFor(100, 'Completed', TWO_FAILED)
+    zoho.job.results = { failure: failureZip }
+    zoho.job.resultNotReady = 2
+    const run = await runAction(inputs())
+
+    expect(run.outputs['failed-records']).toBe('2')
+    expect(resultCalls()).toHaveLength(3)
+    expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(Buffer.from(failureZip))
+  })
+
+  it('keeps no file, and warns, when the result is not a ZIP', async () => {
+    runsFor(100, 'Completed', TWO_FAILED)
+    zoho.emulator.replyNext({
+      method: 'GET',
+      urlIncludes: '/result',
+      status: 200,
+      body: '{"code":3000,"message":"ok"}'
+    })
+    const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }))
+
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain(
+      '::warning::No failure.zip: Zoho sent no ZIP for the failure results (HTTP 200): "{\\"code\\":3000,\\"message\\":\\"ok\\"}".'
+    )
+    expect(Object.keys(run.files)).toEqual([])
+    expect(run.summary).not.toContain('Failed rows')
+  })
+
+  it('waits for an abort to take effect', async () => {
+    zoho.job.state = 'In-progress'
+    const run = await runAction(inputs({ action: 'abort', 'download-results': 'none' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['job-status']).toBe('User Aborted')
+    expect(statusCalls()).toHaveLength(1)
+  })
+
+  it('polls frugally: a delay that grows ×1.5 from poll-interval', async () => {
+    runsFor(1000, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs({ 'download-results': 'none' }))
+    expect(run.exitCode).toBe(0)
+    // Delays 0.1, 0.15, 0.225, 0.34, 0.51 s: polls at 0.1, 0.25, 0.48, 0.81 and 1.32 s see the end
+    // at the fifth; a slow machine may start the clock a little late and need one more.
+    const polls = statusCalls().length
+    expect(polls).toBeGreaterThanOrEqual(4)
+    expect(polls).toBeLessThanOrEqual(6)
+    expect(run.stdout.split('\n').filter(line => /^Poll \d+: /.test(line))).toHaveLength(polls)
+    expect(run.stdout).toMatch(
+      /Poll 1: the job is In-progress, 10 records .*; next poll in 0\.1 s\./
+    )
+  })
+
+  it('does not wait when wait is false', async () => {
+    runsFor(100, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs({ wait: 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['PATCH'])
+    expect(run.outputs['job-status']).toBeUndefined()
+  })
+})
