@@ -31411,15 +31411,8 @@ const JOB_STATES = [
     'System Aborted',
     'Expired'
 ];
-/** The states a job does not leave. */
-const FINAL_STATES = new Set([
-    'Completed',
-    'Failed',
-    'Aborted',
-    'User Aborted',
-    'System Aborted',
-    'Expired'
-]);
+/** The states a job does not leave: all but waiting for its file and running. */
+const FINAL_STATES = new Set(JOB_STATES.filter(state => state !== 'Ready-to-upload' && state !== 'In-progress'));
 const ABORTED_STATES = new Set([
     'Aborted',
     'User Aborted',

@@ -19,15 +19,10 @@ export const JOB_STATES = [
 
 export type JobState = (typeof JOB_STATES)[number]
 
-/** The states a job does not leave. */
-export const FINAL_STATES: ReadonlySet<JobState> = new Set([
-  'Completed',
-  'Failed',
-  'Aborted',
-  'User Aborted',
-  'System Aborted',
-  'Expired'
-])
+/** The states a job does not leave: all but waiting for its file and running. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(
+  JOB_STATES.filter(state => state !== 'Ready-to-upload' && state !== 'In-progress')
+)
 
 export const ABORTED_STATES: ReadonlySet<JobState> = new Set([
   'Aborted',
