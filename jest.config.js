@@ -1,9 +1,26 @@
-/** @type {import('jest').Config} */
-export default {
+// Two projects over the same suites: "bundle" runs every test, the end-to-end ones on
+// dist/index.js in Node 24 as the runner does; "in-process" runs the end-to-end suites again
+// through src/main.ts inside jest, so that coverage measures src/ (see __tests__/support/run-action.ts).
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  testTimeout: 30_000
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' }
+}
+
+/** @type {import('jest').Config} */
+export default {
+  testTimeout: 30_000,
+  collectCoverageFrom: ['src/**/*.ts', '!src/index.ts'],
+  coverageReporters: ['text-summary', 'text', 'lcov'],
+  coverageThreshold: { global: { lines: 90, branches: 90 } },
+  projects: [
+    { ...common, displayName: 'bundle', testMatch: ['<rootDir>/__tests__/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'in-process',
+      testMatch: ['<rootDir>/__tests__/{action,auth,resilience,wait}.e2e.test.ts'],
+      globals: { ACTION_UNDER_TEST: 'in-process' }
+    }
+  ]
 }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 import { expectMasked } from './support/assertions.ts'
-import { type ActionRun, ROOT, runAction } from './support/run-action.ts'
+import { type ActionRun, IN_PROCESS, ROOT, runAction } from './support/run-action.ts'
 
 const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as {
   version: string
@@ -97,12 +97,16 @@ describe('start and abort', () => {
     expect(run.summary).toContain(`<td>us (${zoho.url})</td>`)
   })
 
-  it('warns, and still succeeds, when the job summary cannot be written', async () => {
-    const run = await runAction(inputs(), { GITHUB_STEP_SUMMARY: ROOT }) // a folder, not a file
-    expect(run.exitCode).toBe(0)
-    expect(run.stdout).toContain('::warning::Could not write the job summary: EISDIR')
-    expect(run.outputs['code']).toBe('3000')
-  })
+  // In-process, @actions/core keeps the summary path of its first run: only the bundle can test this.
+  ;(IN_PROCESS ? it.skip : it)(
+    'warns, and still succeeds, when the job summary cannot be written',
+    async () => {
+      const run = await runAction(inputs(), { GITHUB_STEP_SUMMARY: ROOT }) // a folder, not a file
+      expect(run.exitCode).toBe(0)
+      expect(run.stdout).toContain('::warning::Could not write the job summary: EISDIR')
+      expect(run.outputs['code']).toBe('3000')
+    }
+  )
 })
 
 describe('bad input fails before any request', () => {

@@ -1,5 +1,7 @@
-// Runs the bundled action the way the runner does: Node 24, inputs as INPUT_* variables (hyphens
-// kept), outputs and summary written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name.
+// Runs the action the way the runner does: inputs as INPUT_* variables (hyphens kept), outputs
+// and summary written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, under RUNNER_TEMP.
+// The end-to-end suites run the bundle on Node 24. The jest project "in-process" runs the same
+// suites through src/main.ts's run() inside the test process, so that coverage sees src/.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
@@ -25,20 +27,30 @@ export interface ActionRun {
   readonly files: Readonly<Record<string, Buffer>>
 }
 
+interface Execution {
+  readonly exitCode: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+type Executor = (env: Record<string, string>, dir: string) => Promise<Execution>
+
+/** Set by the jest project that runs the suites in-process (see jest.config.js). */
+export const IN_PROCESS =
+  (globalThis as { ACTION_UNDER_TEST?: string }).ACTION_UNDER_TEST === 'in-process'
+
 export async function runAction(
   inputs: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string>> = {}
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'zoho-action-'))
   const outputPath = join(dir, 'output')
-  const summaryPath = join(dir, 'summary')
   await writeFile(outputPath, '')
+  const summaryPath = IN_PROCESS ? SHARED_SUMMARY : join(dir, 'summary')
   await writeFile(summaryPath, '')
   try {
-    const child = spawn(NODE24, [BUNDLE], {
-      cwd: dir,
-      env: {
-        PATH: process.env['PATH'] ?? '',
+    const execution = await (IN_PROCESS ? inProcess : bundle)(
+      {
         GITHUB_OUTPUT: outputPath,
         GITHUB_STEP_SUMMARY: summaryPath,
         RUNNER_TEMP: dir,
@@ -49,13 +61,8 @@ export async function runAction(
         ),
         ...env
       },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const [exitCode] = (await once(child, 'close')) as [number | null]
+      dir
+    )
     const outputsFile = await readFile(outputPath, 'utf8')
     const files: Record<string, Buffer> = {}
     for (const name of await readdir(dir, { recursive: true })) {
@@ -65,13 +72,11 @@ export async function runAction(
       }
     }
     return {
-      exitCode,
-      stdout,
-      stderr,
+      ...execution,
       outputs: parseOutputs(outputsFile),
       outputsFile,
       summary: await readFile(summaryPath, 'utf8'),
-      errors: stdout
+      errors: execution.stdout
         .split('\n')
         .filter(line => line.startsWith('::error::'))
         .map(line => unescapeCommand(line.slice('::error::'.length))),
@@ -79,6 +84,57 @@ export async function runAction(
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** dist/index.js in a child process on Node 24, with nothing of this process's environment but PATH. */
+const bundle: Executor = async (env, dir) => {
+  const child = spawn(NODE24, [BUNDLE], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const [exitCode] = (await once(child, 'close')) as [number | null]
+  return { exitCode, stdout, stderr }
+}
+
+// @actions/core remembers the summary file's path once it has written to it, so every in-process
+// run of a test file shares one summary file, emptied before each run.
+const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
+
+/** src/main.ts's run() in this process, with its environment, output and exit code captured. */
+const inProcess: Executor = async env => {
+  const { run } = await import('../../src/main.ts')
+  const saved = { ...process.env }
+  const write = { stdout: process.stdout.write, stderr: process.stderr.write }
+  let stdout = ''
+  let stderr = ''
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('INPUT_') || name.startsWith('GITHUB_') || name === 'NODE_EXTRA_CA_CERTS')
+      delete process.env[name]
+  }
+  Object.assign(process.env, env)
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += chunk.toString()),
+    true
+  )) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += chunk.toString()),
+    true
+  )) as typeof process.stderr.write
+  process.exitCode = 0
+  try {
+    await run()
+    return { exitCode: Number(process.exitCode ?? 0), stdout, stderr }
+  } finally {
+    process.stdout.write = write.stdout
+    process.stderr.write = write.stderr
+    process.exitCode = 0
+    process.env = saved
   }
 }
 

@@ -135,10 +135,13 @@ function replyHeaders(response: HttpClientResponse): Omit<HttpReply, 'body'> {
 }
 
 function transportError(origin: string, error: unknown): TransportError {
-  const message = error instanceof Error ? error.message : String(error)
-  const code = error instanceof Error && 'code' in error ? String(error.code) : ''
-  const reason = `Could not reach ${origin}: ${message}`
-  if (UNTRUSTED_CERTIFICATE.has(code)) {
+  // Read by shape, not instanceof: Node's network errors may come from another realm.
+  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown
+    code?: unknown
+  }
+  const reason = `Could not reach ${origin}: ${typeof message === 'string' ? message : String(error)}`
+  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
     return new TransportError(
       `${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
         'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.',
@@ -146,7 +149,7 @@ function transportError(origin: string, error: unknown): TransportError {
       false
     )
   }
-  return new TransportError(`${reason}.`, true, !NOT_SENT.has(code))
+  return new TransportError(`${reason}.`, true, !(typeof code === 'string' && NOT_SENT.has(code)))
 }
 
 export interface CallContext extends RetryContext {
