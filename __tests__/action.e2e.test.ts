@@ -20,7 +20,9 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
 }
 
 /** The token and job ID appear nowhere but in the ::add-mask:: commands that register them. */
-const expectNothingLeaked = (run: ActionRun) => expectMasked(run, [SAMPLE.token, SAMPLE.jobId])
+function expectNothingLeaked(run: ActionRun): void {
+  expectMasked(run, [SAMPLE.token, SAMPLE.jobId])
+}
 
 describe('start and abort', () => {
   it('starts a job with one PATCH and hands back Zoho’s answer', async () => {

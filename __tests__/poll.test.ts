@@ -10,8 +10,9 @@ function fakeClock(): Clock {
   let now = 0
   return {
     now: () => now,
-    sleep: async ms => {
+    sleep: ms => {
       now += ms
+      return Promise.resolve()
     },
     random: () => 0.5
   }
@@ -20,11 +21,13 @@ function fakeClock(): Clock {
 /** A job that runs for `runsForMs` from time 0, then ends in `ends`; counts each status read. */
 function jobRunning(clock: Clock, runsForMs: number, ends: JobState = 'Completed') {
   const reads: number[] = []
-  const readStatus = async (): Promise<JobStatus> => {
+  const readStatus = (): Promise<JobStatus> => {
     reads.push(clock.now())
-    return clock.now() >= runsForMs
-      ? { state: ends, records: { total: 10 } }
-      : { state: 'In-progress', records: {} }
+    return Promise.resolve(
+      clock.now() >= runsForMs
+        ? { state: ends, records: { total: 10 } }
+        : { state: 'In-progress', records: {} }
+    )
   }
   return { reads, readStatus }
 }
@@ -98,7 +101,7 @@ describe('waitForJob', () => {
     ]
     const lines: string[] = []
     const result = await waitForJob(
-      async () => states.shift() ?? { records: {} },
+      () => Promise.resolve(states.shift() ?? { records: {} }),
       DEFAULTS,
       clock,
       line => lines.push(line)

@@ -125,7 +125,9 @@ describe('failures not worth retrying fail at once', () => {
     [
       'a missing scope (2945)',
       {},
-      () => zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ']),
+      () => {
+        zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.READ'])
+      },
       '2945'
     ],
     ['an unknown job (11330, HTTP 404)', { 'job-id': '1' }, () => {}, '11330']

@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { parseCsv, previewCsv } from '../src/results.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
 
 function zipFile(name: string, files: Record<string, string>, level: 0 | 6 = 6): string {
   const path = join(dir, name)

@@ -100,8 +100,9 @@ describe('withRetries', () => {
     return {
       slept,
       now: () => Date.parse('2026-11-28T12:00:00Z'),
-      sleep: async ms => {
+      sleep: ms => {
         slept.push(ms)
+        return Promise.resolve()
       },
       random: () => randoms.shift() ?? 0.5
     }
@@ -113,10 +114,9 @@ describe('withRetries', () => {
   } {
     let n = 0
     return {
-      run: async () => {
+      run: () => {
         const result = results[n++]
-        if (result instanceof Error) throw result
-        return result ?? 'done'
+        return result instanceof Error ? Promise.reject(result) : Promise.resolve(result ?? 'done')
       },
       count: () => n
     }

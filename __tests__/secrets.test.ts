@@ -6,7 +6,7 @@ function secretsOf(...values: string[]): Secrets {
   // core.setSecret prints ::add-mask:: to stdout; keep the test output clean.
   const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   try {
-    values.forEach(value => secrets.add(value))
+    for (const value of values) secrets.add(value)
     expect(write.mock.calls.map(([text]) => String(text))).toEqual(
       values.filter(value => value !== '').map(value => `::add-mask::${value}\n`)
     )

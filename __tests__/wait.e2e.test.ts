@@ -2,7 +2,6 @@
 // record counts, the result files, the failed-rows preview and the polling itself.
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { readFileSync } from 'node:fs'
 import { sampleInputs } from './emulator/sample.ts'
 import type { JobState, RecordCounts } from './emulator/zoho-emulator.ts'
 import { runAction } from './support/run-action.ts'

@@ -34676,30 +34676,29 @@ async function previewCsv(zipPath, maxRows) {
     const unzip = new Unzip();
     unzip.register(UnzipInflate);
     const decoder = new TextDecoder();
-    let found = false;
-    let ended = false;
-    let text = '';
+    const csv = { found: false, ended: false, text: '' };
     unzip.onfile = file => {
-        if (found || !/\.csv$/i.test(file.name))
+        if (csv.found || !/\.csv$/i.test(file.name))
             return;
-        found = true;
+        csv.found = true;
         file.ondata = (error, chunk, final) => {
             if (error)
                 throw error;
-            text += decoder.decode(chunk, { stream: !final });
-            ended = final;
+            csv.text += decoder.decode(chunk, { stream: !final });
+            csv.ended = final;
         };
         file.start();
     };
     for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(zipPath, { highWaterMark: 64 * 1024 })) {
         unzip.push(chunk);
-        if (ended || text.length > MAX_PREVIEW_CHARS || parseCsv(text, false).length > maxRows + 1)
+        const enough = csv.text.length > MAX_PREVIEW_CHARS || parseCsv(csv.text, false).length > maxRows + 1;
+        if (csv.ended || enough)
             break;
     }
-    if (!found)
+    if (!csv.found)
         return undefined;
-    const [header = [], ...rows] = parseCsv(text, ended);
-    return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !ended };
+    const [header = [], ...rows] = parseCsv(csv.text, csv.ended);
+    return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended };
 }
 /**
  * RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. A last row that may
@@ -34712,12 +34711,12 @@ function parseCsv(text, complete) {
     let quoted = false;
     const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
     for (let i = 0; i < body.length; i++) {
-        const char = body[i];
+        const char = body.charAt(i);
         if (quoted) {
             if (char !== '"')
                 cell += char;
-            else if (body[i + 1] === '"')
-                cell += body[++i];
+            else if (body.charAt(i + 1) === '"')
+                cell += body.charAt(++i);
             else
                 quoted = false;
         }
@@ -34729,7 +34728,7 @@ function parseCsv(text, complete) {
             cell = '';
         }
         else if (char === '\n' || char === '\r') {
-            if (char === '\r' && body[i + 1] === '\n')
+            if (char === '\r' && body.charAt(i + 1) === '\n')
                 i++;
             row.push(cell);
             rows.push(row);
@@ -35139,20 +35138,20 @@ const TOOK_EFFECT = {
     abort: new Set(['Aborted', 'User Aborted', 'System Aborted'])
 };
 async function startOrAbort(job, action, connection, context) {
-    let maybeApplied = false;
+    const failures = [];
     const request = jobActionRequest(connection, job, action);
     context.log(`${request.method} ${request.url} (action: ${action})`);
     try {
         const reply = await call(request, reply => replyError(reply, `${action} the job`), {
             ...context,
-            onFailure: error => (maybeApplied ||= mayHaveApplied(error))
+            onFailure: error => failures.push(error)
         });
         return { reply, error: undefined };
     }
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
-        if (!maybeApplied)
+        if (!failures.some(mayHaveApplied))
             return { reply: replyBehind(error), error };
         // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
         // answer ever came back, and the status may not show the outcome yet either.
@@ -35491,7 +35490,9 @@ async function act(record, secrets) {
         timeoutMs: settings.timeoutMs,
         clock: systemClock,
         calls: record.calls,
-        log: line => info(secrets.redact(line))
+        log: line => {
+            info(secrets.redact(line));
+        }
     };
     const token = await accessToken(settings.auth, settings.dataCentre, secrets, context);
     const connection = { apiBaseUrl: settings.apiBaseUrl, token, environment: settings.environment };

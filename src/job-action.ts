@@ -36,18 +36,18 @@ export async function startOrAbort(
   connection: Connection,
   context: CallContext
 ): Promise<ActionOutcome> {
-  let maybeApplied = false
+  const failures: ActionError[] = []
   const request = jobActionRequest(connection, job, action)
   context.log(`${request.method} ${request.url} (action: ${action})`)
   try {
     const reply = await call(request, reply => replyError(reply, `${action} the job`), {
       ...context,
-      onFailure: error => (maybeApplied ||= mayHaveApplied(error))
+      onFailure: error => failures.push(error)
     })
     return { reply, error: undefined }
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
-    if (!maybeApplied) return { reply: replyBehind(error), error }
+    if (!failures.some(mayHaveApplied)) return { reply: replyBehind(error), error }
     // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
     // answer ever came back, and the status may not show the outcome yet either.
     if (error instanceof ZohoError && !classify(error).retry)

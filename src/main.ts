@@ -33,7 +33,9 @@ async function act(record: RunRecord, secrets: Secrets): Promise<void> {
     timeoutMs: settings.timeoutMs,
     clock: systemClock,
     calls: record.calls,
-    log: line => core.info(secrets.redact(line))
+    log: line => {
+      core.info(secrets.redact(line))
+    }
   }
   const token = await accessToken(settings.auth, settings.dataCentre, secrets, context)
   const connection = { apiBaseUrl: settings.apiBaseUrl, token, environment: settings.environment }

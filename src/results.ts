@@ -80,27 +80,26 @@ export async function previewCsv(
   const unzip = new Unzip()
   unzip.register(UnzipInflate)
   const decoder = new TextDecoder()
-  let found = false
-  let ended = false
-  let text = ''
+  const csv = { found: false, ended: false, text: '' }
   unzip.onfile = file => {
-    if (found || !/\.csv$/i.test(file.name)) return
-    found = true
+    if (csv.found || !/\.csv$/i.test(file.name)) return
+    csv.found = true
     file.ondata = (error, chunk, final) => {
       if (error) throw error
-      text += decoder.decode(chunk, { stream: !final })
-      ended = final
+      csv.text += decoder.decode(chunk, { stream: !final })
+      csv.ended = final
     }
     file.start()
   }
   for await (const chunk of createReadStream(zipPath, { highWaterMark: 64 * 1024 })) {
     unzip.push(chunk as Buffer)
-    if (ended || text.length > MAX_PREVIEW_CHARS || parseCsv(text, false).length > maxRows + 1)
-      break
+    const enough =
+      csv.text.length > MAX_PREVIEW_CHARS || parseCsv(csv.text, false).length > maxRows + 1
+    if (csv.ended || enough) break
   }
-  if (!found) return undefined
-  const [header = [], ...rows] = parseCsv(text, ended)
-  return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !ended }
+  if (!csv.found) return undefined
+  const [header = [], ...rows] = parseCsv(csv.text, csv.ended)
+  return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended }
 }
 
 /**
@@ -114,10 +113,10 @@ export function parseCsv(text: string, complete: boolean): string[][] {
   let quoted = false
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
   for (let i = 0; i < body.length; i++) {
-    const char = body[i]
+    const char = body.charAt(i)
     if (quoted) {
       if (char !== '"') cell += char
-      else if (body[i + 1] === '"') cell += body[++i]
+      else if (body.charAt(i + 1) === '"') cell += body.charAt(++i)
       else quoted = false
     } else if (char === '"' && cell === '') {
       quoted = true
@@ -125,7 +124,7 @@ export function parseCsv(text: string, complete: boolean): string[][] {
       row.push(cell)
       cell = ''
     } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && body[i + 1] === '\n') i++
+      if (char === '\r' && body.charAt(i + 1) === '\n') i++
       row.push(cell)
       rows.push(row)
       row = []

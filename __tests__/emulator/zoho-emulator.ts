@@ -162,7 +162,11 @@ export class ZohoEmulator {
 
   async stop(): Promise<void> {
     this.#server.closeAllConnections()
-    await new Promise<void>(resolve => this.#server.close(() => resolve()))
+    await new Promise<void>(resolve => {
+      this.#server.close(() => {
+        resolve()
+      })
+    })
   }
 
   addApp(owner: string, app: string, forms: readonly string[]): void {
@@ -238,8 +242,12 @@ export class ZohoEmulator {
       if (scripted.fault.endsWith('reset')) req.socket.destroy()
       if (scripted.fault === 'trickle') {
         res.writeHead(200, { 'Content-Type': 'application/json' })
-        const drip = setInterval(() => res.write(' '), 100)
-        res.on('close', () => clearInterval(drip))
+        const drip = setInterval(() => {
+          res.write(' ')
+        }, 100)
+        res.on('close', () => {
+          clearInterval(drip)
+        })
       }
       // A hang leaves the connection open until the client gives up or the emulator stops.
     }

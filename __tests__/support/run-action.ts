@@ -109,33 +109,48 @@ const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async env => {
   const { run } = await import('../../src/main.ts')
-  const saved = { ...process.env }
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write }
-  let stdout = ''
-  let stderr = ''
-  for (const name of Object.keys(process.env)) {
-    if (name.startsWith('INPUT_') || name.startsWith('GITHUB_') || name === 'NODE_EXTRA_CA_CERTS')
-      delete process.env[name]
-  }
-  Object.assign(process.env, env)
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (stdout += chunk.toString()),
-    true
-  )) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (stderr += chunk.toString()),
-    true
-  )) as typeof process.stderr.write
+  const saved = process.env
+  const captured = { stdout: '', stderr: '' }
+  const restore = [
+    capture(process.stdout, text => (captured.stdout += text)),
+    capture(process.stderr, text => (captured.stderr += text))
+  ]
+  process.env = { ...withoutRunnerVariables(saved), ...env }
   process.exitCode = 0
   try {
     await run()
-    return { exitCode: Number(process.exitCode ?? 0), stdout, stderr }
+    return { exitCode: exitCodeNow(), ...captured }
   } finally {
-    process.stdout.write = write.stdout
-    process.stderr.write = write.stderr
+    for (const undo of restore) undo()
     process.exitCode = 0
     process.env = saved
   }
+}
+
+/** Sends what is written to `stream` to `sink` instead; returns how to undo that. */
+function capture(stream: NodeJS.WriteStream, sink: (text: string) => void): () => void {
+  const original = stream.write.bind(stream)
+  stream.write = (chunk: string | Uint8Array) => {
+    sink(chunk.toString())
+    return true
+  }
+  return () => {
+    stream.write = original
+  }
+}
+
+/** This process's environment without what a run of the action reads from the runner. */
+function withoutRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name) && name !== 'NODE_EXTRA_CA_CERTS'
+    )
+  )
+}
+
+function exitCodeNow(): number {
+  const code = process.exitCode
+  return code === undefined || code === null ? 0 : Number(code)
 }
 
 /** Reads GITHUB_OUTPUT's `name<<delimiter … delimiter` blocks. */
