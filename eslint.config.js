@@ -17,5 +17,10 @@ export default defineConfig(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }]
     }
   },
-  { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] }
+  {
+    // Plain JavaScript (configs, the benchmark's bare client) is outside the TypeScript project.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly' } }
+  }
 )

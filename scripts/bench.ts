@@ -1,0 +1,137 @@
+// `npm run bench`: measures what the README claims, in one run on this machine, and prints a table.
+//  1. Wall time (median of RUNS) of the bundled action on Node 24 starting a job against the local
+//     emulator, as a ratio to a minimal node:http client making the same request the same way.
+//  2. Peak memory (RSS) of the action run, and the size of dist/.
+//  3. Status calls for a simulated one-hour job with wait: true and default polling, and how late
+//     its end is noticed.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
+import { BUNDLE, NODE24, ROOT } from '../__tests__/support/run-action.ts'
+import { waitForJob } from '../src/poll.ts'
+import type { Clock } from '../src/retry.ts'
+import type { JobStatus } from '../src/zoho/job-status.ts'
+
+const RUNS = 21
+const BASELINE = join(ROOT, 'scripts/bench/baseline.mjs')
+const MAX_RSS = join(ROOT, 'scripts/bench/max-rss.mjs')
+
+const { emulator, job, url } = await startSampleEmulator()
+const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
+
+/**
+ * One run of `args` on Node 24 as the runner starts an action: its wall time in ms, and, when
+ * `withRss`, its peak RSS in kB (measured by a preload, so such runs are not timed).
+ */
+async function timeRun(args: string[], withRss = false): Promise<{ ms: number; rssKb: number }> {
+  job.state = 'Ready-to-upload' // each run starts the job afresh
+  const output = join(dir, 'output')
+  const rss = join(dir, 'rss')
+  await writeFile(output, '')
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    RUNNER_TEMP: dir,
+    BENCH_RSS_FILE: rss,
+    ...Object.fromEntries(
+      Object.entries(sampleInputs(url)).map(([name, value]) => [
+        `INPUT_${name.toUpperCase()}`,
+        value
+      ])
+    )
+  }
+  const started = performance.now()
+  const preload = withRss ? ['--import', MAX_RSS] : []
+  const child = spawn(NODE24, [...preload, ...args], { env, stdio: 'ignore' })
+  const [exitCode] = (await once(child, 'close')) as [number | null]
+  const ms = performance.now() - started
+  if (exitCode !== 0 || !(await readFile(output, 'utf8')).includes('3000')) {
+    throw new Error(`${args.join(' ')} did not start the job (exit code ${exitCode})`)
+  }
+  return { ms, rssKb: withRss ? Number(await readFile(rss, 'utf8')) : Number.NaN }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
+/** The one-hour job of the README, polled with the defaults on a clock that never waits. */
+async function simulateOneHourJob(): Promise<{ calls: number; lateSeconds: number }> {
+  let now = 0
+  const clock: Clock = {
+    now: () => now,
+    sleep: ms => {
+      now += ms
+      return Promise.resolve()
+    },
+    random: () => 0.5
+  }
+  const endsAt = 3_600_000
+  const read = (): Promise<JobStatus> =>
+    Promise.resolve(
+      now >= endsAt ? { state: 'Completed', records: {} } : { state: 'In-progress', records: {} }
+    )
+  const result = await waitForJob(
+    read,
+    { timeoutMs: 2 * endsAt, firstDelayMs: 5000 },
+    clock,
+    () => {}
+  )
+  return { calls: result.polls, lateSeconds: (now - endsAt) / 1000 }
+}
+
+try {
+  const action: number[] = []
+  const baseline: number[] = []
+  const rssKb: number[] = []
+  await timeRun([BUNDLE]) // warm the file cache for both before measuring
+  await timeRun([BASELINE])
+  for (let run = 0; run < RUNS; run++) {
+    // Interleaved, so that a slow moment of the machine weighs on both alike.
+    action.push((await timeRun([BUNDLE])).ms)
+    baseline.push((await timeRun([BASELINE])).ms)
+  }
+  for (let run = 0; run < 5; run++) rssKb.push((await timeRun([BUNDLE], true)).rssKb)
+  const actionMs = median(action)
+  const baselineMs = median(baseline)
+  const distBytes = (
+    await Promise.all(
+      (await readdir(join(ROOT, 'dist'))).map(
+        async file => (await stat(join(ROOT, 'dist', file))).size
+      )
+    )
+  ).reduce((sum, size) => sum + size, 0)
+  const bundleBytes = (await stat(BUNDLE)).size
+  const oneHour = await simulateOneHourJob()
+
+  const rows: [string, string, string][] = [
+    [`Wall time, the action (median of ${RUNS})`, `${actionMs.toFixed(1)} ms`, ''],
+    [`Wall time, minimal node:http client (median of ${RUNS})`, `${baselineMs.toFixed(1)} ms`, ''],
+    ['Ratio', (actionMs / baselineMs).toFixed(2), '≤ 1.25'],
+    ['Peak RSS of the action (median of 5)', `${(median(rssKb) / 1024).toFixed(1)} MB`, ''],
+    ['dist/ size (dist/index.js)', `${distBytes} bytes (${bundleBytes})`, ''],
+    ['Status calls, one-hour job, default polling', String(oneHour.calls), '≤ 70'],
+    ['Its end noticed after', `${oneHour.lateSeconds.toFixed(1)} s`, '≤ one poll delay (60 s)']
+  ]
+  console.log(
+    `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`
+  )
+  console.log('| Measure | Value | Target |\n|---|---|---|')
+  for (const [measure, value, target] of rows) console.log(`| ${measure} | ${value} | ${target} |`)
+} finally {
+  await emulator.stop()
+  await rm(dir, { recursive: true, force: true })
+}
+
+async function run([command, ...args]: string[]): Promise<string> {
+  const child = spawn(command ?? '', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  await once(child, 'close')
+  return out
+}
