@@ -1,52 +1,30 @@
-// The README's inputs and outputs tables say what action.yml says.
+// The README's inputs and outputs tables are generated from action.yml (npm run docs).
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { INPUT_NAMES } from '../src/inputs.ts'
+import { updateReadme } from '../scripts/generate-docs.ts'
+import { INPUT_NAMES, parseSettings, type RawInputs } from '../src/inputs.ts'
 import { ROOT } from './support/run-action.ts'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
-  outputs: Record<string, { description: string }>
 }
 
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
+const actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
+const action = parse(actionYml) as ActionYml
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 
-/** The rows of the first table under a `## heading`, as cells without their backticks. */
-function table(heading: string): string[][] {
-  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
-  return section
-    .split('\n')
-    .filter(line => line.startsWith('|'))
-    .slice(2)
-    .map(line =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map(cell => cell.trim().replace(/^`(.*)`$/, '$1'))
-    )
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()
-
 describe('README', () => {
-  it('lists every input of action.yml, with its required flag, default and description', () => {
-    expect(table('Inputs')).toEqual(
-      Object.entries(action.inputs).map(([name, input]) => [
-        name,
-        input.required === true ? 'yes' : 'no',
-        input.default ?? '',
-        oneLine(input.description)
-      ])
-    )
+  it('has the inputs and outputs tables of action.yml (run `npm run docs` and commit README.md)', () => {
+    expect(readme).toBe(updateReadme(readme, actionYml))
   })
 
-  it('lists every output of action.yml with its description', () => {
-    expect(table('Outputs')).toEqual(
-      Object.entries(action.outputs).map(([name, output]) => [name, oneLine(output.description)])
-    )
+  it('would be rewritten by npm run docs if action.yml changed', () => {
+    const renamed = actionYml.replace('  poll-interval:', '  poll-every:')
+    const updated = updateReadme(readme, renamed)
+    expect(updated).not.toBe(readme)
+    expect(updated).toContain('| `poll-every` | no | `5` |')
   })
 
   it('documents the two development commands', () => {
@@ -60,5 +38,16 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     for (const input of Object.values(action.inputs))
       expect(input.description.length).toBeGreaterThan(10)
+  })
+
+  it('has the defaults the code falls back to when an input is empty', () => {
+    const given = Object.fromEntries(
+      INPUT_NAMES.map(name => [name, action.inputs[name]?.default ?? ''])
+    ) as RawInputs
+    const empty = Object.fromEntries(INPUT_NAMES.map(name => [name, ''])) as RawInputs
+    const required = { owner: 'o', app: 'a', form: 'f', 'job-id': '1', action: 'start', token: 't' }
+    expect(parseSettings({ ...given, ...required, wait: 'true' })).toEqual(
+      parseSettings({ ...empty, ...required, wait: 'true' })
+    )
   })
 })
