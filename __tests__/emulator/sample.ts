@@ -29,7 +29,8 @@ export function sampleInputs(url: string): Record<string, string> {
 
 /** An emulator holding the sample account, its token, and one uploaded job ready to start. */
 export async function startSampleEmulator(
-  tls?: TlsOptions
+  tls?: TlsOptions,
+  port = 0
 ): Promise<{ emulator: ZohoEmulator; job: EmulatedJob; url: string }> {
   const emulator = new ZohoEmulator(tls)
   emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form])
@@ -45,5 +46,5 @@ export async function startSampleEmulator(
     state: 'Ready-to-upload',
     uploaded: true
   })
-  return { emulator, job, url: await emulator.start() }
+  return { emulator, job, url: await emulator.start(port) }
 }

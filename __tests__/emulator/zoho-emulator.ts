@@ -152,12 +152,12 @@ export class ZohoEmulator {
     this.#server = tls ? https.createServer(tls, listener) : http.createServer(listener)
   }
 
-  /** Starts listening on a free loopback port; returns the base URL for `api-url`/`accounts-url`. */
-  async start(): Promise<string> {
-    this.#server.listen(0, '127.0.0.1')
+  /** Listens on loopback (a free port by default); returns the base URL for api-url and accounts-url. */
+  async start(port = 0): Promise<string> {
+    this.#server.listen(port, '127.0.0.1')
     await once(this.#server, 'listening')
-    const { port } = this.#server.address() as AddressInfo
-    return `${this.#server instanceof https.Server ? 'https' : 'http'}://127.0.0.1:${port}`
+    const address = this.#server.address() as AddressInfo
+    return `${this.#server instanceof https.Server ? 'https' : 'http'}://127.0.0.1:${address.port}`
   }
 
   async stop(): Promise<void> {
