@@ -6959,24 +6959,18 @@ const RETRIES = {
     max: MAX_RETRIES,
     allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
 };
-const WAIT_TIMEOUT = {
-    pattern: /^\d+(\.\d+)?$/,
-    min: Number.MIN_VALUE,
-    max: MAX_WAIT_TIMEOUT_SECONDS,
-    allowed: `a number of seconds above 0 and at most ${MAX_WAIT_TIMEOUT_SECONDS} (5 days)`
-};
-const POLL_INTERVAL = {
-    pattern: /^\d+(\.\d+)?$/,
-    min: Number.MIN_VALUE,
-    max: MAX_POLL_DELAY_MS / 1000,
-    allowed: `a number of seconds above 0 and at most ${MAX_POLL_DELAY_MS / 1000}`
-};
-const TIMEOUT = {
-    pattern: /^\d+(\.\d+)?$/,
-    min: Number.MIN_VALUE,
-    max: MAX_TIMEOUT_SECONDS,
-    allowed: `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`
-};
+/** A number of seconds above 0 and at most `max`. */
+function seconds(max, note = '') {
+    return {
+        pattern: /^\d+(\.\d+)?$/,
+        min: Number.MIN_VALUE,
+        max,
+        allowed: `a number of seconds above 0 and at most ${max}${note}`
+    };
+}
+const WAIT_TIMEOUT = seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)');
+const POLL_INTERVAL = seconds(MAX_POLL_DELAY_MS / 1000);
+const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
 const ENVIRONMENTS = ['production', 'development', 'stage'];
 function required(name, rule, value) {
     if (value === '')

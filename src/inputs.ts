@@ -295,24 +295,18 @@ const RETRIES: NumberRule = {
   max: MAX_RETRIES,
   allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
 }
-const WAIT_TIMEOUT: NumberRule = {
-  pattern: /^\d+(\.\d+)?$/,
-  min: Number.MIN_VALUE,
-  max: MAX_WAIT_TIMEOUT_SECONDS,
-  allowed: `a number of seconds above 0 and at most ${MAX_WAIT_TIMEOUT_SECONDS} (5 days)`
+/** A number of seconds above 0 and at most `max`. */
+function seconds(max: number, note = ''): NumberRule {
+  return {
+    pattern: /^\d+(\.\d+)?$/,
+    min: Number.MIN_VALUE,
+    max,
+    allowed: `a number of seconds above 0 and at most ${max}${note}`
+  }
 }
-const POLL_INTERVAL: NumberRule = {
-  pattern: /^\d+(\.\d+)?$/,
-  min: Number.MIN_VALUE,
-  max: MAX_POLL_DELAY_MS / 1000,
-  allowed: `a number of seconds above 0 and at most ${MAX_POLL_DELAY_MS / 1000}`
-}
-const TIMEOUT: NumberRule = {
-  pattern: /^\d+(\.\d+)?$/,
-  min: Number.MIN_VALUE,
-  max: MAX_TIMEOUT_SECONDS,
-  allowed: `a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`
-}
+const WAIT_TIMEOUT = seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)')
+const POLL_INTERVAL = seconds(MAX_POLL_DELAY_MS / 1000)
+const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS)
 const ENVIRONMENTS = ['production', 'development', 'stage'] as const
 
 function required(name: InputName, rule: Rule, value: string): string {
