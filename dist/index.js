@@ -3321,7 +3321,429 @@ function replyBehind(error) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./src/zoho/codes.ts
+// What Zoho's response codes mean and what the person reading the log should do about them
+// (zoho-bulk-api.md, "Response codes").
+const SUCCESS_CODE = 3000;
+const PER_MINUTE_LIMIT_CODE = 2955;
+const DAILY_LIMIT_CODE = 4000;
+const RESULT_NOT_READY_CODE = 11110;
+const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
+const HINTS = new Map([
+    [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
+    [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
+    [
+        2945,
+        'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
+            '(and ZohoCreator.bulk.READ to read job status).'
+    ],
+    [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
+    [1060, CHECK_ROLE],
+    [2933, CHECK_ROLE],
+    [2892, 'No such application: check app (its link name) and owner.'],
+    [2893, 'No such form: check form (its link name) and app.'],
+    [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
+    [4000, "The account's daily API limit is reached: running again today will not help."],
+    [11080, 'The job was already aborted by a user: create a new job.'],
+    [11090, 'The job was aborted by Zoho: create a new job.'],
+    [11100, 'The job has already completed: nothing to do, or create a new job.'],
+    [11110, 'The result file is still being generated: try again in a while.'],
+    [
+        11130,
+        'There is no result file of this kind for this job (for example, when no record failed).'
+    ],
+    [11330, 'No such job for this form: check job-id and form.'],
+    [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
+    [7120, 'The job ID is not valid: check job-id.'],
+    [7130, 'This is not permitted on this job: check job-id and your role in the application.']
+]);
+/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
+function hintFor(code, httpStatus) {
+    const byCode = code === undefined ? undefined : HINTS.get(code);
+    if (byCode !== undefined)
+        return byCode;
+    if (httpStatus === 401) {
+        return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.';
+    }
+    if (httpStatus === 403)
+        return CHECK_ROLE;
+    if (httpStatus === 404)
+        return 'Nothing was found at this URL: check dc, owner, app, form and job-id.';
+    if (httpStatus === 429)
+        return "Zoho's API rate limit was reached: wait and run again.";
+    if (httpStatus >= 500)
+        return 'Zoho, or a gateway in front of it, failed: run again later.';
+    return "Check the inputs against Zoho's message.";
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// Whether a failed attempt is worth another, and how long to wait before it: one table a reader
+// can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms) => new Promise(resolve => setTimeout(resolve, ms)),
+    random: () => Math.random()
+};
+const RETRY_AFTER_CAP_MS = 60_000;
+const SERVER_FAILURES = new Set([500, 502, 503, 504]);
+const STOP = { retry: false };
+/**
+ * | failure                                                              | retry?                     |
+ * |----------------------------------------------------------------------|----------------------------|
+ * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                        |
+ * | a TLS certificate the runner does not trust                          | no                         |
+ * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
+ * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
+ * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
+ * | Zoho code 11110 (a result file still being generated)                | yes                        |
+ * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
+ */
+function classify(error) {
+    if (error instanceof TransportError)
+        return error.retryable ? { retry: true } : STOP;
+    if (!(error instanceof ZohoError))
+        return STOP;
+    const { httpStatus, code, retryAfter } = error.reply;
+    if (code === DAILY_LIMIT_CODE)
+        return STOP;
+    if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
+        return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
+    }
+    return SERVER_FAILURES.has(httpStatus) || code === RESULT_NOT_READY_CODE ? { retry: true } : STOP;
+}
+/** The wait before retry number `retry` (1 for the first retry). */
+function backoffDelay(retry, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s. */
+function retryAfterDelay(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
+    const ms = /^\d+$/.test(text)
+        ? Number(text) * 1000
+        : /^[A-Za-z]{3}\b/.test(text)
+            ? Date.parse(text) - now
+            : NaN;
+    if (Number.isNaN(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+}
+/** Runs `attempt` until it succeeds, fails in a way not worth retrying, or attempts run out. */
+async function withRetries(attempt, context) {
+    const { policy, clock } = context;
+    const attempts = policy.retries + 1;
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            context.onFailure?.(error);
+            const verdict = classify(error);
+            if (!verdict.retry)
+                throw error;
+            if (n === attempts)
+                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
+            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
+                backoffDelay(n, policy, () => clock.random());
+            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
+            await clock.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/zoho/response.ts
+// Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
+// and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
+// Zoho answers its daily-limit code 4000 with HTTP 200.
+
+
+const TEXT_FIELDS = ['status', 'message', 'description'];
+function parseReply(http) {
+    const data = parseObject(http.body);
+    const code = readCode(data?.['code']);
+    const status = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
+    return {
+        httpStatus: http.status,
+        body: http.body,
+        ...(data === undefined ? {} : { data }),
+        ...(code === undefined ? {} : { code }),
+        ...(status === undefined ? {} : { status }),
+        ...(http.location === undefined ? {} : { location: http.location }),
+        ...(http.retryAfter === undefined ? {} : { retryAfter: http.retryAfter })
+    };
+}
+/**
+ * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
+ * The message is one line: HTTP status, Zoho's code and text, and what to do.
+ */
+function replyError(reply, what) {
+    const unreadable = unreadableReply(reply);
+    if (unreadable !== undefined)
+        return unreadable;
+    const { httpStatus, code } = reply;
+    if (code === undefined) {
+        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+            'Check dc and api-url: this does not look like the Creator API.', reply);
+    }
+    if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300)
+        return undefined;
+    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ` +
+        `${reply.status === undefined ? 'no message' : oneLine(reply.status)}. ` +
+        hintFor(code, httpStatus), reply);
+}
+/**
+ * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
+ * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
+ */
+function unreadableReply(reply) {
+    const { httpStatus } = reply;
+    if (httpStatus >= 300 && httpStatus < 400) {
+        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
+            'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
+    }
+    if (reply.data === undefined) {
+        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+            hintFor(undefined, httpStatus), reply);
+    }
+    return undefined;
+}
+function parseObject(body) {
+    try {
+        const value = JSON.parse(body);
+        return typeof value === 'object' && value !== null && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Zoho's code is a number; accept it as a numeric string too. */
+function readCode(value) {
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'string' && /^\d+$/.test(value))
+        return Number(value);
+    return undefined;
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** The start of a body, on one line, for an error message. */
+function excerpt(body) {
+    const line = oneLine(body);
+    if (line === '')
+        return 'an empty body';
+    return JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/client.ts
+// Sends one request through @actions/http-client within a deadline and hands back what came back,
+// unjudged. The only module that touches the network.
+
+
+
+
+
+
+
+
+const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
+// Node's codes for a certificate the runner does not trust: another attempt will not help.
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+// Failures that happen before a request is on the wire: no connection, no address.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
+async function send(request, timeoutMs) {
+    return exchange(request, timeoutMs, async (response) => ({
+        ...replyHeaders(response),
+        body: await response.readBody()
+    }));
+}
+const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
+// Enough of a body that is not a ZIP to read Zoho's JSON error, or the start of a gateway's page.
+const MAX_NON_ZIP_BYTES = 64 * 1024;
+/**
+ * Streams a response to `path` within `timeoutMs` and keeps it only if it is a ZIP (by its magic
+ * bytes); anything else is handed back as text, so that no error body poses as a result file.
+ */
+async function download(request, path, timeoutMs) {
+    const partial = `${path}.part`;
+    try {
+        return await exchange(request, timeoutMs, async (response) => {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, (0,external_node_fs_namespaceObject.createWriteStream)(partial));
+            const head = await readHead(partial, MAX_NON_ZIP_BYTES);
+            const headers = replyHeaders(response);
+            if (headers.status < 300 && head.subarray(0, 4).equals(ZIP_SIGNATURE)) {
+                await (0,promises_namespaceObject.rename)(partial, path);
+                return { ...headers, body: '', saved: true };
+            }
+            return { ...headers, body: head.toString('utf8'), saved: false };
+        });
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(partial, { force: true });
+    }
+}
+async function readHead(path, bytes) {
+    const file = await (0,promises_namespaceObject.open)(path);
+    try {
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0);
+        return buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await file.close();
+    }
+}
+/** One attempt: the request and whatever `handle` does with the response, within the deadline. */
+async function exchange(request, timeoutMs, handle) {
+    // A redirect would carry the credentials to whatever host it names: never follow one. The
+    // socket timeout is a backstop behind the deadline below, whose message names no path.
+    const http = new lib_HttpClient(USER_AGENT, [], {
+        allowRedirects: false,
+        socketTimeout: timeoutMs + 1000
+    });
+    const origin = new URL(request.url).origin;
+    let timer;
+    // http-client's socketTimeout only notices silence; this bounds the whole exchange.
+    const deadline = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            reject(new TransportError(`Could not reach ${origin}: no complete response within ${timeoutMs / 1000} s (timeout).`, true, true));
+        }, timeoutMs);
+    });
+    try {
+        const response = http
+            .request(request.method, request.url, request.body ?? null, { ...request.headers })
+            .then(handle);
+        return await Promise.race([response, deadline]);
+    }
+    catch (error) {
+        throw error instanceof TransportError ? error : transportError(origin, error);
+    }
+    finally {
+        clearTimeout(timer);
+        http.dispose(); // also ends a request the deadline cut short
+    }
+}
+function replyHeaders(response) {
+    const { location, 'retry-after': retryAfter } = response.message.headers;
+    return {
+        status: response.message.statusCode ?? 0,
+        ...(location === undefined ? {} : { location }),
+        ...(retryAfter === undefined ? {} : { retryAfter })
+    };
+}
+function transportError(origin, error) {
+    // Read by shape, not instanceof: Node's network errors may come from another realm.
+    const { message, code } = (typeof error === 'object' && error !== null ? error : {});
+    const reason = `Could not reach ${origin}: ${typeof message === 'string' ? message : String(error)}`;
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
+        return new TransportError(`${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
+            'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', false, false);
+    }
+    return new TransportError(`${reason}.`, true, !(typeof code === 'string' && NOT_SENT.has(code)));
+}
+/** Sends `request` until `judge` finds no fault with the reply, retrying as retry.ts decides. */
+async function call(request, judge, context) {
+    return retried(() => send(request, context.timeoutMs), judge, context);
+}
+/**
+ * Downloads `request` to `path` as call() sends it; `judge` says why, when what came back is not a
+ * ZIP. Resolves once the file is saved.
+ */
+async function fetchFile(request, path, judge, context) {
+    await retried(() => download(request, path, context.timeoutMs), (reply, received) => (received.saved ? undefined : judge(reply)), context);
+}
+/** Attempts `transfer`, counting each, until `judge` accepts the reply or retry.ts gives up. */
+async function retried(transfer, judge, context) {
+    return withRetries(async () => {
+        context.calls.made++;
+        const received = await transfer();
+        const reply = parseReply(received);
+        const error = judge(reply, received);
+        if (error !== undefined)
+            throw error;
+        return reply;
+    }, context);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
+// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
+const segment = encodeURIComponent;
+/** The URL of a job: PATCH starts or aborts it, GET reads its status. */
+function jobUrl(apiBaseUrl, job) {
+    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(job.owner)}/${segment(job.app)}` +
+        `/form/${segment(job.form)}/insert/${segment(job.jobId)}`);
+}
+
+;// CONCATENATED MODULE: ./src/zoho/requests.ts
+// The requests this action sends to Zoho, built from settings as plain data
+// (zoho-bulk-api.md, "Common request parts" and the start/abort endpoint).
+
+function commonHeaders(connection) {
+    return {
+        Authorization: `Zoho-oauthtoken ${connection.token}`,
+        Accept: 'application/json',
+        ...(connection.environment === 'production' ? {} : { environment: connection.environment })
+    };
+}
+/** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
+function jobStatusRequest(connection, job) {
+    return {
+        method: 'GET',
+        url: jobUrl(connection.apiBaseUrl, job),
+        headers: commonHeaders(connection)
+    };
+}
+const RESULT_FILTERS = ['success', 'failure', 'unprocessed'];
+/** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
+function resultRequest(connection, job, filter) {
+    return {
+        method: 'GET',
+        url: `${jobUrl(connection.apiBaseUrl, job)}/result?filter=${filter}`,
+        headers: { ...commonHeaders(connection), Accept: 'application/zip, application/json' }
+    };
+}
+/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
+function jobActionRequest(connection, job, action) {
+    return {
+        method: 'PATCH',
+        url: jobUrl(connection.apiBaseUrl, job),
+        headers: { ...commonHeaders(connection), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: { action } })
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/zoho/job-status.ts
+// Reads a job's state from Zoho's status reply. Zoho's pages disagree on the field (api_status,
+// state, status), where it sits (top level, data, details) and how it is spelt (In-progress,
+// IN PROGRESS, COMPLETED): accept them all, compare without case or punctuation, and report a
+// value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
+// Record counts come from `record_details`, at the top or under data/details, or from the same
+// fields directly under data/details.
+
+
+
 const JOB_STATES = [
     'Ready-to-upload',
     'In-progress',
@@ -3347,6 +3769,15 @@ const COUNT_FIELDS = {
 };
 const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
 const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
+/** GETs the job's status (retried like every call) and reads it. */
+async function fetchJobStatus(connection, job, context) {
+    const reply = await call(jobStatusRequest(connection, job), answer => replyError(answer, "read the job's status"), context);
+    return { reply, status: readJobStatus(reply) };
+}
+/** The state for an output or a table: normalised when known, else as Zoho wrote it. */
+function stateName(status) {
+    return status.state ?? status.raw ?? 'unknown';
+}
 function readJobStatus(reply) {
     const top = reply.data ?? {};
     const nested = [top['data'], top['details']].filter(isObject);
@@ -6150,412 +6581,10 @@ function unzipSync(data, opts) {
     return files;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/zoho/codes.ts
-// What Zoho's response codes mean and what the person reading the log should do about them
-// (zoho-bulk-api.md, "Response codes").
-const SUCCESS_CODE = 3000;
-const PER_MINUTE_LIMIT_CODE = 2955;
-const DAILY_LIMIT_CODE = 4000;
-const RESULT_NOT_READY_CODE = 11110;
-const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
-const HINTS = new Map([
-    [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
-    [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
-    [
-        2945,
-        'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
-            '(and ZohoCreator.bulk.READ to read job status).'
-    ],
-    [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
-    [1060, CHECK_ROLE],
-    [2933, CHECK_ROLE],
-    [2892, 'No such application: check app (its link name) and owner.'],
-    [2893, 'No such form: check form (its link name) and app.'],
-    [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
-    [4000, "The account's daily API limit is reached: running again today will not help."],
-    [11080, 'The job was already aborted by a user: create a new job.'],
-    [11090, 'The job was aborted by Zoho: create a new job.'],
-    [11100, 'The job has already completed: nothing to do, or create a new job.'],
-    [11110, 'The result file is still being generated: try again in a while.'],
-    [
-        11130,
-        'There is no result file of this kind for this job (for example, when no record failed).'
-    ],
-    [11330, 'No such job for this form: check job-id and form.'],
-    [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
-    [7120, 'The job ID is not valid: check job-id.'],
-    [7130, 'This is not permitted on this job: check job-id and your role in the application.']
-]);
-/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
-function hintFor(code, httpStatus) {
-    const byCode = code === undefined ? undefined : HINTS.get(code);
-    if (byCode !== undefined)
-        return byCode;
-    if (httpStatus === 401) {
-        return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.';
-    }
-    if (httpStatus === 403)
-        return CHECK_ROLE;
-    if (httpStatus === 404)
-        return 'Nothing was found at this URL: check dc, owner, app, form and job-id.';
-    if (httpStatus === 429)
-        return "Zoho's API rate limit was reached: wait and run again.";
-    if (httpStatus >= 500)
-        return 'Zoho, or a gateway in front of it, failed: run again later.';
-    return "Check the inputs against Zoho's message.";
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-// Whether a failed attempt is worth another, and how long to wait before it: one table a reader
-// can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms) => new Promise(resolve => setTimeout(resolve, ms)),
-    random: () => Math.random()
-};
-const RETRY_AFTER_CAP_MS = 60_000;
-const SERVER_FAILURES = new Set([500, 502, 503, 504]);
-const STOP = { retry: false };
-/**
- * | failure                                                              | retry?                     |
- * |----------------------------------------------------------------------|----------------------------|
- * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                        |
- * | a TLS certificate the runner does not trust                          | no                         |
- * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
- * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
- * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
- * | Zoho code 11110 (a result file still being generated)                | yes                        |
- * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
- */
-function classify(error) {
-    if (error instanceof TransportError)
-        return error.retryable ? { retry: true } : STOP;
-    if (!(error instanceof ZohoError))
-        return STOP;
-    const { httpStatus, code, retryAfter } = error.reply;
-    if (code === DAILY_LIMIT_CODE)
-        return STOP;
-    if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
-        return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
-    }
-    return SERVER_FAILURES.has(httpStatus) || code === RESULT_NOT_READY_CODE ? { retry: true } : STOP;
-}
-/** The wait before retry number `retry` (1 for the first retry). */
-function backoffDelay(retry, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.floor(random() * ceiling);
-}
-/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s. */
-function retryAfterDelay(value, now) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
-    const ms = /^\d+$/.test(text)
-        ? Number(text) * 1000
-        : /^[A-Za-z]{3}\b/.test(text)
-            ? Date.parse(text) - now
-            : NaN;
-    if (Number.isNaN(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
-}
-/** Runs `attempt` until it succeeds, fails in a way not worth retrying, or attempts run out. */
-async function withRetries(attempt, context) {
-    const { policy, clock } = context;
-    const attempts = policy.retries + 1;
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof ActionError))
-                throw error;
-            context.onFailure?.(error);
-            const verdict = classify(error);
-            if (!verdict.retry)
-                throw error;
-            if (n === attempts)
-                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
-            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
-                backoffDelay(n, policy, () => clock.random());
-            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
-            await clock.sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/zoho/response.ts
-// Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
-// and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
-// Zoho answers its daily-limit code 4000 with HTTP 200.
-
-
-const TEXT_FIELDS = ['status', 'message', 'description'];
-function parseReply(http) {
-    const data = parseObject(http.body);
-    const code = readCode(data?.['code']);
-    const status = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
-    return {
-        httpStatus: http.status,
-        body: http.body,
-        ...(data === undefined ? {} : { data }),
-        ...(code === undefined ? {} : { code }),
-        ...(status === undefined ? {} : { status }),
-        ...(http.location === undefined ? {} : { location: http.location }),
-        ...(http.retryAfter === undefined ? {} : { retryAfter: http.retryAfter })
-    };
-}
-/**
- * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
- * The message is one line: HTTP status, Zoho's code and text, and what to do.
- */
-function replyError(reply, what) {
-    const unreadable = unreadableReply(reply);
-    if (unreadable !== undefined)
-        return unreadable;
-    const { httpStatus, code } = reply;
-    if (code === undefined) {
-        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-            'Check dc and api-url: this does not look like the Creator API.', reply);
-    }
-    if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300)
-        return undefined;
-    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ` +
-        `${reply.status === undefined ? 'no message' : oneLine(reply.status)}. ` +
-        hintFor(code, httpStatus), reply);
-}
-/**
- * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
- * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
- */
-function unreadableReply(reply) {
-    const { httpStatus } = reply;
-    if (httpStatus >= 300 && httpStatus < 400) {
-        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
-            'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
-    }
-    if (reply.data === undefined) {
-        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
-            hintFor(undefined, httpStatus), reply);
-    }
-    return undefined;
-}
-function parseObject(body) {
-    try {
-        const value = JSON.parse(body);
-        return typeof value === 'object' && value !== null && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Zoho's code is a number; accept it as a numeric string too. */
-function readCode(value) {
-    if (typeof value === 'number' && Number.isInteger(value))
-        return value;
-    if (typeof value === 'string' && /^\d+$/.test(value))
-        return Number(value);
-    return undefined;
-}
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** The start of a body, on one line, for an error message. */
-function excerpt(body) {
-    const line = oneLine(body);
-    if (line === '')
-        return 'an empty body';
-    return JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line);
-}
-
-;// CONCATENATED MODULE: ./src/zoho/client.ts
-// Sends one request through @actions/http-client within a deadline and hands back what came back,
-// unjudged. The only module that touches the network.
-
-
-
-
-
-
-
-
-const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
-// Node's codes for a certificate the runner does not trust: another attempt will not help.
-const UNTRUSTED_CERTIFICATE = new Set([
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-// Failures that happen before a request is on the wire: no connection, no address.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
-async function send(request, timeoutMs) {
-    return exchange(request, timeoutMs, async (response) => ({
-        ...replyHeaders(response),
-        body: await response.readBody()
-    }));
-}
-const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
-// Enough of a body that is not a ZIP to read Zoho's JSON error, or the start of a gateway's page.
-const MAX_NON_ZIP_BYTES = 64 * 1024;
-/**
- * Streams a response to `path` within `timeoutMs` and keeps it only if it is a ZIP (by its magic
- * bytes); anything else is handed back as text, so that no error body poses as a result file.
- */
-async function download(request, path, timeoutMs) {
-    const partial = `${path}.part`;
-    try {
-        return await exchange(request, timeoutMs, async (response) => {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, (0,external_node_fs_namespaceObject.createWriteStream)(partial));
-            const head = await readHead(partial, MAX_NON_ZIP_BYTES);
-            const headers = replyHeaders(response);
-            if (headers.status < 300 && head.subarray(0, 4).equals(ZIP_SIGNATURE)) {
-                await (0,promises_namespaceObject.rename)(partial, path);
-                return { ...headers, body: '', saved: true };
-            }
-            return { ...headers, body: head.toString('utf8'), saved: false };
-        });
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(partial, { force: true });
-    }
-}
-async function readHead(path, bytes) {
-    const file = await (0,promises_namespaceObject.open)(path);
-    try {
-        const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0);
-        return buffer.subarray(0, bytesRead);
-    }
-    finally {
-        await file.close();
-    }
-}
-/** One attempt: the request and whatever `handle` does with the response, within the deadline. */
-async function exchange(request, timeoutMs, handle) {
-    // A redirect would carry the credentials to whatever host it names: never follow one. The
-    // socket timeout is a backstop behind the deadline below, whose message names no path.
-    const http = new lib_HttpClient(USER_AGENT, [], {
-        allowRedirects: false,
-        socketTimeout: timeoutMs + 1000
-    });
-    const origin = new URL(request.url).origin;
-    let timer;
-    // http-client's socketTimeout only notices silence; this bounds the whole exchange.
-    const deadline = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            reject(new TransportError(`Could not reach ${origin}: no complete response within ${timeoutMs / 1000} s (timeout).`, true, true));
-        }, timeoutMs);
-    });
-    try {
-        const response = http
-            .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then(handle);
-        return await Promise.race([response, deadline]);
-    }
-    catch (error) {
-        throw error instanceof TransportError ? error : transportError(origin, error);
-    }
-    finally {
-        clearTimeout(timer);
-        http.dispose(); // also ends a request the deadline cut short
-    }
-}
-function replyHeaders(response) {
-    const { location, 'retry-after': retryAfter } = response.message.headers;
-    return {
-        status: response.message.statusCode ?? 0,
-        ...(location === undefined ? {} : { location }),
-        ...(retryAfter === undefined ? {} : { retryAfter })
-    };
-}
-function transportError(origin, error) {
-    // Read by shape, not instanceof: Node's network errors may come from another realm.
-    const { message, code } = (typeof error === 'object' && error !== null ? error : {});
-    const reason = `Could not reach ${origin}: ${typeof message === 'string' ? message : String(error)}`;
-    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
-        return new TransportError(`${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
-            'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', false, false);
-    }
-    return new TransportError(`${reason}.`, true, !(typeof code === 'string' && NOT_SENT.has(code)));
-}
-/** Sends `request` until `judge` finds no fault with the reply, retrying as retry.ts decides. */
-async function call(request, judge, context) {
-    return withRetries(async () => {
-        context.calls.made++;
-        const reply = parseReply(await send(request, context.timeoutMs));
-        const error = judge(reply);
-        if (error !== undefined)
-            throw error;
-        return reply;
-    }, context);
-}
-
-;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
-// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
-const segment = encodeURIComponent;
-/** The URL of a job: PATCH starts or aborts it, GET reads its status. */
-function jobUrl(apiBaseUrl, job) {
-    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(job.owner)}/${segment(job.app)}` +
-        `/form/${segment(job.form)}/insert/${segment(job.jobId)}`);
-}
-
-;// CONCATENATED MODULE: ./src/zoho/requests.ts
-// The requests this action sends to Zoho, built from settings as plain data
-// (zoho-bulk-api.md, "Common request parts" and the start/abort endpoint).
-
-function commonHeaders(connection) {
-    return {
-        Authorization: `Zoho-oauthtoken ${connection.token}`,
-        Accept: 'application/json',
-        ...(connection.environment === 'production' ? {} : { environment: connection.environment })
-    };
-}
-/** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
-function jobStatusRequest(connection, job) {
-    return {
-        method: 'GET',
-        url: jobUrl(connection.apiBaseUrl, job),
-        headers: commonHeaders(connection)
-    };
-}
-const RESULT_FILTERS = ['success', 'failure', 'unprocessed'];
-/** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
-function resultRequest(connection, job, filter) {
-    return {
-        method: 'GET',
-        url: `${jobUrl(connection.apiBaseUrl, job)}/result?filter=${filter}`,
-        headers: { ...commonHeaders(connection), Accept: 'application/zip, application/json' }
-    };
-}
-/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
-function jobActionRequest(connection, job, action) {
-    return {
-        method: 'PATCH',
-        url: jobUrl(connection.apiBaseUrl, job),
-        headers: { ...commonHeaders(connection), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ data: { action } })
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/results.ts
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
 // failure CSV for the job summary. fflate unzips (see the README's development notes for why);
 // the CSV is read as a stream and only as far as the preview needs.
-
 
 
 
@@ -6573,15 +6602,8 @@ async function downloadResults(filters, dir, job, connection, context) {
 async function downloadResult(filter, dir, job, connection, context) {
     const path = (0,external_node_path_namespaceObject.join)(dir, `${filter}.zip`);
     try {
-        await withRetries(async () => {
-            context.calls.made++;
-            const reply = await download(resultRequest(connection, job, filter), path, context.timeoutMs);
-            if (reply.saved)
-                return;
-            const zoho = parseReply(reply);
-            throw (replyError(zoho, `hand over the ${filter} results`) ??
-                new ZohoError(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.status}): ${excerpt(reply.body)}.`, zoho));
-        }, context);
+        await fetchFile(resultRequest(connection, job, filter), path, reply => replyError(reply, `hand over the ${filter} results`) ??
+            new ZohoError(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${excerpt(reply.body)}.`, reply), context);
         return { filter, path };
     }
     catch (error) {
@@ -6673,12 +6695,9 @@ function parseCsv(text, complete) {
 
 
 
-
-
-
 const PREVIEW_ROWS = 20;
 async function followJob(job, action, wait, connection, context) {
-    const readStatus = async () => readJobStatus(await call(jobStatusRequest(connection, job), reply => replyError(reply, "read the job's status"), context));
+    const readStatus = async () => (await fetchJobStatus(connection, job, context)).status;
     const waited = await waitForJob(readStatus, wait, context.clock, context.log);
     const failure = jobFailure(waited, action, wait);
     if (!waited.finished || wait.downloads.length === 0) {
@@ -7050,7 +7069,7 @@ function quote(value) {
 /** The states that show an action took effect: a started job runs or has ended from running. */
 const TOOK_EFFECT = {
     start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
-    abort: new Set(['Aborted', 'User Aborted', 'System Aborted'])
+    abort: ABORTED_STATES
 };
 async function startOrAbort(job, action, connection, context) {
     const failures = [];
@@ -7090,9 +7109,9 @@ function mayHaveApplied(error) {
 async function settle(job, action, connection, context, rejection) {
     context.log(`An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
         `(${rejection.message}); reading the job's status to settle it.`);
-    let status;
+    let read;
     try {
-        status = await call(jobStatusRequest(connection, job), reply => replyError(reply, "read the job's status"), context);
+        read = await fetchJobStatus(connection, job, context);
     }
     catch (error) {
         if (!(error instanceof ActionError))
@@ -7104,11 +7123,11 @@ async function settle(job, action, connection, context, rejection) {
                 `Zoho's last answer: ${rejection.message}`)
         };
     }
-    const { state, raw } = readJobStatus(status);
+    const { state, raw } = read.status;
     if (state !== undefined && TOOK_EFFECT[action].has(state)) {
         const tookEffect = `An earlier attempt to ${action} the job took effect: the job is ${state}.`;
         return {
-            reply: { ...status, code: SUCCESS_CODE, status: tookEffect },
+            reply: { ...read.reply, code: SUCCESS_CODE, status: tookEffect },
             error: undefined,
             warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
         };
@@ -7162,6 +7181,7 @@ class Secrets {
 // masks secrets only in the log, so everything written here goes through Secrets first.
 
 
+
 /** Hands what Zoho answered to later steps, and warns of what the user should know. */
 function reportOutcome(outcome, secrets) {
     const { reply } = outcome;
@@ -7187,7 +7207,7 @@ const COUNT_OUTPUTS = {
 /** Hands the followed job's state, counts and result folder to later steps. */
 function reportJob(job, secrets) {
     const { status } = job.wait;
-    setOutput('job-status', secrets.redact(status.state ?? status.raw ?? 'unknown'));
+    setOutput('job-status', secrets.redact(stateName(status)));
     for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
         const value = status.records[count];
         if (value !== undefined)
@@ -7255,10 +7275,7 @@ function describeJob(job) {
     const { status } = job.wait;
     const count = (value) => (value === undefined ? '—' : String(value));
     return [
-        [
-            'Final state',
-            `${status.state ?? status.raw ?? 'unknown'}${job.wait.finished ? '' : ' (still running)'}`
-        ],
+        ['Final state', `${stateName(status)}${job.wait.finished ? '' : ' (still running)'}`],
         ['Total records', count(status.records.total)],
         ['Succeeded', count(status.records.success)],
         ['Failed', count(status.records.failed)],

@@ -5,11 +5,10 @@ import { join } from 'node:path'
 import type { WaitForJob } from './inputs.ts'
 import { describeStatus, type WaitResult, waitForJob } from './poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from './results.ts'
-import { type CallContext, call } from './zoho/client.ts'
+import type { CallContext } from './zoho/client.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import { ABORTED_STATES, type JobState, readJobStatus } from './zoho/job-status.ts'
-import { type Connection, type JobAction, jobStatusRequest } from './zoho/requests.ts'
-import { replyError } from './zoho/response.ts'
+import { ABORTED_STATES, fetchJobStatus, type JobState } from './zoho/job-status.ts'
+import type { Connection, JobAction } from './zoho/requests.ts'
 
 export const PREVIEW_ROWS = 20
 
@@ -31,14 +30,7 @@ export async function followJob(
   connection: Connection,
   context: CallContext
 ): Promise<FollowedJob> {
-  const readStatus = async () =>
-    readJobStatus(
-      await call(
-        jobStatusRequest(connection, job),
-        reply => replyError(reply, "read the job's status"),
-        context
-      )
-    )
+  const readStatus = async () => (await fetchJobStatus(connection, job, context)).status
   const waited = await waitForJob(readStatus, wait, context.clock, context.log)
   const failure = jobFailure(waited, action, wait)
   if (!waited.finished || wait.downloads.length === 0) {

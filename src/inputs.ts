@@ -65,11 +65,11 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Readonly<Record<InputName, string>>
 
-export const DEFAULT_RETRIES = 3
-export const DEFAULT_TIMEOUT_SECONDS = 30
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
-export const DEFAULT_POLL_INTERVAL_SECONDS = 5
-export const DEFAULT_DOWNLOADS = 'failure'
+const DEFAULT_RETRIES = 3
+const DEFAULT_TIMEOUT_SECONDS = 30
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
+const DEFAULT_POLL_INTERVAL_SECONDS = 5
+const DEFAULT_DOWNLOADS = 'failure'
 const MAX_RETRIES = 10
 const MAX_TIMEOUT_SECONDS = 600
 const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600

@@ -6,13 +6,13 @@ import { classify } from './retry.ts'
 import { type CallContext, call } from './zoho/client.ts'
 import { SUCCESS_CODE } from './zoho/codes.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import { type JobState, readJobStatus } from './zoho/job-status.ts'
 import {
-  type Connection,
-  type JobAction,
-  jobActionRequest,
-  jobStatusRequest
-} from './zoho/requests.ts'
+  ABORTED_STATES,
+  fetchJobStatus,
+  type JobState,
+  type StatusRead
+} from './zoho/job-status.ts'
+import { type Connection, type JobAction, jobActionRequest } from './zoho/requests.ts'
 import { replyError, type ZohoReply } from './zoho/response.ts'
 
 export interface ActionOutcome {
@@ -27,7 +27,7 @@ export interface ActionOutcome {
 /** The states that show an action took effect: a started job runs or has ended from running. */
 const TOOK_EFFECT: Readonly<Record<JobAction, ReadonlySet<JobState>>> = {
   start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
-  abort: new Set(['Aborted', 'User Aborted', 'System Aborted'])
+  abort: ABORTED_STATES
 }
 
 export async function startOrAbort(
@@ -80,13 +80,9 @@ async function settle(
     `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
       `(${rejection.message}); reading the job's status to settle it.`
   )
-  let status: ZohoReply
+  let read: StatusRead
   try {
-    status = await call(
-      jobStatusRequest(connection, job),
-      reply => replyError(reply, "read the job's status"),
-      context
-    )
+    read = await fetchJobStatus(connection, job, context)
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
     return {
@@ -98,11 +94,11 @@ async function settle(
       )
     }
   }
-  const { state, raw } = readJobStatus(status)
+  const { state, raw } = read.status
   if (state !== undefined && TOOK_EFFECT[action].has(state)) {
     const tookEffect = `An earlier attempt to ${action} the job took effect: the job is ${state}.`
     return {
-      reply: { ...status, code: SUCCESS_CODE, status: tookEffect },
+      reply: { ...read.reply, code: SUCCESS_CODE, status: tookEffect },
       error: undefined,
       warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
     }

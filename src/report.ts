@@ -6,6 +6,7 @@ import type { Settings } from './inputs.ts'
 import type { ActionOutcome } from './job-action.ts'
 import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
+import { stateName } from './zoho/job-status.ts'
 import type { ZohoReply } from './zoho/response.ts'
 
 /** What a run did, gathered as it goes, for the job summary. */
@@ -43,7 +44,7 @@ const COUNT_OUTPUTS = {
 /** Hands the followed job's state, counts and result folder to later steps. */
 export function reportJob(job: FollowedJob, secrets: Secrets): void {
   const { status } = job.wait
-  core.setOutput('job-status', secrets.redact(status.state ?? status.raw ?? 'unknown'))
+  core.setOutput('job-status', secrets.redact(stateName(status)))
   for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
     const value = status.records[count as keyof typeof COUNT_OUTPUTS]
     if (value !== undefined) core.setOutput(output, String(value))
@@ -117,10 +118,7 @@ function describeJob(job: FollowedJob | undefined): Row[] {
   const { status } = job.wait
   const count = (value: number | undefined): string => (value === undefined ? '—' : String(value))
   return [
-    [
-      'Final state',
-      `${status.state ?? status.raw ?? 'unknown'}${job.wait.finished ? '' : ' (still running)'}`
-    ],
+    ['Final state', `${stateName(status)}${job.wait.finished ? '' : ' (still running)'}`],
     ['Total records', count(status.records.total)],
     ['Succeeded', count(status.records.success)],
     ['Failed', count(status.records.failed)],

@@ -5,11 +5,10 @@ import { Unzip, UnzipInflate } from 'fflate'
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { ActionError, ZohoError } from './errors.ts'
-import { withRetries } from './retry.ts'
-import { type CallContext, download } from './zoho/client.ts'
+import { type CallContext, fetchFile } from './zoho/client.ts'
 import type { JobRef } from './zoho/endpoints.ts'
 import { type Connection, type ResultFilter, resultRequest } from './zoho/requests.ts'
-import { excerpt, parseReply, replyError } from './zoho/response.ts'
+import { excerpt, replyError } from './zoho/response.ts'
 
 export interface ResultFile {
   readonly filter: ResultFilter
@@ -42,19 +41,17 @@ async function downloadResult(
 ): Promise<ResultFile> {
   const path = join(dir, `${filter}.zip`)
   try {
-    await withRetries(async () => {
-      context.calls.made++
-      const reply = await download(resultRequest(connection, job, filter), path, context.timeoutMs)
-      if (reply.saved) return
-      const zoho = parseReply(reply)
-      throw (
-        replyError(zoho, `hand over the ${filter} results`) ??
+    await fetchFile(
+      resultRequest(connection, job, filter),
+      path,
+      reply =>
+        replyError(reply, `hand over the ${filter} results`) ??
         new ZohoError(
-          `Zoho sent no ZIP for the ${filter} results (HTTP ${reply.status}): ${excerpt(reply.body)}.`,
-          zoho
-        )
-      )
-    }, context)
+          `Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${excerpt(reply.body)}.`,
+          reply
+        ),
+      context
+    )
     return { filter, path }
   } catch (error) {
     if (!(error instanceof ActionError)) throw error

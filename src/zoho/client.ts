@@ -34,7 +34,7 @@ const UNTRUSTED_CERTIFICATE = new Set([
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
 /** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
-export async function send(request: ZohoRequest, timeoutMs: number): Promise<HttpReply> {
+async function send(request: ZohoRequest, timeoutMs: number): Promise<HttpReply> {
   return exchange(request, timeoutMs, async response => ({
     ...replyHeaders(response),
     body: await response.readBody()
@@ -42,7 +42,7 @@ export async function send(request: ZohoRequest, timeoutMs: number): Promise<Htt
 }
 
 /** A download's reply: the body is empty when a ZIP was saved, and holds what came instead when not. */
-export interface DownloadReply extends HttpReply {
+interface DownloadReply extends HttpReply {
   readonly saved: boolean
 }
 
@@ -54,7 +54,7 @@ const MAX_NON_ZIP_BYTES = 64 * 1024
  * Streams a response to `path` within `timeoutMs` and keeps it only if it is a ZIP (by its magic
  * bytes); anything else is handed back as text, so that no error body poses as a result file.
  */
-export async function download(
+async function download(
   request: ZohoRequest,
   path: string,
   timeoutMs: number
@@ -165,10 +165,37 @@ export async function call(
   judge: (reply: ZohoReply) => ZohoError | undefined,
   context: CallContext
 ): Promise<ZohoReply> {
+  return retried(() => send(request, context.timeoutMs), judge, context)
+}
+
+/**
+ * Downloads `request` to `path` as call() sends it; `judge` says why, when what came back is not a
+ * ZIP. Resolves once the file is saved.
+ */
+export async function fetchFile(
+  request: ZohoRequest,
+  path: string,
+  judge: (reply: ZohoReply) => ZohoError,
+  context: CallContext
+): Promise<void> {
+  await retried(
+    () => download(request, path, context.timeoutMs),
+    (reply, received) => (received.saved ? undefined : judge(reply)),
+    context
+  )
+}
+
+/** Attempts `transfer`, counting each, until `judge` accepts the reply or retry.ts gives up. */
+async function retried<R extends HttpReply>(
+  transfer: () => Promise<R>,
+  judge: (reply: ZohoReply, received: R) => ZohoError | undefined,
+  context: CallContext
+): Promise<ZohoReply> {
   return withRetries(async () => {
     context.calls.made++
-    const reply = parseReply(await send(request, context.timeoutMs))
-    const error = judge(reply)
+    const received = await transfer()
+    const reply = parseReply(received)
+    const error = judge(reply, received)
     if (error !== undefined) throw error
     return reply
   }, context)

@@ -4,7 +4,10 @@
 // value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
 // Record counts come from `record_details`, at the top or under data/details, or from the same
 // fields directly under data/details.
-import type { ZohoReply } from './response.ts'
+import { type CallContext, call } from './client.ts'
+import type { JobRef } from './endpoints.ts'
+import { type Connection, jobStatusRequest } from './requests.ts'
+import { replyError, type ZohoReply } from './response.ts'
 
 export const JOB_STATES = [
   'Ready-to-upload',
@@ -54,6 +57,31 @@ const COUNT_FIELDS = {
 
 const comparable = (text: string): string => text.toLowerCase().replace(/[^a-z]/g, '')
 const BY_KEY = new Map<string, JobState>(JOB_STATES.map(state => [comparable(state), state]))
+
+/** A status reply and what it says. */
+export interface StatusRead {
+  readonly reply: ZohoReply
+  readonly status: JobStatus
+}
+
+/** GETs the job's status (retried like every call) and reads it. */
+export async function fetchJobStatus(
+  connection: Connection,
+  job: JobRef,
+  context: CallContext
+): Promise<StatusRead> {
+  const reply = await call(
+    jobStatusRequest(connection, job),
+    answer => replyError(answer, "read the job's status"),
+    context
+  )
+  return { reply, status: readJobStatus(reply) }
+}
+
+/** The state for an output or a table: normalised when known, else as Zoho wrote it. */
+export function stateName(status: JobStatus): string {
+  return status.state ?? status.raw ?? 'unknown'
+}
 
 export function readJobStatus(reply: ZohoReply): JobStatus {
   const top = reply.data ?? {}
