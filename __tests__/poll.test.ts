@@ -2,35 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { jobFailure } from '../src/follow.ts'
 import type { WaitForJob } from '../src/inputs.ts'
 import { describeStatus, pollDelay, waitForJob, type WaitResult } from '../src/poll.ts'
-import type { Clock } from '../src/retry.ts'
 import type { JobState, JobStatus } from '../src/zoho/job-status.ts'
-
-/** A clock whose sleeps pass at once, moving its time on. */
-function fakeClock(): Clock {
-  let now = 0
-  return {
-    now: () => now,
-    sleep: ms => {
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5
-  }
-}
-
-/** A job that runs for `runsForMs` from time 0, then ends in `ends`; counts each status read. */
-function jobRunning(clock: Clock, runsForMs: number, ends: JobState = 'Completed') {
-  const reads: number[] = []
-  const readStatus = (): Promise<JobStatus> => {
-    reads.push(clock.now())
-    return Promise.resolve(
-      clock.now() >= runsForMs
-        ? { state: ends, records: { total: 10 } }
-        : { state: 'In-progress', records: {} }
-    )
-  }
-  return { reads, readStatus }
-}
+import { jobRunning, steppingClock } from './support/simulated-job.ts'
 
 const DEFAULTS = { timeoutMs: 3_600_000, firstDelayMs: 5000 }
 
@@ -44,7 +17,7 @@ describe('pollDelay', () => {
 
 describe('waitForJob', () => {
   it('costs at most 70 status calls for a one-hour job with the defaults, and notices its end within one delay', async () => {
-    const clock = fakeClock()
+    const clock = steppingClock()
     const job = jobRunning(clock, 3_600_000 - 1)
     const result = await waitForJob(
       job.readStatus,
@@ -63,7 +36,7 @@ describe('waitForJob', () => {
   it.each([1000, 30_000, 600_000, 3_599_000])(
     'notices a job that ends at %d ms within one poll delay of its end',
     async endsAt => {
-      const clock = fakeClock()
+      const clock = steppingClock()
       const job = jobRunning(clock, endsAt)
       await waitForJob(job.readStatus, DEFAULTS, clock, () => {})
       const last = job.reads.at(-1) ?? Number.NaN
@@ -75,7 +48,7 @@ describe('waitForJob', () => {
   )
 
   it('stops at wait-timeout with the last state seen, polling once at the deadline', async () => {
-    const clock = fakeClock()
+    const clock = steppingClock()
     const job = jobRunning(clock, Number.POSITIVE_INFINITY)
     const result = await waitForJob(
       job.readStatus,
@@ -92,7 +65,7 @@ describe('waitForJob', () => {
   })
 
   it('logs one line a poll, and an unknown state once, taking it as still running', async () => {
-    const clock = fakeClock()
+    const clock = steppingClock()
     const states: JobStatus[] = [
       { raw: 'QUEUED', records: {} },
       { raw: 'QUEUED', records: {} },

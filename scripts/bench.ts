@@ -12,8 +12,7 @@ import { join } from 'node:path'
 import { sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
 import { BUNDLE, NODE24, ROOT } from '../__tests__/support/run-action.ts'
 import { waitForJob } from '../src/poll.ts'
-import type { Clock } from '../src/retry.ts'
-import type { JobStatus } from '../src/zoho/job-status.ts'
+import { jobRunning, steppingClock } from '../__tests__/support/simulated-job.ts'
 
 const RUNS = 21
 const BASELINE = join(ROOT, 'scripts/bench/baseline.mjs')
@@ -62,27 +61,16 @@ const median = (values: number[]): number => {
 
 /** The one-hour job of the README, polled with the defaults on a clock that never waits. */
 async function simulateOneHourJob(): Promise<{ calls: number; lateSeconds: number }> {
-  let now = 0
-  const clock: Clock = {
-    now: () => now,
-    sleep: ms => {
-      now += ms
-      return Promise.resolve()
-    },
-    random: () => 0.5
-  }
   const endsAt = 3_600_000
-  const read = (): Promise<JobStatus> =>
-    Promise.resolve(
-      now >= endsAt ? { state: 'Completed', records: {} } : { state: 'In-progress', records: {} }
-    )
+  const clock = steppingClock()
+  const job = jobRunning(clock, endsAt)
   const result = await waitForJob(
-    read,
+    job.readStatus,
     { timeoutMs: 2 * endsAt, firstDelayMs: 5000 },
     clock,
     () => {}
   )
-  return { calls: result.polls, lateSeconds: (now - endsAt) / 1000 }
+  return { calls: result.polls, lateSeconds: ((job.reads.at(-1) ?? Number.NaN) - endsAt) / 1000 }
 }
 
 try {
