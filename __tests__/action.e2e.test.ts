@@ -219,12 +219,59 @@ describe('Zoho says no', () => {
     expect(run.errors[0]).toContain('upload the CSV before starting the job')
   })
 
-  it('fails to abort a completed job (11100)', async () => {
+  it.each([
+    ['Completed', '11100'],
+    ['User Aborted', '11080'],
+    ['System Aborted', '11090'],
+    ['Failed', '7130'],
+    ['Expired', '7130']
+  ] as const)(
+    'succeeds with a warning when asked to abort a job that has ended (%s, code %s)',
+    async (state, code) => {
+      zoho.job.state = state
+      const run = await runAction(inputs({ action: 'abort' }))
+      expect(run.errors).toEqual([])
+      expect(run.exitCode).toBe(0)
+      expect(zoho.emulator.requests.map(request => request.method)).toEqual(['PATCH', 'GET'])
+      expect(run.stdout).toContain(`Zoho refused the abort (Zoho did not abort the job (HTTP`)
+      expect(run.stdout).toContain(`code ${code})`)
+      expect(run.stdout).toContain(
+        `::warning::The job had already ended (${state}), so there was nothing to abort: it does not run.`
+      )
+      expect(run.outputs['job-status']).toBe(state)
+      expect(run.summary).toContain('abort succeeded')
+      expectNothingLeaked(run)
+    }
+  )
+
+  it('fails to start a job that has ended, with a hint that fits a start (11100)', async () => {
     zoho.job.state = 'Completed'
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['PATCH'])
+    expect(run.outputs['code']).toBe('11100')
+    expect(run.errors).toEqual([
+      'Zoho did not start the job (HTTP 409, code 11100): The job is already completed. The job ' +
+        'has already ended, and a job runs only once: to load the file again, create a new job ' +
+        'and upload the file to it.'
+    ])
+  })
+
+  it('fails an abort Zoho refuses while the job still runs, naming its state', async () => {
+    zoho.job.state = 'In-progress'
+    zoho.emulator.replyNext({
+      method: 'PATCH',
+      status: 400,
+      body: JSON.stringify({ code: 7130, message: 'Not permitted' })
+    })
     const run = await runAction(inputs({ action: 'abort' }))
     expect(run.exitCode).toBe(1)
-    expect(run.outputs['code']).toBe('11100')
-    expect(run.errors[0]).toContain('Zoho did not abort the job (HTTP 409, code 11100)')
+    expect(run.errors).toEqual([
+      'Zoho did not abort the job (HTTP 400, code 7130): Not permitted. This is not permitted on ' +
+        'this job: check job-id and your role in the application. (The job is In-progress.)'
+    ])
+    expect(run.outputs['code']).toBe('7130')
+    expect(run.outputs['job-status']).toBe('In-progress')
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { tokenReplyError, tokenRequest } from '../src/zoho/auth.ts'
 import { findDataCentre } from '../src/zoho/datacenters.ts'
-import { parseReply } from '../src/zoho/response.ts'
+import { reply } from './support/replies.ts'
 
 const EU = findDataCentre('eu')
 if (EU === undefined) throw new Error('the EU data centre is missing')
@@ -29,10 +29,7 @@ describe('tokenRequest', () => {
 
 describe('tokenReplyError', () => {
   const judge = (status: number, body: unknown) =>
-    tokenReplyError(
-      parseReply({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      EU
-    )
+    tokenReplyError(reply(status, typeof body === 'string' ? body : JSON.stringify(body)), EU)
 
   it('accepts a reply with an access token', () => {
     expect(

@@ -58,7 +58,43 @@ describe('parseSettings', () => {
       environment: 'production',
       retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 },
       timeoutMs: 30_000,
-      wait: undefined
+      wait: undefined,
+      warnings: []
+    })
+  })
+
+  it('names every bad input at once, one problem each', () => {
+    let problems: readonly string[] = []
+    try {
+      parse({ dc: 'uk', owner: '', 'job-id': '12', action: 'go', retries: 'x', wait: 'yes' })
+    } catch (error) {
+      problems = (error as InputError).problems
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^Input "dc" must be a Zoho data centre/),
+      expect.stringMatching(/^Input "wait" must be true or false; got "yes"/),
+      expect.stringMatching(/^Input "owner" is required/),
+      expect.stringMatching(
+        /^Input "job-id" must be the bulk job ID: 10 to 30 decimal digits.*; got "12"\.$/
+      ),
+      expect.stringMatching(/^Input "action" must be "start" or "abort"; got "go"/),
+      expect.stringMatching(/^Input "retries" must be a whole number/)
+    ])
+  })
+
+  describe('inputs that have no effect', () => {
+    it.each([
+      [{ 'download-results': 'success' }, 'Input "download-results" takes'],
+      [{ 'fail-on-failed-records': 'false' }, 'Input "fail-on-failed-records" takes'],
+      [
+        { 'wait-timeout': '60', 'poll-interval': '1' },
+        'Inputs "wait-timeout", "poll-interval" take'
+      ]
+    ])('warns of %j given without wait', (given, start) => {
+      expect(parse(given).warnings).toEqual([
+        `${start} effect only with "wait: true"; without it they do nothing.`
+      ])
+      expect(parse({ ...given, wait: 'true' }).warnings).toEqual([])
     })
   })
 
@@ -123,11 +159,21 @@ describe('parseSettings', () => {
     it('keeps a 19-digit ID exactly, as a string', () => {
       expect(parse({ 'job-id': '3888833000000114027' }).job.jobId).toBe('3888833000000114027')
     })
-    it.each(['-1', '1e5', '12 34', '0x1F', '１２'])('rejects %j without quoting it', jobId => {
-      expect(rejection({ 'job-id': jobId })).toBe(
-        'Input "job-id" must be the bulk job ID: decimal digits only, such as 3888833000000114027.'
-      )
-    })
+    it.each(['1234567890', '123456789012345678901234567890'])(
+      'accepts %j (10 to 30 digits)',
+      jobId => {
+        expect(parse({ 'job-id': jobId }).job.jobId).toBe(jobId)
+      }
+    )
+    it.each(['0', 'e', '-1', '1e5', '12 34', '0x1F', '１２', '123456789', '1'.repeat(31)])(
+      'rejects %j, showing it (an invalid ID is not masked)',
+      jobId => {
+        expect(rejection({ 'job-id': jobId })).toBe(
+          'Input "job-id" must be the bulk job ID: 10 to 30 decimal digits, such as ' +
+            `3888833000000114027; got ${JSON.stringify(jobId.length > 60 ? jobId : jobId)}.`
+        )
+      }
+    )
     it('is required', () => {
       expect(rejection({ 'job-id': '' })).toMatch(/^Input "job-id" is required: /)
     })

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readJobStatus } from '../src/zoho/job-status.ts'
-import { parseReply } from '../src/zoho/response.ts'
+import { reply } from './support/replies.ts'
 
-const statusOf = (body: unknown) =>
-  readJobStatus(parseReply({ status: 200, body: JSON.stringify(body) }))
+const statusOf = (body: unknown) => readJobStatus(reply(200, JSON.stringify(body)))
 
 describe('readJobStatus', () => {
   it.each([
@@ -37,6 +36,6 @@ describe('readJobStatus', () => {
 
   it('reports nothing when no state is given', () => {
     expect(statusOf({ code: 3000 })).toEqual({ records: {} })
-    expect(readJobStatus(parseReply({ status: 502, body: '<html>' }))).toEqual({ records: {} })
+    expect(readJobStatus(reply(502, '<html>'))).toEqual({ records: {} })
   })
 })

@@ -1,11 +1,34 @@
 import { describe, expect, it } from '@jest/globals'
 import { jobFailure } from '../src/follow.ts'
 import type { WaitForJob } from '../src/inputs.ts'
-import { describeStatus, pollDelay, waitForJob, type WaitResult } from '../src/poll.ts'
+import type { Clock } from '../src/clock.ts'
+import { ActionError, CancelledError, TransportError } from '../src/errors.ts'
+import {
+  describeStatus,
+  pollDelay,
+  type WaitResult,
+  type WaitSettings,
+  waitForJob
+} from '../src/poll.ts'
 import type { JobState, JobStatus } from '../src/zoho/job-status.ts'
 import { jobRunning, steppingClock } from './support/simulated-job.ts'
 
 const DEFAULTS = { timeoutMs: 3_600_000, firstDelayMs: 5000 }
+
+/** Waits as follow.ts does: failures that are TransportErrors pass, anything else ends the wait. */
+function poll(
+  readStatus: () => Promise<JobStatus>,
+  wait: WaitSettings,
+  clock: Clock,
+  log: (line: string) => void = () => {}
+): Promise<WaitResult> {
+  return waitForJob(wait, clock.now() + wait.timeoutMs, {
+    readStatus,
+    isPassing: error => error instanceof TransportError,
+    clock,
+    log
+  })
+}
 
 describe('pollDelay', () => {
   it('starts at poll-interval and grows ×1.5 up to 60 s', () => {
@@ -19,14 +42,9 @@ describe('waitForJob', () => {
   it('costs at most 70 status calls for a one-hour job with the defaults, and notices its end within one delay', async () => {
     const clock = steppingClock()
     const job = jobRunning(clock, 3_600_000 - 1)
-    const result = await waitForJob(
-      job.readStatus,
-      { ...DEFAULTS, timeoutMs: 2 * 3_600_000 },
-      clock,
-      () => {}
-    )
+    const result = await poll(job.readStatus, { ...DEFAULTS, timeoutMs: 2 * 3_600_000 }, clock)
 
-    expect(result.finished).toBe(true)
+    expect(result.end).toBe('finished')
     expect(result.polls).toBe(job.reads.length)
     expect(job.reads.length).toBeLessThanOrEqual(70)
     const noticedAt = job.reads.at(-1) ?? Infinity
@@ -38,7 +56,7 @@ describe('waitForJob', () => {
     async endsAt => {
       const clock = steppingClock()
       const job = jobRunning(clock, endsAt)
-      await waitForJob(job.readStatus, DEFAULTS, clock, () => {})
+      await poll(job.readStatus, DEFAULTS, clock)
       const last = job.reads.at(-1) ?? Number.NaN
       const previous = job.reads.at(-2) ?? 0 // the job started at 0
       expect(previous).toBeLessThan(endsAt)
@@ -50,18 +68,83 @@ describe('waitForJob', () => {
   it('stops at wait-timeout with the last state seen, polling once at the deadline', async () => {
     const clock = steppingClock()
     const job = jobRunning(clock, Number.POSITIVE_INFINITY)
-    const result = await waitForJob(
-      job.readStatus,
-      { timeoutMs: 20_000, firstDelayMs: 5000 },
-      clock,
-      () => {}
-    )
+    const result = await poll(job.readStatus, { timeoutMs: 20_000, firstDelayMs: 5000 }, clock)
     expect(result).toEqual({
       status: { state: 'In-progress', records: {} },
-      finished: false,
+      end: 'timed-out',
       polls: 3
     })
     expect(job.reads).toEqual([5000, 12_500, 20_000])
+  })
+
+  it('goes on polling through an outage, logging each failed poll, and keeps the last state seen', async () => {
+    const clock = steppingClock()
+    const outage = new TransportError('Could not reach x: ECONNRESET.', {
+      retryable: true,
+      sent: true
+    })
+    const reads: (JobStatus | Error)[] = [
+      { state: 'In-progress', records: { total: 10 } },
+      outage,
+      outage,
+      { state: 'Completed', records: { total: 10, success: 10 } }
+    ]
+    const lines: string[] = []
+    const result = await poll(
+      () => {
+        const next = reads.shift()
+        return next instanceof Error
+          ? Promise.reject(next)
+          : Promise.resolve(next ?? { records: {} })
+      },
+      DEFAULTS,
+      clock,
+      line => lines.push(line)
+    )
+    expect(result).toEqual({
+      end: 'finished',
+      status: { state: 'Completed', records: { total: 10, success: 10 } },
+      polls: 4
+    })
+    expect(lines.slice(1, 3)).toEqual([
+      'Poll 2 failed: Could not reach x: ECONNRESET. Next poll in 11.3 s.',
+      'Poll 3 failed: Could not reach x: ECONNRESET. Next poll in 16.9 s.'
+    ])
+  })
+
+  it('fails at wait-timeout with the last state seen when the outage lasts', async () => {
+    const clock = steppingClock()
+    let reads = 0
+    const result = await poll(
+      () =>
+        reads++ === 0
+          ? Promise.resolve({ state: 'In-progress', records: { total: 7 } })
+          : Promise.reject(new TransportError('down', { retryable: true, sent: false })),
+      { timeoutMs: 60_000, firstDelayMs: 5000 },
+      clock
+    )
+    expect(result).toEqual({
+      end: 'timed-out',
+      status: { state: 'In-progress', records: { total: 7 } },
+      polls: expect.any(Number) as unknown as number
+    })
+    expect(clock.now()).toBe(60_000)
+  })
+
+  it('ends the wait on a failure that is not passing, and on a cancel', async () => {
+    const clock = steppingClock()
+    const refusal = new ActionError('Zoho did not read the job status (HTTP 401, code 2945)')
+    expect(await poll(() => Promise.reject(refusal), DEFAULTS, clock)).toEqual({
+      end: 'failed',
+      error: refusal,
+      polls: 1
+    })
+    const cancel = new CancelledError('The step was cancelled (SIGINT).')
+    expect(await poll(() => Promise.reject(cancel), DEFAULTS, clock)).toEqual({
+      end: 'cancelled',
+      error: cancel,
+      polls: 1
+    })
   })
 
   it('logs one line a poll, and an unknown state once, taking it as still running', async () => {
@@ -73,13 +156,13 @@ describe('waitForJob', () => {
       { state: 'Completed', records: { total: 100, success: 98, failed: 2, unprocessed: 0 } }
     ]
     const lines: string[] = []
-    const result = await waitForJob(
+    const result = await poll(
       () => Promise.resolve(states.shift() ?? { records: {} }),
       DEFAULTS,
       clock,
       line => lines.push(line)
     )
-    expect(result.finished).toBe(true)
+    expect(result.end).toBe('finished')
     expect(lines).toEqual([
       'Zoho reported a job state this action does not know ("QUEUED"); taking it as still running.',
       'Poll 1: the job is "QUEUED"; next poll in 7.5 s.',
@@ -107,7 +190,7 @@ describe('jobFailure', () => {
   }
   const ended = (state: JobState, failed = 0): WaitResult => ({
     status: { state, records: { total: 10, success: 10 - failed, failed } },
-    finished: true,
+    end: 'finished',
     polls: 1
   })
 
@@ -146,7 +229,7 @@ describe('jobFailure', () => {
   it('fails a wait that timed out, with the last state, saying the job goes on', () => {
     const waited: WaitResult = {
       status: { state: 'In-progress', records: {} },
-      finished: false,
+      end: 'timed-out',
       polls: 3
     }
     expect(jobFailure(waited, 'start', wait)).toBe(

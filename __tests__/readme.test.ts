@@ -24,7 +24,9 @@ describe('README', () => {
     const renamed = actionYml.replace('  poll-interval:', '  poll-every:')
     const updated = updateReadme(readme, renamed)
     expect(updated).not.toBe(readme)
-    expect(updated).toContain('| `poll-every` | no | `5` |')
+    expect(updated).toContain(
+      '| `poll-every` | no |  | With wait, seconds before the first status poll'
+    )
   })
 
   it('documents the two development commands', () => {
@@ -45,7 +47,14 @@ describe('action.yml', () => {
       INPUT_NAMES.map(name => [name, action.inputs[name]?.default ?? ''])
     ) as RawInputs
     const empty = Object.fromEntries(INPUT_NAMES.map(name => [name, ''])) as RawInputs
-    const required = { owner: 'o', app: 'a', form: 'f', 'job-id': '1', action: 'start', token: 't' }
+    const required = {
+      owner: 'o',
+      app: 'a',
+      form: 'f',
+      'job-id': '1234567890',
+      action: 'start',
+      token: 't'
+    }
     expect(parseSettings({ ...given, ...required, wait: 'true' })).toEqual(
       parseSettings({ ...empty, ...required, wait: 'true' })
     )

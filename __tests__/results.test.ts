@@ -3,7 +3,8 @@ import { strToU8, zipSync } from 'fflate'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseCsv, previewCsv } from '../src/results.ts'
+import { CsvReader, parseCsv } from '../src/csv.ts'
+import { previewCsv } from '../src/results.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
 afterAll(() => {
@@ -21,23 +22,40 @@ function zipFile(name: string, files: Record<string, string>, level: 0 | 6 = 6):
 
 describe('parseCsv', () => {
   it('reads quoted cells with commas, doubled quotes and line breaks', () => {
-    expect(parseCsv('a,b,c\r\n"x, y","say ""hi""","line\nbreak"\n1,,3\n', true)).toEqual([
+    expect(parseCsv('a,b,c\r\n"x, y","say ""hi""","line\nbreak"\n1,,3\n')).toEqual([
       ['a', 'b', 'c'],
       ['x, y', 'say "hi"', 'line\nbreak'],
       ['1', '', '3']
     ])
   })
 
-  it('keeps a last row without a line break only when the text is complete', () => {
-    expect(parseCsv('a,b\n1,2', true)).toEqual([
+  it('keeps a last row without a line break only once the text has ended', () => {
+    expect(parseCsv('a,b\n1,2')).toEqual([
       ['a', 'b'],
       ['1', '2']
     ])
-    expect(parseCsv('a,b\n1,2', false)).toEqual([['a', 'b']])
+    const reader = new CsvReader()
+    reader.push('a,b\n1,2')
+    expect(reader.rows).toEqual([['a', 'b']])
   })
 
   it('drops a byte-order mark', () => {
-    expect(parseCsv('\uFEFFName\nAda\n', true)).toEqual([['Name'], ['Ada']])
+    expect(parseCsv('\uFEFFName\nAda\n')).toEqual([['Name'], ['Ada']])
+  })
+
+  it('reads text cut anywhere, even inside a quote or between CR and LF, as the whole text', () => {
+    const text = 'a,"b ""q"", c"\r\n"x\r\ny",2\r\n3,4'
+    for (let at = 0; at <= text.length; at++) {
+      const reader = new CsvReader()
+      reader.push(text.slice(0, at))
+      reader.push(text.slice(at))
+      reader.end()
+      expect(reader.rows).toEqual([
+        ['a', 'b "q", c'],
+        ['x\r\ny', '2'],
+        ['3', '4']
+      ])
+    }
   })
 })
 

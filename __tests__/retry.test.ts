@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
-import { ActionError, RetriesExhaustedError, TransportError, ZohoError } from '../src/errors.ts'
+import type { Clock } from '../src/clock.ts'
 import {
-  backoffDelay,
-  classify,
-  type Clock,
-  type RetryPolicy,
-  retryAfterDelay,
-  withRetries
-} from '../src/retry.ts'
-import { parseReply } from '../src/zoho/response.ts'
+  ActionError,
+  LocalFileError,
+  RetriesExhaustedError,
+  TransportError
+} from '../src/errors.ts'
+import { backoffDelay, type RetryPolicy, retryAfterDelay, withRetries } from '../src/retry.ts'
+import { parseReply, ZohoError } from '../src/zoho/reply.ts'
+import { classify, mayHaveApplied } from '../src/zoho/retry-table.ts'
 
 const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 }
 
@@ -18,7 +18,8 @@ function zohoError(
   retryAfter?: string,
   throttled = false
 ): ZohoError {
-  const reply = parseReply({ status, body, ...(retryAfter === undefined ? {} : { retryAfter }) })
+  const headers = retryAfter === undefined ? {} : { 'retry-after': retryAfter }
+  const reply = parseReply({ status, headers, body: Buffer.from(body) }, text => text)
   return new ZohoError(`HTTP ${status}`, reply, throttled)
 }
 
@@ -26,10 +27,20 @@ describe('classify: the retry table', () => {
   it.each([
     [
       'a refused or reset connection, DNS failure, cut handshake or timeout',
-      new TransportError('x', true, false),
+      new TransportError('x', { retryable: true, sent: false }),
       true
     ],
-    ['an untrusted certificate', new TransportError('x', false, false), false],
+    [
+      'an answer cut off or too large',
+      new TransportError('x', { retryable: true, sent: true }),
+      true
+    ],
+    [
+      'an untrusted certificate or a proxy refusal',
+      new TransportError('x', { retryable: false, sent: false }),
+      false
+    ],
+    ['a file that cannot be saved', new LocalFileError('ENOSPC'), false],
     ['HTTP 500 with JSON', zohoError(500, '{"code":1000}'), true],
     ['HTTP 502 from a gateway', zohoError(502, '<html>Bad gateway</html>'), true],
     ['HTTP 503', zohoError(503, ''), true],
@@ -55,9 +66,33 @@ describe('classify: the retry table', () => {
     expect(classify(error).retry).toBe(retry)
   })
 
-  it('hands on the Retry-After of a rate-limit answer', () => {
+  it('hands on the Retry-After of every answer it retries, 503 included', () => {
     expect(classify(zohoError(429, '{}', '7'))).toEqual({ retry: true, retryAfter: '7' })
+    expect(classify(zohoError(503, '', '9'))).toEqual({ retry: true, retryAfter: '9' })
     expect(classify(zohoError(200, '{"code":2955}'))).toEqual({ retry: true })
+    expect(classify(zohoError(401, '{"code":1030}', '5'))).toEqual({ retry: false })
+  })
+})
+
+describe('mayHaveApplied: the guard against acting twice', () => {
+  it.each([
+    [
+      'a timeout once the request was on the wire',
+      new TransportError('x', { retryable: true, sent: true }),
+      true
+    ],
+    [
+      'a refused connection or DNS failure',
+      new TransportError('x', { retryable: true, sent: false }),
+      false
+    ],
+    ['a proxy refusal', new TransportError('x', { retryable: false, sent: false }), false],
+    ['a gateway 502', zohoError(502, '<html/>'), true],
+    ['a per-minute limit (429)', zohoError(429, '{"code":2955}'), false],
+    ['a refusal (409)', zohoError(409, '{"code":11100}'), false],
+    ['a local file error', new LocalFileError('x'), false]
+  ])('%s → %s', (_case, error, applied) => {
+    expect(mayHaveApplied(error)).toBe(applied)
   })
 })
 
@@ -128,15 +163,15 @@ describe('withRetries', () => {
     const seen: ActionError[] = []
     const work = attempts(
       zohoError(503, ''),
-      new TransportError('Could not reach x: reset.', true, true),
+      new TransportError('Could not reach x: reset.', { retryable: true, sent: true }),
       'ok'
     )
-    const result = await withRetries(work.run, {
-      policy: POLICY,
-      clock,
-      log: line => lines.push(line),
-      onFailure: error => seen.push(error)
-    })
+    const result = await withRetries(
+      work.run,
+      classify,
+      { policy: POLICY, clock, log: line => lines.push(line) },
+      error => seen.push(error)
+    )
     expect(result).toBe('ok')
     expect(work.count()).toBe(3)
     expect(clock.slept).toEqual([250, 1000])
@@ -149,7 +184,7 @@ describe('withRetries', () => {
 
   it('waits what Retry-After says instead of the backoff', async () => {
     const clock = fakeClock()
-    await withRetries(attempts(zohoError(429, '{"code":2955}', '2'), 'ok').run, {
+    await withRetries(attempts(zohoError(429, '{"code":2955}', '2'), 'ok').run, classify, {
       policy: POLICY,
       clock,
       log: () => {}
@@ -160,9 +195,9 @@ describe('withRetries', () => {
   it('stops at once on a failure not worth retrying', async () => {
     const clock = fakeClock()
     const work = attempts(zohoError(503, ''), zohoError(401, '{"code":1030}'), 'ok')
-    await expect(withRetries(work.run, { policy: POLICY, clock, log: () => {} })).rejects.toThrow(
-      'HTTP 401'
-    )
+    await expect(
+      withRetries(work.run, classify, { policy: POLICY, clock, log: () => {} })
+    ).rejects.toThrow('HTTP 401')
     expect(work.count()).toBe(2)
   })
 
@@ -175,7 +210,7 @@ describe('withRetries', () => {
       zohoError(500, ''),
       'ok'
     )
-    const failure = withRetries(work.run, { policy: POLICY, clock, log: () => {} })
+    const failure = withRetries(work.run, classify, { policy: POLICY, clock, log: () => {} })
     await expect(failure).rejects.toBeInstanceOf(RetriesExhaustedError)
     await expect(failure).rejects.toThrow('Gave up after 4 attempts; the last one failed: HTTP 500')
     expect(work.count()).toBe(4)
@@ -186,7 +221,7 @@ describe('withRetries', () => {
     const clock = fakeClock()
     const work = attempts(zohoError(503, ''), 'ok')
     await expect(
-      withRetries(work.run, { policy: { ...POLICY, retries: 0 }, clock, log: () => {} })
+      withRetries(work.run, classify, { policy: { ...POLICY, retries: 0 }, clock, log: () => {} })
     ).rejects.toThrow(/^HTTP 503$/)
     expect(clock.slept).toEqual([])
   })
@@ -194,7 +229,40 @@ describe('withRetries', () => {
   it('lets a bug through untouched', async () => {
     const bug = new TypeError('oops')
     await expect(
-      withRetries(attempts(bug).run, { policy: POLICY, clock: fakeClock(), log: () => {} })
+      withRetries(attempts(bug).run, classify, {
+        policy: POLICY,
+        clock: fakeClock(),
+        log: () => {}
+      })
     ).rejects.toBe(bug)
+  })
+
+  it('does not wait past the deadline: it gives up with the last failure instead', async () => {
+    const clock = fakeClock([0.9])
+    const work = attempts(zohoError(503, ''), 'ok')
+    const failure = withRetries(work.run, classify, {
+      policy: POLICY,
+      clock,
+      log: () => {},
+      deadline: clock.now() + 500
+    })
+    await expect(failure).rejects.toThrow('Gave up after 1 attempts; the last one failed: HTTP 503')
+    expect(work.count()).toBe(1)
+    expect(clock.slept).toEqual([])
+  })
+
+  it('stops before an attempt once the step is cancelled', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const work = attempts('ok')
+    await expect(
+      withRetries(work.run, classify, {
+        policy: POLICY,
+        clock: fakeClock(),
+        log: () => {},
+        signal: controller.signal
+      })
+    ).rejects.toThrow('The step was cancelled.')
+    expect(work.count()).toBe(0)
   })
 })

@@ -4,7 +4,8 @@ import { hintFor } from '../src/zoho/codes.ts'
 import { DATA_CENTRES, findDataCentre } from '../src/zoho/datacenters.ts'
 import { jobUrl } from '../src/zoho/endpoints.ts'
 import { jobActionRequest } from '../src/zoho/requests.ts'
-import { parseReply, replyError } from '../src/zoho/response.ts'
+import { replyError } from '../src/zoho/reply.ts'
+import { reply as parsed } from './support/replies.ts'
 
 const JOB = {
   owner: 'jason18',
@@ -55,18 +56,13 @@ describe('jobUrl', () => {
 })
 
 describe('jobActionRequest', () => {
-  const connection = {
-    apiBaseUrl: 'https://www.zohoapis.com',
-    token: '1000.t',
-    environment: 'production'
-  } as const
+  const connection = { apiBaseUrl: 'https://www.zohoapis.com', environment: 'production' } as const
 
-  it('is a PATCH with the token, JSON content type and the action in lower case', () => {
+  it('is a PATCH with JSON content type and the action in lower case (the token goes on as it is sent)', () => {
     expect(jobActionRequest(connection, JOB, 'abort')).toEqual({
       method: 'PATCH',
       url: jobUrl('https://www.zohoapis.com', JOB),
       headers: {
-        Authorization: 'Zoho-oauthtoken 1000.t',
         Accept: 'application/json',
         'Content-Type': 'application/json'
       },
@@ -102,27 +98,27 @@ describe('hintFor', () => {
 
 describe('parseReply and replyError', () => {
   const judge = (status: number, body: string, location?: string) => {
-    const reply = parseReply({ status, body, ...(location === undefined ? {} : { location }) })
+    const reply = parsed(status, body, location === undefined ? {} : { location })
     return { reply, error: replyError(reply, 'start the job')?.message }
   }
 
   it('takes code 3000 with HTTP 200 as success', () => {
     const { reply, error } = judge(200, '{"code":3000,"status":"Job created successfully"}')
-    expect(reply).toMatchObject({ httpStatus: 200, code: 3000, status: 'Job created successfully' })
+    expect(reply).toMatchObject({
+      httpStatus: 200,
+      code: 3000,
+      message: 'Job created successfully'
+    })
     expect(reply.data).toEqual({ code: 3000, status: 'Job created successfully' })
     expect(error).toBeUndefined()
   })
 
   it('reads the text from status, message or description, and a code given as a string', () => {
-    expect(
-      parseReply({ status: 404, body: '{"code":"2893","description":"No form"}' })
-    ).toMatchObject({
+    expect(parsed(404, '{"code":"2893","description":"No form"}')).toMatchObject({
       code: 2893,
-      status: 'No form'
+      message: 'No form'
     })
-    expect(parseReply({ status: 401, body: '{"code":1030,"message":"Invalid"}' }).status).toBe(
-      'Invalid'
-    )
+    expect(parsed(401, '{"code":1030,"message":"Invalid"}').message).toBe('Invalid')
   })
 
   it('fails code 4000 even though it comes with HTTP 200', () => {

@@ -285,17 +285,20 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(350);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(728);
 // The entry point the runner executes (action.yml `runs.main` is its bundle).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+// The step has reported. Nothing still open, such as a proxy that never answered a tunnel request
+// the deadline gave up on, may keep it alive: the process ends in a moment whatever is left.
+setTimeout(() => process.exit(), 500).unref();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 350:
+/***/ 728:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -646,7 +649,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -1712,7 +1715,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -3127,7 +3130,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -3150,7 +3153,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -3158,7 +3161,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -3262,38 +3265,42 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/errors.ts
+// The failures the action expects, each with a message written for the person reading the
+// workflow log. Anything else reaching main.ts is a bug and is reported as one. Zoho's own refusals
+// (ZohoError) live beside the reply they carry, in zoho/reply.ts.
 /** A failure the user can act on: printed as one line, without a stack trace. */
 class ActionError extends Error {
     name = 'ActionError';
 }
-/** An input is missing or not of an allowed form. Raised before any request is sent. */
+/** Inputs missing or not of an allowed form, each problem a line. Raised before any request. */
 class InputError extends ActionError {
     name = 'InputError';
+    problems;
+    constructor(problems) {
+        super(problems.join(' '));
+        this.problems = problems;
+    }
 }
-/** The request never produced a complete HTTP response: refused, reset, DNS, TLS, timeout. */
+/** The request never produced a complete HTTP answer: refused, reset, DNS, TLS, proxy, deadline. */
 class TransportError extends ActionError {
     name = 'TransportError';
     /** Whether another attempt could go differently (not so for an untrusted certificate). */
     retryable;
-    /** Whether the request may have reached the server before the failure (a reset, a timeout). */
-    maybeSent;
-    constructor(message, retryable, maybeSent) {
+    /** Whether the request was on the wire, so that the server may have acted on it. */
+    sent;
+    constructor(message, { retryable, sent }) {
         super(message);
         this.retryable = retryable;
-        this.maybeSent = maybeSent;
+        this.sent = sent;
     }
 }
-/** Zoho (or something in front of it) answered, and the answer is not success. */
-class ZohoError extends ActionError {
-    name = 'ZohoError';
-    reply;
-    /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
-    throttled;
-    constructor(message, reply, throttled = false) {
-        super(message);
-        this.reply = reply;
-        this.throttled = throttled;
-    }
+/** A file on this machine could not be written or read: not the network's fault, not retried. */
+class LocalFileError extends ActionError {
+    name = 'LocalFileError';
+}
+/** The runner is cancelling the step (SIGINT or SIGTERM): nothing more is tried. */
+class CancelledError extends ActionError {
+    name = 'CancelledError';
 }
 /** Every attempt failed and each failure was worth retrying. */
 class RetriesExhaustedError extends ActionError {
@@ -3310,31 +3317,432 @@ function failureMessage(error) {
         return error.message;
     return `Unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`;
 }
-/** Zoho's last reply behind a failure, if one came back. */
-function replyBehind(error) {
-    if (error instanceof RetriesExhaustedError)
-        return replyBehind(error.last);
-    return error instanceof ZohoError ? error.reply : undefined;
+
+;// CONCATENATED MODULE: ./src/cancel.ts
+// The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it at 10 s. The
+// first signal aborts one AbortSignal that every call and wait listens to, so that the action
+// stops at once and still reports what it knows.
+
+// If reporting itself hangs, the process still ends within the runner's grace time.
+const EXIT_BACKSTOP_MS = 1800;
+function cancelOnSignals() {
+    const controller = new AbortController();
+    let backstop;
+    const onSignal = (name) => {
+        if (controller.signal.aborted)
+            return;
+        controller.abort(new CancelledError(`The step was cancelled (${name}).`));
+        backstop = setTimeout(() => process.exit(), EXIT_BACKSTOP_MS);
+        backstop.unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+            clearTimeout(backstop);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time as a parameter: everything that reads the clock or sleeps takes a Clock, so that tests of
+// waiting and backing off run in milliseconds.
+
+
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, signal === undefined ? {} : { signal });
+        }
+        catch (error) {
+            throw signal?.aborted === true ? cancelReason(signal) : error;
+        }
+    },
+    random: () => Math.random()
+};
+/** Why `signal` aborted, as the CancelledError the rest of the action expects. */
+function cancelReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof CancelledError ? reason : new CancelledError('The step was cancelled.');
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/http/body.ts
+
+
+
+const DECODERS = {
+    // Unzip reads gzip and zlib-wrapped deflate alike, telling them apart by their header.
+    gzip: external_node_zlib_namespaceObject.createUnzip,
+    'x-gzip': external_node_zlib_namespaceObject.createUnzip,
+    deflate: external_node_zlib_namespaceObject.createUnzip,
+    br: external_node_zlib_namespaceObject.createBrotliDecompress
+};
+/** The body as sent, decoded; an error of the connection or the decoder reaches its reader. */
+function decodedBody(response) {
+    const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (encoding === '' || encoding === 'identity')
+        return response;
+    const decoder = DECODERS[encoding];
+    if (decoder === undefined) {
+        response.destroy();
+        throw new TransportError(`The answer came encoded as "${encoding.slice(0, 40)}", which this action cannot decode.`, { retryable: true, sent: true });
+    }
+    return (0,external_node_stream_namespaceObject.pipeline)(response, decoder(), () => { });
+}
+/** Reads the whole decoded body, or fails once it passes `maxBytes`, without reading further. */
+function readBody(maxBytes) {
+    return async (response) => {
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of decodedBody(response)) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                throw new TransportError(`The answer is larger than ${maxBytes / 1024} KiB, more than any answer this action ` +
+                    'expects; it was not read.', { retryable: true, sent: true });
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size);
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/http/download.ts
+// Streams a result file to disk and keeps it only if it is a ZIP (by its first bytes), so that no
+// error page poses as a result; whatever came instead is handed back, cut short, to be judged.
+
+
+
+
+
+const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
+/** A reader that saves a 2xx ZIP answer to `path` (through `<path>.part`). */
+function saveZip(path, maxHeadBytes) {
+    return async (response) => {
+        const chunks = decodedBody(response)[Symbol.asyncIterator]();
+        let head = Buffer.alloc(0);
+        for (let next = await chunks.next();; next = await chunks.next()) {
+            if (next.done === true)
+                return { saved: false, head };
+            head = Buffer.concat([head, next.value]);
+            if (head.length >= ZIP_SIGNATURE.length)
+                break;
+        }
+        const isZip = head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE);
+        if ((response.statusCode ?? 0) >= 300 || !isZip) {
+            while (head.length < maxHeadBytes) {
+                const next = await chunks.next();
+                if (next.done === true)
+                    break;
+                head = Buffer.concat([head, next.value]);
+            }
+            await chunks.return?.();
+            return { saved: false, head: head.subarray(0, maxHeadBytes) };
+        }
+        await download_writeFile(path, head, chunks);
+        return { saved: true };
+    };
+}
+async function download_writeFile(path, head, rest) {
+    const partial = `${path}.part`;
+    const file = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+    const local = {};
+    file.on('error', error => (local.error = error));
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(async function* () {
+            yield head;
+            for (let next = await rest.next(); next.done !== true; next = await rest.next())
+                yield next.value;
+        }, file);
+        await (0,external_node_fs_promises_namespaceObject.rename)(partial, path);
+    }
+    catch (error) {
+        const cause = local.error ?? (isFileSystemError(error) ? error : undefined);
+        if (cause !== undefined)
+            throw new LocalFileError(`Could not save ${path}: ${cause.message}`);
+        throw error;
+    }
+    finally {
+        await (0,external_node_fs_promises_namespaceObject.rm)(partial, { force: true });
+    }
+}
+/** A failure of the file system (rename, write), as opposed to the connection's. */
+function isFileSystemError(error) {
+    return (error instanceof Error &&
+        typeof error.syscall === 'string' &&
+        ['open', 'write', 'rename'].includes(error.syscall ?? ''));
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./src/http/send.ts
+// One HTTP attempt within a deadline: the bottom layer, and the only one that opens a connection.
+// @actions/http-client chooses the route (direct, or a tunnel through HTTPS_PROXY; never a proxy for
+// loopback). The request itself is made here, so that the deadline or a cancel destroys it and its
+// socket whatever the route: http-client's own request API does not hand the request back, and its
+// dispose() reaches only its direct agent, not the tunnel agent a proxy uses.
+
+
+
+
+
+
+
+const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
+// Node's codes for a certificate the runner does not trust: another attempt will not help.
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused or could not make.
+const PROXY_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/;
+const PROXY_UNREACHABLE = /^tunneling socket could not be established, cause=(.*)$/s;
+/** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
+async function send(request, limits, read) {
+    const url = new URL(request.url);
+    const route = new lib_HttpClient(USER_AGENT, [], { allowRedirects: false });
+    const progress = { sent: false, answered: false };
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+        controller.abort(new TransportError(`No complete answer from ${url.origin} within ${limits.timeoutMs / 1000} s (timeout).`, { retryable: true, sent: progress.sent }));
+    }, limits.timeoutMs);
+    const cancel = () => {
+        if (limits.signal !== undefined)
+            controller.abort(cancelReason(limits.signal));
+    };
+    limits.signal?.addEventListener('abort', cancel);
+    if (limits.signal?.aborted === true)
+        cancel();
+    let destroy = () => { };
+    try {
+        return await new Promise((resolve, reject) => {
+            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                ...(url.port === '' ? {} : { port: Number(url.port) }),
+                path: url.pathname + url.search,
+                method: request.method,
+                headers: {
+                    ...request.headers,
+                    'User-Agent': USER_AGENT,
+                    // Ask for the body as it is; a gateway that compresses all the same is still read.
+                    'Accept-Encoding': 'identity',
+                    ...(request.body === undefined
+                        ? {}
+                        : { 'Content-Length': String(Buffer.byteLength(request.body)) })
+                },
+                agent: route.getAgent(request.url),
+                signal: controller.signal
+            });
+            destroy = () => req.destroy();
+            req.on('socket', socket => {
+                whenOnWire(socket, () => (progress.sent = true));
+            });
+            req.on('error', reject);
+            req.on('response', response => {
+                progress.answered = true;
+                read(response).then(body => {
+                    resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+                }, (error) => {
+                    reject(error instanceof Error ? error : new Error(String(error)));
+                });
+            });
+            req.end(request.body);
+        });
+    }
+    catch (error) {
+        if (controller.signal.aborted)
+            throw controller.signal.reason;
+        throw attemptFailure(error, url, progress);
+    }
+    finally {
+        clearTimeout(timer);
+        limits.signal?.removeEventListener('abort', cancel);
+        destroy();
+        route.dispose();
+    }
+}
+/** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
+function whenOnWire(socket, mark) {
+    if (socket instanceof external_node_tls_namespaceObject.TLSSocket)
+        socket.once('secureConnect', mark);
+    else if (socket.connecting)
+        socket.once('connect', mark);
+    else
+        mark();
+}
+/** What a failed attempt means for the person reading the log, and for the retry loop. */
+function attemptFailure(error, url, progress) {
+    if (error instanceof ActionError)
+        return error;
+    // Read by shape, not instanceof: Node's network errors may come from another realm.
+    const { message, code } = (typeof error === 'object' && error !== null ? error : {});
+    const text = typeof message === 'string' ? message : String(error);
+    const proxy = URL.parse(lib_getProxyUrl(url.href))?.host;
+    const refused = PROXY_REFUSED.exec(text);
+    if (refused !== null)
+        return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]));
+    const unreachable = PROXY_UNREACHABLE.exec(text);
+    if (unreachable !== null) {
+        return new TransportError(`Could not reach the proxy ${proxy ?? ''} (HTTPS_PROXY): ${unreachable[1] ?? ''}.`, { retryable: true, sent: false });
+    }
+    if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
+        return new TransportError(`The request to ${url.origin} could not be built: ${text}.`, {
+            retryable: false,
+            sent: false
+        });
+    }
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
+        return new TransportError(`Could not reach ${url.origin}: ${text}. The server's TLS certificate is not trusted; behind ` +
+            'a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', { retryable: false, sent: false });
+    }
+    if (progress.answered) {
+        return new TransportError(`The connection to ${url.origin} closed before the whole answer arrived (${text}).`, { retryable: true, sent: true });
+    }
+    return new TransportError(`Could not reach ${url.origin}: ${text}.`, {
+        retryable: true,
+        sent: progress.sent
+    });
+}
+const PROXY_HINTS = {
+    407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
+    403: 'it does not allow this host: ask its administrators to allow it, or list the host in NO_PROXY if the runner can reach it directly'
+};
+/** The proxy answered the CONNECT with something other than 200: nothing reached the server. */
+function proxyRefused(proxy, target, status) {
+    const hint = PROXY_HINTS[status] ?? `it could not open a connection to ${target}`;
+    return new TransportError(`The proxy ${proxy} (HTTPS_PROXY) refused the tunnel to ${target} with HTTP ${status}: ${hint}.`, { retryable: false, sent: false });
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
+// with full jitter, or the server's Retry-After, never past the caller's deadline or a cancel.
+// What is worth retrying is not decided here: zoho/retry-table.ts holds that table.
+
+
+const RETRY_AFTER_CAP_MS = 60_000;
+/** The wait before retry number `retry` (1 for the first retry). */
+function backoffDelay(retry, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s (RFC 9110). */
+function retryAfterDelay(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
+    const ms = /^\d+$/.test(text)
+        ? Number(text) * 1000
+        : /^[A-Za-z]{3},/.test(text)
+            ? Date.parse(text) - now
+            : NaN;
+    if (Number.isNaN(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+}
+/**
+ * Runs `attempt` until it succeeds, fails in a way `classify` finds not worth retrying, attempts
+ * run out, or the next wait would pass the deadline. `onFailure` hears of every failed attempt.
+ */
+async function withRetries(attempt, classify, context, onFailure = () => { }) {
+    const { policy, clock, signal } = context;
+    const attempts = policy.retries + 1;
+    for (let n = 1;; n++) {
+        if (signal?.aborted === true)
+            throw cancelReason(signal);
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof ActionError))
+                throw error;
+            onFailure(error);
+            const verdict = classify(error);
+            if (!verdict.retry)
+                throw error;
+            if (n === attempts)
+                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
+            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
+                backoffDelay(n, policy, () => clock.random());
+            if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
+                throw new RetriesExhaustedError(n, error);
+            }
+            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
+            await clock.sleep(delay, signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
+// error message, an output or the job summary. Each runs in time linear in the text.
+/** Any run of blanks and line breaks as one space. */
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
+/** The text cut to at most `max` characters, marked where it was cut; never half a character. */
+function cut(text, max, mark = '…') {
+    if (text.length <= max)
+        return text;
+    const kept = text.slice(0, max);
+    // A cut between the two halves of a surrogate pair would leave half a character.
+    return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}${mark}`;
+}
+/**
+ * The text on one log line: its line breaks written as \r and \n, so that nothing in it starts a
+ * line of its own, where the runner would read a workflow command such as ::error::.
+ */
+function logLine(text) {
+    return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
 ;// CONCATENATED MODULE: ./src/zoho/codes.ts
 // What Zoho's response codes mean and what the person reading the log should do about them
 // (zoho-bulk-api.md, "Response codes").
 const SUCCESS_CODE = 3000;
+const TOKEN_REFUSED_CODE = 1030;
 const PER_MINUTE_LIMIT_CODE = 2955;
 const DAILY_LIMIT_CODE = 4000;
 const RESULT_NOT_READY_CODE = 11110;
 const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
+// Said of a start: a job runs once, so there is nothing to retry.
+const ENDED = 'The job has already ended, and a job runs only once: to load the file again, create a new job and upload the file to it.';
+/**
+ * Codes that say the request itself is wrong (the token, the URL, a permission, a limit) rather
+ * than anything about the job's state: reading the job's status would not settle them.
+ */
+const REQUEST_FAULT_CODES = new Set([
+    1000, 1030, 1040, 1060, 2892, 2893, 2933, 2945, 2955, 4000, 4070, 7120, 11330
+]);
 const HINTS = new Map([
     [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
     [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
@@ -3350,9 +3758,9 @@ const HINTS = new Map([
     [2893, 'No such form: check form (its link name) and app.'],
     [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
     [4000, "The account's daily API limit is reached: running again today will not help."],
-    [11080, 'The job was already aborted by a user: create a new job.'],
-    [11090, 'The job was aborted by Zoho: create a new job.'],
-    [11100, 'The job has already completed: nothing to do, or create a new job.'],
+    [11080, ENDED],
+    [11090, ENDED],
+    [11100, ENDED],
     [11110, 'The result file is still being generated: try again in a while.'],
     [
         11130,
@@ -3382,127 +3790,72 @@ function hintFor(code, httpStatus) {
     return "Check the inputs against Zoho's message.";
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-// Whether a failed attempt is worth another, and how long to wait before it: one table a reader
-// can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms) => new Promise(resolve => setTimeout(resolve, ms)),
-    random: () => Math.random()
-};
-const RETRY_AFTER_CAP_MS = 60_000;
-const SERVER_FAILURES = new Set([500, 502, 503, 504]);
-const STOP = { retry: false };
-/**
- * | failure                                                              | retry?                     |
- * |----------------------------------------------------------------------|----------------------------|
- * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                        |
- * | a TLS certificate the runner does not trust                          | no                         |
- * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
- * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
- * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
- * | Zoho code 11110 (a result file still being generated)                | yes                        |
- * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
- */
-function classify(error) {
-    if (error instanceof TransportError)
-        return error.retryable ? { retry: true } : STOP;
-    if (!(error instanceof ZohoError))
-        return STOP;
-    const { httpStatus, code, retryAfter } = error.reply;
-    if (code === DAILY_LIMIT_CODE)
-        return STOP;
-    if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
-        return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
-    }
-    return SERVER_FAILURES.has(httpStatus) || code === RESULT_NOT_READY_CODE ? { retry: true } : STOP;
-}
-/** The wait before retry number `retry` (1 for the first retry). */
-function backoffDelay(retry, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.floor(random() * ceiling);
-}
-/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s. */
-function retryAfterDelay(value, now) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
-    const ms = /^\d+$/.test(text)
-        ? Number(text) * 1000
-        : /^[A-Za-z]{3}\b/.test(text)
-            ? Date.parse(text) - now
-            : NaN;
-    if (Number.isNaN(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
-}
-/** Runs `attempt` until it succeeds, fails in a way not worth retrying, or attempts run out. */
-async function withRetries(attempt, context) {
-    const { policy, clock } = context;
-    const attempts = policy.retries + 1;
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof ActionError))
-                throw error;
-            context.onFailure?.(error);
-            const verdict = classify(error);
-            if (!verdict.retry)
-                throw error;
-            if (n === attempts)
-                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
-            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
-                backoffDelay(n, policy, () => clock.random());
-            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
-            await clock.sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/zoho/response.ts
+;// CONCATENATED MODULE: ./src/zoho/reply.ts
 // Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
 // and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
 // Zoho answers its daily-limit code 4000 with HTTP 200.
 
 
+
+/** Zoho (or something in front of it) answered, and the answer is not success. */
+class ZohoError extends ActionError {
+    name = 'ZohoError';
+    reply;
+    /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
+    throttled;
+    constructor(message, reply, throttled = false) {
+        super(message);
+        this.reply = reply;
+        this.throttled = throttled;
+    }
+}
 const TEXT_FIELDS = ['status', 'message', 'description'];
-function parseReply(http) {
-    const data = parseObject(http.body);
-    const code = readCode(data?.['code']);
-    const status = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
+const QUOTE_CHARS = 160;
+function parseReply(answer, redact) {
+    const body = answer.body.toString('utf8').replace(/^\uFEFF/, '');
+    const data = jsonObject(body);
+    const code = wholeNumber(data?.['code']);
+    const message = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
+    const { location, 'retry-after': retryAfter } = answer.headers;
+    const bodyLine = quote(body, redact);
     return {
-        httpStatus: http.status,
-        body: http.body,
+        httpStatus: answer.status,
+        body,
         ...(data === undefined ? {} : { data }),
         ...(code === undefined ? {} : { code }),
-        ...(status === undefined ? {} : { status }),
-        ...(http.location === undefined ? {} : { location: http.location }),
-        ...(http.retryAfter === undefined ? {} : { retryAfter: http.retryAfter })
+        ...(message === undefined ? {} : { message }),
+        ...(location === undefined ? {} : { location }),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        quoted: {
+            body: bodyLine === '' ? 'an empty body' : JSON.stringify(bodyLine),
+            message: quote(message ?? '', redact) || 'no message'
+        }
     };
+}
+/**
+ * Text from Zoho for an error message: redacted whole before it is cut, so that no part of a
+ * secret survives the cut; then on one line.
+ */
+function quote(text, redact) {
+    return cut(oneLine(redact(text)), QUOTE_CHARS);
 }
 /**
  * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
  * The message is one line: HTTP status, Zoho's code and text, and what to do.
  */
-function replyError(reply, what) {
+function replyError(reply, what, hint = hintFor) {
     const unreadable = unreadableReply(reply);
     if (unreadable !== undefined)
         return unreadable;
     const { httpStatus, code } = reply;
     if (code === undefined) {
-        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
             'Check dc and api-url: this does not look like the Creator API.', reply);
     }
     if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300)
         return undefined;
-    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ` +
-        `${reply.status === undefined ? 'no message' : oneLine(reply.status)}. ` +
-        hintFor(code, httpStatus), reply);
+    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ${reply.quoted.message}. ` +
+        hint(code, httpStatus), reply);
 }
 /**
  * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
@@ -3515,176 +3868,160 @@ function unreadableReply(reply) {
             'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
     }
     if (reply.data === undefined) {
-        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${excerpt(reply.body)}. ` +
+        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
             hintFor(undefined, httpStatus), reply);
     }
     return undefined;
 }
-function parseObject(body) {
+/** Zoho's last reply behind a failure, if one came back. */
+function replyBehind(error) {
+    if (error instanceof RetriesExhaustedError)
+        return replyBehind(error.last);
+    return error instanceof ZohoError ? error.reply : undefined;
+}
+/** A JSON object, or undefined for anything else (an array, a page, nothing). */
+function jsonObject(text) {
     try {
-        const value = JSON.parse(body);
-        return typeof value === 'object' && value !== null && !Array.isArray(value)
-            ? value
-            : undefined;
+        const value = JSON.parse(text);
+        return isRecord(value) ? value : undefined;
     }
     catch {
         return undefined;
     }
 }
-/** Zoho's code is a number; accept it as a numeric string too. */
-function readCode(value) {
-    if (typeof value === 'number' && Number.isInteger(value))
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A whole number of zero or more, as a JSON number or a string of digits. */
+function wholeNumber(value) {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
         return value;
-    if (typeof value === 'string' && /^\d+$/.test(value))
+    if (typeof value === 'string' && /^\d{1,15}$/.test(value))
         return Number(value);
     return undefined;
 }
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** The start of a body, on one line, for an error message. */
-function excerpt(body) {
-    const line = oneLine(body);
-    if (line === '')
-        return 'an empty body';
-    return JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line);
-}
 
-;// CONCATENATED MODULE: ./src/zoho/client.ts
-// Sends one request through @actions/http-client within a deadline and hands back what came back,
-// unjudged. The only module that touches the network.
+;// CONCATENATED MODULE: ./src/zoho/retry-table.ts
+// Which failed calls are worth another attempt: one table a reader can check against
+// zoho-bulk-api.md. retry.ts does the waiting; this module only decides.
 
 
 
-
-
-
-
-
-const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
-// Node's codes for a certificate the runner does not trust: another attempt will not help.
-const UNTRUSTED_CERTIFICATE = new Set([
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-// Failures that happen before a request is on the wire: no connection, no address.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Sends a request and reads the whole response within `timeoutMs`, or throws TransportError. */
-async function send(request, timeoutMs) {
-    return exchange(request, timeoutMs, async (response) => ({
-        ...replyHeaders(response),
-        body: await response.readBody()
-    }));
-}
-const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
-// Enough of a body that is not a ZIP to read Zoho's JSON error, or the start of a gateway's page.
-const MAX_NON_ZIP_BYTES = 64 * 1024;
+const SERVER_FAILURES = new Set([500, 502, 503, 504]);
+const STOP = { retry: false };
 /**
- * Streams a response to `path` within `timeoutMs` and keeps it only if it is a ZIP (by its magic
- * bytes); anything else is handed back as text, so that no error body poses as a result file.
+ * | failure                                                              | retry?                        |
+ * |----------------------------------------------------------------------|-------------------------------|
+ * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                           |
+ * | an answer cut off, too large, or in an encoding we cannot read       | yes (it is a lost answer)     |
+ * | a TLS certificate the runner does not trust; a proxy's refusal       | no                            |
+ * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                            |
+ * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After    |
+ * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes, after its Retry-After    |
+ * | Zoho code 11110 (a result file still being generated)                | yes                           |
+ * | anything else: 1030, 2945, other 4xx, other Zoho codes, local files  | no                            |
  */
-async function download(request, path, timeoutMs) {
-    const partial = `${path}.part`;
-    try {
-        return await exchange(request, timeoutMs, async (response) => {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, (0,external_node_fs_namespaceObject.createWriteStream)(partial));
-            const head = await readHead(partial, MAX_NON_ZIP_BYTES);
-            const headers = replyHeaders(response);
-            if (headers.status < 300 && head.subarray(0, 4).equals(ZIP_SIGNATURE)) {
-                await (0,promises_namespaceObject.rename)(partial, path);
-                return { ...headers, body: '', saved: true };
-            }
-            return { ...headers, body: head.toString('utf8'), saved: false };
-        });
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(partial, { force: true });
-    }
+function classify(error) {
+    if (error instanceof TransportError)
+        return error.retryable ? { retry: true } : STOP;
+    if (!(error instanceof ZohoError))
+        return STOP;
+    const { httpStatus, code, retryAfter } = error.reply;
+    if (code === DAILY_LIMIT_CODE)
+        return STOP;
+    const retry = error.throttled ||
+        httpStatus === 429 ||
+        code === PER_MINUTE_LIMIT_CODE ||
+        SERVER_FAILURES.has(httpStatus) ||
+        code === RESULT_NOT_READY_CODE;
+    if (!retry)
+        return STOP;
+    return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
 }
-async function readHead(path, bytes) {
-    const file = await (0,promises_namespaceObject.open)(path);
-    try {
-        const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0);
-        return buffer.subarray(0, bytesRead);
-    }
-    finally {
-        await file.close();
-    }
+/** Whether a failed attempt may have reached Zoho and been acted on although no answer said so. */
+function mayHaveApplied(error) {
+    if (!classify(error).retry)
+        return false;
+    if (error instanceof TransportError)
+        return error.sent;
+    // A gateway's 5xx may come after it forwarded the request.
+    return error instanceof ZohoError && error.reply.httpStatus >= 500;
 }
-/** One attempt: the request and whatever `handle` does with the response, within the deadline. */
-async function exchange(request, timeoutMs, handle) {
-    // A redirect would carry the credentials to whatever host it names: never follow one. The
-    // socket timeout is a backstop behind the deadline below, whose message names no path.
-    const http = new lib_HttpClient(USER_AGENT, [], {
-        allowRedirects: false,
-        socketTimeout: timeoutMs + 1000
-    });
-    const origin = new URL(request.url).origin;
-    let timer;
-    // http-client's socketTimeout only notices silence; this bounds the whole exchange.
-    const deadline = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            reject(new TransportError(`Could not reach ${origin}: no complete response within ${timeoutMs / 1000} s (timeout).`, true, true));
-        }, timeoutMs);
-    });
-    try {
-        const response = http
-            .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then(handle);
-        return await Promise.race([response, deadline]);
-    }
-    catch (error) {
-        throw error instanceof TransportError ? error : transportError(origin, error);
-    }
-    finally {
-        clearTimeout(timer);
-        http.dispose(); // also ends a request the deadline cut short
-    }
-}
-function replyHeaders(response) {
-    const { location, 'retry-after': retryAfter } = response.message.headers;
-    return {
-        status: response.message.statusCode ?? 0,
-        ...(location === undefined ? {} : { location }),
-        ...(retryAfter === undefined ? {} : { retryAfter })
-    };
-}
-function transportError(origin, error) {
-    // Read by shape, not instanceof: Node's network errors may come from another realm.
-    const { message, code } = (typeof error === 'object' && error !== null ? error : {});
-    const reason = `Could not reach ${origin}: ${typeof message === 'string' ? message : String(error)}`;
-    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
-        return new TransportError(`${reason}. The server's TLS certificate is not trusted; behind a TLS-inspecting proxy, ` +
-            'set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', false, false);
-    }
-    return new TransportError(`${reason}.`, true, !(typeof code === 'string' && NOT_SENT.has(code)));
-}
-/** Sends `request` until `judge` finds no fault with the reply, retrying as retry.ts decides. */
-async function call(request, judge, context) {
-    return retried(() => send(request, context.timeoutMs), judge, context);
+
+;// CONCATENATED MODULE: ./src/zoho/call.ts
+
+
+
+
+
+
+// Zoho's JSON answers are small; anything larger is not an answer this action expects.
+const MAX_ANSWER_BYTES = 1024 * 1024;
+// Enough of what came instead of a ZIP to read Zoho's JSON error, or the start of a gateway's page.
+const MAX_NOT_ZIP_BYTES = 64 * 1024;
+/** Sends `request` until `judge` finds no fault with the reply, or retrying gives up. */
+async function call(request, judge, context, onFailure) {
+    return attemptUntilJudgedGood(request, readBody(MAX_ANSWER_BYTES), answer => {
+        const reply = parseReply(answer, context.redact);
+        return { reply, error: judge(reply) };
+    }, context, onFailure);
 }
 /**
- * Downloads `request` to `path` as call() sends it; `judge` says why, when what came back is not a
- * ZIP. Resolves once the file is saved.
+ * Saves the ZIP `request` answers with to `path`, sent as call() sends; when something else comes,
+ * `judge` says why that is not the file.
  */
-async function fetchFile(request, path, judge, context) {
-    await retried(() => download(request, path, context.timeoutMs), (reply, received) => (received.saved ? undefined : judge(reply)), context);
+async function download(request, path, judge, context) {
+    await attemptUntilJudgedGood(request, saveZip(path, MAX_NOT_ZIP_BYTES), answer => {
+        const { body } = answer;
+        const reply = parseReply({ ...answer, body: body.saved ? Buffer.alloc(0) : body.head }, context.redact);
+        return { reply, error: body.saved ? undefined : judge(reply) };
+    }, context);
 }
-/** Attempts `transfer`, counting each, until `judge` accepts the reply or retry.ts gives up. */
-async function retried(transfer, judge, context) {
+async function attemptUntilJudgedGood(request, read, judge, context, onFailure) {
     return withRetries(async () => {
         context.calls.made++;
-        const received = await transfer();
-        const reply = parseReply(received);
-        const error = judge(reply, received);
+        const { reply, error } = judge(await send(request, attemptLimits(context), read));
         if (error !== undefined)
             throw error;
         return reply;
-    }, context);
+    }, classify, context, onFailure);
+}
+/** The attempt's deadline: `timeout`, or what is left before the wait's deadline if that is sooner. */
+function attemptLimits(context) {
+    const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now();
+    return {
+        timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
+        ...(context.signal === undefined ? {} : { signal: context.signal })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/zoho/api.ts
+
+
+
+/** call() with the access token. */
+async function callApi(connection, request, judge, context, onFailure) {
+    return withToken(connection, context, async (token) => call(authorised(request, token), judge, context, onFailure));
+}
+/** download() with the access token. */
+async function downloadApi(connection, request, path, judge, context) {
+    await withToken(connection, context, async (token) => {
+        await download(authorised(request, token), path, judge, context);
+    });
+}
+async function withToken(connection, context, send) {
+    try {
+        return await send(await connection.tokens.current(context));
+    }
+    catch (error) {
+        if (replyBehind(error)?.code !== TOKEN_REFUSED_CODE ||
+            !(await connection.tokens.renew(context)))
+            throw error;
+        return send(await connection.tokens.current(context));
+    }
+}
+function authorised(request, token) {
+    return { ...request, headers: { ...request.headers, Authorization: `Zoho-oauthtoken ${token}` } };
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
@@ -3697,39 +4034,32 @@ function jobUrl(apiBaseUrl, job) {
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/requests.ts
-// The requests this action sends to Zoho, built from settings as plain data
-// (zoho-bulk-api.md, "Common request parts" and the start/abort endpoint).
 
-function commonHeaders(connection) {
+function commonHeaders(place) {
     return {
-        Authorization: `Zoho-oauthtoken ${connection.token}`,
         Accept: 'application/json',
-        ...(connection.environment === 'production' ? {} : { environment: connection.environment })
+        ...(place.environment === 'production' ? {} : { environment: place.environment })
     };
 }
 /** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
-function jobStatusRequest(connection, job) {
-    return {
-        method: 'GET',
-        url: jobUrl(connection.apiBaseUrl, job),
-        headers: commonHeaders(connection)
-    };
+function jobStatusRequest(place, job) {
+    return { method: 'GET', url: jobUrl(place.apiBaseUrl, job), headers: commonHeaders(place) };
 }
 const RESULT_FILTERS = ['success', 'failure', 'unprocessed'];
 /** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
-function resultRequest(connection, job, filter) {
+function resultRequest(place, job, filter) {
     return {
         method: 'GET',
-        url: `${jobUrl(connection.apiBaseUrl, job)}/result?filter=${filter}`,
-        headers: { ...commonHeaders(connection), Accept: 'application/zip, application/json' }
+        url: `${jobUrl(place.apiBaseUrl, job)}/result?filter=${filter}`,
+        headers: { ...commonHeaders(place), Accept: 'application/zip, application/json' }
     };
 }
 /** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
-function jobActionRequest(connection, job, action) {
+function jobActionRequest(place, job, action) {
     return {
         method: 'PATCH',
-        url: jobUrl(connection.apiBaseUrl, job),
-        headers: { ...commonHeaders(connection), 'Content-Type': 'application/json' },
+        url: jobUrl(place.apiBaseUrl, job),
+        headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
         body: JSON.stringify({ data: { action } })
     };
 }
@@ -3771,7 +4101,7 @@ const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
 const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
 /** GETs the job's status (retried like every call) and reads it. */
 async function fetchJobStatus(connection, job, context) {
-    const reply = await call(jobStatusRequest(connection, job), answer => replyError(answer, "read the job's status"), context);
+    const reply = await callApi(connection, jobStatusRequest(connection, job), answer => replyError(answer, "read the job's status"), context);
     return { reply, status: readJobStatus(reply) };
 }
 /** The state for an output or a table: normalised when known, else as Zoho wrote it. */
@@ -3780,7 +4110,7 @@ function stateName(status) {
 }
 function readJobStatus(reply) {
     const top = reply.data ?? {};
-    const nested = [top['data'], top['details']].filter(isObject);
+    const nested = [top['data'], top['details']].filter(isRecord);
     return { ...readState(top, nested), records: readCounts(top, nested) };
 }
 function readState(top, nested) {
@@ -3798,28 +4128,21 @@ function readState(top, nested) {
     return candidates[0] === undefined ? {} : { raw: candidates[0] };
 }
 function readCounts(top, nested) {
-    const places = [top, ...nested].map(place => place['record_details']).filter(isObject);
+    const places = [top, ...nested].map(place => place['record_details']).filter(isRecord);
     const sources = [...places, ...nested];
     const counts = {};
     for (const [name, field] of Object.entries(COUNT_FIELDS)) {
-        const value = sources.map(source => readCount(source[field])).find(count => count !== undefined);
+        const value = sources
+            .map(source => wholeNumber(source[field]))
+            .find(count => count !== undefined);
         if (value !== undefined)
             counts[name] = value;
     }
     return counts;
 }
-function readCount(value) {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
-        return value;
-    if (typeof value === 'string' && /^\d+$/.test(value))
-        return Number(value);
-    return undefined;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/poll.ts
+
 
 const POLL_GROWTH = 1.5;
 const MAX_POLL_DELAY_MS = 60_000;
@@ -3827,30 +4150,54 @@ const MAX_POLL_DELAY_MS = 60_000;
 function pollDelay(poll, firstDelayMs) {
     return Math.min(firstDelayMs * POLL_GROWTH ** (poll - 1), MAX_POLL_DELAY_MS);
 }
-async function waitForJob(readStatus, wait, clock, log) {
-    const deadline = clock.now() + wait.timeoutMs;
+/** Polls until a final state, a failure that is not passing, the deadline, or a cancel. */
+async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, signal }) {
     const unknown = new Set();
+    let status;
+    const result = (end, polls, error) => ({
+        end,
+        polls,
+        ...(status === undefined ? {} : { status }),
+        ...(error === undefined ? {} : { error })
+    });
     for (let poll = 1;; poll++) {
-        await clock.sleep(Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now())));
-        const status = await readStatus();
+        try {
+            await clock.sleep(Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now())), signal);
+            status = await readStatus();
+        }
+        catch (error) {
+            const failure = error;
+            if (failure instanceof CancelledError)
+                return result('cancelled', poll, failure);
+            if (!isPassing(failure))
+                return result('failed', poll, failure);
+            const left = deadline - clock.now();
+            if (left <= 0)
+                return result('timed-out', poll);
+            log(`Poll ${poll} failed: ${failure.message} Next poll in ${seconds(nextDelay(poll, wait, left))}.`);
+            continue;
+        }
         if (status.state !== undefined && FINAL_STATES.has(status.state)) {
             log(`Poll ${poll}: the job is ${describeStatus(status)}.`);
-            return { status, finished: true, polls: poll };
+            return result('finished', poll);
         }
         const left = deadline - clock.now();
         if (left <= 0)
-            return { status, finished: false, polls: poll };
+            return result('timed-out', poll);
         if (status.state === undefined && !unknown.has(status.raw ?? '')) {
             unknown.add(status.raw ?? '');
             log(`Zoho reported a job state this action does not know (${JSON.stringify(status.raw ?? null)}); ` +
                 'taking it as still running.');
         }
-        const next = Math.min(pollDelay(poll + 1, wait.firstDelayMs), left);
-        log(`Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${(next / 1000).toFixed(1)} s.`);
+        log(`Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(nextDelay(poll, wait, left))}.`);
     }
 }
-/** "In-progress, 1200 of 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
+const nextDelay = (poll, wait, left) => Math.min(pollDelay(poll + 1, wait.firstDelayMs), left);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** "In-progress, 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
 function describeStatus(status) {
+    if (status === undefined)
+        return 'in a state no poll could read';
     const state = status.state ?? (status.raw === undefined ? 'in an unknown state' : `"${status.raw}"`);
     const counts = describeCounts(status.records);
     return counts === '' ? state : `${state}, ${counts}`;
@@ -6581,10 +6928,87 @@ function unzipSync(data, opts) {
     return files;
 }
 
+;// CONCATENATED MODULE: ./src/csv.ts
+// An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
+// breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
+class CsvReader {
+    rows = [];
+    #row = [];
+    #cell = '';
+    #quoted = false;
+    /** The last character closed a quote: a second quote now is an escaped one. */
+    #closedQuote = false;
+    /** The last piece ended in a CR: an LF that opens the next one belongs to it. */
+    #afterCr = false;
+    #started = false;
+    push(text) {
+        let at = 0;
+        if (!this.#started && text.length > 0) {
+            this.#started = true;
+            if (text.startsWith('\uFEFF'))
+                at = 1;
+        }
+        for (; at < text.length; at++) {
+            const char = text.charAt(at);
+            if (this.#afterCr) {
+                this.#afterCr = false;
+                if (char === '\n')
+                    continue;
+            }
+            if (this.#quoted) {
+                if (char === '"') {
+                    this.#quoted = false;
+                    this.#closedQuote = true;
+                }
+                else
+                    this.#cell += char;
+                continue;
+            }
+            if (char === '"' && this.#closedQuote) {
+                this.#cell += '"';
+                this.#quoted = true;
+            }
+            else if (char === '"' && this.#cell === '')
+                this.#quoted = true;
+            else if (char === ',')
+                this.#endCell();
+            else if (char === '\n' || char === '\r') {
+                this.#endRow();
+                this.#afterCr = char === '\r';
+            }
+            else
+                this.#cell += char;
+            this.#closedQuote = false;
+        }
+    }
+    /** The text is complete: its last row counts even without a line break. */
+    end() {
+        if (this.#cell !== '' || this.#row.length > 0 || this.#quoted)
+            this.#endRow();
+    }
+    #endCell() {
+        this.#row.push(this.#cell);
+        this.#cell = '';
+    }
+    #endRow() {
+        this.#endCell();
+        this.rows.push(this.#row);
+        this.#row = [];
+    }
+}
+/** All rows of a whole CSV text. */
+function parseCsv(text) {
+    const reader = new CsvReader();
+    reader.push(text);
+    reader.end();
+    return reader.rows;
+}
+
 ;// CONCATENATED MODULE: ./src/results.ts
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
-// failure CSV for the job summary. fflate unzips (see the README's development notes for why);
-// the CSV is read as a stream and only as far as the preview needs.
+// failure CSV for the job summary. fflate unzips (see the README's development notes for why),
+// fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
+
 
 
 
@@ -6595,31 +7019,35 @@ function unzipSync(data, opts) {
 /** Downloads each result file asked for as `<filter>.zip` in `dir`; a missing one is a warning. */
 async function downloadResults(filters, dir, job, connection, context) {
     const files = [];
-    for (const filter of filters)
-        files.push(await downloadResult(filter, dir, job, connection, context));
+    for (const filter of filters) {
+        const path = (0,external_node_path_namespaceObject.join)(dir, `${filter}.zip`);
+        try {
+            await downloadApi(connection, resultRequest(connection, job, filter), path, reply => replyError(reply, `hand over the ${filter} results`) ??
+                new ZohoError(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`, reply), context);
+            files.push({ filter, path });
+        }
+        catch (error) {
+            if (!(error instanceof ActionError) || error instanceof CancelledError)
+                throw error;
+            files.push({ filter, warning: `No ${filter}.zip: ${error.message}` });
+        }
+    }
     return files;
 }
-async function downloadResult(filter, dir, job, connection, context) {
-    const path = (0,external_node_path_namespaceObject.join)(dir, `${filter}.zip`);
-    try {
-        await fetchFile(resultRequest(connection, job, filter), path, reply => replyError(reply, `hand over the ${filter} results`) ??
-            new ZohoError(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${excerpt(reply.body)}.`, reply), context);
-        return { filter, path };
-    }
-    catch (error) {
-        if (!(error instanceof ActionError))
-            throw error;
-        return { filter, warning: `No ${filter}.zip: ${error.message}` };
-    }
-}
-// How much of the CSV to read at most for a preview, whatever its rows' length.
-const MAX_PREVIEW_CHARS = 1024 * 1024;
-/** The header and first `maxRows` rows of the (first) CSV inside a ZIP file. */
+// How much of the CSV to inflate at most for a preview, whatever its rows' length.
+const MAX_PREVIEW_BYTES = 1024 * 1024;
+// Deflate inflates at most about 1032 times: 1 KiB of ZIP gives at most about 1 MiB at a time.
+const ZIP_PIECE_BYTES = 1024;
+/**
+ * The header and first `maxRows` rows of the (first) CSV inside a ZIP file. A ZIP that cannot be
+ * read (corrupt, or compressed in a way fflate does not know) is an ActionError naming the file.
+ */
 async function previewCsv(zipPath, maxRows) {
     const unzip = new Unzip();
     unzip.register(UnzipInflate);
     const decoder = new TextDecoder();
-    const csv = { found: false, ended: false, text: '' };
+    const csv = { found: false, ended: false, bytes: 0, reader: new CsvReader() };
+    const enough = () => csv.bytes > MAX_PREVIEW_BYTES || csv.reader.rows.length > maxRows + 1;
     unzip.onfile = file => {
         if (csv.found || !/\.csv$/i.test(file.name))
             return;
@@ -6627,93 +7055,98 @@ async function previewCsv(zipPath, maxRows) {
         file.ondata = (error, chunk, final) => {
             if (error)
                 throw error;
-            csv.text += decoder.decode(chunk, { stream: !final });
+            if (enough())
+                return;
+            csv.bytes += chunk.length;
+            csv.reader.push(decoder.decode(chunk, { stream: !final }));
             csv.ended = final;
         };
         file.start();
     };
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(zipPath, { highWaterMark: 64 * 1024 })) {
-        unzip.push(chunk);
-        const enough = csv.text.length > MAX_PREVIEW_CHARS || parseCsv(csv.text, false).length > maxRows + 1;
-        if (csv.ended || enough)
-            break;
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(zipPath, { highWaterMark: ZIP_PIECE_BYTES })) {
+            unzip.push(chunk);
+            if (csv.ended || enough())
+                break;
+        }
+    }
+    catch (error) {
+        throw new ActionError(`Could not read ${zipPath} for the preview of failed rows: ${error instanceof Error ? error.message : String(error)}. The file is kept as Zoho sent it.`);
     }
     if (!csv.found)
         return undefined;
-    const [header = [], ...rows] = parseCsv(csv.text, csv.ended);
+    if (csv.ended)
+        csv.reader.end();
+    const [header = [], ...rows] = csv.reader.rows;
     return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended };
-}
-/**
- * RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. A last row that may
- * have been cut off is dropped unless the text is `complete`.
- */
-function parseCsv(text, complete) {
-    const rows = [];
-    let row = [];
-    let cell = '';
-    let quoted = false;
-    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    for (let i = 0; i < body.length; i++) {
-        const char = body.charAt(i);
-        if (quoted) {
-            if (char !== '"')
-                cell += char;
-            else if (body.charAt(i + 1) === '"')
-                cell += body.charAt(++i);
-            else
-                quoted = false;
-        }
-        else if (char === '"' && cell === '') {
-            quoted = true;
-        }
-        else if (char === ',') {
-            row.push(cell);
-            cell = '';
-        }
-        else if (char === '\n' || char === '\r') {
-            if (char === '\r' && body.charAt(i + 1) === '\n')
-                i++;
-            row.push(cell);
-            rows.push(row);
-            row = [];
-            cell = '';
-        }
-        else {
-            cell += char;
-        }
-    }
-    if (complete && (cell !== '' || row.length > 0))
-        rows.push([...row, cell]);
-    return rows;
 }
 
 ;// CONCATENATED MODULE: ./src/follow.ts
 // Follows a started (or aborted) job to its end: waits for a final state, downloads the result
-// files asked for, previews the failed rows, and judges the outcome.
+// files that can exist, previews the failed rows, and judges the outcome.
+
+
 
 
 
 
 
 const PREVIEW_ROWS = 20;
+// The last status read at wait-timeout may take this long; the step ends within it.
+const LAST_READ_GRACE_MS = 5000;
 async function followJob(job, action, wait, connection, context) {
-    const readStatus = async () => (await fetchJobStatus(connection, job, context)).status;
-    const waited = await waitForJob(readStatus, wait, context.clock, context.log);
+    const deadline = context.clock.now() + wait.timeoutMs;
+    const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
+    const waited = await waitForJob(wait, deadline, {
+        readStatus: async () => (await fetchJobStatus(connection, job, reads)).status,
+        isPassing: error => error instanceof RetriesExhaustedError || classify(error).retry,
+        clock: context.clock,
+        log: context.log,
+        ...(context.signal === undefined ? {} : { signal: context.signal })
+    });
     const failure = jobFailure(waited, action, wait);
-    if (!waited.finished || wait.downloads.length === 0) {
-        return { wait: waited, files: [], ...(failure === undefined ? {} : { failure }) };
-    }
-    const resultDir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
-    const files = await downloadResults(wait.downloads, resultDir, job, connection, context);
+    const verdict = failure === undefined ? {} : { failure };
+    const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
+    if (wanted.length === 0)
+        return { wait: waited, files: [], warnings: [], ...verdict };
+    const resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
+    const files = await downloadResults(wanted, resultDir, job, connection, context);
+    const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
+    const saved = files.some(file => file.path !== undefined);
+    if (!saved)
+        await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
     const failurePath = files.find(file => file.filter === 'failure')?.path;
-    const preview = failurePath === undefined ? undefined : await previewCsv(failurePath, PREVIEW_ROWS);
+    const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
     return {
         wait: waited,
-        resultDir,
+        ...(saved ? { resultDir } : {}),
         files,
         ...(preview === undefined ? {} : { preview }),
-        ...(failure === undefined ? {} : { failure })
+        warnings,
+        ...verdict
     };
+}
+const COUNT_OF = {
+    success: 'success',
+    failure: 'failed',
+    unprocessed: 'unprocessed'
+};
+/** Zoho has no file of records it reported none of: asking for it would only fail. */
+function mayExist(filter, waited) {
+    return waited.status?.records[COUNT_OF[filter]] !== 0;
+}
+/** The preview, or a warning when the file cannot be read: the job is reported either way. */
+async function readPreview(path, warnings) {
+    try {
+        return await previewCsv(path, PREVIEW_ROWS);
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            warnings.push(error.message);
+        else
+            throw error;
+        return undefined;
+    }
 }
 const ENDINGS = {
     Failed: 'Zoho could not process the file.',
@@ -6725,11 +7158,19 @@ const ENDINGS = {
 /** Why the followed job means a failed step, or undefined when it ended as it should. */
 function jobFailure(waited, action, wait) {
     const { status } = waited;
-    if (!waited.finished) {
-        return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); it was last ` +
-            `${describeStatus(status)}. The job goes on in Zoho.`);
+    const last = `it was last ${describeStatus(status)}`;
+    switch (waited.end) {
+        case 'timed-out':
+            return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
+                'The job goes on in Zoho.');
+        case 'cancelled':
+            return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`;
+        case 'failed':
+            return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
+        case 'finished':
+            break;
     }
-    const { state } = status;
+    const state = status?.state;
     if (action === 'abort' &&
         state !== undefined &&
         (ABORTED_STATES.has(state) || state === 'Completed')) {
@@ -6739,16 +7180,14 @@ function jobFailure(waited, action, wait) {
         const why = state === undefined ? undefined : ENDINGS[state];
         return `The job ended ${describeStatus(status)}.${why === undefined ? '' : ` ${why}`}`;
     }
-    const failed = status.records.failed ?? 0;
+    const failed = status?.records.failed ?? 0;
     if (failed > 0 && wait.failOnFailedRecords) {
-        return (`The job completed, but ${failed} of ${status.records.total ?? 'its'} records failed: see ` +
+        return (`The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
             'failure.zip in result-dir and the job summary, or set fail-on-failed-records: false.');
     }
     return undefined;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/zoho/datacenters.ts
 // Zoho's data centres: the `dc` names a user may write and the hosts each one serves
 // (zoho-bulk-api.md, "Hosts").
@@ -6778,9 +7217,273 @@ function findDataCentre(name) {
     return DATA_CENTRES.find(dc => dc.code === wanted || dc.suffix === wanted);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/rules.ts
+// The small rule language every input is checked with: what a value must look like, and the one
+// line that says so when it does not ("Input "x" must be …; got "…".").
+
+
+/** A required value that passes `rule`. */
+function required(name, rule, value) {
+    if (value === '')
+        throw problem(`Input "${name}" is required: ${rule.allowed}.`);
+    if (!rule.test(value)) {
+        const got = rule.echo ? `; got ${rules_quote(value)}` : '';
+        throw problem(`Input "${name}" must be ${rule.allowed}${got}.`);
+    }
+    return value;
+}
+/** One of a few words, compared without case. */
+function oneOf(name, allowed, value, note = '') {
+    const found = allowed.find(option => option === value.toLowerCase());
+    if (found !== undefined)
+        return found;
+    const quoted = allowed.map(option => `"${option}"`);
+    const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+    if (value === '')
+        throw problem(`Input "${name}" is required: ${list}.`);
+    throw problem(`Input "${name}" must be ${list}${note}; got ${rules_quote(value)}.`);
+}
+function parseNumber(name, value, fallback, rule) {
+    if (value === '')
+        return fallback;
+    const number = Number(value);
+    if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
+        throw problem(`Input "${name}" must be ${rule.allowed}; got ${rules_quote(value)}.`);
+    }
+    return number;
+}
+/** A number of seconds above 0 and at most `max`. */
+function rules_seconds(max, note = '') {
+    return {
+        pattern: /^\d+(\.\d+)?$/,
+        min: Number.MIN_VALUE,
+        max,
+        allowed: `a number of seconds above 0 and at most ${max}${note}`
+    };
+}
+/** Booleans as YAML 1.2 (and so GitHub Actions) writes them. */
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
+        ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
+        : '';
+    throw problem(`Input "${name}" must be true or false; got ${rules_quote(value)}${yaml11}.`);
+}
+/** A user's value for an error message: one line, and not a page long. */
+function rules_quote(value) {
+    return JSON.stringify(cut(value, 60));
+}
+function problem(message) {
+    return new InputError([message]);
+}
+/**
+ * Gathers the problems of many inputs, so that one run names them all. `take` runs one parser and
+ * hands back its value, or undefined after noting its problem.
+ */
+class Problems {
+    found = [];
+    take(parse) {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            this.found.push(...error.problems);
+            return undefined;
+        }
+    }
+    /** The parsed values once none had a problem; each is undefined only after a noted problem. */
+    settle(values) {
+        if (this.found.length > 0)
+            throw new InputError(this.found);
+        return values;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/place.ts
+
+
+const OWNER = {
+    test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
+    allowed: `the Creator account owner's user name: letters, digits, ".", "_" and "-" (not "." or "..")`,
+    echo: true
+};
+const LINK_NAME = {
+    test: value => /^[A-Za-z0-9_-]+$/.test(value),
+    allowed: 'a link name: letters, digits, "_" and "-"',
+    echo: true
+};
+/**
+ * Zoho's job IDs are long decimal numbers (3888833000000114027). A shorter one is surely a mistake,
+ * and masking it would hide every "0" in the log: it is checked before it is masked, and shown.
+ */
+const JOB_ID = {
+    test: value => /^\d{10,30}$/.test(value),
+    allowed: 'the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027',
+    echo: true
+};
+function parseDataCentre(value) {
+    const dataCentre = findDataCentre(value || 'us');
+    if (dataCentre === undefined) {
+        const codes = DATA_CENTRES.map(dc => dc.code).join(', ');
+        const suffixes = DATA_CENTRES.map(dc => dc.suffix).join(', ');
+        throw problem(`Input "dc" must be a Zoho data centre: one of ${codes}, or its domain suffix ` +
+            `(${suffixes}); got ${rules_quote(value)}.`);
+    }
+    return dataCentre;
+}
+/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
+function parseBaseUrl(name, value) {
+    if (value === '')
+        return undefined;
+    const url = URL.parse(value);
+    if (url === null) {
+        throw problem(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${rules_quote(value)}.`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        throw problem(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw problem(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
+            `127.0.0.1 or localhost); got ${rules_quote(url.origin)}.`);
+    }
+    return url.origin + url.pathname.replace(/\/+$/, '');
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/auth.ts
+
+
+const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i;
+const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
+const PRINTABLE = /^[\x21-\x7e]+$/;
+const oneLineRule = (what, echo) => ({
+    test: value => PRINTABLE.test(value),
+    allowed: `${what}: one line of printable characters without spaces`,
+    echo
+});
+const TOKEN = oneLineRule('a Zoho OAuth access token', false);
+const CLIENT_ID = oneLineRule("the Self Client's client ID", true);
+const CLIENT_SECRET = oneLineRule('the client secret', false);
+const REFRESH_TOKEN = oneLineRule('the refresh token', false);
+function parseAuth(raw, dataCentre) {
+    const given = REFRESH_INPUTS.filter(name => raw[name] !== '');
+    if (given.length === 0) {
+        if (raw['accounts-url'] !== '') {
+            throw problem('Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".');
+        }
+        if (raw.token === '') {
+            throw problem('Input "token" is required, or else all three of "client-id", "client-secret" and ' +
+                '"refresh-token" to mint one.');
+        }
+        return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) };
+    }
+    if (raw.token !== '') {
+        throw problem('Give either "token", or "client-id", "client-secret" and "refresh-token", not both.');
+    }
+    const missing = REFRESH_INPUTS.filter(name => raw[name] === '');
+    if (missing.length > 0) {
+        throw problem('Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
+            `missing: ${missing.map(name => `"${name}"`).join(', ')}.`);
+    }
+    return {
+        kind: 'refresh',
+        credentials: {
+            clientId: required('client-id', CLIENT_ID, raw['client-id']),
+            clientSecret: required('client-secret', CLIENT_SECRET, raw['client-secret']),
+            refreshToken: required('refresh-token', REFRESH_TOKEN, raw['refresh-token']),
+            accountsBaseUrl: parseBaseUrl('accounts-url', raw['accounts-url']) ??
+                `https://${dataCentre?.accountsHost ?? ''}`
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/inputs/runner.ts
+// What the settings take from the runner's environment rather than from inputs.
+
+const DEFAULT_BACKOFF_BASE_MS = 1000;
+/**
+ * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: the
+ * base of the backoff in ms. It is not an input, and a run that uses it says so in its log.
+ */
+const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS';
+function runnerFacts(env = process.env) {
+    const backoff = Number(env[BACKOFF_BASE_ENV]);
+    return {
+        resultRoot: env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
+        backoffBaseMs: Number.isFinite(backoff) && backoff > 0 ? backoff : DEFAULT_BACKOFF_BASE_MS
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/wait.ts
+// Whether and how to wait for the job: checked whether or not `wait` is on, since a typo should not
+// wait to bite; given without `wait`, these inputs have no effect, and the user is told so.
+
+
+
+const WAIT_INPUTS = [
+    'wait-timeout',
+    'poll-interval',
+    'download-results',
+    'fail-on-failed-records'
+];
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+const DEFAULT_DOWNLOADS = 'failure';
+const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600;
+const WAIT_TIMEOUT = rules_seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)');
+const POLL_INTERVAL = rules_seconds(MAX_POLL_DELAY_MS / 1000);
+function parseWaitFlag(raw) {
+    return parseBoolean('wait', raw.wait, false);
+}
+function parseWait(raw, resultRoot) {
+    return {
+        timeoutMs: parseNumber('wait-timeout', raw['wait-timeout'], DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT) *
+            1000,
+        firstDelayMs: parseNumber('poll-interval', raw['poll-interval'], DEFAULT_POLL_INTERVAL_SECONDS, POLL_INTERVAL) * 1000,
+        downloads: parseDownloads(raw['download-results'] || DEFAULT_DOWNLOADS),
+        failOnFailedRecords: parseBoolean('fail-on-failed-records', raw['fail-on-failed-records'], true),
+        resultRoot
+    };
+}
+/** A warning for the wait inputs given although `wait` is off, or undefined when none is. */
+function unusedWaitInputs(raw) {
+    const given = WAIT_INPUTS.filter(name => raw[name] !== '');
+    if (given.length === 0)
+        return undefined;
+    const names = given.map(name => `"${name}"`).join(', ');
+    return `Input${given.length > 1 ? 's' : ''} ${names} take${given.length > 1 ? '' : 's'} effect only with "wait: true"; without it they do nothing.`;
+}
+/** Any of success, failure and unprocessed, comma or space separated, or none. */
+function parseDownloads(value) {
+    const words = value
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .filter(word => word !== '');
+    if (words.length === 1 && words[0] === 'none')
+        return [];
+    const allowed = RESULT_FILTERS;
+    if (words.length === 0 || words.some(word => !allowed.includes(word))) {
+        throw problem('Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
+            `(comma or space separated), or "none"; got ${rules_quote(value)}.`);
+    }
+    return RESULT_FILTERS.filter(filter => words.includes(filter));
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads every input of action.yml once, masks the secret ones, validates them all, and returns
-// the settings the rest of the action works from. No other module calls core.getInput.
+// The one door for inputs: reads every input of action.yml once, masks the secret ones, checks
+// them all (naming every problem at once), and returns the settings the rest of the action works
+// from. No other module calls core.getInput. The rules for each concern live in inputs/.
 
 
 
@@ -6811,18 +7514,17 @@ const INPUT_NAMES = [
 ];
 const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
-const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
-const DEFAULT_POLL_INTERVAL_SECONDS = 5;
-const DEFAULT_DOWNLOADS = 'failure';
 const MAX_RETRIES = 10;
 const MAX_TIMEOUT_SECONDS = 600;
-const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600;
-const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 20_000 };
-/** For tests of the bundle only: a shorter backoff, so that retries take milliseconds. */
-const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS';
-const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i;
-const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
-const DEFAULT_RUNNER = { backoffBaseMs: BACKOFF.baseDelayMs, resultRoot: (0,external_node_os_namespaceObject.tmpdir)() };
+const MAX_BACKOFF_MS = 20_000;
+const RETRIES = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_RETRIES,
+    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+};
+const TIMEOUT = rules_seconds(MAX_TIMEOUT_SECONDS);
+const ENVIRONMENTS = ['production', 'development', 'stage'];
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
@@ -6830,235 +7532,64 @@ function readSettings(secrets) {
         raw.token,
         raw.token.replace(TOKEN_SCHEME, ''),
         raw['client-secret'],
-        raw['refresh-token'],
-        raw['job-id']
+        raw['refresh-token']
     ]) {
         secrets.add(secret);
     }
-    return parseSettings(raw, {
-        backoffBaseMs: Number(process.env[BACKOFF_BASE_ENV]) || BACKOFF.baseDelayMs,
-        resultRoot: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)()
-    });
+    const runner = runnerFacts();
+    const settings = parseSettings(raw, runner);
+    // Only a valid job ID is masked: masking "0" would hide every zero in the log.
+    secrets.add(settings.job.jobId);
+    if (runner.backoffBaseMs !== DEFAULT_BACKOFF_BASE_MS) {
+        info(`Retries back off from ${runner.backoffBaseMs} ms, as ${BACKOFF_BASE_ENV} says (a setting for tests).`);
+    }
+    return settings;
 }
-/** Validates raw input values (already trimmed) into settings; throws InputError on the first bad one. */
-function parseSettings(raw, runner = DEFAULT_RUNNER) {
-    const dataCentre = parseDataCentre(raw.dc);
-    const job = {
-        owner: required('owner', OWNER, raw.owner),
-        app: required('app', LINK_NAME, raw.app),
-        form: required('form', LINK_NAME, raw.form),
-        jobId: required('job-id', JOB_ID, raw['job-id'])
-    };
-    const action = oneOf('action', ['start', 'abort'], raw.action);
-    const auth = parseAuth(raw, dataCentre);
-    const environment = oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)');
-    const apiBaseUrl = parseBaseUrl('api-url', raw['api-url']) ?? `https://${dataCentre.apiHost}`;
-    const retries = parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES);
-    const timeoutMs = parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT) * 1000;
-    return {
+/** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
+function parseSettings(raw, runner = runnerFacts({})) {
+    const problems = new Problems();
+    const dataCentre = problems.take(() => parseDataCentre(raw.dc));
+    const waitOn = problems.take(() => parseWaitFlag(raw));
+    const unused = waitOn === false ? unusedWaitInputs(raw) : undefined;
+    const settled = problems.settle({
         dataCentre,
-        apiBaseUrl,
-        job,
-        action,
-        auth,
-        environment,
-        retry: { retries, ...BACKOFF, baseDelayMs: runner.backoffBaseMs },
-        timeoutMs,
-        wait: parseWait(raw, runner.resultRoot)
-    };
-}
-/** The wait inputs are checked whether or not `wait` is on: a typo should not wait to bite. */
-function parseWait(raw, resultRoot) {
-    const enabled = parseBoolean('wait', raw.wait, false);
-    const wait = {
-        timeoutMs: parseNumber('wait-timeout', raw['wait-timeout'], DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT) *
-            1000,
-        firstDelayMs: parseNumber('poll-interval', raw['poll-interval'], DEFAULT_POLL_INTERVAL_SECONDS, POLL_INTERVAL) * 1000,
-        downloads: parseDownloads(raw['download-results'] || DEFAULT_DOWNLOADS),
-        failOnFailedRecords: parseBoolean('fail-on-failed-records', raw['fail-on-failed-records'], true),
-        resultRoot
-    };
-    return enabled ? wait : undefined;
-}
-/** Booleans as YAML 1.2 (and so GitHub Actions) writes them. */
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
-        ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
-        : '';
-    throw new InputError(`Input "${name}" must be true or false; got ${quote(value)}${yaml11}.`);
-}
-/** Any of success, failure and unprocessed, comma or space separated, or none. */
-function parseDownloads(value) {
-    const words = value
-        .toLowerCase()
-        .split(/[\s,]+/)
-        .filter(word => word !== '');
-    if (words.length === 1 && words[0] === 'none')
-        return [];
-    const allowed = RESULT_FILTERS;
-    if (words.length === 0 || words.some(word => !allowed.includes(word))) {
-        throw new InputError('Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
-            `(comma or space separated), or "none"; got ${quote(value)}.`);
-    }
-    return RESULT_FILTERS.filter(filter => words.includes(filter));
-}
-/** Either a token, or all three refresh inputs to mint one: never both, never part. */
-function parseAuth(raw, dataCentre) {
-    const given = REFRESH_INPUTS.filter(name => raw[name] !== '');
-    if (given.length === 0) {
-        if (raw['accounts-url'] !== '') {
-            throw new InputError('Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".');
-        }
-        if (raw.token === '') {
-            throw new InputError('Input "token" is required, or else all three of "client-id", "client-secret" and ' +
-                '"refresh-token" to mint one.');
-        }
-        return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) };
-    }
-    if (raw.token !== '') {
-        throw new InputError('Give either "token", or "client-id", "client-secret" and "refresh-token", not both.');
-    }
-    const missing = REFRESH_INPUTS.filter(name => raw[name] === '');
-    if (missing.length > 0) {
-        throw new InputError('Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
-            `missing: ${missing.map(name => `"${name}"`).join(', ')}.`);
-    }
+        owner: problems.take(() => required('owner', OWNER, raw.owner)),
+        app: problems.take(() => required('app', LINK_NAME, raw.app)),
+        form: problems.take(() => required('form', LINK_NAME, raw.form)),
+        jobId: problems.take(() => required('job-id', JOB_ID, raw['job-id'])),
+        action: problems.take(() => oneOf('action', ['start', 'abort'], raw.action)),
+        auth: problems.take(() => parseAuth(raw, dataCentre)),
+        environment: problems.take(() => oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')),
+        apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url']) ?? ''),
+        retries: problems.take(() => parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)),
+        timeoutS: problems.take(() => parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)),
+        waitOn,
+        wait: problems.take(() => parseWait(raw, runner.resultRoot))
+    });
+    const { owner, app, form, jobId } = settled;
     return {
-        kind: 'refresh',
-        credentials: {
-            clientId: required('client-id', CLIENT_ID, raw['client-id']),
-            clientSecret: required('client-secret', credential('the client secret'), raw['client-secret']),
-            refreshToken: required('refresh-token', credential('the refresh token'), raw['refresh-token']),
-            accountsBaseUrl: parseBaseUrl('accounts-url', raw['accounts-url']) ?? `https://${dataCentre.accountsHost}`
-        }
+        dataCentre: settled.dataCentre,
+        apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
+        job: { owner, app, form, jobId },
+        action: settled.action,
+        auth: settled.auth,
+        environment: settled.environment,
+        retry: {
+            retries: settled.retries,
+            baseDelayMs: runner.backoffBaseMs,
+            maxDelayMs: MAX_BACKOFF_MS
+        },
+        timeoutMs: settled.timeoutS * 1000,
+        wait: settled.waitOn ? settled.wait : undefined,
+        warnings: unused === undefined ? [] : [unused]
     };
-}
-const OWNER = {
-    test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
-    allowed: `the Creator account owner's user name: letters, digits, ".", "_" and "-" (not "." or "..")`,
-    echo: true
-};
-const LINK_NAME = {
-    test: value => /^[A-Za-z0-9_-]+$/.test(value),
-    allowed: 'a link name: letters, digits, "_" and "-"',
-    echo: true
-};
-const JOB_ID = {
-    test: value => /^[0-9]+$/.test(value),
-    allowed: 'the bulk job ID: decimal digits only, such as 3888833000000114027',
-    echo: false
-};
-const PRINTABLE = /^[\x21-\x7e]+$/;
-const TOKEN = {
-    test: value => PRINTABLE.test(value),
-    allowed: 'a Zoho OAuth access token: one line of printable characters without spaces',
-    echo: false
-};
-const CLIENT_ID = {
-    test: value => PRINTABLE.test(value),
-    allowed: "the Self Client's client ID: one line of printable characters without spaces",
-    echo: true
-};
-function credential(what) {
-    return {
-        test: value => PRINTABLE.test(value),
-        allowed: `${what}: one line of printable characters without spaces`,
-        echo: false
-    };
-}
-const RETRIES = {
-    pattern: /^\d+$/,
-    min: 0,
-    max: MAX_RETRIES,
-    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
-};
-/** A number of seconds above 0 and at most `max`. */
-function seconds(max, note = '') {
-    return {
-        pattern: /^\d+(\.\d+)?$/,
-        min: Number.MIN_VALUE,
-        max,
-        allowed: `a number of seconds above 0 and at most ${max}${note}`
-    };
-}
-const WAIT_TIMEOUT = seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)');
-const POLL_INTERVAL = seconds(MAX_POLL_DELAY_MS / 1000);
-const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
-const ENVIRONMENTS = ['production', 'development', 'stage'];
-function required(name, rule, value) {
-    if (value === '')
-        throw new InputError(`Input "${name}" is required: ${rule.allowed}.`);
-    if (!rule.test(value)) {
-        const got = rule.echo ? `; got ${quote(value)}` : '';
-        throw new InputError(`Input "${name}" must be ${rule.allowed}${got}.`);
-    }
-    return value;
-}
-/** One of a few words, compared without case. */
-function oneOf(name, allowed, value, note = '') {
-    const found = allowed.find(option => option === value.toLowerCase());
-    if (found !== undefined)
-        return found;
-    const quoted = allowed.map(option => `"${option}"`);
-    const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-    if (value === '')
-        throw new InputError(`Input "${name}" is required: ${list}.`);
-    throw new InputError(`Input "${name}" must be ${list}${note}; got ${quote(value)}.`);
-}
-function parseDataCentre(value) {
-    const dataCentre = findDataCentre(value || 'us');
-    if (dataCentre === undefined) {
-        const codes = DATA_CENTRES.map(dc => dc.code).join(', ');
-        const suffixes = DATA_CENTRES.map(dc => dc.suffix).join(', ');
-        throw new InputError(`Input "dc" must be a Zoho data centre: one of ${codes}, or its domain suffix ` +
-            `(${suffixes}); got ${quote(value)}.`);
-    }
-    return dataCentre;
-}
-function parseNumber(name, value, fallback, rule) {
-    if (value === '')
-        return fallback;
-    const number = Number(value);
-    if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
-        throw new InputError(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`);
-    }
-    return number;
-}
-/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
-function parseBaseUrl(name, value) {
-    if (value === '')
-        return undefined;
-    const url = URL.parse(value);
-    if (url === null) {
-        throw new InputError(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
-    }
-    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw new InputError(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new InputError(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
-            `127.0.0.1 or localhost); got ${quote(url.origin)}.`);
-    }
-    return url.origin + url.pathname.replace(/\/+$/, '');
-}
-function isLoopback(hostname) {
-    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-/** Quotes a user's value for an error message: one line, and not a page long. */
-function quote(value) {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
 ;// CONCATENATED MODULE: ./src/job-action.ts
-// Starts or aborts the job. A PATCH that timed out or lost its connection may still have reached
-// Zoho; if a retry of it is then rejected, the job's status settles what happened, since Zoho
-// documents no code for "already started" (zoho-bulk-api.md, "Response codes").
+// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
+// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
+// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
+// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
 
 
 
@@ -7066,7 +7597,7 @@ function quote(value) {
 
 
 
-/** The states that show an action took effect: a started job runs or has ended from running. */
+/** The states that show a lost action took effect: a started job runs or has ended from running. */
 const TOOK_EFFECT = {
     start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
     abort: ABORTED_STATES
@@ -7076,21 +7607,20 @@ async function startOrAbort(job, action, connection, context) {
     const request = jobActionRequest(connection, job, action);
     context.log(`${request.method} ${request.url} (action: ${action})`);
     try {
-        const reply = await call(request, reply => replyError(reply, `${action} the job`), {
-            ...context,
-            onFailure: error => failures.push(error)
-        });
+        const reply = await callApi(connection, request, reply => replyError(reply, `${action} the job`), context, error => failures.push(error));
         return { reply, error: undefined };
     }
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
-        if (!failures.some(mayHaveApplied))
+        const lost = failures.some(mayHaveApplied);
+        const refusal = error instanceof ZohoError && !classify(error).retry ? error : undefined;
+        if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
+            return settle({ job, action, connection, context }, refusal, lost);
+        }
+        if (!lost)
             return { reply: replyBehind(error), error };
-        // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
-        // answer ever came back, and the status may not show the outcome yet either.
-        if (error instanceof ZohoError && !classify(error).retry)
-            return settle(job, action, connection, context, error);
+        // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
         return {
             reply: replyBehind(error),
             error: new ActionError(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
@@ -7098,17 +7628,17 @@ async function startOrAbort(job, action, connection, context) {
         };
     }
 }
-/** Whether a failed attempt, retried, may have reached Zoho and been applied all the same. */
-function mayHaveApplied(error) {
-    if (!classify(error).retry)
-        return false;
-    if (error instanceof TransportError)
-        return error.maybeSent;
-    return error instanceof ZohoError && error.reply.httpStatus >= 500;
+/** Whether Zoho's refusal may be about the job's state rather than the request. */
+function aboutTheJob(refusal) {
+    const { code, httpStatus } = refusal.reply;
+    return (code !== undefined && !REQUEST_FAULT_CODES.has(code) && httpStatus >= 400 && httpStatus < 500);
 }
-async function settle(job, action, connection, context, rejection) {
-    context.log(`An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
-        `(${rejection.message}); reading the job's status to settle it.`);
+/** Reads the job's status to tell what a refused start or abort means. */
+async function settle({ job, action, connection, context }, refusal, lost) {
+    context.log(lost
+        ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+            `(${refusal.message}); reading the job's status to settle it.`
+        : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
     let read;
     try {
         read = await fetchJobStatus(connection, job, context);
@@ -7116,20 +7646,28 @@ async function settle(job, action, connection, context, rejection) {
     catch (error) {
         if (!(error instanceof ActionError))
             throw error;
+        const why = lost
+            ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
+                'was rejected, and'
+            : `Zoho refused the ${action}, and`;
         return {
-            reply: rejection.reply,
-            error: new ActionError(`The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
-                `was rejected, and the job's status could not be read (${error.message}). ` +
-                `Zoho's last answer: ${rejection.message}`)
+            reply: refusal.reply,
+            error: new ActionError(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
         };
     }
     const { state, raw } = read.status;
-    if (state !== undefined && TOOK_EFFECT[action].has(state)) {
-        const tookEffect = `An earlier attempt to ${action} the job took effect: the job is ${state}.`;
+    const settled = { reply: read.reply, status: read.status, error: undefined };
+    if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
         return {
-            reply: { ...read.reply, code: SUCCESS_CODE, status: tookEffect },
-            error: undefined,
-            warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
+            ...settled,
+            warning: `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
+                'Its answer was lost, and Zoho rejected the retry.'
+        };
+    }
+    if (action === 'abort' && state !== undefined && FINAL_STATES.has(state)) {
+        return {
+            ...settled,
+            warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
         };
     }
     const shown = state ??
@@ -7137,19 +7675,21 @@ async function settle(job, action, connection, context, rejection) {
             ? 'in a state Zoho did not say'
             : `in a state this action does not know ("${raw}")`);
     return {
-        reply: rejection.reply,
-        error: new ZohoError(`Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${rejection.message})`, rejection.reply)
+        reply: refusal.reply,
+        status: read.status,
+        error: new ZohoError(lost
+            ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
+            : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
     };
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
 // Keeps secrets out of everything the action writes. The runner masks the log once a value is
 // registered with core.setSecret; outputs and the job summary are files the runner does not
-// mask, so text bound for them goes through redact() or redactJson() first.
+// mask, so text bound for them goes through redact() or redactJson() first. Both run in time
+// linear in the text, whatever Zoho sends.
 
 const MASK = '***';
-// A JSON string literal, or a run of text between string literals.
-const JSON_PIECES = /"(?:[^"\\]|\\.)*"|[^"]+/g;
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 class Secrets {
     #values = [];
@@ -7170,33 +7710,72 @@ class Secrets {
      * number that contains one (a job ID sent as a number) becomes the string "***".
      */
     redactJson(json) {
-        return json.replace(JSON_PIECES, piece => piece.startsWith('"')
-            ? this.redact(piece)
-            : piece.replace(JSON_NUMBER, number => this.redact(number) === number ? number : `"${MASK}"`));
+        const pieces = [];
+        for (let at = 0; at < json.length;) {
+            const end = json.charAt(at) === '"' ? endOfString(json, at) : nextQuote(json, at);
+            const piece = json.slice(at, end);
+            pieces.push(piece.startsWith('"')
+                ? this.redact(piece)
+                : piece.replace(JSON_NUMBER, number => this.redact(number) === number ? number : `"${MASK}"`));
+            at = end;
+        }
+        return pieces.join('');
     }
+}
+/** The index just past the string literal that opens at `start`, or the text's end. */
+function endOfString(json, start) {
+    for (let at = start + 1; at < json.length; at++) {
+        const char = json.charAt(at);
+        if (char === '\\')
+            at++;
+        else if (char === '"')
+            return at + 1;
+    }
+    return json.length;
+}
+function nextQuote(json, from) {
+    const at = json.indexOf('"', from);
+    return at === -1 ? json.length : at;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the step hands back: outputs for later steps and a job summary for people. The runner
-// masks secrets only in the log, so everything written here goes through Secrets first.
+// masks secrets only in the log, so everything written here is redacted first, then cut to size:
+// GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
+// render as markdown.
 
 
 
+
+const MAX_CELL_CHARS = 200;
+const MAX_FAILURE_CHARS = 4000;
+const MAX_PREVIEW_COLUMNS = 20;
+const MAX_SUMMARY_CHARS = 512 * 1024;
+const MAX_STATUS_OUTPUT_CHARS = 1000;
+const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
+const CUT_MARK = '… (cut)';
 /** Hands what Zoho answered to later steps, and warns of what the user should know. */
 function reportOutcome(outcome, secrets) {
     const { reply } = outcome;
     if (reply !== undefined) {
         setOutput('http-status', String(reply.httpStatus));
         if (reply.data !== undefined) {
-            setOutput('response', secrets.redactJson(reply.body));
+            const response = secrets.redactJson(reply.body);
+            if (response.length <= MAX_RESPONSE_OUTPUT_CHARS)
+                setOutput('response', response);
+            else
+                core_warning(`Zoho's response is ${response.length} characters long, more than the response output ` +
+                    `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`);
             if (reply.code !== undefined)
                 setOutput('code', String(reply.code));
-            if (reply.status !== undefined)
-                setOutput('status', secrets.redact(reply.status));
+            if (reply.message !== undefined)
+                setOutput('status', cut(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
         }
     }
+    if (outcome.status !== undefined)
+        reportStatus(outcome.status, secrets);
     if (outcome.warning !== undefined)
-        warning(secrets.redact(outcome.warning));
+        core_warning(secrets.redact(outcome.warning));
 }
 const COUNT_OUTPUTS = {
     total: 'total-records',
@@ -7206,49 +7785,54 @@ const COUNT_OUTPUTS = {
 };
 /** Hands the followed job's state, counts and result folder to later steps. */
 function reportJob(job, secrets) {
-    const { status } = job.wait;
-    setOutput('job-status', secrets.redact(stateName(status)));
+    if (job.wait.status !== undefined)
+        reportStatus(job.wait.status, secrets);
+    if (job.resultDir !== undefined)
+        setOutput('result-dir', job.resultDir);
+    for (const warning of job.warnings)
+        core_warning(secrets.redact(warning));
+}
+function reportStatus(status, secrets) {
+    setOutput('job-status', cut(secrets.redact(stateName(status)), MAX_CELL_CHARS, CUT_MARK));
     for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
         const value = status.records[count];
         if (value !== undefined)
             setOutput(output, String(value));
     }
-    if (job.resultDir !== undefined)
-        setOutput('result-dir', job.resultDir);
-    for (const file of job.files)
-        if (file.warning !== undefined)
-            warning(secrets.redact(file.warning));
 }
 async function writeSummary(record, now, secrets) {
     // Outside a runner (a local run) there is no summary file to write to.
-    if (!process.env['GITHUB_STEP_SUMMARY'] || record.settings === undefined)
-        return;
     const { settings, failure } = record;
-    const reply = record.outcome?.reply;
-    const summary = summary_summary
-        .addHeading(`Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`, 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...[
-            ...describeRun(settings, reply),
-            ...describeJob(record.job),
+    if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
+        return;
+    const cell = (text) => summaryCell(text, secrets);
+    const build = (withPreview) => {
+        const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
+        const rows = [
+            ...describeRun(settings, record.outcome?.reply),
+            ...describeJob(record.job?.wait.status, record.job),
             ...describeCost(record, now)
-        ].map(([field, value]) => [field, escapeHtml(secrets.redact(value))])
-    ]);
-    if (failure !== undefined)
-        summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true);
-    const preview = record.job?.preview;
-    if (preview !== undefined)
-        addPreview(summary, preview, secrets);
+        ];
+        let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+            table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])]);
+        if (failure !== undefined)
+            html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+        const preview = record.job?.preview;
+        if (preview !== undefined) {
+            html += withPreview
+                ? previewHtml(preview, cell)
+                : '<p>The failed rows are left out: they make the summary too large. See failure.zip.</p>\n';
+        }
+        return html;
+    };
+    const full = build(true);
+    summary.addRaw(full.length <= MAX_SUMMARY_CHARS ? full : build(false));
     try {
         await summary.write();
     }
     catch (error) {
         // The summary is a courtesy: failing to write it must not change the step's result.
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        core_warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 function describeRun(settings, reply) {
@@ -7266,20 +7850,20 @@ function describeRun(settings, reply) {
         ],
         ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
         ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-        ['Zoho status', reply?.status ?? '—']
+        ['Zoho status', reply?.message ?? '—']
     ];
 }
-function describeJob(job) {
+function describeJob(status, job) {
     if (job === undefined)
         return [];
-    const { status } = job.wait;
     const count = (value) => (value === undefined ? '—' : String(value));
+    const running = job.wait.end === 'finished' ? '' : ' (still running)';
     return [
-        ['Final state', `${stateName(status)}${job.wait.finished ? '' : ' (still running)'}`],
-        ['Total records', count(status.records.total)],
-        ['Succeeded', count(status.records.success)],
-        ['Failed', count(status.records.failed)],
-        ['Unprocessed', count(status.records.unprocessed)]
+        ['Final state', status === undefined ? `unknown${running}` : `${stateName(status)}${running}`],
+        ['Total records', count(status?.records.total)],
+        ['Succeeded', count(status?.records.success)],
+        ['Failed', count(status?.records.failed)],
+        ['Unprocessed', count(status?.records.unprocessed)]
     ];
 }
 function describeCost(record, now) {
@@ -7288,14 +7872,27 @@ function describeCost(record, now) {
         ['API calls', String(record.calls.made)]
     ];
 }
-function addPreview(summary, preview, secrets) {
-    const cell = (text) => escapeHtml(secrets.redact(text));
-    summary
-        .addHeading(`Failed rows${preview.more ? ` (the first ${preview.rows.length})` : ''}`, 4)
-        .addTable([
-        preview.header.map(name => ({ data: cell(name), header: true })),
-        ...preview.rows.map(row => row.map(cell))
-    ]);
+function previewHtml(preview, cell) {
+    const columns = preview.header.length;
+    const shown = Math.min(columns, MAX_PREVIEW_COLUMNS);
+    const notes = [
+        preview.more ? `the first ${preview.rows.length}` : '',
+        columns > shown ? `the first ${shown} of ${columns} columns` : ''
+    ].filter(note => note !== '');
+    return (`<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
+        table([
+            preview.header.slice(0, shown).map(cell),
+            ...preview.rows.map(row => row.slice(0, shown).map(cell))
+        ]));
+}
+/** An HTML table on one line, the first row as its header; cells are HTML already. */
+function table([header = [], ...rows]) {
+    const row = (cells, tag) => `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
+    return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
+}
+/** Text as one summary cell: redacted, cut, escaped, with its line breaks as <br>. */
+function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
+    return escapeHtml(cut(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
 }
 function escapeHtml(text) {
     const entities = {
@@ -7309,19 +7906,46 @@ function escapeHtml(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/auth.ts
-// Mints an access token from a refresh token at the data centre's accounts server
-// (zoho-bulk-api.md, "OAuth refresh"). Zoho answers failures with HTTP 200 or 4xx alike, so its
-// `error` field, not the status, says what went wrong.
+// The access token the API calls carry: the one given, or one minted from a refresh token at the
+// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
+// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
+// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
 
 
 
 
-/** The access token to call the API with: the one given, or one minted now. */
-async function accessToken(auth, dataCentre, secrets, context) {
-    if (auth.kind === 'token')
-        return auth.token;
-    context.log(`Minting an access token at ${auth.credentials.accountsBaseUrl}.`);
-    return mintAccessToken(auth.credentials, dataCentre, secrets, context);
+// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
+const DEFAULT_LIFETIME_S = 3600;
+// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
+const RENEW_MARGIN_MS = 5 * 60_000;
+function accessTokens(auth, dataCentre, secrets) {
+    if (auth.kind === 'token') {
+        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
+    }
+    let held;
+    const mint = async (context, why) => {
+        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
+        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, context);
+        const lifetimeMs = minted.lifetimeS * 1000;
+        held = {
+            token: minted.token,
+            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
+        };
+        return minted.token;
+    };
+    return {
+        current: async (context) => {
+            if (held === undefined)
+                return mint(context, 'Minting an access token');
+            if (context.clock.now() >= held.renewAt)
+                return mint(context, 'The access token is about to expire; minting a new one');
+            return held.token;
+        },
+        renew: async (context) => {
+            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
+            return true;
+        }
+    };
 }
 /** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
 function tokenRequest(credentials) {
@@ -7337,25 +7961,33 @@ function tokenRequest(credentials) {
         }).toString()
     };
 }
-/** Mints an access token, masks it at once, and checks it belongs to the chosen data centre. */
+/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
 async function mintAccessToken(credentials, dataCentre, secrets, context) {
     const reply = await call(tokenRequest(credentials), reply => {
         const token = reply.data?.['access_token'];
+        // Masked before anything, even a refusal of it, can print it.
         if (typeof token === 'string')
-            secrets.add(token);
+            for (const line of token.split(/[\r\n]+/))
+                secrets.add(line);
         return tokenReplyError(reply, dataCentre);
     }, context);
     checkApiDomain(reply.data?.['api_domain'], dataCentre);
-    return String(reply.data?.['access_token']);
+    return {
+        token: String(reply.data?.['access_token']),
+        lifetimeS: positive(wholeNumber(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
+    };
 }
-/** Why the accounts server's reply holds no access token, or undefined when it holds one. */
+const positive = (value) => (value === 0 ? undefined : value);
+// What an HTTP header can carry: visible ASCII, no spaces or control characters.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
 function tokenReplyError(reply, dataCentre) {
     const unreadable = unreadableReply(reply);
     if (unreadable !== undefined)
         return unreadable;
     const error = reply.data?.['error'];
     const description = reply.data?.['error_description'];
-    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${oneLine(description)}` : ''}`;
+    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
     if (error === 'invalid_code') {
         return new ZohoError(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
             'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
@@ -7371,8 +8003,13 @@ function tokenReplyError(reply, dataCentre) {
     }
     if (error !== undefined)
         return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply);
-    if (typeof reply.data?.['access_token'] !== 'string' || reply.httpStatus >= 300) {
+    const token = reply.data?.['access_token'];
+    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
         return new ZohoError(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
+    }
+    if (!HEADER_SAFE.test(token)) {
+        return new ZohoError(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
+            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
     }
     return undefined;
 }
@@ -7389,8 +8026,10 @@ function checkApiDomain(apiDomain, dataCentre) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's flow: settings → access token → start or abort → (wait → results) → outputs,
-// annotations and job summary.
+// The action's flow: settings → start or abort (with an access token) → (wait → results) →
+// outputs, annotations and job summary, with a cancel heard all along.
+
+
 
 
 
@@ -7402,43 +8041,67 @@ function checkApiDomain(apiDomain, dataCentre) {
 
 async function run() {
     const secrets = new Secrets();
+    const cancellation = cancelOnSignals();
     const record = { startedMs: systemClock.now(), calls: { made: 0 } };
     try {
-        await act(record, secrets);
+        await act(record, secrets, cancellation.signal);
     }
     catch (error) {
-        // A stack trace helps only with a bug, and only when the user turns on debug logging.
-        if (error instanceof Error && !(error instanceof ActionError))
-            core_debug(secrets.redact(error.stack ?? ''));
-        record.failure = secrets.redact(failureMessage(error));
-        setFailed(record.failure);
+        fail(error, record, secrets);
     }
     await writeSummary(record, systemClock.now(), secrets);
+    cancellation.dispose();
 }
-async function act(record, secrets) {
+async function act(record, secrets, signal) {
     const settings = (record.settings = readSettings(secrets));
+    for (const warning of settings.warnings)
+        core_warning(warning);
     const context = {
         policy: settings.retry,
         timeoutMs: settings.timeoutMs,
         clock: systemClock,
         calls: record.calls,
         log: line => {
-            info(secrets.redact(line));
-        }
+            info(logLine(secrets.redact(line)));
+        },
+        redact: text => secrets.redact(text),
+        signal
     };
-    const token = await accessToken(settings.auth, settings.dataCentre, secrets, context);
-    const connection = { apiBaseUrl: settings.apiBaseUrl, token, environment: settings.environment };
+    const connection = {
+        apiBaseUrl: settings.apiBaseUrl,
+        environment: settings.environment,
+        tokens: accessTokens(settings.auth, settings.dataCentre, secrets)
+    };
+    // Minted before the job is touched, so that an auth failure is told as one, with no API call.
+    await connection.tokens.current(context);
     const outcome = (record.outcome = await startOrAbort(settings.job, settings.action, connection, context));
     reportOutcome(outcome, secrets);
     if (outcome.error !== undefined)
         throw outcome.error;
-    context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.status ?? ''}`);
+    if (outcome.warning === undefined)
+        context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
     if (settings.wait === undefined)
         return;
     const job = (record.job = await followJob(settings.job, settings.action, settings.wait, connection, context));
     reportJob(job, secrets);
-    if (job.failure !== undefined)
-        throw new ActionError(job.failure);
+    if (job.failure === undefined)
+        return;
+    throw job.wait.end === 'cancelled'
+        ? new CancelledError(job.failure)
+        : new ActionError(job.failure);
+}
+/** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */
+function fail(error, record, secrets) {
+    if (error instanceof Error && !(error instanceof ActionError))
+        core_debug(secrets.redact(error.stack ?? ''));
+    if (error instanceof CancelledError)
+        record.cancelled = error.message;
+    const problems = error instanceof InputError ? error.problems : [failureMessage(error)];
+    const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS));
+    record.failure = lines.join(' ');
+    for (const line of lines)
+        core_error(line);
+    process.exitCode = ExitCode.Failure;
 }
 
 
@@ -7595,6 +8258,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

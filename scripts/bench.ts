@@ -64,12 +64,12 @@ async function simulateOneHourJob(): Promise<{ calls: number; lateSeconds: numbe
   const endsAt = 3_600_000
   const clock = steppingClock()
   const job = jobRunning(clock, endsAt)
-  const result = await waitForJob(
-    job.readStatus,
-    { timeoutMs: 2 * endsAt, firstDelayMs: 5000 },
+  const result = await waitForJob({ timeoutMs: 2 * endsAt, firstDelayMs: 5000 }, 2 * endsAt, {
+    readStatus: job.readStatus,
+    isPassing: () => false,
     clock,
-    () => {}
-  )
+    log: () => {}
+  })
   return { calls: result.polls, lateSeconds: ((job.reads.at(-1) ?? Number.NaN) - endsAt) / 1000 }
 }
 

@@ -1,49 +1,51 @@
 // The failures the action expects, each with a message written for the person reading the
-// workflow log. Anything else reaching main.ts is a bug and is reported as one.
-import type { ZohoReply } from './zoho/response.ts'
+// workflow log. Anything else reaching main.ts is a bug and is reported as one. Zoho's own refusals
+// (ZohoError) live beside the reply they carry, in zoho/reply.ts.
 
 /** A failure the user can act on: printed as one line, without a stack trace. */
 export class ActionError extends Error {
-  override name = 'ActionError'
+  override name: string = 'ActionError'
 }
 
-/** An input is missing or not of an allowed form. Raised before any request is sent. */
+/** Inputs missing or not of an allowed form, each problem a line. Raised before any request. */
 export class InputError extends ActionError {
-  override name = 'InputError'
+  override name = 'InputError' as const
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[]) {
+    super(problems.join(' '))
+    this.problems = problems
+  }
 }
 
-/** The request never produced a complete HTTP response: refused, reset, DNS, TLS, timeout. */
+/** The request never produced a complete HTTP answer: refused, reset, DNS, TLS, proxy, deadline. */
 export class TransportError extends ActionError {
-  override name = 'TransportError'
+  override name = 'TransportError' as const
   /** Whether another attempt could go differently (not so for an untrusted certificate). */
   readonly retryable: boolean
-  /** Whether the request may have reached the server before the failure (a reset, a timeout). */
-  readonly maybeSent: boolean
+  /** Whether the request was on the wire, so that the server may have acted on it. */
+  readonly sent: boolean
 
-  constructor(message: string, retryable: boolean, maybeSent: boolean) {
+  constructor(message: string, { retryable, sent }: { retryable: boolean; sent: boolean }) {
     super(message)
     this.retryable = retryable
-    this.maybeSent = maybeSent
+    this.sent = sent
   }
 }
 
-/** Zoho (or something in front of it) answered, and the answer is not success. */
-export class ZohoError extends ActionError {
-  override name = 'ZohoError'
-  readonly reply: ZohoReply
-  /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
-  readonly throttled: boolean
+/** A file on this machine could not be written or read: not the network's fault, not retried. */
+export class LocalFileError extends ActionError {
+  override name = 'LocalFileError' as const
+}
 
-  constructor(message: string, reply: ZohoReply, throttled = false) {
-    super(message)
-    this.reply = reply
-    this.throttled = throttled
-  }
+/** The runner is cancelling the step (SIGINT or SIGTERM): nothing more is tried. */
+export class CancelledError extends ActionError {
+  override name = 'CancelledError' as const
 }
 
 /** Every attempt failed and each failure was worth retrying. */
 export class RetriesExhaustedError extends ActionError {
-  override name = 'RetriesExhaustedError'
+  override name = 'RetriesExhaustedError' as const
   readonly last: ActionError
 
   constructor(attempts: number, last: ActionError) {
@@ -56,10 +58,4 @@ export class RetriesExhaustedError extends ActionError {
 export function failureMessage(error: unknown): string {
   if (error instanceof ActionError) return error.message
   return `Unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`
-}
-
-/** Zoho's last reply behind a failure, if one came back. */
-export function replyBehind(error: unknown): ZohoReply | undefined {
-  if (error instanceof RetriesExhaustedError) return replyBehind(error.last)
-  return error instanceof ZohoError ? error.reply : undefined
 }

@@ -1,24 +1,36 @@
 // Follows a started (or aborted) job to its end: waits for a final state, downloads the result
-// files asked for, previews the failed rows, and judges the outcome.
-import { mkdtemp } from 'node:fs/promises'
+// files that can exist, previews the failed rows, and judges the outcome.
+import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ActionError, RetriesExhaustedError } from './errors.ts'
 import type { WaitForJob } from './inputs.ts'
-import { describeStatus, type WaitResult, waitForJob } from './poll.ts'
+import { describeStatus, waitForJob, type WaitResult } from './poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from './results.ts'
-import type { CallContext } from './zoho/client.ts'
+import type { Connection } from './zoho/api.ts'
+import type { CallContext } from './zoho/call.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import { ABORTED_STATES, fetchJobStatus, type JobState } from './zoho/job-status.ts'
-import type { Connection, JobAction } from './zoho/requests.ts'
+import {
+  ABORTED_STATES,
+  fetchJobStatus,
+  type JobState,
+  type RecordCounts
+} from './zoho/job-status.ts'
+import type { JobAction, ResultFilter } from './zoho/requests.ts'
+import { classify } from './zoho/retry-table.ts'
 
 export const PREVIEW_ROWS = 20
+// The last status read at wait-timeout may take this long; the step ends within it.
+const LAST_READ_GRACE_MS = 5000
 
 export interface FollowedJob {
   readonly wait: WaitResult
-  /** The folder holding the downloaded result files, when any were asked for. */
+  /** The folder holding the saved result files; undefined when none was saved. */
   readonly resultDir?: string
   readonly files: readonly ResultFile[]
   /** The first rows of failure.zip's CSV. */
   readonly preview?: CsvPreview
+  /** What the user should know although it does not change the verdict. */
+  readonly warnings: readonly string[]
   /** Why the step fails; undefined when the job ended as it should. */
   readonly failure?: string
 }
@@ -30,23 +42,57 @@ export async function followJob(
   connection: Connection,
   context: CallContext
 ): Promise<FollowedJob> {
-  const readStatus = async () => (await fetchJobStatus(connection, job, context)).status
-  const waited = await waitForJob(readStatus, wait, context.clock, context.log)
+  const deadline = context.clock.now() + wait.timeoutMs
+  const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS }
+  const waited = await waitForJob(wait, deadline, {
+    readStatus: async () => (await fetchJobStatus(connection, job, reads)).status,
+    isPassing: error => error instanceof RetriesExhaustedError || classify(error).retry,
+    clock: context.clock,
+    log: context.log,
+    ...(context.signal === undefined ? {} : { signal: context.signal })
+  })
   const failure = jobFailure(waited, action, wait)
-  if (!waited.finished || wait.downloads.length === 0) {
-    return { wait: waited, files: [], ...(failure === undefined ? {} : { failure }) }
-  }
+  const verdict = failure === undefined ? {} : { failure }
+  const wanted =
+    waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : []
+  if (wanted.length === 0) return { wait: waited, files: [], warnings: [], ...verdict }
+
   const resultDir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-results-'))
-  const files = await downloadResults(wait.downloads, resultDir, job, connection, context)
+  const files = await downloadResults(wanted, resultDir, job, connection, context)
+  const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]))
+  const saved = files.some(file => file.path !== undefined)
+  if (!saved) await rm(resultDir, { recursive: true, force: true })
   const failurePath = files.find(file => file.filter === 'failure')?.path
-  const preview =
-    failurePath === undefined ? undefined : await previewCsv(failurePath, PREVIEW_ROWS)
+  const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings)
   return {
     wait: waited,
-    resultDir,
+    ...(saved ? { resultDir } : {}),
     files,
     ...(preview === undefined ? {} : { preview }),
-    ...(failure === undefined ? {} : { failure })
+    warnings,
+    ...verdict
+  }
+}
+
+const COUNT_OF: Readonly<Record<ResultFilter, keyof RecordCounts>> = {
+  success: 'success',
+  failure: 'failed',
+  unprocessed: 'unprocessed'
+}
+
+/** Zoho has no file of records it reported none of: asking for it would only fail. */
+function mayExist(filter: ResultFilter, waited: WaitResult): boolean {
+  return waited.status?.records[COUNT_OF[filter]] !== 0
+}
+
+/** The preview, or a warning when the file cannot be read: the job is reported either way. */
+async function readPreview(path: string, warnings: string[]): Promise<CsvPreview | undefined> {
+  try {
+    return await previewCsv(path, PREVIEW_ROWS)
+  } catch (error) {
+    if (error instanceof ActionError) warnings.push(error.message)
+    else throw error
+    return undefined
   }
 }
 
@@ -65,13 +111,21 @@ export function jobFailure(
   wait: WaitForJob
 ): string | undefined {
   const { status } = waited
-  if (!waited.finished) {
-    return (
-      `The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); it was last ` +
-      `${describeStatus(status)}. The job goes on in Zoho.`
-    )
+  const last = `it was last ${describeStatus(status)}`
+  switch (waited.end) {
+    case 'timed-out':
+      return (
+        `The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
+        'The job goes on in Zoho.'
+      )
+    case 'cancelled':
+      return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`
+    case 'failed':
+      return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`
+    case 'finished':
+      break
   }
-  const { state } = status
+  const state = status?.state
   if (
     action === 'abort' &&
     state !== undefined &&
@@ -83,10 +137,10 @@ export function jobFailure(
     const why = state === undefined ? undefined : ENDINGS[state]
     return `The job ended ${describeStatus(status)}.${why === undefined ? '' : ` ${why}`}`
   }
-  const failed = status.records.failed ?? 0
+  const failed = status?.records.failed ?? 0
   if (failed > 0 && wait.failOnFailedRecords) {
     return (
-      `The job completed, but ${failed} of ${status.records.total ?? 'its'} records failed: see ` +
+      `The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
       'failure.zip in result-dir and the job summary, or set fail-on-failed-records: false.'
     )
   }

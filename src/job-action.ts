@@ -1,30 +1,36 @@
-// Starts or aborts the job. A PATCH that timed out or lost its connection may still have reached
-// Zoho; if a retry of it is then rejected, the job's status settles what happened, since Zoho
-// documents no code for "already started" (zoho-bulk-api.md, "Response codes").
-import { ActionError, TransportError, ZohoError, replyBehind } from './errors.ts'
-import { classify } from './retry.ts'
-import { type CallContext, call } from './zoho/client.ts'
-import { SUCCESS_CODE } from './zoho/codes.ts'
+// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
+// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
+// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
+// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
+import { ActionError } from './errors.ts'
+import { callApi, type Connection } from './zoho/api.ts'
+import type { CallContext } from './zoho/call.ts'
+import { REQUEST_FAULT_CODES } from './zoho/codes.ts'
 import type { JobRef } from './zoho/endpoints.ts'
 import {
   ABORTED_STATES,
+  FINAL_STATES,
   fetchJobStatus,
   type JobState,
+  type JobStatus,
   type StatusRead
 } from './zoho/job-status.ts'
-import { type Connection, type JobAction, jobActionRequest } from './zoho/requests.ts'
-import { replyError, type ZohoReply } from './zoho/response.ts'
+import { replyBehind, replyError, ZohoError, type ZohoReply } from './zoho/reply.ts'
+import { type JobAction, jobActionRequest } from './zoho/requests.ts'
+import { classify, mayHaveApplied } from './zoho/retry-table.ts'
 
 export interface ActionOutcome {
-  /** The answer the step reports in its outputs, when there is one. */
+  /** The answer the step reports in its outputs: the PATCH's, or the status read that settled it. */
   readonly reply: ZohoReply | undefined
   /** Why the step fails; undefined when the job is started or aborted. */
   readonly error: ActionError | undefined
   /** Something the user should know even though the step succeeds. */
   readonly warning?: string
+  /** The job's status, when a status read settled the outcome. */
+  readonly status?: JobStatus
 }
 
-/** The states that show an action took effect: a started job runs or has ended from running. */
+/** The states that show a lost action took effect: a started job runs or has ended from running. */
 const TOOK_EFFECT: Readonly<Record<JobAction, ReadonlySet<JobState>>> = {
   start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
   abort: ABORTED_STATES
@@ -40,18 +46,23 @@ export async function startOrAbort(
   const request = jobActionRequest(connection, job, action)
   context.log(`${request.method} ${request.url} (action: ${action})`)
   try {
-    const reply = await call(request, reply => replyError(reply, `${action} the job`), {
-      ...context,
-      onFailure: error => failures.push(error)
-    })
+    const reply = await callApi(
+      connection,
+      request,
+      reply => replyError(reply, `${action} the job`),
+      context,
+      error => failures.push(error)
+    )
     return { reply, error: undefined }
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
-    if (!failures.some(mayHaveApplied)) return { reply: replyBehind(error), error }
-    // A rejection of a retry is settled by the job's status. When attempts ran out instead, no
-    // answer ever came back, and the status may not show the outcome yet either.
-    if (error instanceof ZohoError && !classify(error).retry)
-      return settle(job, action, connection, context, error)
+    const lost = failures.some(mayHaveApplied)
+    const refusal = error instanceof ZohoError && !classify(error).retry ? error : undefined
+    if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
+      return settle({ job, action, connection, context }, refusal, lost)
+    }
+    if (!lost) return { reply: replyBehind(error), error }
+    // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
     return {
       reply: replyBehind(error),
       error: new ActionError(
@@ -62,45 +73,63 @@ export async function startOrAbort(
   }
 }
 
-/** Whether a failed attempt, retried, may have reached Zoho and been applied all the same. */
-function mayHaveApplied(error: ActionError): boolean {
-  if (!classify(error).retry) return false
-  if (error instanceof TransportError) return error.maybeSent
-  return error instanceof ZohoError && error.reply.httpStatus >= 500
+/** Whether Zoho's refusal may be about the job's state rather than the request. */
+function aboutTheJob(refusal: ZohoError): boolean {
+  const { code, httpStatus } = refusal.reply
+  return (
+    code !== undefined && !REQUEST_FAULT_CODES.has(code) && httpStatus >= 400 && httpStatus < 500
+  )
 }
 
+interface Step {
+  readonly job: JobRef
+  readonly action: JobAction
+  readonly connection: Connection
+  readonly context: CallContext
+}
+
+/** Reads the job's status to tell what a refused start or abort means. */
 async function settle(
-  job: JobRef,
-  action: JobAction,
-  connection: Connection,
-  context: CallContext,
-  rejection: ZohoError
+  { job, action, connection, context }: Step,
+  refusal: ZohoError,
+  lost: boolean
 ): Promise<ActionOutcome> {
   context.log(
-    `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
-      `(${rejection.message}); reading the job's status to settle it.`
+    lost
+      ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+          `(${refusal.message}); reading the job's status to settle it.`
+      : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`
   )
   let read: StatusRead
   try {
     read = await fetchJobStatus(connection, job, context)
   } catch (error) {
     if (!(error instanceof ActionError)) throw error
+    const why = lost
+      ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
+        'was rejected, and'
+      : `Zoho refused the ${action}, and`
     return {
-      reply: rejection.reply,
+      reply: refusal.reply,
       error: new ActionError(
-        `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
-          `was rejected, and the job's status could not be read (${error.message}). ` +
-          `Zoho's last answer: ${rejection.message}`
+        `${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`
       )
     }
   }
   const { state, raw } = read.status
-  if (state !== undefined && TOOK_EFFECT[action].has(state)) {
-    const tookEffect = `An earlier attempt to ${action} the job took effect: the job is ${state}.`
+  const settled = { reply: read.reply, status: read.status, error: undefined }
+  if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
     return {
-      reply: { ...read.reply, code: SUCCESS_CODE, status: tookEffect },
-      error: undefined,
-      warning: `${tookEffect} Its answer was lost, and Zoho rejected the retry.`
+      ...settled,
+      warning:
+        `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
+        'Its answer was lost, and Zoho rejected the retry.'
+    }
+  }
+  if (action === 'abort' && state !== undefined && FINAL_STATES.has(state)) {
+    return {
+      ...settled,
+      warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
     }
   }
   const shown =
@@ -109,10 +138,13 @@ async function settle(
       ? 'in a state Zoho did not say'
       : `in a state this action does not know ("${raw}")`)
   return {
-    reply: rejection.reply,
+    reply: refusal.reply,
+    status: read.status,
     error: new ZohoError(
-      `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${rejection.message})`,
-      rejection.reply
+      lost
+        ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
+        : `${refusal.message} (The job is ${shown}.)`,
+      refusal.reply
     )
   }
 }

@@ -1,44 +1,58 @@
-// The action's flow: settings → access token → start or abort → (wait → results) → outputs,
-// annotations and job summary.
+// The action's flow: settings → start or abort (with an access token) → (wait → results) →
+// outputs, annotations and job summary, with a cancel heard all along.
 import * as core from '@actions/core'
-import { ActionError, failureMessage } from './errors.ts'
+import { cancelOnSignals } from './cancel.ts'
+import { systemClock } from './clock.ts'
+import { ActionError, CancelledError, InputError, failureMessage } from './errors.ts'
 import { followJob } from './follow.ts'
 import { readSettings } from './inputs.ts'
 import { startOrAbort } from './job-action.ts'
-import { reportJob, reportOutcome, type RunRecord, writeSummary } from './report.ts'
-import { systemClock } from './retry.ts'
+import {
+  MAX_FAILURE_CHARS,
+  reportJob,
+  reportOutcome,
+  type RunRecord,
+  writeSummary
+} from './report.ts'
 import { Secrets } from './secrets.ts'
-import { accessToken } from './zoho/auth.ts'
-import type { CallContext } from './zoho/client.ts'
+import { cut, logLine } from './text.ts'
+import { accessTokens } from './zoho/auth.ts'
+import type { CallContext } from './zoho/call.ts'
 
 export async function run(): Promise<void> {
   const secrets = new Secrets()
+  const cancellation = cancelOnSignals()
   const record: RunRecord = { startedMs: systemClock.now(), calls: { made: 0 } }
   try {
-    await act(record, secrets)
+    await act(record, secrets, cancellation.signal)
   } catch (error) {
-    // A stack trace helps only with a bug, and only when the user turns on debug logging.
-    if (error instanceof Error && !(error instanceof ActionError))
-      core.debug(secrets.redact(error.stack ?? ''))
-    record.failure = secrets.redact(failureMessage(error))
-    core.setFailed(record.failure)
+    fail(error, record, secrets)
   }
   await writeSummary(record, systemClock.now(), secrets)
+  cancellation.dispose()
 }
 
-async function act(record: RunRecord, secrets: Secrets): Promise<void> {
+async function act(record: RunRecord, secrets: Secrets, signal: AbortSignal): Promise<void> {
   const settings = (record.settings = readSettings(secrets))
+  for (const warning of settings.warnings) core.warning(warning)
   const context: CallContext = {
     policy: settings.retry,
     timeoutMs: settings.timeoutMs,
     clock: systemClock,
     calls: record.calls,
     log: line => {
-      core.info(secrets.redact(line))
-    }
+      core.info(logLine(secrets.redact(line)))
+    },
+    redact: text => secrets.redact(text),
+    signal
   }
-  const token = await accessToken(settings.auth, settings.dataCentre, secrets, context)
-  const connection = { apiBaseUrl: settings.apiBaseUrl, token, environment: settings.environment }
+  const connection = {
+    apiBaseUrl: settings.apiBaseUrl,
+    environment: settings.environment,
+    tokens: accessTokens(settings.auth, settings.dataCentre, secrets)
+  }
+  // Minted before the job is touched, so that an auth failure is told as one, with no API call.
+  await connection.tokens.current(context)
   const outcome = (record.outcome = await startOrAbort(
     settings.job,
     settings.action,
@@ -47,7 +61,8 @@ async function act(record: RunRecord, secrets: Secrets): Promise<void> {
   ))
   reportOutcome(outcome, secrets)
   if (outcome.error !== undefined) throw outcome.error
-  context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.status ?? ''}`)
+  if (outcome.warning === undefined)
+    context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
   if (settings.wait === undefined) return
   const job = (record.job = await followJob(
     settings.job,
@@ -57,5 +72,20 @@ async function act(record: RunRecord, secrets: Secrets): Promise<void> {
     context
   ))
   reportJob(job, secrets)
-  if (job.failure !== undefined) throw new ActionError(job.failure)
+  if (job.failure === undefined) return
+  throw job.wait.end === 'cancelled'
+    ? new CancelledError(job.failure)
+    : new ActionError(job.failure)
+}
+
+/** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */
+function fail(error: unknown, record: RunRecord, secrets: Secrets): void {
+  if (error instanceof Error && !(error instanceof ActionError))
+    core.debug(secrets.redact(error.stack ?? ''))
+  if (error instanceof CancelledError) record.cancelled = error.message
+  const problems = error instanceof InputError ? error.problems : [failureMessage(error)]
+  const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS))
+  record.failure = lines.join(' ')
+  for (const line of lines) core.error(line)
+  process.exitCode = core.ExitCode.Failure
 }

@@ -1,7 +1,10 @@
 // Waits for a job to reach a final state, polling frugally: Zoho allows 250–1000 API calls per
 // user per day, so the delay starts at `poll-interval` and grows ×1.5 up to 60 s (a one-hour job
 // costs about 65 status calls with the defaults), and a finished job is noticed within one delay.
-import type { Clock } from './retry.ts'
+// A poll that fails for a passing reason (an outage, a timeout) does not end the wait; the wait's
+// deadline does, and a cancel.
+import type { Clock } from './clock.ts'
+import { type ActionError, CancelledError } from './errors.ts'
 import { FINAL_STATES, type JobStatus, type RecordCounts } from './zoho/job-status.ts'
 
 export const POLL_GROWTH = 1.5
@@ -14,12 +17,25 @@ export interface WaitSettings {
   readonly firstDelayMs: number
 }
 
+export type WaitEnd = 'finished' | 'timed-out' | 'failed' | 'cancelled'
+
 export interface WaitResult {
-  /** The last status read. */
-  readonly status: JobStatus
-  /** Whether that status is a final state; false when the wait timed out first. */
-  readonly finished: boolean
+  readonly end: WaitEnd
+  /** The last status read, when any poll succeeded. */
+  readonly status?: JobStatus
+  /** What ended a wait that `failed` or was `cancelled`. */
+  readonly error?: ActionError
   readonly polls: number
+}
+
+export interface Poller {
+  /** Reads the job's status; throws an ActionError when it cannot. */
+  readonly readStatus: () => Promise<JobStatus>
+  /** Whether a failed read is passing (the next poll may succeed) rather than final. */
+  readonly isPassing: (error: ActionError) => boolean
+  readonly clock: Clock
+  readonly log: (line: string) => void
+  readonly signal?: AbortSignal
 }
 
 /** The delay before poll number `poll` (1 for the first). */
@@ -27,25 +43,44 @@ export function pollDelay(poll: number, firstDelayMs: number): number {
   return Math.min(firstDelayMs * POLL_GROWTH ** (poll - 1), MAX_POLL_DELAY_MS)
 }
 
+/** Polls until a final state, a failure that is not passing, the deadline, or a cancel. */
 export async function waitForJob(
-  readStatus: () => Promise<JobStatus>,
   wait: WaitSettings,
-  clock: Clock,
-  log: (line: string) => void
+  deadline: number,
+  { readStatus, isPassing, clock, log, signal }: Poller
 ): Promise<WaitResult> {
-  const deadline = clock.now() + wait.timeoutMs
   const unknown = new Set<string>()
+  let status: JobStatus | undefined
+  const result = (end: WaitEnd, polls: number, error?: ActionError): WaitResult => ({
+    end,
+    polls,
+    ...(status === undefined ? {} : { status }),
+    ...(error === undefined ? {} : { error })
+  })
   for (let poll = 1; ; poll++) {
-    await clock.sleep(
-      Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now()))
-    )
-    const status = await readStatus()
+    try {
+      await clock.sleep(
+        Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now())),
+        signal
+      )
+      status = await readStatus()
+    } catch (error) {
+      const failure = error as ActionError
+      if (failure instanceof CancelledError) return result('cancelled', poll, failure)
+      if (!isPassing(failure)) return result('failed', poll, failure)
+      const left = deadline - clock.now()
+      if (left <= 0) return result('timed-out', poll)
+      log(
+        `Poll ${poll} failed: ${failure.message} Next poll in ${seconds(nextDelay(poll, wait, left))}.`
+      )
+      continue
+    }
     if (status.state !== undefined && FINAL_STATES.has(status.state)) {
       log(`Poll ${poll}: the job is ${describeStatus(status)}.`)
-      return { status, finished: true, polls: poll }
+      return result('finished', poll)
     }
     const left = deadline - clock.now()
-    if (left <= 0) return { status, finished: false, polls: poll }
+    if (left <= 0) return result('timed-out', poll)
     if (status.state === undefined && !unknown.has(status.raw ?? '')) {
       unknown.add(status.raw ?? '')
       log(
@@ -53,15 +88,20 @@ export async function waitForJob(
           'taking it as still running.'
       )
     }
-    const next = Math.min(pollDelay(poll + 1, wait.firstDelayMs), left)
     log(
-      `Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${(next / 1000).toFixed(1)} s.`
+      `Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(nextDelay(poll, wait, left))}.`
     )
   }
 }
 
-/** "In-progress, 1200 of 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
-export function describeStatus(status: JobStatus): string {
+const nextDelay = (poll: number, wait: WaitSettings, left: number): number =>
+  Math.min(pollDelay(poll + 1, wait.firstDelayMs), left)
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+
+/** "In-progress, 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
+export function describeStatus(status: JobStatus | undefined): string {
+  if (status === undefined) return 'in a state no poll could read'
   const state =
     status.state ?? (status.raw === undefined ? 'in an unknown state' : `"${status.raw}"`)
   const counts = describeCounts(status.records)

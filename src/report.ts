@@ -1,13 +1,16 @@
 // What the step hands back: outputs for later steps and a job summary for people. The runner
-// masks secrets only in the log, so everything written here goes through Secrets first.
+// masks secrets only in the log, so everything written here is redacted first, then cut to size:
+// GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
+// render as markdown.
 import * as core from '@actions/core'
 import type { FollowedJob } from './follow.ts'
 import type { Settings } from './inputs.ts'
 import type { ActionOutcome } from './job-action.ts'
 import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
-import { stateName } from './zoho/job-status.ts'
-import type { ZohoReply } from './zoho/response.ts'
+import { cut } from './text.ts'
+import { type JobStatus, stateName } from './zoho/job-status.ts'
+import type { ZohoReply } from './zoho/reply.ts'
 
 /** What a run did, gathered as it goes, for the job summary. */
 export interface RunRecord {
@@ -18,7 +21,17 @@ export interface RunRecord {
   job?: FollowedJob
   /** Why the step failed; undefined when it succeeded. */
   failure?: string
+  /** The signal that cancelled the step, when one did. */
+  cancelled?: string
 }
+
+const MAX_CELL_CHARS = 200
+export const MAX_FAILURE_CHARS = 4000
+const MAX_PREVIEW_COLUMNS = 20
+const MAX_SUMMARY_CHARS = 512 * 1024
+const MAX_STATUS_OUTPUT_CHARS = 1000
+const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024
+const CUT_MARK = '… (cut)'
 
 /** Hands what Zoho answered to later steps, and warns of what the user should know. */
 export function reportOutcome(outcome: ActionOutcome, secrets: Secrets): void {
@@ -26,11 +39,22 @@ export function reportOutcome(outcome: ActionOutcome, secrets: Secrets): void {
   if (reply !== undefined) {
     core.setOutput('http-status', String(reply.httpStatus))
     if (reply.data !== undefined) {
-      core.setOutput('response', secrets.redactJson(reply.body))
+      const response = secrets.redactJson(reply.body)
+      if (response.length <= MAX_RESPONSE_OUTPUT_CHARS) core.setOutput('response', response)
+      else
+        core.warning(
+          `Zoho's response is ${response.length} characters long, more than the response output ` +
+            `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`
+        )
       if (reply.code !== undefined) core.setOutput('code', String(reply.code))
-      if (reply.status !== undefined) core.setOutput('status', secrets.redact(reply.status))
+      if (reply.message !== undefined)
+        core.setOutput(
+          'status',
+          cut(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK)
+        )
     }
   }
+  if (outcome.status !== undefined) reportStatus(outcome.status, secrets)
   if (outcome.warning !== undefined) core.warning(secrets.redact(outcome.warning))
 }
 
@@ -43,15 +67,17 @@ const COUNT_OUTPUTS = {
 
 /** Hands the followed job's state, counts and result folder to later steps. */
 export function reportJob(job: FollowedJob, secrets: Secrets): void {
-  const { status } = job.wait
-  core.setOutput('job-status', secrets.redact(stateName(status)))
+  if (job.wait.status !== undefined) reportStatus(job.wait.status, secrets)
+  if (job.resultDir !== undefined) core.setOutput('result-dir', job.resultDir)
+  for (const warning of job.warnings) core.warning(secrets.redact(warning))
+}
+
+function reportStatus(status: JobStatus, secrets: Secrets): void {
+  core.setOutput('job-status', cut(secrets.redact(stateName(status)), MAX_CELL_CHARS, CUT_MARK))
   for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
     const value = status.records[count as keyof typeof COUNT_OUTPUTS]
     if (value !== undefined) core.setOutput(output, String(value))
   }
-  if (job.resultDir !== undefined) core.setOutput('result-dir', job.resultDir)
-  for (const file of job.files)
-    if (file.warning !== undefined) core.warning(secrets.redact(file.warning))
 }
 
 export async function writeSummary(
@@ -60,30 +86,34 @@ export async function writeSummary(
   secrets: Secrets
 ): Promise<void> {
   // Outside a runner (a local run) there is no summary file to write to.
-  if (!process.env['GITHUB_STEP_SUMMARY'] || record.settings === undefined) return
   const { settings, failure } = record
-  const reply = record.outcome?.reply
-  const summary = core.summary
-    .addHeading(
-      `Zoho Creator bulk insert: ${settings.action} ${failure ? 'failed ❌' : 'succeeded ✅'}`,
-      3
-    )
-    .addTable([
-      [
-        { data: 'Field', header: true },
-        { data: 'Value', header: true }
-      ],
-      ...[
-        ...describeRun(settings, reply),
-        ...describeJob(record.job),
-        ...describeCost(record, now)
-      ].map(([field, value]) => [field, escapeHtml(secrets.redact(value))])
-    ])
-  if (failure !== undefined) summary.addRaw(`<p>${escapeHtml(secrets.redact(failure))}</p>`, true)
-  const preview = record.job?.preview
-  if (preview !== undefined) addPreview(summary, preview, secrets)
+  if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined) return
+  const cell = (text: string): string => summaryCell(text, secrets)
+  const build = (withPreview: boolean): string => {
+    const verdict =
+      record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
+    const rows = [
+      ...describeRun(settings, record.outcome?.reply),
+      ...describeJob(record.job?.wait.status, record.job),
+      ...describeCost(record, now)
+    ]
+    let html =
+      `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+      table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])])
+    if (failure !== undefined)
+      html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
+    const preview = record.job?.preview
+    if (preview !== undefined) {
+      html += withPreview
+        ? previewHtml(preview, cell)
+        : '<p>The failed rows are left out: they make the summary too large. See failure.zip.</p>\n'
+    }
+    return html
+  }
+  const full = build(true)
+  core.summary.addRaw(full.length <= MAX_SUMMARY_CHARS ? full : build(false))
   try {
-    await summary.write()
+    await core.summary.write()
   } catch (error) {
     // The summary is a courtesy: failing to write it must not change the step's result.
     core.warning(
@@ -109,20 +139,20 @@ function describeRun(settings: Settings, reply: ZohoReply | undefined): Row[] {
     ],
     ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
     ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-    ['Zoho status', reply?.status ?? '—']
+    ['Zoho status', reply?.message ?? '—']
   ]
 }
 
-function describeJob(job: FollowedJob | undefined): Row[] {
+function describeJob(status: JobStatus | undefined, job: FollowedJob | undefined): Row[] {
   if (job === undefined) return []
-  const { status } = job.wait
   const count = (value: number | undefined): string => (value === undefined ? '—' : String(value))
+  const running = job.wait.end === 'finished' ? '' : ' (still running)'
   return [
-    ['Final state', `${stateName(status)}${job.wait.finished ? '' : ' (still running)'}`],
-    ['Total records', count(status.records.total)],
-    ['Succeeded', count(status.records.success)],
-    ['Failed', count(status.records.failed)],
-    ['Unprocessed', count(status.records.unprocessed)]
+    ['Final state', status === undefined ? `unknown${running}` : `${stateName(status)}${running}`],
+    ['Total records', count(status?.records.total)],
+    ['Succeeded', count(status?.records.success)],
+    ['Failed', count(status?.records.failed)],
+    ['Unprocessed', count(status?.records.unprocessed)]
   ]
 }
 
@@ -133,14 +163,32 @@ function describeCost(record: RunRecord, now: number): Row[] {
   ]
 }
 
-function addPreview(summary: typeof core.summary, preview: CsvPreview, secrets: Secrets): void {
-  const cell = (text: string) => escapeHtml(secrets.redact(text))
-  summary
-    .addHeading(`Failed rows${preview.more ? ` (the first ${preview.rows.length})` : ''}`, 4)
-    .addTable([
-      preview.header.map(name => ({ data: cell(name), header: true })),
-      ...preview.rows.map(row => row.map(cell))
+function previewHtml(preview: CsvPreview, cell: (text: string) => string): string {
+  const columns = preview.header.length
+  const shown = Math.min(columns, MAX_PREVIEW_COLUMNS)
+  const notes = [
+    preview.more ? `the first ${preview.rows.length}` : '',
+    columns > shown ? `the first ${shown} of ${columns} columns` : ''
+  ].filter(note => note !== '')
+  return (
+    `<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
+    table([
+      preview.header.slice(0, shown).map(cell),
+      ...preview.rows.map(row => row.slice(0, shown).map(cell))
     ])
+  )
+}
+
+/** An HTML table on one line, the first row as its header; cells are HTML already. */
+function table([header = [], ...rows]: readonly (readonly string[])[]): string {
+  const row = (cells: readonly string[], tag: 'th' | 'td') =>
+    `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`
+  return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`
+}
+
+/** Text as one summary cell: redacted, cut, escaped, with its line breaks as <br>. */
+function summaryCell(text: string, secrets: Secrets, max = MAX_CELL_CHARS): string {
+  return escapeHtml(cut(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>')
 }
 
 function escapeHtml(text: string): string {

@@ -1,14 +1,16 @@
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
-// failure CSV for the job summary. fflate unzips (see the README's development notes for why);
-// the CSV is read as a stream and only as far as the preview needs.
+// failure CSV for the job summary. fflate unzips (see the README's development notes for why),
+// fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
 import { Unzip, UnzipInflate } from 'fflate'
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
-import { ActionError, ZohoError } from './errors.ts'
-import { type CallContext, fetchFile } from './zoho/client.ts'
+import { ActionError, CancelledError } from './errors.ts'
+import { CsvReader } from './csv.ts'
+import { type Connection, downloadApi } from './zoho/api.ts'
+import type { CallContext } from './zoho/call.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import { type Connection, type ResultFilter, resultRequest } from './zoho/requests.ts'
-import { excerpt, replyError } from './zoho/response.ts'
+import { replyError, ZohoError } from './zoho/reply.ts'
+import { type ResultFilter, resultRequest } from './zoho/requests.ts'
 
 export interface ResultFile {
   readonly filter: ResultFilter
@@ -27,36 +29,28 @@ export async function downloadResults(
   context: CallContext
 ): Promise<ResultFile[]> {
   const files: ResultFile[] = []
-  for (const filter of filters)
-    files.push(await downloadResult(filter, dir, job, connection, context))
-  return files
-}
-
-async function downloadResult(
-  filter: ResultFilter,
-  dir: string,
-  job: JobRef,
-  connection: Connection,
-  context: CallContext
-): Promise<ResultFile> {
-  const path = join(dir, `${filter}.zip`)
-  try {
-    await fetchFile(
-      resultRequest(connection, job, filter),
-      path,
-      reply =>
-        replyError(reply, `hand over the ${filter} results`) ??
-        new ZohoError(
-          `Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${excerpt(reply.body)}.`,
-          reply
-        ),
-      context
-    )
-    return { filter, path }
-  } catch (error) {
-    if (!(error instanceof ActionError)) throw error
-    return { filter, warning: `No ${filter}.zip: ${error.message}` }
+  for (const filter of filters) {
+    const path = join(dir, `${filter}.zip`)
+    try {
+      await downloadApi(
+        connection,
+        resultRequest(connection, job, filter),
+        path,
+        reply =>
+          replyError(reply, `hand over the ${filter} results`) ??
+          new ZohoError(
+            `Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`,
+            reply
+          ),
+        context
+      )
+      files.push({ filter, path })
+    } catch (error) {
+      if (!(error instanceof ActionError) || error instanceof CancelledError) throw error
+      files.push({ filter, warning: `No ${filter}.zip: ${error.message}` })
+    }
   }
+  return files
 }
 
 export interface CsvPreview {
@@ -66,10 +60,15 @@ export interface CsvPreview {
   readonly more: boolean
 }
 
-// How much of the CSV to read at most for a preview, whatever its rows' length.
-const MAX_PREVIEW_CHARS = 1024 * 1024
+// How much of the CSV to inflate at most for a preview, whatever its rows' length.
+const MAX_PREVIEW_BYTES = 1024 * 1024
+// Deflate inflates at most about 1032 times: 1 KiB of ZIP gives at most about 1 MiB at a time.
+const ZIP_PIECE_BYTES = 1024
 
-/** The header and first `maxRows` rows of the (first) CSV inside a ZIP file. */
+/**
+ * The header and first `maxRows` rows of the (first) CSV inside a ZIP file. A ZIP that cannot be
+ * read (corrupt, or compressed in a way fflate does not know) is an ActionError naming the file.
+ */
 export async function previewCsv(
   zipPath: string,
   maxRows: number
@@ -77,59 +76,32 @@ export async function previewCsv(
   const unzip = new Unzip()
   unzip.register(UnzipInflate)
   const decoder = new TextDecoder()
-  const csv = { found: false, ended: false, text: '' }
+  const csv = { found: false, ended: false, bytes: 0, reader: new CsvReader() }
+  const enough = () => csv.bytes > MAX_PREVIEW_BYTES || csv.reader.rows.length > maxRows + 1
   unzip.onfile = file => {
     if (csv.found || !/\.csv$/i.test(file.name)) return
     csv.found = true
     file.ondata = (error, chunk, final) => {
       if (error) throw error
-      csv.text += decoder.decode(chunk, { stream: !final })
+      if (enough()) return
+      csv.bytes += chunk.length
+      csv.reader.push(decoder.decode(chunk, { stream: !final }))
       csv.ended = final
     }
     file.start()
   }
-  for await (const chunk of createReadStream(zipPath, { highWaterMark: 64 * 1024 })) {
-    unzip.push(chunk as Buffer)
-    const enough =
-      csv.text.length > MAX_PREVIEW_CHARS || parseCsv(csv.text, false).length > maxRows + 1
-    if (csv.ended || enough) break
+  try {
+    for await (const chunk of createReadStream(zipPath, { highWaterMark: ZIP_PIECE_BYTES })) {
+      unzip.push(chunk as Buffer)
+      if (csv.ended || enough()) break
+    }
+  } catch (error) {
+    throw new ActionError(
+      `Could not read ${zipPath} for the preview of failed rows: ${error instanceof Error ? error.message : String(error)}. The file is kept as Zoho sent it.`
+    )
   }
   if (!csv.found) return undefined
-  const [header = [], ...rows] = parseCsv(csv.text, csv.ended)
+  if (csv.ended) csv.reader.end()
+  const [header = [], ...rows] = csv.reader.rows
   return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended }
-}
-
-/**
- * RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. A last row that may
- * have been cut off is dropped unless the text is `complete`.
- */
-export function parseCsv(text: string, complete: boolean): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
-  for (let i = 0; i < body.length; i++) {
-    const char = body.charAt(i)
-    if (quoted) {
-      if (char !== '"') cell += char
-      else if (body.charAt(i + 1) === '"') cell += body.charAt(++i)
-      else quoted = false
-    } else if (char === '"' && cell === '') {
-      quoted = true
-    } else if (char === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && body.charAt(i + 1) === '\n') i++
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-    } else {
-      cell += char
-    }
-  }
-  if (complete && (cell !== '' || row.length > 0)) rows.push([...row, cell])
-  return rows
 }

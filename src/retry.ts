@@ -1,7 +1,8 @@
-// Whether a failed attempt is worth another, and how long to wait before it: one table a reader
-// can check against zoho-bulk-api.md. Time and chance come from a Clock, so tests never wait.
-import { ActionError, RetriesExhaustedError, TransportError, ZohoError } from './errors.ts'
-import { DAILY_LIMIT_CODE, PER_MINUTE_LIMIT_CODE, RESULT_NOT_READY_CODE } from './zoho/codes.ts'
+// Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
+// with full jitter, or the server's Retry-After, never past the caller's deadline or a cancel.
+// What is worth retrying is not decided here: zoho/retry-table.ts holds that table.
+import { type Clock, cancelReason } from './clock.ts'
+import { ActionError, RetriesExhaustedError } from './errors.ts'
 
 export interface RetryPolicy {
   /** Attempts after the first; 0 disables retrying. */
@@ -11,51 +12,26 @@ export interface RetryPolicy {
   readonly maxDelayMs: number
 }
 
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-  /** A number in [0, 1). */
-  random(): number
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: async ms => new Promise(resolve => setTimeout(resolve, ms)),
-  random: () => Math.random()
-}
-
 export type Verdict =
   | { readonly retry: false }
   | {
       readonly retry: true
-      /** Zoho's Retry-After header, when it sent one. */ readonly retryAfter?: string
+      /** The server's Retry-After header, when it sent one. */
+      readonly retryAfter?: string
     }
 
-const RETRY_AFTER_CAP_MS = 60_000
-const SERVER_FAILURES = new Set([500, 502, 503, 504])
-const STOP: Verdict = { retry: false }
-
-/**
- * | failure                                                              | retry?                     |
- * |----------------------------------------------------------------------|----------------------------|
- * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                        |
- * | a TLS certificate the runner does not trust                          | no                         |
- * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                         |
- * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After |
- * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes                        |
- * | Zoho code 11110 (a result file still being generated)                | yes                        |
- * | anything else: 1030, 2945, other 4xx, other Zoho codes               | no                         |
- */
-export function classify(error: unknown): Verdict {
-  if (error instanceof TransportError) return error.retryable ? { retry: true } : STOP
-  if (!(error instanceof ZohoError)) return STOP
-  const { httpStatus, code, retryAfter } = error.reply
-  if (code === DAILY_LIMIT_CODE) return STOP
-  if (error.throttled || httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE) {
-    return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter }
-  }
-  return SERVER_FAILURES.has(httpStatus) || code === RESULT_NOT_READY_CODE ? { retry: true } : STOP
+export interface RetryContext {
+  readonly policy: RetryPolicy
+  readonly clock: Clock
+  /** Where the one line per retry goes. */
+  readonly log: (line: string) => void
+  /** Aborts when the step is being cancelled: no more attempts, no more waiting. */
+  readonly signal?: AbortSignal
+  /** The clock time by which every attempt and wait must be over (wait-timeout), if any. */
+  readonly deadline?: number
 }
+
+const RETRY_AFTER_CAP_MS = 60_000
 
 /** The wait before retry number `retry` (1 for the first retry). */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
@@ -63,49 +39,52 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
   return Math.floor(random() * ceiling)
 }
 
-/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s. */
+/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s (RFC 9110). */
 export function retryAfterDelay(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined
   const text = value.trim()
   // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
   const ms = /^\d+$/.test(text)
     ? Number(text) * 1000
-    : /^[A-Za-z]{3}\b/.test(text)
+    : /^[A-Za-z]{3},/.test(text)
       ? Date.parse(text) - now
       : NaN
   if (Number.isNaN(ms)) return undefined
   return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS)
 }
 
-export interface RetryContext {
-  readonly policy: RetryPolicy
-  readonly clock: Clock
-  /** Where the one line per retry goes. */
-  readonly log: (line: string) => void
-  /** Told of every failed attempt, retried or not. */
-  readonly onFailure?: (error: ActionError) => void
-}
-
-/** Runs `attempt` until it succeeds, fails in a way not worth retrying, or attempts run out. */
-export async function withRetries<T>(attempt: () => Promise<T>, context: RetryContext): Promise<T> {
-  const { policy, clock } = context
+/**
+ * Runs `attempt` until it succeeds, fails in a way `classify` finds not worth retrying, attempts
+ * run out, or the next wait would pass the deadline. `onFailure` hears of every failed attempt.
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  classify: (error: ActionError) => Verdict,
+  context: RetryContext,
+  onFailure: (error: ActionError) => void = () => {}
+): Promise<T> {
+  const { policy, clock, signal } = context
   const attempts = policy.retries + 1
   for (let n = 1; ; n++) {
+    if (signal?.aborted === true) throw cancelReason(signal)
     try {
       return await attempt()
     } catch (error) {
       if (!(error instanceof ActionError)) throw error
-      context.onFailure?.(error)
+      onFailure(error)
       const verdict = classify(error)
       if (!verdict.retry) throw error
       if (n === attempts) throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error
       const delay =
         retryAfterDelay(verdict.retryAfter, clock.now()) ??
         backoffDelay(n, policy, () => clock.random())
+      if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
+        throw new RetriesExhaustedError(n, error)
+      }
       context.log(
         `Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`
       )
-      await clock.sleep(delay)
+      await clock.sleep(delay, signal)
     }
   }
 }

@@ -1,12 +1,11 @@
 // Keeps secrets out of everything the action writes. The runner masks the log once a value is
 // registered with core.setSecret; outputs and the job summary are files the runner does not
-// mask, so text bound for them goes through redact() or redactJson() first.
+// mask, so text bound for them goes through redact() or redactJson() first. Both run in time
+// linear in the text, whatever Zoho sends.
 import * as core from '@actions/core'
 
 export const MASK = '***'
 
-// A JSON string literal, or a run of text between string literals.
-const JSON_PIECES = /"(?:[^"\\]|\\.)*"|[^"]+/g
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 
 export class Secrets {
@@ -30,12 +29,34 @@ export class Secrets {
    * number that contains one (a job ID sent as a number) becomes the string "***".
    */
   redactJson(json: string): string {
-    return json.replace(JSON_PIECES, piece =>
-      piece.startsWith('"')
-        ? this.redact(piece)
-        : piece.replace(JSON_NUMBER, number =>
-            this.redact(number) === number ? number : `"${MASK}"`
-          )
-    )
+    const pieces: string[] = []
+    for (let at = 0; at < json.length;) {
+      const end = json.charAt(at) === '"' ? endOfString(json, at) : nextQuote(json, at)
+      const piece = json.slice(at, end)
+      pieces.push(
+        piece.startsWith('"')
+          ? this.redact(piece)
+          : piece.replace(JSON_NUMBER, number =>
+              this.redact(number) === number ? number : `"${MASK}"`
+            )
+      )
+      at = end
+    }
+    return pieces.join('')
   }
+}
+
+/** The index just past the string literal that opens at `start`, or the text's end. */
+function endOfString(json: string, start: number): number {
+  for (let at = start + 1; at < json.length; at++) {
+    const char = json.charAt(at)
+    if (char === '\\') at++
+    else if (char === '"') return at + 1
+  }
+  return json.length
+}
+
+function nextQuote(json: string, from: number): number {
+  const at = json.indexOf('"', from)
+  return at === -1 ? json.length : at
 }

@@ -58,10 +58,11 @@ export interface RecordedRequest {
 /**
  * What to do instead of answering: `reset` closes the connection, `hang` never answers, `trickle`
  * sends headers and then a byte every 100 ms without end (a socket never idle, a response never
- * complete); the `apply-then-` forms first do what Zoho would (a start takes effect), then lose
- * the answer.
+ * complete), `cut` sends the headers and half the body it announced, then closes the connection;
+ * the `apply-then-` forms first do what Zoho would (a start takes effect), then lose the answer.
  */
-export type Fault = 'reset' | 'hang' | 'trickle' | 'apply-then-reset' | 'apply-then-hang'
+export type Fault =
+  'reset' | 'hang' | 'trickle' | 'cut' | 'apply-then-reset' | 'apply-then-hang' | 'apply-then-cut'
 
 /** A canned answer that replaces the emulator's own for one request. */
 export type ScriptedReply = {
@@ -73,7 +74,9 @@ export type ScriptedReply = {
   | {
       readonly status: number
       readonly headers?: Readonly<Record<string, string>>
-      readonly body: string
+      readonly body: string | Uint8Array
+      /** First do what Zoho would with the request (a start takes effect), then answer this. */
+      readonly apply?: boolean
     }
   | { readonly fault: Fault }
 )
@@ -138,6 +141,12 @@ export class ZohoEmulator {
   dailyLimit = Number.POSITIVE_INFINITY
   /** Access tokens the token endpoint mints before it throttles ("Access Denied"). */
   mintLimit = Number.POSITIVE_INFINITY
+  /** How long a minted access token works, and what the token endpoint says of it (expires_in). */
+  tokenLifetimeMs = 3_600_000
+  /** Hears of every request as it is answered (npm run emulator prints them). */
+  onRequest: (request: RecordedRequest) => void = () => {}
+  /** minted access token → when it stops working */
+  readonly #expiry = new Map<string, number>()
   /** The body of a job status reply; the default is the shape of Zoho's OpenAPI file. */
   statusBody = (job: EmulatedJob): Record<string, unknown> => ({
     code: 3000,
@@ -220,6 +229,7 @@ export class ZohoEmulator {
       body: Buffer.concat(chunks).toString('utf8')
     }
     this.requests.push(request)
+    this.onRequest(request)
     const index = this.#script.findIndex(
       reply =>
         (reply.method === undefined || reply.method === request.method) &&
@@ -236,10 +246,21 @@ export class ZohoEmulator {
           .end(JSON.stringify(reply.body))
       }
     } else if ('status' in scripted) {
+      if (scripted.apply === true) this.#answer(request)
       res.writeHead(scripted.status, scripted.headers).end(scripted.body)
     } else {
       if (scripted.fault.startsWith('apply-')) this.#answer(request) // done, but the answer is lost
       if (scripted.fault.endsWith('reset')) req.socket.destroy()
+      if (scripted.fault.endsWith('cut')) {
+        const body = JSON.stringify({ code: 3000, status: 'Job created successfully' })
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(body.length)
+        })
+        res.write(body.slice(0, body.length / 2), () => {
+          req.socket.destroy()
+        })
+      }
       if (scripted.fault === 'trickle') {
         res.writeHead(200, { 'Content-Type': 'application/json' })
         const drip = setInterval(() => {
@@ -265,6 +286,9 @@ export class ZohoEmulator {
     const token = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
     const scopes = token === undefined ? undefined : this.#tokens.get(token)
     if (token === undefined || scopes === undefined) return error(401, 1030, 'Invalid OAuth token')
+    if (Date.now() >= (this.#expiry.get(token) ?? Number.POSITIVE_INFINITY)) {
+      return error(401, 1030, 'Invalid OAuth token')
+    }
     if (!scopes.has(request.method === 'GET' ? READ_SCOPE : UPDATE_SCOPE)) {
       return error(401, 2945, 'OAUTH_SCOPE_MISMATCH')
     }
@@ -330,13 +354,14 @@ export class ZohoEmulator {
     const token = `1000.minted${this.minted.length + 1}.${Math.random().toString(16).slice(2, 14)}`
     this.minted.push(token)
     this.addToken(token, scopes)
+    this.#expiry.set(token, Date.now() + this.tokenLifetimeMs)
     return {
       status: 200,
       body: {
         access_token: token,
         api_domain: client.apiDomain,
         token_type: 'Bearer',
-        expires_in: 3600
+        expires_in: this.tokenLifetimeMs / 1000
       }
     }
   }

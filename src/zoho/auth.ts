@@ -1,12 +1,13 @@
-// Mints an access token from a refresh token at the data centre's accounts server
-// (zoho-bulk-api.md, "OAuth refresh"). Zoho answers failures with HTTP 200 or 4xx alike, so its
-// `error` field, not the status, says what went wrong.
-import { ActionError, ZohoError } from '../errors.ts'
+// The access token the API calls carry: the one given, or one minted from a refresh token at the
+// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
+// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
+// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
+import { ActionError } from '../errors.ts'
+import type { HttpRequest } from '../http/send.ts'
 import type { Secrets } from '../secrets.ts'
-import { type CallContext, call } from './client.ts'
+import { type CallContext, call } from './call.ts'
 import { DATA_CENTRES, type DataCentre } from './datacenters.ts'
-import type { ZohoRequest } from './requests.ts'
-import { oneLine, unreadableReply, type ZohoReply } from './response.ts'
+import { unreadableReply, wholeNumber, ZohoError, type ZohoReply } from './reply.ts'
 
 export interface RefreshCredentials {
   readonly clientId: string
@@ -21,20 +22,49 @@ export type Auth =
   | { readonly kind: 'token'; /** Without a `Zoho-oauthtoken ` prefix. */ readonly token: string }
   | { readonly kind: 'refresh'; readonly credentials: RefreshCredentials }
 
-/** The access token to call the API with: the one given, or one minted now. */
-export async function accessToken(
-  auth: Auth,
-  dataCentre: DataCentre,
-  secrets: Secrets,
-  context: CallContext
-): Promise<string> {
-  if (auth.kind === 'token') return auth.token
-  context.log(`Minting an access token at ${auth.credentials.accountsBaseUrl}.`)
-  return mintAccessToken(auth.credentials, dataCentre, secrets, context)
+/** The access token for the next call, renewed when it is about to expire or Zoho refused it. */
+export interface AccessTokens {
+  current(context: CallContext): Promise<string>
+  /** Mints a new token after Zoho refused the current one; false when there is no way to. */
+  renew(context: CallContext): Promise<boolean>
+}
+
+// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
+const DEFAULT_LIFETIME_S = 3600
+// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
+const RENEW_MARGIN_MS = 5 * 60_000
+
+export function accessTokens(auth: Auth, dataCentre: DataCentre, secrets: Secrets): AccessTokens {
+  if (auth.kind === 'token') {
+    return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) }
+  }
+  let held: { token: string; renewAt: number } | undefined
+  const mint = async (context: CallContext, why: string): Promise<string> => {
+    context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`)
+    const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, context)
+    const lifetimeMs = minted.lifetimeS * 1000
+    held = {
+      token: minted.token,
+      renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
+    }
+    return minted.token
+  }
+  return {
+    current: async context => {
+      if (held === undefined) return mint(context, 'Minting an access token')
+      if (context.clock.now() >= held.renewAt)
+        return mint(context, 'The access token is about to expire; minting a new one')
+      return held.token
+    },
+    renew: async context => {
+      await mint(context, 'Zoho refused the access token (code 1030); minting a new one')
+      return true
+    }
+  }
 }
 
 /** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
-export function tokenRequest(credentials: RefreshCredentials): ZohoRequest {
+export function tokenRequest(credentials: RefreshCredentials): HttpRequest {
   return {
     method: 'POST',
     url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
@@ -48,34 +78,43 @@ export function tokenRequest(credentials: RefreshCredentials): ZohoRequest {
   }
 }
 
-/** Mints an access token, masks it at once, and checks it belongs to the chosen data centre. */
-export async function mintAccessToken(
+/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
+async function mintAccessToken(
   credentials: RefreshCredentials,
   dataCentre: DataCentre,
   secrets: Secrets,
   context: CallContext
-): Promise<string> {
+): Promise<{ token: string; lifetimeS: number }> {
   const reply = await call(
     tokenRequest(credentials),
     reply => {
       const token = reply.data?.['access_token']
-      if (typeof token === 'string') secrets.add(token)
+      // Masked before anything, even a refusal of it, can print it.
+      if (typeof token === 'string') for (const line of token.split(/[\r\n]+/)) secrets.add(line)
       return tokenReplyError(reply, dataCentre)
     },
     context
   )
   checkApiDomain(reply.data?.['api_domain'], dataCentre)
-  return String(reply.data?.['access_token'])
+  return {
+    token: String(reply.data?.['access_token']),
+    lifetimeS: positive(wholeNumber(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
+  }
 }
 
-/** Why the accounts server's reply holds no access token, or undefined when it holds one. */
+const positive = (value: number | undefined) => (value === 0 ? undefined : value)
+
+// What an HTTP header can carry: visible ASCII, no spaces or control characters.
+const HEADER_SAFE = /^[\x21-\x7e]+$/
+
+/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
 export function tokenReplyError(reply: ZohoReply, dataCentre: DataCentre): ZohoError | undefined {
   const unreadable = unreadableReply(reply)
   if (unreadable !== undefined) return unreadable
   const error = reply.data?.['error']
   const description = reply.data?.['error_description']
   const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${
-    typeof description === 'string' ? `: ${oneLine(description)}` : ''
+    typeof description === 'string' ? `: ${reply.quoted.message}` : ''
   }`
   if (error === 'invalid_code') {
     return new ZohoError(
@@ -104,9 +143,17 @@ export function tokenReplyError(reply: ZohoReply, dataCentre: DataCentre): ZohoE
   }
   if (error !== undefined)
     return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply)
-  if (typeof reply.data?.['access_token'] !== 'string' || reply.httpStatus >= 300) {
+  const token = reply.data?.['access_token']
+  if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
     return new ZohoError(
       `Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`,
+      reply
+    )
+  }
+  if (!HEADER_SAFE.test(token)) {
+    return new ZohoError(
+      `Zoho's accounts server answered with an access token that cannot be sent in a header ` +
+        '(it holds spaces, line breaks or other control characters); no API call was made with it.',
       reply
     )
   }

@@ -2,12 +2,25 @@
 // (zoho-bulk-api.md, "Response codes").
 
 export const SUCCESS_CODE = 3000
+export const TOKEN_REFUSED_CODE = 1030
 export const PER_MINUTE_LIMIT_CODE = 2955
 export const DAILY_LIMIT_CODE = 4000
 export const RESULT_NOT_READY_CODE = 11110
 
 const CHECK_ROLE =
   'No permission on this application: the bulk API needs the admin or developer role.'
+
+// Said of a start: a job runs once, so there is nothing to retry.
+const ENDED =
+  'The job has already ended, and a job runs only once: to load the file again, create a new job and upload the file to it.'
+
+/**
+ * Codes that say the request itself is wrong (the token, the URL, a permission, a limit) rather
+ * than anything about the job's state: reading the job's status would not settle them.
+ */
+export const REQUEST_FAULT_CODES: ReadonlySet<number> = new Set([
+  1000, 1030, 1040, 1060, 2892, 2893, 2933, 2945, 2955, 4000, 4070, 7120, 11330
+])
 
 const HINTS: ReadonlyMap<number, string> = new Map([
   [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
@@ -24,9 +37,9 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [2893, 'No such form: check form (its link name) and app.'],
   [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
   [4000, "The account's daily API limit is reached: running again today will not help."],
-  [11080, 'The job was already aborted by a user: create a new job.'],
-  [11090, 'The job was aborted by Zoho: create a new job.'],
-  [11100, 'The job has already completed: nothing to do, or create a new job.'],
+  [11080, ENDED],
+  [11090, ENDED],
+  [11100, ENDED],
   [11110, 'The result file is still being generated: try again in a while.'],
   [
     11130,

@@ -4,10 +4,11 @@
 // value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
 // Record counts come from `record_details`, at the top or under data/details, or from the same
 // fields directly under data/details.
-import { type CallContext, call } from './client.ts'
+import { callApi, type Connection } from './api.ts'
+import type { CallContext } from './call.ts'
 import type { JobRef } from './endpoints.ts'
-import { type Connection, jobStatusRequest } from './requests.ts'
-import { replyError, type ZohoReply } from './response.ts'
+import { isRecord, replyError, wholeNumber, type ZohoReply } from './reply.ts'
+import { jobStatusRequest } from './requests.ts'
 
 export const JOB_STATES = [
   'Ready-to-upload',
@@ -70,7 +71,8 @@ export async function fetchJobStatus(
   job: JobRef,
   context: CallContext
 ): Promise<StatusRead> {
-  const reply = await call(
+  const reply = await callApi(
+    connection,
     jobStatusRequest(connection, job),
     answer => replyError(answer, "read the job's status"),
     context
@@ -85,7 +87,7 @@ export function stateName(status: JobStatus): string {
 
 export function readJobStatus(reply: ZohoReply): JobStatus {
   const top = reply.data ?? {}
-  const nested = [top['data'], top['details']].filter(isObject)
+  const nested = [top['data'], top['details']].filter(isRecord)
   return { ...readState(top, nested), records: readCounts(top, nested) }
 }
 
@@ -107,22 +109,14 @@ function readState(
 }
 
 function readCounts(top: Record<string, unknown>, nested: Record<string, unknown>[]): RecordCounts {
-  const places = [top, ...nested].map(place => place['record_details']).filter(isObject)
+  const places = [top, ...nested].map(place => place['record_details']).filter(isRecord)
   const sources = [...places, ...nested]
   const counts: Partial<Record<keyof RecordCounts, number>> = {}
   for (const [name, field] of Object.entries(COUNT_FIELDS) as [keyof RecordCounts, string][]) {
-    const value = sources.map(source => readCount(source[field])).find(count => count !== undefined)
+    const value = sources
+      .map(source => wholeNumber(source[field]))
+      .find(count => count !== undefined)
     if (value !== undefined) counts[name] = value
   }
   return counts
-}
-
-function readCount(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
-  return undefined
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,0 +1,70 @@
+// An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
+// breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
+
+export class CsvReader {
+  readonly rows: string[][] = []
+  #row: string[] = []
+  #cell = ''
+  #quoted = false
+  /** The last character closed a quote: a second quote now is an escaped one. */
+  #closedQuote = false
+  /** The last piece ended in a CR: an LF that opens the next one belongs to it. */
+  #afterCr = false
+  #started = false
+
+  push(text: string): void {
+    let at = 0
+    if (!this.#started && text.length > 0) {
+      this.#started = true
+      if (text.startsWith('\uFEFF')) at = 1
+    }
+    for (; at < text.length; at++) {
+      const char = text.charAt(at)
+      if (this.#afterCr) {
+        this.#afterCr = false
+        if (char === '\n') continue
+      }
+      if (this.#quoted) {
+        if (char === '"') {
+          this.#quoted = false
+          this.#closedQuote = true
+        } else this.#cell += char
+        continue
+      }
+      if (char === '"' && this.#closedQuote) {
+        this.#cell += '"'
+        this.#quoted = true
+      } else if (char === '"' && this.#cell === '') this.#quoted = true
+      else if (char === ',') this.#endCell()
+      else if (char === '\n' || char === '\r') {
+        this.#endRow()
+        this.#afterCr = char === '\r'
+      } else this.#cell += char
+      this.#closedQuote = false
+    }
+  }
+
+  /** The text is complete: its last row counts even without a line break. */
+  end(): void {
+    if (this.#cell !== '' || this.#row.length > 0 || this.#quoted) this.#endRow()
+  }
+
+  #endCell(): void {
+    this.#row.push(this.#cell)
+    this.#cell = ''
+  }
+
+  #endRow(): void {
+    this.#endCell()
+    this.rows.push(this.#row)
+    this.#row = []
+  }
+}
+
+/** All rows of a whole CSV text. */
+export function parseCsv(text: string): string[][] {
+  const reader = new CsvReader()
+  reader.push(text)
+  reader.end()
+  return reader.rows
+}

@@ -1,0 +1,197 @@
+// One HTTP attempt within a deadline: the bottom layer, and the only one that opens a connection.
+// @actions/http-client chooses the route (direct, or a tunnel through HTTPS_PROXY; never a proxy for
+// loopback). The request itself is made here, so that the deadline or a cancel destroys it and its
+// socket whatever the route: http-client's own request API does not hand the request back, and its
+// dispose() reaches only its direct agent, not the tunnel agent a proxy uses.
+import { HttpClient, getProxyUrl } from '@actions/http-client'
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import type { Socket } from 'node:net'
+import { TLSSocket } from 'node:tls'
+import packageJson from '../../package.json' with { type: 'json' }
+import { cancelReason } from '../clock.ts'
+import { ActionError, TransportError } from '../errors.ts'
+
+export const USER_AGENT = `zoho-creator-bulk-action/${packageJson.version}`
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'PATCH' | 'POST'
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+}
+
+export interface AttemptLimits {
+  /** The whole attempt's deadline, from connecting to the last byte read. */
+  readonly timeoutMs: number
+  /** Ends the attempt at once when it aborts (the step is being cancelled). */
+  readonly signal?: AbortSignal
+}
+
+/** An answer as received: the status, the headers, and the body as its reader made it. */
+export interface HttpAnswer<B> {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  readonly body: B
+}
+
+/**
+ * Reads a response's body. Its failures end the attempt: a TransportError of its own (an answer too
+ * large), a LocalFileError, or the stream's error when the connection closes mid-answer.
+ */
+export type BodyReader<B> = (response: IncomingMessage) => Promise<B>
+
+// Node's codes for a certificate the runner does not trust: another attempt will not help.
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused or could not make.
+const PROXY_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/
+const PROXY_UNREACHABLE = /^tunneling socket could not be established, cause=(.*)$/s
+
+/** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
+export async function send<B>(
+  request: HttpRequest,
+  limits: AttemptLimits,
+  read: BodyReader<B>
+): Promise<HttpAnswer<B>> {
+  const url = new URL(request.url)
+  const route = new HttpClient(USER_AGENT, [], { allowRedirects: false })
+  const progress = { sent: false, answered: false }
+  const controller = new AbortController()
+  const timer = setTimeout(() => {
+    controller.abort(
+      new TransportError(
+        `No complete answer from ${url.origin} within ${limits.timeoutMs / 1000} s (timeout).`,
+        { retryable: true, sent: progress.sent }
+      )
+    )
+  }, limits.timeoutMs)
+  const cancel = (): void => {
+    if (limits.signal !== undefined) controller.abort(cancelReason(limits.signal))
+  }
+  limits.signal?.addEventListener('abort', cancel)
+  if (limits.signal?.aborted === true) cancel()
+  let destroy = (): void => {}
+  try {
+    return await new Promise<HttpAnswer<B>>((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request({
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        ...(url.port === '' ? {} : { port: Number(url.port) }),
+        path: url.pathname + url.search,
+        method: request.method,
+        headers: {
+          ...request.headers,
+          'User-Agent': USER_AGENT,
+          // Ask for the body as it is; a gateway that compresses all the same is still read.
+          'Accept-Encoding': 'identity',
+          ...(request.body === undefined
+            ? {}
+            : { 'Content-Length': String(Buffer.byteLength(request.body)) })
+        },
+        agent: route.getAgent(request.url),
+        signal: controller.signal
+      })
+      destroy = () => req.destroy()
+      req.on('socket', socket => {
+        whenOnWire(socket, () => (progress.sent = true))
+      })
+      req.on('error', reject)
+      req.on('response', response => {
+        progress.answered = true
+        read(response).then(
+          body => {
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body })
+          },
+          (error: unknown) => {
+            reject(error instanceof Error ? error : new Error(String(error)))
+          }
+        )
+      })
+      req.end(request.body)
+    })
+  } catch (error) {
+    if (controller.signal.aborted) throw controller.signal.reason as ActionError
+    throw attemptFailure(error, url, progress)
+  } finally {
+    clearTimeout(timer)
+    limits.signal?.removeEventListener('abort', cancel)
+    destroy()
+    route.dispose()
+  }
+}
+
+/** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
+function whenOnWire(socket: Socket, mark: () => void): void {
+  if (socket instanceof TLSSocket) socket.once('secureConnect', mark)
+  else if (socket.connecting) socket.once('connect', mark)
+  else mark()
+}
+
+/** What a failed attempt means for the person reading the log, and for the retry loop. */
+function attemptFailure(
+  error: unknown,
+  url: URL,
+  progress: { readonly sent: boolean; readonly answered: boolean }
+): ActionError {
+  if (error instanceof ActionError) return error
+  // Read by shape, not instanceof: Node's network errors may come from another realm.
+  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown
+    code?: unknown
+  }
+  const text = typeof message === 'string' ? message : String(error)
+  const proxy = URL.parse(getProxyUrl(url.href))?.host
+  const refused = PROXY_REFUSED.exec(text)
+  if (refused !== null) return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]))
+  const unreachable = PROXY_UNREACHABLE.exec(text)
+  if (unreachable !== null) {
+    return new TransportError(
+      `Could not reach the proxy ${proxy ?? ''} (HTTPS_PROXY): ${unreachable[1] ?? ''}.`,
+      { retryable: true, sent: false }
+    )
+  }
+  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
+    return new TransportError(`The request to ${url.origin} could not be built: ${text}.`, {
+      retryable: false,
+      sent: false
+    })
+  }
+  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
+    return new TransportError(
+      `Could not reach ${url.origin}: ${text}. The server's TLS certificate is not trusted; behind ` +
+        'a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate.',
+      { retryable: false, sent: false }
+    )
+  }
+  if (progress.answered) {
+    return new TransportError(
+      `The connection to ${url.origin} closed before the whole answer arrived (${text}).`,
+      { retryable: true, sent: true }
+    )
+  }
+  return new TransportError(`Could not reach ${url.origin}: ${text}.`, {
+    retryable: true,
+    sent: progress.sent
+  })
+}
+
+const PROXY_HINTS: Readonly<Record<number, string>> = {
+  407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
+  403: 'it does not allow this host: ask its administrators to allow it, or list the host in NO_PROXY if the runner can reach it directly'
+}
+
+/** The proxy answered the CONNECT with something other than 200: nothing reached the server. */
+function proxyRefused(proxy: string, target: string, status: number): TransportError {
+  const hint = PROXY_HINTS[status] ?? `it could not open a connection to ${target}`
+  return new TransportError(
+    `The proxy ${proxy} (HTTPS_PROXY) refused the tunnel to ${target} with HTTP ${status}: ${hint}.`,
+    { retryable: false, sent: false }
+  )
+}

@@ -1,0 +1,61 @@
+// Calls to the Creator API as the step's user: each attempt carries the current access token, and
+// a call Zoho answers with 1030 (token invalid or expired) is made once more with a new token when
+// the action can mint one.
+import type { HttpRequest } from '../http/send.ts'
+import type { AccessTokens } from './auth.ts'
+import { type CallContext, call, download, type FailureListener, type Judge } from './call.ts'
+import { TOKEN_REFUSED_CODE } from './codes.ts'
+import { replyBehind, type ZohoError, type ZohoReply } from './reply.ts'
+import type { ApiPlace } from './requests.ts'
+
+/** Where and as whom API calls are made. */
+export interface Connection extends ApiPlace {
+  readonly tokens: AccessTokens
+}
+
+/** call() with the access token. */
+export async function callApi(
+  connection: Connection,
+  request: HttpRequest,
+  judge: Judge,
+  context: CallContext,
+  onFailure?: FailureListener
+): Promise<ZohoReply> {
+  return withToken(connection, context, async token =>
+    call(authorised(request, token), judge, context, onFailure)
+  )
+}
+
+/** download() with the access token. */
+export async function downloadApi(
+  connection: Connection,
+  request: HttpRequest,
+  path: string,
+  judge: (reply: ZohoReply) => ZohoError,
+  context: CallContext
+): Promise<void> {
+  await withToken(connection, context, async token => {
+    await download(authorised(request, token), path, judge, context)
+  })
+}
+
+async function withToken<T>(
+  connection: Connection,
+  context: CallContext,
+  send: (token: string) => Promise<T>
+): Promise<T> {
+  try {
+    return await send(await connection.tokens.current(context))
+  } catch (error) {
+    if (
+      replyBehind(error)?.code !== TOKEN_REFUSED_CODE ||
+      !(await connection.tokens.renew(context))
+    )
+      throw error
+    return send(await connection.tokens.current(context))
+  }
+}
+
+function authorised(request: HttpRequest, token: string): HttpRequest {
+  return { ...request, headers: { ...request.headers, Authorization: `Zoho-oauthtoken ${token}` } }
+}

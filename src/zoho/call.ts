@@ -1,0 +1,108 @@
+// A call to Zoho: one request sent until its answer is judged good, retried as the retry table
+// says, each attempt within `timeout` (and within the wait's deadline, when there is one).
+import type { ActionError } from '../errors.ts'
+import { readBody } from '../http/body.ts'
+import { saveZip } from '../http/download.ts'
+import {
+  type AttemptLimits,
+  type BodyReader,
+  type HttpAnswer,
+  type HttpRequest,
+  send
+} from '../http/send.ts'
+import { type RetryContext, withRetries } from '../retry.ts'
+import { parseReply, type ZohoError, type ZohoReply } from './reply.ts'
+import { classify } from './retry-table.ts'
+
+export interface CallContext extends RetryContext {
+  /** The deadline of each attempt. */
+  readonly timeoutMs: number
+  /** Counts every attempt sent (Zoho's daily API limit counts them too). */
+  readonly calls: { made: number }
+  /** Takes secrets out of Zoho's text before any of it is quoted. */
+  readonly redact: (text: string) => string
+}
+
+/** Hears of every failed attempt of one call, retried or not. */
+export type FailureListener = (error: ActionError) => void
+
+/** Says why a reply is not the one wanted, or undefined when it is. */
+export type Judge = (reply: ZohoReply) => ZohoError | undefined
+
+// Zoho's JSON answers are small; anything larger is not an answer this action expects.
+const MAX_ANSWER_BYTES = 1024 * 1024
+// Enough of what came instead of a ZIP to read Zoho's JSON error, or the start of a gateway's page.
+const MAX_NOT_ZIP_BYTES = 64 * 1024
+
+/** Sends `request` until `judge` finds no fault with the reply, or retrying gives up. */
+export async function call(
+  request: HttpRequest,
+  judge: Judge,
+  context: CallContext,
+  onFailure?: FailureListener
+): Promise<ZohoReply> {
+  return attemptUntilJudgedGood(
+    request,
+    readBody(MAX_ANSWER_BYTES),
+    answer => {
+      const reply = parseReply(answer, context.redact)
+      return { reply, error: judge(reply) }
+    },
+    context,
+    onFailure
+  )
+}
+
+/**
+ * Saves the ZIP `request` answers with to `path`, sent as call() sends; when something else comes,
+ * `judge` says why that is not the file.
+ */
+export async function download(
+  request: HttpRequest,
+  path: string,
+  judge: (reply: ZohoReply) => ZohoError,
+  context: CallContext
+): Promise<void> {
+  await attemptUntilJudgedGood(
+    request,
+    saveZip(path, MAX_NOT_ZIP_BYTES),
+    answer => {
+      const { body } = answer
+      const reply = parseReply(
+        { ...answer, body: body.saved ? Buffer.alloc(0) : body.head },
+        context.redact
+      )
+      return { reply, error: body.saved ? undefined : judge(reply) }
+    },
+    context
+  )
+}
+
+async function attemptUntilJudgedGood<B>(
+  request: HttpRequest,
+  read: BodyReader<B>,
+  judge: (answer: HttpAnswer<B>) => { reply: ZohoReply; error: ZohoError | undefined },
+  context: CallContext,
+  onFailure?: FailureListener
+): Promise<ZohoReply> {
+  return withRetries(
+    async () => {
+      context.calls.made++
+      const { reply, error } = judge(await send(request, attemptLimits(context), read))
+      if (error !== undefined) throw error
+      return reply
+    },
+    classify,
+    context,
+    onFailure
+  )
+}
+
+/** The attempt's deadline: `timeout`, or what is left before the wait's deadline if that is sooner. */
+function attemptLimits(context: CallContext): AttemptLimits {
+  const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now()
+  return {
+    timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
+    ...(context.signal === undefined ? {} : { signal: context.signal })
+  }
+}
