@@ -3563,6 +3563,11 @@ async function send(request, limits, read) {
                 signal: controller.signal
             });
             destroy = () => req.destroy();
+            // A request still waiting for its socket (a tunnel the proxy never opens) only learns of
+            // its end once a socket comes: the attempt ends at the deadline all the same.
+            controller.signal.addEventListener('abort', () => {
+                reject(controller.signal.reason);
+            });
             req.on('socket', socket => {
                 whenOnWire(socket, () => (progress.sent = true));
             });
@@ -3571,9 +3576,7 @@ async function send(request, limits, read) {
                 progress.answered = true;
                 read(response).then(body => {
                     resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-                }, (error) => {
-                    reject(error instanceof Error ? error : new Error(String(error)));
-                });
+                }, reject);
             });
             req.end(request.body);
         });

@@ -58,11 +58,18 @@ export interface RecordedRequest {
 /**
  * What to do instead of answering: `reset` closes the connection, `hang` never answers, `trickle`
  * sends headers and then a byte every 100 ms without end (a socket never idle, a response never
- * complete), `cut` sends the headers and half the body it announced, then closes the connection;
+ * complete; `trickle-zip` starts it as a ZIP), `cut` sends the headers and half the body it announced, then closes the connection;
  * the `apply-then-` forms first do what Zoho would (a start takes effect), then lose the answer.
  */
 export type Fault =
-  'reset' | 'hang' | 'trickle' | 'cut' | 'apply-then-reset' | 'apply-then-hang' | 'apply-then-cut'
+  | 'reset'
+  | 'hang'
+  | 'trickle'
+  | 'trickle-zip'
+  | 'cut'
+  | 'apply-then-reset'
+  | 'apply-then-hang'
+  | 'apply-then-cut'
 
 /** A canned answer that replaces the emulator's own for one request. */
 export type ScriptedReply = {
@@ -261,8 +268,10 @@ export class ZohoEmulator {
           req.socket.destroy()
         })
       }
-      if (scripted.fault === 'trickle') {
-        res.writeHead(200, { 'Content-Type': 'application/json' })
+      if (scripted.fault.startsWith('trickle')) {
+        const zip = scripted.fault === 'trickle-zip'
+        res.writeHead(200, { 'Content-Type': zip ? 'application/zip' : 'application/json' })
+        if (zip) res.write(Buffer.from('PK\x03\x04', 'latin1'))
         const drip = setInterval(() => {
           res.write(' ')
         }, 100)

@@ -25,15 +25,28 @@ export interface ActionRun {
   readonly errors: readonly string[]
   /** Every other file the action left under RUNNER_TEMP, by its full path. */
   readonly files: Readonly<Record<string, Buffer>>
+  /** How long the run took from the signal sent to its end, when one was sent (ms). */
+  readonly afterSignalMs?: number
+}
+
+/** A signal sent as the runner sends it on a cancel, once the log matches `when`. */
+export interface SignalAt {
+  readonly name: NodeJS.Signals
+  readonly when: RegExp
 }
 
 interface Execution {
   readonly exitCode: number | null
   readonly stdout: string
   readonly stderr: string
+  readonly afterSignalMs?: number
 }
 
-type Executor = (env: Record<string, string>, dir: string) => Promise<Execution>
+type Executor = (
+  env: Record<string, string>,
+  dir: string,
+  signal: SignalAt | undefined
+) => Promise<Execution>
 
 /** Set by the jest project that runs the suites in-process (see jest.config.js). */
 export const IN_PROCESS =
@@ -41,7 +54,8 @@ export const IN_PROCESS =
 
 export async function runAction(
   inputs: Readonly<Record<string, string>>,
-  env: Readonly<Record<string, string>> = {}
+  env: Readonly<Record<string, string>> = {},
+  signal?: SignalAt
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'zoho-action-'))
   const outputPath = join(dir, 'output')
@@ -61,7 +75,8 @@ export async function runAction(
         ),
         ...env
       },
-      dir
+      dir,
+      signal
     )
     const outputsFile = await readFile(outputPath, 'utf8')
     const files: Record<string, Buffer> = {}
@@ -88,7 +103,7 @@ export async function runAction(
 }
 
 /** dist/index.js in a child process on Node 24, with nothing of this process's environment but PATH. */
-const bundle: Executor = async (env, dir) => {
+const bundle: Executor = async (env, dir, signal) => {
   const child = spawn(NODE24, [BUNDLE], {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '', ...env },
@@ -96,10 +111,21 @@ const bundle: Executor = async (env, dir) => {
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  let signalledAt: number | undefined
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    if (signal !== undefined && signalledAt === undefined && signal.when.test(stdout)) {
+      signalledAt = Date.now()
+      child.kill(signal.name)
+    }
+  })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const [exitCode] = (await once(child, 'close')) as [number | null]
-  return { exitCode, stdout, stderr }
+  return { exitCode, stdout, stderr, ...afterSignal(signalledAt) }
+}
+
+function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number } {
+  return signalledAt === undefined ? {} : { afterSignalMs: Date.now() - signalledAt }
 }
 
 // @actions/core remembers the summary file's path once it has written to it, so every in-process
@@ -107,19 +133,27 @@ const bundle: Executor = async (env, dir) => {
 const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
 
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
-const inProcess: Executor = async env => {
+const inProcess: Executor = async (env, _dir, signal) => {
   const { run } = await import('../../src/main.ts')
   const saved = process.env
   const captured = { stdout: '', stderr: '' }
+  let signalledAt: number | undefined
   const restore = [
-    capture(process.stdout, text => (captured.stdout += text)),
+    capture(process.stdout, text => {
+      captured.stdout += text
+      if (signal !== undefined && signalledAt === undefined && signal.when.test(captured.stdout)) {
+        signalledAt = Date.now()
+        // The action's own handler, as the signal would call it, without signalling jest itself.
+        setImmediate(() => process.emit(signal.name, signal.name))
+      }
+    }),
     capture(process.stderr, text => (captured.stderr += text))
   ]
   process.env = { ...withoutRunnerVariables(saved), ...env }
   process.exitCode = 0
   try {
     await run()
-    return { exitCode: exitCodeNow(), ...captured }
+    return { exitCode: exitCodeNow(), ...captured, ...afterSignal(signalledAt) }
   } finally {
     for (const undo of restore) undo()
     process.exitCode = 0

@@ -99,20 +99,20 @@ export async function send<B>(
         signal: controller.signal
       })
       destroy = () => req.destroy()
+      // A request still waiting for its socket (a tunnel the proxy never opens) only learns of
+      // its end once a socket comes: the attempt ends at the deadline all the same.
+      controller.signal.addEventListener('abort', () => {
+        reject(controller.signal.reason as Error)
+      })
       req.on('socket', socket => {
         whenOnWire(socket, () => (progress.sent = true))
       })
       req.on('error', reject)
       req.on('response', response => {
         progress.answered = true
-        read(response).then(
-          body => {
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, body })
-          },
-          (error: unknown) => {
-            reject(error instanceof Error ? error : new Error(String(error)))
-          }
-        )
+        read(response).then(body => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body })
+        }, reject)
       })
       req.end(request.body)
     })
