@@ -7096,7 +7096,7 @@ async function previewCsv(zipPath, maxRows) {
 
 const PREVIEW_ROWS = 20;
 // The last status read at wait-timeout may take this long; the step ends within it.
-const LAST_READ_GRACE_MS = 5000;
+const LAST_READ_GRACE_MS = 3000;
 async function followJob(job, action, wait, connection, context) {
     const deadline = context.clock.now() + wait.timeoutMs;
     const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
@@ -7113,7 +7113,17 @@ async function followJob(job, action, wait, connection, context) {
     if (wanted.length === 0)
         return { wait: waited, files: [], warnings: [], ...verdict };
     const resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
-    const files = await downloadResults(wanted, resultDir, job, connection, context);
+    let files;
+    try {
+        files = await downloadResults(wanted, resultDir, job, connection, context);
+    }
+    catch (error) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
+        if (!(error instanceof CancelledError))
+            throw error;
+        const failure = `${error.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`;
+        return { wait: { ...waited, end: 'cancelled', error }, files: [], warnings: [], failure };
+    }
     const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
     const saved = files.some(file => file.path !== undefined);
     if (!saved)

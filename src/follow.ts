@@ -2,7 +2,7 @@
 // files that can exist, previews the failed rows, and judges the outcome.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ActionError, RetriesExhaustedError } from './errors.ts'
+import { ActionError, CancelledError, RetriesExhaustedError } from './errors.ts'
 import type { WaitForJob } from './inputs.ts'
 import { describeStatus, waitForJob, type WaitResult } from './poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from './results.ts'
@@ -20,7 +20,7 @@ import { classify } from './zoho/retry-table.ts'
 
 export const PREVIEW_ROWS = 20
 // The last status read at wait-timeout may take this long; the step ends within it.
-const LAST_READ_GRACE_MS = 5000
+const LAST_READ_GRACE_MS = 3000
 
 export interface FollowedJob {
   readonly wait: WaitResult
@@ -58,7 +58,15 @@ export async function followJob(
   if (wanted.length === 0) return { wait: waited, files: [], warnings: [], ...verdict }
 
   const resultDir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-results-'))
-  const files = await downloadResults(wanted, resultDir, job, connection, context)
+  let files: ResultFile[]
+  try {
+    files = await downloadResults(wanted, resultDir, job, connection, context)
+  } catch (error) {
+    await rm(resultDir, { recursive: true, force: true })
+    if (!(error instanceof CancelledError)) throw error
+    const failure = `${error.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`
+    return { wait: { ...waited, end: 'cancelled', error }, files: [], warnings: [], failure }
+  }
   const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]))
   const saved = files.some(file => file.path !== undefined)
   if (!saved) await rm(resultDir, { recursive: true, force: true })

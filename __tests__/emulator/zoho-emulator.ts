@@ -77,6 +77,8 @@ export type ScriptedReply = {
   readonly method?: string
   /** Only a request whose path and query contain this takes this reply. */
   readonly urlIncludes?: string
+  /** Only once the emulator has received more than this many requests. */
+  readonly afterRequests?: number
 } & (
   | {
       readonly status: number
@@ -240,7 +242,8 @@ export class ZohoEmulator {
     const index = this.#script.findIndex(
       reply =>
         (reply.method === undefined || reply.method === request.method) &&
-        (reply.urlIncludes === undefined || request.url.includes(reply.urlIncludes))
+        (reply.urlIncludes === undefined || request.url.includes(reply.urlIncludes)) &&
+        this.requests.length > (reply.afterRequests ?? 0)
     )
     const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
     if (scripted === undefined) {
