@@ -1,0 +1,102 @@
+// Result files that fight back, end to end: a ZIP that inflates to a gigabyte, ZIPs the action
+// cannot read, and a preview that must come from the failure file whatever else was downloaded.
+import { describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sampleInputs } from './emulator/sample.ts'
+import type { RecordCounts } from './emulator/zoho-emulator.ts'
+import { IN_PROCESS, ROOT, runAction } from './support/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+import { zipBomb, zipOf } from './support/zips.ts'
+
+const zoho = useSampleZoho()
+
+const inputs = (overrides: Record<string, string> = {}) => ({
+  ...sampleInputs(zoho.url),
+  wait: 'true',
+  'poll-interval': '0.1',
+  ...overrides
+})
+const TWO_FAILED: RecordCounts = { total: 10, success: 8, failed: 2, unprocessed: 0 }
+
+describe('a result file that inflates to a gigabyte', () => {
+  it('is previewed within bounded memory, and kept as Zoho sent it', async () => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
+    const bomb = zipBomb(1000)
+    expect(bomb.length).toBeLessThan(3 * 1024 * 1024)
+    zoho.job.results = { failure: bomb }
+    const dir = mkdtempSync(join(tmpdir(), 'zoho-rss-'))
+    const rssFile = join(dir, 'rss')
+    try {
+      const run = await runAction(inputs(), {
+        NODE_OPTIONS: `--import=${join(ROOT, 'scripts/bench/max-rss.mjs')}`,
+        BENCH_RSS_FILE: rssFile
+      })
+      expect(run.exitCode).toBe(1) // two records failed
+      expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(bomb)
+      expect(run.summary).toContain('<h4>Failed rows (the first 20)</h4>')
+      expect(run.summary).toContain('<tr><th>Employee_ID</th><th>Error</th></tr>')
+      expect(run.summary).toContain('<tr><td>E-1</td><td>bad row</td></tr>')
+      if (!IN_PROCESS) {
+        const peakMib = Number(readFileSync(rssFile, 'utf8')) / 1024
+        expect(peakMib).toBeLessThan(150)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a result file the action cannot read', () => {
+  it.each([
+    [
+      'corrupt deflate data',
+      zipOf('x_failure.csv', 8, Buffer.from('this is not deflate data'), 100)
+    ],
+    [
+      'an unsupported compression method (bzip2)',
+      zipOf('x_failure.csv', 12, Buffer.from('BZh91AY&SY'), 100)
+    ]
+  ])('is a warning, and the job is still reported (%s)', async (_case, zip) => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
+    zoho.job.results = { failure: zip }
+    const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.errors).toEqual([])
+    expect(run.stdout).toMatch(
+      /::warning::Could not read .*failure\.zip for the preview of failed rows: .*\. The file is kept as Zoho sent it\./
+    )
+    expect(run.outputs).toMatchObject({ 'job-status': 'Completed', 'failed-records': '2' })
+    expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(zip)
+    expect(run.summary).toContain('<td>Failed</td><td>2</td>')
+    expect(run.summary).not.toContain('Failed rows')
+  })
+
+  it('fails the step by the job’s verdict, not by the file', async () => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
+    zoho.job.results = { failure: zipOf('x_failure.csv', 8, Buffer.from('garbage'), 10) }
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^The job completed, but 2 of 10 records failed/)
+    ])
+  })
+})
+
+describe('the preview', () => {
+  it('comes from the failure file, whichever files were downloaded first', async () => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: { ...TWO_FAILED, unprocessed: 1 } }
+    const zip = (csv: string) => zipSync({ 'x.csv': strToU8(csv) })
+    zoho.job.results = {
+      success: zip('Name\nsucceeded-row\n'),
+      failure: zip('Name,Error\nfailed-row,Invalid email\n'),
+      unprocessed: zip('Name\nunprocessed-row\n')
+    }
+    const run = await runAction(inputs({ 'download-results': 'success,unprocessed,failure' }))
+    expect(run.summary).toContain('<tr><td>failed-row</td><td>Invalid email</td></tr>')
+    expect(run.summary).not.toContain('succeeded-row')
+    expect(run.summary).not.toContain('unprocessed-row')
+  })
+})
