@@ -131,4 +131,46 @@ describe('refresh-token authentication', () => {
     expect(run.errors[0]).toContain(message)
     expect(zoho.emulator.requests).toHaveLength(0)
   })
+
+  it.each([
+    ['a line break', '1000.minted\r\nX-Injected: yes'],
+    ['a space', '1000.minted token'],
+    ['a control character', '1000.minted\u0007']
+  ])('rejects a minted token that holds %s, with no API call', async (_case, token) => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      urlIncludes: '/oauth/v2/token',
+      status: 200,
+      body: JSON.stringify({
+        access_token: token,
+        api_domain: 'https://www.zohoapis.eu',
+        expires_in: 3600
+      })
+    })
+    const run = await runAction(inputs())
+    expect(run.exitCode).toBe(1)
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expect(run.errors).toEqual([
+      "Zoho's accounts server answered with an access token that cannot be sent in a header (it holds spaces, line breaks or other control characters); no API call was made with it."
+    ])
+    for (const part of token.split(/[\r\n]+/)) expect(run.stdout).toContain(`::add-mask::${part}`)
+  })
+
+  it.each([400, 500])('takes no access token from a token reply with HTTP %d', async status => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      urlIncludes: '/oauth/v2/token',
+      status,
+      body: JSON.stringify({
+        access_token: '1000.looks.valid',
+        api_domain: 'https://www.zohoapis.eu'
+      })
+    })
+    const run = await runAction(inputs({ retries: '0' }))
+    expect(run.exitCode).toBe(1)
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expect(run.errors[0]).toContain(
+      `Zoho's accounts server answered HTTP ${status} without an access token`
+    )
+  })
 })

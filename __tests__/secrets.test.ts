@@ -56,5 +56,20 @@ describe('Secrets', () => {
         n: -1500
       })
     })
+
+    it('stays linear on a 10 MB string literal, and on 10 MB between literals', () => {
+      const started = Date.now()
+      const inString = secrets.redactJson(
+        `{"status":"${'a'.repeat(10_000_000)} 3888833000000114027"}`
+      )
+      expect(inString.endsWith(' ***"}')).toBe(true)
+      const bare = secrets.redactJson(`[${'1,'.repeat(5_000_000)}3888833000000114027]`)
+      expect(bare.endsWith(',"***"]')).toBe(true)
+      expect(Date.now() - started).toBeLessThan(5000)
+    })
+
+    it('keeps an unterminated string as it is, redacted', () => {
+      expect(secrets.redactJson('{"a":"3888833000000114027')).toBe('{"a":"***')
+    })
   })
 })
