@@ -3480,6 +3480,15 @@ async function download_writeFile(path, head, rest) {
         throw error;
     }
     finally {
+        // A stream destroyed before its file opened still creates it: remove it once it is closed.
+        await new Promise(resolve => {
+            if (file.closed)
+                resolve();
+            else
+                file.once('close', () => {
+                    resolve();
+                });
+        });
         await (0,external_node_fs_promises_namespaceObject.rm)(partial, { force: true });
     }
 }
@@ -3563,15 +3572,21 @@ async function send(request, limits, read) {
                 signal: controller.signal
             });
             destroy = () => req.destroy();
-            // A request still waiting for its socket (a tunnel the proxy never opens) only learns of
-            // its end once a socket comes: the attempt ends at the deadline all the same.
+            // Once the answer has come, its reader settles the attempt, so that whatever it was doing
+            // (a file half written) is cleaned up before the attempt is over. Before that, a request still
+            // waiting for its socket (a tunnel the proxy never opens) only learns of its end once a
+            // socket comes: the attempt ends at the deadline all the same.
+            const fail = (error) => {
+                if (!progress.answered)
+                    reject(error);
+            };
             controller.signal.addEventListener('abort', () => {
-                reject(controller.signal.reason);
+                fail(controller.signal.reason);
             });
             req.on('socket', socket => {
                 whenOnWire(socket, () => (progress.sent = true));
             });
-            req.on('error', reject);
+            req.on('error', fail);
             req.on('response', response => {
                 progress.answered = true;
                 read(response).then(body => {

@@ -54,6 +54,14 @@ async function writeFile(path: string, head: Buffer, rest: AsyncIterator<Buffer>
     if (cause !== undefined) throw new LocalFileError(`Could not save ${path}: ${cause.message}`)
     throw error
   } finally {
+    // A stream destroyed before its file opened still creates it: remove it once it is closed.
+    await new Promise<void>(resolve => {
+      if (file.closed) resolve()
+      else
+        file.once('close', () => {
+          resolve()
+        })
+    })
     await rm(partial, { force: true })
   }
 }

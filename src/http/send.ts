@@ -99,15 +99,20 @@ export async function send<B>(
         signal: controller.signal
       })
       destroy = () => req.destroy()
-      // A request still waiting for its socket (a tunnel the proxy never opens) only learns of
-      // its end once a socket comes: the attempt ends at the deadline all the same.
+      // Once the answer has come, its reader settles the attempt, so that whatever it was doing
+      // (a file half written) is cleaned up before the attempt is over. Before that, a request still
+      // waiting for its socket (a tunnel the proxy never opens) only learns of its end once a
+      // socket comes: the attempt ends at the deadline all the same.
+      const fail = (error: Error): void => {
+        if (!progress.answered) reject(error)
+      }
       controller.signal.addEventListener('abort', () => {
-        reject(controller.signal.reason as Error)
+        fail(controller.signal.reason as Error)
       })
       req.on('socket', socket => {
         whenOnWire(socket, () => (progress.sent = true))
       })
-      req.on('error', reject)
+      req.on('error', fail)
       req.on('response', response => {
         progress.answered = true
         read(response).then(body => {

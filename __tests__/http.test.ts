@@ -1,0 +1,263 @@
+// The bottom layer on its own, against a scripted node:http server on loopback: one attempt within
+// its deadline, what a failure means, bounded and decoded bodies, and ZIPs saved or refused.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { CancelledError, LocalFileError, TransportError } from '../src/errors.ts'
+import { readBody } from '../src/http/body.ts'
+import { saveZip } from '../src/http/download.ts'
+import { type HttpRequest, send } from '../src/http/send.ts'
+import { ConnectProxy } from './support/connect-proxy.ts'
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
+let handler: Handler = (_req, res) => res.end('{}')
+const server = http.createServer((req, res) => {
+  handler(req, res)
+})
+let base = ''
+const dir = mkdtempSync(join(tmpdir(), 'zoho-http-'))
+
+beforeAll(async () => {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterEach(() => {
+  server.closeAllConnections()
+})
+afterAll(async () => {
+  server.close()
+  await once(server, 'close')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const get = (path = '/'): HttpRequest => ({ method: 'GET', url: `${base}${path}`, headers: {} })
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => {
+      throw new Error('resolved')
+    },
+    (error: unknown) => error
+  )
+
+describe('send', () => {
+  it('sends the body with its length, asks for identity encoding, and hands back the answer', async () => {
+    let seen: http.IncomingHttpHeaders = {}
+    handler = (req, res) => {
+      seen = req.headers
+      res.writeHead(201, { 'Retry-After': '3' }).end('ok')
+    }
+    const answer = await send(
+      { method: 'PATCH', url: `${base}/x?y=1`, headers: { A: 'b' }, body: 'héllo' },
+      { timeoutMs: 1000 },
+      readBody(100)
+    )
+    expect(answer.status).toBe(201)
+    expect(answer.headers['retry-after']).toBe('3')
+    expect(answer.body.toString()).toBe('ok')
+    expect(seen['content-length']).toBe('6')
+    expect(seen['accept-encoding']).toBe('identity')
+    expect(seen['a']).toBe('b')
+    expect(seen['user-agent']).toMatch(/^zoho-creator-bulk-action\//)
+  })
+
+  it('ends an attempt at its deadline, saying it was sent once the server had it', async () => {
+    handler = () => {}
+    const error = await failure(send(get(), { timeoutMs: 100 }, readBody(100)))
+    expect(error).toBeInstanceOf(TransportError)
+    expect(error).toMatchObject({
+      message: `No complete answer from ${base} within 0.1 s (timeout).`,
+      retryable: true,
+      sent: true
+    })
+  })
+
+  it('ends an attempt at once on a cancel, already given or coming later', async () => {
+    handler = () => {}
+    const given = new AbortController()
+    given.abort(new CancelledError('The step was cancelled (SIGINT).'))
+    expect(
+      await failure(send(get(), { timeoutMs: 5000, signal: given.signal }, readBody(9)))
+    ).toEqual(new CancelledError('The step was cancelled (SIGINT).'))
+    const later = new AbortController()
+    setTimeout(() => {
+      later.abort(new CancelledError('The step was cancelled (SIGTERM).'))
+    }, 50)
+    const started = Date.now()
+    const error = await failure(send(get(), { timeoutMs: 5000, signal: later.signal }, readBody(9)))
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('calls a refused connection not sent, and a connection cut mid-answer a lost answer', async () => {
+    const refused = await failure(
+      send({ ...get(), url: 'http://127.0.0.1:1/' }, { timeoutMs: 1000 }, readBody(9))
+    )
+    expect(refused).toMatchObject({ retryable: true, sent: false })
+    expect((refused as Error).message).toMatch(
+      /^Could not reach http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/
+    )
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Length': '100' })
+      res.write('half', () => req.socket.destroy())
+    }
+    expect(await failure(send(get(), { timeoutMs: 1000 }, readBody(1000)))).toMatchObject({
+      message: `The connection to ${base} closed before the whole answer arrived (aborted).`,
+      retryable: true,
+      sent: true
+    })
+  })
+
+  it('refuses to build a request whose header cannot be sent, and sends nothing', async () => {
+    let requests = 0
+    handler = (_req, res) => {
+      requests++
+      res.end()
+    }
+    const error = await failure(
+      send(
+        { ...get(), headers: { Authorization: 'Zoho-oauthtoken a\r\nX: y' } },
+        { timeoutMs: 1000 },
+        readBody(9)
+      )
+    )
+    expect(error).toMatchObject({ retryable: false, sent: false })
+    expect((error as Error).message).toMatch(
+      /^The request to http:\/\/127\.0\.0\.1:\d+ could not be built: /
+    )
+    expect(requests).toBe(0)
+  })
+})
+
+describe('readBody', () => {
+  it('stops reading past its cap', async () => {
+    handler = (_req, res) => res.end('x'.repeat(2048))
+    expect(await failure(send(get(), { timeoutMs: 1000 }, readBody(1024)))).toMatchObject({
+      message:
+        'The answer is larger than 1 KiB, more than any answer this action expects; it was not read.',
+      retryable: true,
+      sent: true
+    })
+  })
+
+  it('decodes gzip, and caps what it inflates, not what came over the wire', async () => {
+    handler = (_req, res) =>
+      res.writeHead(200, { 'Content-Encoding': ' GZIP ' }).end(gzipSync('a'.repeat(5000)))
+    expect((await send(get(), { timeoutMs: 1000 }, readBody(5000))).body.toString()).toBe(
+      'a'.repeat(5000)
+    )
+    expect(await failure(send(get(), { timeoutMs: 1000 }, readBody(4999)))).toBeInstanceOf(
+      TransportError
+    )
+  })
+
+  it('calls an encoding it cannot decode a lost answer', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'Content-Encoding': 'zstd' }).end('x')
+    expect(await failure(send(get(), { timeoutMs: 1000 }, readBody(100)))).toMatchObject({
+      message: 'The answer came encoded as "zstd", which this action cannot decode.',
+      retryable: true,
+      sent: true
+    })
+  })
+
+  it('reads an empty or identity-encoded body as it is', async () => {
+    handler = (_req, res) => res.writeHead(204, { 'Content-Encoding': 'identity' }).end()
+    expect((await send(get(), { timeoutMs: 1000 }, readBody(10))).body).toEqual(Buffer.alloc(0))
+  })
+})
+
+describe('saveZip', () => {
+  const ZIP = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(5000, 7)])
+
+  it('saves a 2xx ZIP, sent in small pieces, through a .part file it renames', async () => {
+    handler = (_req, res) => {
+      res.write(ZIP.subarray(0, 2))
+      setTimeout(() => res.end(ZIP.subarray(2)), 20)
+    }
+    const path = join(dir, 'ok.zip')
+    const answer = await send(get(), { timeoutMs: 1000 }, saveZip(path, 100))
+    expect(answer.body).toEqual({ saved: true })
+    expect(readFileSync(path)).toEqual(ZIP)
+    expect(readdirSync(dir)).toEqual(['ok.zip'])
+  })
+
+  it.each([
+    [
+      'a 2xx answer that is not a ZIP',
+      200,
+      Buffer.from('{"code":3000,"message":"x"}'.padEnd(500, ' '))
+    ],
+    ['a ZIP with an error status', 500, ZIP],
+    ['an empty answer', 200, Buffer.alloc(0)],
+    ['an answer shorter than a ZIP signature', 200, Buffer.from('PK')]
+  ])('keeps no file for %s, and hands back its start', async (_case, status, body) => {
+    handler = (_req, res) => res.writeHead(status).end(body)
+    const path = join(dir, 'not.zip')
+    const answer = await send(get(), { timeoutMs: 1000 }, saveZip(path, 100))
+    expect(answer.body).toEqual({ saved: false, head: body.subarray(0, 100) })
+    expect(existsSync(path)).toBe(false)
+    expect(existsSync(`${path}.part`)).toBe(false)
+  })
+
+  it('reports a file it cannot write as a local error with its path, not a network one', async () => {
+    handler = (_req, res) => res.end(ZIP)
+    const path = join(dir, 'no-such-folder', 'failure.zip')
+    const error = await failure(send(get(), { timeoutMs: 1000 }, saveZip(path, 100)))
+    expect(error).toBeInstanceOf(LocalFileError)
+    expect((error as Error).message).toMatch(/^Could not save .*failure\.zip: ENOENT/)
+  })
+
+  it('removes the .part file when the connection is cut mid-file', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Length': String(ZIP.length) })
+      res.write(ZIP.subarray(0, 100), () => req.socket.destroy())
+    }
+    const path = join(dir, 'cut.zip')
+    expect(await failure(send(get(), { timeoutMs: 1000 }, saveZip(path, 100)))).toMatchObject({
+      retryable: true,
+      sent: true
+    })
+    expect(existsSync(path)).toBe(false)
+    expect(existsSync(`${path}.part`)).toBe(false)
+  })
+})
+
+describe('send through HTTPS_PROXY', () => {
+  const saved = process.env['HTTPS_PROXY']
+  afterEach(() => {
+    if (saved === undefined) delete process.env['HTTPS_PROXY']
+    else process.env['HTTPS_PROXY'] = saved
+  })
+  const zoho: HttpRequest = { method: 'GET', url: 'https://www.zohoapis.eu/x', headers: {} }
+
+  it('names a proxy it cannot reach, and calls the request not sent', async () => {
+    process.env['HTTPS_PROXY'] = 'http://user:secret@127.0.0.1:1'
+    const error = await failure(send(zoho, { timeoutMs: 1000 }, readBody(9)))
+    expect(error).toMatchObject({ retryable: true, sent: false })
+    expect((error as Error).message).toMatch(
+      /^Could not reach the proxy 127\.0\.0\.1:1 \(HTTPS_PROXY\): .*ECONNREFUSED.*\.$/
+    )
+    expect((error as Error).message).not.toContain('secret')
+  })
+
+  it('names a proxy that refuses the tunnel, with its status, and calls it final', async () => {
+    const proxy = new ConnectProxy(1)
+    proxy.mode = { kind: 'refuse', status: 407 }
+    process.env['HTTPS_PROXY'] = await proxy.start()
+    try {
+      const error = await failure(send(zoho, { timeoutMs: 1000 }, readBody(9)))
+      expect(error).toMatchObject({ retryable: false, sent: false })
+      expect((error as Error).message).toMatch(
+        /^The proxy 127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the tunnel to www\.zohoapis\.eu with HTTP 407: it wants credentials/
+      )
+      expect(proxy.connects).toEqual(['www.zohoapis.eu:443'])
+    } finally {
+      await proxy.stop()
+    }
+  })
+})
