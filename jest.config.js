@@ -5,7 +5,9 @@ export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' }
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // StrykerJS's sandboxes (npm run mutation) hold a copy of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/']
 }
 
 /** @type {import('jest').Config} */

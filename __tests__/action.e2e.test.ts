@@ -25,6 +25,22 @@ function expectNothingLeaked(run: ActionRun): void {
 }
 
 describe('start and abort', () => {
+  it('leaves nothing running once it has reported, and the process ends at once', async () => {
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'reset' })
+    const timers = () =>
+      process.getActiveResourcesInfo().filter(resource => resource === 'Timeout').length
+    const before = timers()
+    const started = Date.now()
+    const run = await runAction(
+      inputs({ timeout: '30', wait: 'true', 'poll-interval': '0.1', 'wait-timeout': '0.3' })
+    )
+    expect(run.stdout).toContain('Attempt 1 of 4 failed')
+    // In this process: no timer of the run's is left behind. As the runner runs it: the process
+    // ends right after its last call, not when a forgotten 30 s deadline would fire.
+    if (IN_PROCESS) expect(timers()).toBeLessThanOrEqual(before)
+    else expect(Date.now() - started).toBeLessThan(3000)
+  })
+
   it('starts a job with one PATCH and hands back Zoho’s answer', async () => {
     const run = await runAction(inputs())
 

@@ -50,6 +50,9 @@ describe('refresh-token authentication', () => {
 
     expect(Object.keys(run.outputs).sort()).toEqual(['code', 'http-status', 'response', 'status'])
     expect(run.summary).toContain(`refresh token of client ${SAMPLE.clientId}`)
+    // The token request is not an API call: the summary counts them apart.
+    expect(run.summary).toMatch(/<td>API calls<\/td><td>1 \(/)
+    expect(run.summary).toContain('<td>Access tokens minted</td><td>1</td>')
     expectMasked(run, [
       SAMPLE.clientSecret,
       SAMPLE.refreshToken,
@@ -80,16 +83,23 @@ describe('refresh-token authentication', () => {
     expect(zoho.job.state).toBe('Ready-to-upload')
   })
 
-  it.each([200, 400])('retries a throttled token request (HTTP %d) with backoff', async status => {
-    zoho.emulator.replyNext({ method: 'POST', status, body: THROTTLED })
-    const run = await runAction(inputs())
+  it.each([200, 400])(
+    'retries a throttled token request (HTTP %d) at the end of its window',
+    async status => {
+      zoho.emulator.replyNext({ method: 'POST', status, body: THROTTLED })
+      const run = await runAction(inputs())
 
-    expect(run.exitCode).toBe(0)
-    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST', 'POST', 'PATCH'])
-    expect(run.stdout).toMatch(
-      /Attempt 1 of 4 failed: Zoho's accounts server is throttling token requests .* Retrying in \d+\.\d s\./
-    )
-  })
+      expect(run.exitCode).toBe(0)
+      expect(zoho.emulator.requests.map(request => request.method)).toEqual([
+        'POST',
+        'POST',
+        'PATCH'
+      ])
+      expect(run.stdout).toMatch(
+        /Attempt 1 of 4 failed: Zoho's accounts server is throttling token requests .* Waiting 0\.6 s for the end of the accounts server's 10-minute window for token requests\./
+      )
+    }
+  )
 
   it('says which dc to set when the token belongs to another data centre', async () => {
     zoho.emulator.addClient('1000.USCLIENT', 'us-secret', '1000.us.refresh', {

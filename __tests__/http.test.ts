@@ -12,7 +12,11 @@ import { CancelledError, LocalFileError, TransportError } from '../src/errors.ts
 import { readBody } from '../src/http/body.ts'
 import { saveZip } from '../src/http/download.ts'
 import { type HttpRequest, send } from '../src/http/send.ts'
+import { systemClock } from '../src/clock.ts'
+import { download } from '../src/zoho/call.ts'
+import { ZohoError } from '../src/zoho/reply.ts'
 import { ConnectProxy } from './support/connect-proxy.ts'
+import { reply } from './support/replies.ts'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 let handler: Handler = (_req, res) => res.end('{}')
@@ -259,5 +263,38 @@ describe('send through HTTPS_PROXY', () => {
     } finally {
       await proxy.stop()
     }
+  })
+})
+
+describe('a local failure is not a network one', () => {
+  it('is not retried, and names the path', async () => {
+    let requests = 0
+    handler = (_req, res) => {
+      requests++
+      res.end(Buffer.from('PK\x03\x04zip', 'latin1'))
+    }
+    const path = join(dir, 'missing-folder', 'failure.zip')
+    const context = {
+      policy: { retries: 3, baseDelayMs: 1, maxDelayMs: 1, timeScale: 1 },
+      clock: systemClock,
+      log: () => {},
+      timeoutMs: 1000,
+      calls: { made: 0 },
+      redact: (text: string) => text
+    }
+    const error = await failure(
+      download(get(), path, () => new ZohoError('no', reply(200, '')), context)
+    )
+    expect(error).toBeInstanceOf(LocalFileError)
+    expect((error as Error).message).toContain(path)
+    expect(requests).toBe(1)
+  })
+
+  it('is not counted as maybe sent when the name does not resolve', async () => {
+    const error = await failure(
+      send({ ...get(), url: 'http://no-such-host.invalid/' }, { timeoutMs: 5000 }, readBody(9))
+    )
+    expect(error).toMatchObject({ retryable: true, sent: false })
+    expect((error as Error).message).toMatch(/^Could not reach http:\/\/no-such-host\.invalid: /)
   })
 })

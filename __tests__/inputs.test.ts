@@ -56,7 +56,7 @@ describe('parseSettings', () => {
       action: 'start',
       auth: { kind: 'token', token: '1000.abc.def' },
       environment: 'production',
-      retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 },
+      retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, timeScale: 1 },
       timeoutMs: 30_000,
       wait: undefined,
       warnings: []
@@ -355,6 +355,9 @@ describe('parseSettings', () => {
       ['http://gateway.example.com', 'must use https://'],
       ['http://10.0.0.1', 'must use https://'],
       ['http://localhost.example.com', 'must use https://'],
+      ['http://127.0.0.1.evil.example', 'must use https://'],
+      ['http://evil.example.127.0.0.1.nip.io', 'must use https://'],
+      ['http://[::1].evil.example', 'must be an absolute URL'],
       ['ftp://127.0.0.1', 'must use https://'],
       ['gateway.example.com', 'must be an absolute URL'],
       ['https://user:pass@gateway.example.com', 'without user name, password, query or fragment'],
@@ -377,10 +380,7 @@ describe('parseSettings', () => {
 
     it('takes the defaults of action.yml when on', () => {
       expect(
-        parseSettings(
-          { ...VALID, wait: 'true' },
-          { backoffBaseMs: 1000, resultRoot: '/runner/temp' }
-        ).wait
+        parseSettings({ ...VALID, wait: 'true' }, { timeScale: 1, resultRoot: '/runner/temp' }).wait
       ).toEqual({
         timeoutMs: 3_600_000,
         firstDelayMs: 5000,

@@ -5,7 +5,7 @@ import type { Clock } from '../src/clock.ts'
 import { ActionError, CancelledError, TransportError } from '../src/errors.ts'
 import {
   describeStatus,
-  pollDelay,
+  nextPollDelay,
   type WaitResult,
   type WaitSettings,
   waitForJob
@@ -30,23 +30,41 @@ function poll(
   })
 }
 
-describe('pollDelay', () => {
-  it('starts at poll-interval and grows ×1.5 up to 60 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(poll => pollDelay(poll, 5000))).toEqual([
-      5000, 7500, 11_250, 16_875, 25_312.5, 37_968.75, 56_953.125, 60_000, 60_000
-    ])
+describe('nextPollDelay', () => {
+  it('grows ×1.5 up to 60 s in the first hour, then on up to 5 minutes', () => {
+    expect(nextPollDelay(5000, 0)).toBe(7500)
+    expect(nextPollDelay(50_000, 3_599_999)).toBe(60_000)
+    expect(
+      [60_000, 90_000, 135_000, 202_500, 300_000].map(ms => nextPollDelay(ms, 3_600_000))
+    ).toEqual([90_000, 135_000, 202_500, 300_000, 300_000])
   })
 })
 
 describe('waitForJob', () => {
-  it('costs at most 70 status calls for a one-hour job with the defaults, and notices its end within one delay', async () => {
+  it.each([
+    [1, 65],
+    [5, 120],
+    [24, 350]
+  ])('costs at most the budget for a %d-hour job: %d status calls', async (hours, calls) => {
+    const clock = steppingClock()
+    const job = jobRunning(clock, hours * 3_600_000)
+    const result = await poll(job.readStatus, { ...DEFAULTS, timeoutMs: 48 * 3_600_000 }, clock)
+    expect(result.end).toBe('finished')
+    expect(result.polls).toBeLessThanOrEqual(calls)
+    // Noticed within one delay: 60 s in the first hour, 5 minutes after.
+    expect((job.reads.at(-1) ?? Infinity) - hours * 3_600_000).toBeLessThanOrEqual(
+      hours === 1 ? 60_000 : 300_000
+    )
+  })
+
+  it('costs at most 65 status calls for a one-hour job with the defaults, and notices its end within one delay', async () => {
     const clock = steppingClock()
     const job = jobRunning(clock, 3_600_000 - 1)
     const result = await poll(job.readStatus, { ...DEFAULTS, timeoutMs: 2 * 3_600_000 }, clock)
 
     expect(result.end).toBe('finished')
     expect(result.polls).toBe(job.reads.length)
-    expect(job.reads.length).toBeLessThanOrEqual(70)
+    expect(job.reads.length).toBeLessThanOrEqual(65)
     const noticedAt = job.reads.at(-1) ?? Infinity
     expect(noticedAt - (3_600_000 - 1)).toBeLessThanOrEqual(60_000)
   })
@@ -144,6 +162,25 @@ describe('waitForJob', () => {
       end: 'cancelled',
       error: cancel,
       polls: 1
+    })
+  })
+
+  it('keeps polling a job waiting for its file (Ready-to-upload): it is not a final state', async () => {
+    const clock = steppingClock()
+    const states: JobStatus[] = [
+      { state: 'Ready-to-upload', records: {} },
+      { state: 'In-progress', records: {} },
+      { state: 'Completed', records: {} }
+    ]
+    const result = await poll(
+      () => Promise.resolve(states.shift() ?? { records: {} }),
+      DEFAULTS,
+      clock
+    )
+    expect(result).toEqual({
+      end: 'finished',
+      status: { state: 'Completed', records: {} },
+      polls: 3
     })
   })
 

@@ -57,7 +57,9 @@ describe('failures worth retrying', () => {
     expect(run.outputs['code']).toBe('3000')
     const retryLines = run.stdout.split('\n').filter(line => line.startsWith('Attempt '))
     expect(retryLines).toHaveLength(1)
-    expect(retryLines[0]).toMatch(/^Attempt 1 of 4 failed: .* Retrying in \d+\.\d s\.$/)
+    expect(retryLines[0]).toMatch(
+      /^Attempt 1 of 4 failed: .* (Retrying in \d+\.\d s|Waiting \d+\.\d s for .*)\.$/
+    )
     expect(retryLines[0]).toContain(why)
   })
 
@@ -188,6 +190,33 @@ describe('a retried start or abort does not act twice', () => {
       /^Zoho did not start the job: the job is Expired, after a retry was rejected \(.*code 7130/
     )
     expect(run.outputs['code']).toBe('7130')
+  })
+
+  it.each(['System Aborted', 'Completed', 'Failed'] as const)(
+    'does not call a start successful when the job had ended (%s) before this run',
+    async state => {
+      zoho.job.state = state
+      zoho.emulator.replyNext({ method: 'PATCH', fault: 'hang' })
+      const run = await runAction(inputs())
+      expect(run.exitCode).toBe(1)
+      expect(methods()).toEqual(['PATCH', 'PATCH', 'GET'])
+      expect(run.errors).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^The job has ended \\(${state}\\), and this run cannot tell whether its start did that`
+          )
+        )
+      ])
+      expect(run.stdout).not.toContain('::warning::An earlier attempt')
+      expect(run.outputs['job-status']).toBe(state)
+    }
+  )
+
+  it('does not say an attempt was sent when the connection was never made', async () => {
+    await zoho.emulator.stop()
+    const run = await runAction(inputs({ retries: '1' }))
+    expect(run.errors[0]).not.toContain('may have reached Zoho')
+    expect(run.errors[0]).not.toContain('reading the job')
   })
 
   it('says the outcome is unknown when the status cannot be read', async () => {

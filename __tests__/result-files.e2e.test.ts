@@ -2,7 +2,7 @@
 // cannot read, and a preview that must come from the failure file whatever else was downloaded.
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sampleInputs } from './emulator/sample.ts'
@@ -98,5 +98,29 @@ describe('the preview', () => {
     expect(run.summary).toContain('<tr><td>failed-row</td><td>Invalid email</td></tr>')
     expect(run.summary).not.toContain('succeeded-row')
     expect(run.summary).not.toContain('unprocessed-row')
+  })
+})
+
+describe('a result folder the runner cannot hold', () => {
+  it('is a warning naming the path, with no download tried, and the job still reported', async () => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
+    zoho.job.results = { failure: zipSync({ 'x.csv': strToU8('a\n1\n') }) }
+    const dir = mkdtempSync(join(tmpdir(), 'zoho-not-a-folder-'))
+    const notAFolder = join(dir, 'file')
+    writeFileSync(notAFolder, '')
+    try {
+      const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
+        RUNNER_TEMP: notAFolder
+      })
+      expect(run.exitCode).toBe(0)
+      expect(run.stdout).toContain(
+        `::warning::No result files: a folder for them could not be made under ${notAFolder}: ENOTDIR`
+      )
+      expect(zoho.emulator.requests.filter(request => request.url.includes('/result'))).toEqual([])
+      expect(run.outputs['failed-records']).toBe('2')
+      expect(run.outputs['result-dir']).toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

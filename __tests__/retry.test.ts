@@ -10,7 +10,7 @@ import { backoffDelay, type RetryPolicy, retryAfterDelay, withRetries } from '..
 import { parseReply, ZohoError } from '../src/zoho/reply.ts'
 import { classify, mayHaveApplied } from '../src/zoho/retry-table.ts'
 
-const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000 }
+const POLICY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, timeScale: 1 }
 
 function zohoError(
   status: number,
@@ -67,10 +67,23 @@ describe('classify: the retry table', () => {
   })
 
   it('hands on the Retry-After of every answer it retries, 503 included', () => {
-    expect(classify(zohoError(429, '{}', '7'))).toEqual({ retry: true, retryAfter: '7' })
+    expect(classify(zohoError(429, '{}', '7'))).toMatchObject({ retry: true, retryAfter: '7' })
     expect(classify(zohoError(503, '', '9'))).toEqual({ retry: true, retryAfter: '9' })
-    expect(classify(zohoError(200, '{"code":2955}'))).toEqual({ retry: true })
+    expect(classify(zohoError(503, ''))).toEqual({ retry: true })
     expect(classify(zohoError(401, '{"code":1030}', '5'))).toEqual({ retry: false })
+  })
+
+  it('knows how long Zoho’s throttles last when the answer does not say', () => {
+    const perMinute = { ms: 60_000, reason: "the next minute of Zoho's per-minute API limit" }
+    expect(classify(zohoError(200, '{"code":2955}'))).toEqual({ retry: true, window: perMinute })
+    expect(classify(zohoError(429, '{}'))).toEqual({ retry: true, window: perMinute })
+    expect(classify(zohoError(200, '{"error":"Access Denied"}', undefined, true))).toEqual({
+      retry: true,
+      window: {
+        ms: 600_000,
+        reason: "the end of the accounts server's 10-minute window for token requests"
+      }
+    })
   })
 })
 
@@ -264,5 +277,49 @@ describe('withRetries', () => {
       })
     ).rejects.toThrow('The step was cancelled.')
     expect(work.count()).toBe(0)
+  })
+
+  it('waits a throttle out to the end of its window, and says so', async () => {
+    const clock = fakeClock()
+    const lines: string[] = []
+    await withRetries(attempts(zohoError(200, '{"code":2955}'), 'ok').run, classify, {
+      policy: POLICY,
+      clock,
+      log: line => lines.push(line)
+    })
+    expect(clock.slept).toEqual([60_000])
+    expect(lines).toEqual([
+      "Attempt 1 of 4 failed: HTTP 200 Waiting 60.0 s for the next minute of Zoho's per-minute API limit."
+    ])
+  })
+
+  it('gives up on a throttle whose window ends after the deadline', async () => {
+    const clock = fakeClock()
+    const work = attempts(zohoError(200, '{"code":2955}'), 'ok')
+    await expect(
+      withRetries(work.run, classify, {
+        policy: POLICY,
+        clock,
+        log: () => {},
+        deadline: clock.now() + 30_000
+      })
+    ).rejects.toBeInstanceOf(RetriesExhaustedError)
+    expect(clock.slept).toEqual([])
+  })
+
+  it('scales the backoff and the windows by timeScale, not Retry-After', async () => {
+    const clock = fakeClock([0.5])
+    const policy = { ...POLICY, timeScale: 0.001 }
+    await withRetries(
+      attempts(zohoError(503, ''), zohoError(200, '{"code":2955}'), zohoError(429, '{}', '2'), 'ok')
+        .run,
+      classify,
+      {
+        policy,
+        clock,
+        log: () => {}
+      }
+    )
+    expect(clock.slept).toEqual([0.5, 60, 2000])
   })
 })

@@ -59,7 +59,9 @@ describe('wait: true', () => {
     expect(run.summary).toContain('<td>Final state</td><td>Completed</td>')
     expect(run.summary).toContain('<td>Total records</td><td>10</td>')
     expect(run.summary).toMatch(/<td>Wall time<\/td><td>\d+\.\d s<\/td>/)
-    expect(run.summary).toContain(`<td>API calls</td><td>${zoho.emulator.requests.length}</td>`)
+    expect(run.summary).toContain(
+      `<td>API calls</td><td>${zoho.emulator.requests.length} (Zoho allows each user 250 to 1000 calls a day, by plan, shared by every integration)</td>`
+    )
   })
 
   it('downloads failure.zip, previews the failed rows, and fails on failed records', async () => {
@@ -254,6 +256,23 @@ describe('wait: true', () => {
     expect(run.stdout).toMatch(
       /Poll 1: the job is In-progress, 10 records .*; next poll in 0\.1 s\./
     )
+  })
+
+  it('sets no count output Zoho did not report, and puts the failure in the summary', async () => {
+    zoho.job.state = 'In-progress'
+    zoho.emulator.statusBody = () => ({ code: 3000, data: { api_status: 'FAILED' } })
+    const run = await runAction(inputs({ action: 'abort', 'download-results': 'none' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['job-status']).toBe('Failed')
+    for (const output of [
+      'total-records',
+      'success-records',
+      'failed-records',
+      'unprocessed-records'
+    ])
+      expect(run.outputs).not.toHaveProperty(output)
+    expect(run.summary).toContain('<td>Total records</td><td>—</td>')
+    expect(run.summary).toContain('<p>The job ended Failed. Zoho could not process the file.</p>')
   })
 
   it('does not wait when wait is false', async () => {

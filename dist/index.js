@@ -3315,7 +3315,12 @@ class RetriesExhaustedError extends ActionError {
 function failureMessage(error) {
     if (error instanceof ActionError)
         return error.message;
-    return `Unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`;
+    return `Unexpected error (please report it): ${messageOf(error)}`;
+}
+/** What an error says, read by shape: Node's errors may come from another realm than Error. */
+function messageOf(error) {
+    const message = typeof error === 'object' && error !== null ? Reflect.get(error, 'message') : undefined;
+    return typeof message === 'string' ? message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/cancel.ts
@@ -3622,8 +3627,8 @@ function attemptFailure(error, url, progress) {
     if (error instanceof ActionError)
         return error;
     // Read by shape, not instanceof: Node's network errors may come from another realm.
-    const { message, code } = (typeof error === 'object' && error !== null ? error : {});
-    const text = typeof message === 'string' ? message : String(error);
+    const { code } = (typeof error === 'object' && error !== null ? error : {});
+    const text = messageOf(error);
     const proxy = URL.parse(lib_getProxyUrl(url.href))?.host;
     const refused = PROXY_REFUSED.exec(text);
     if (refused !== null)
@@ -3662,8 +3667,9 @@ function proxyRefused(proxy, target, status) {
 
 ;// CONCATENATED MODULE: ./src/retry.ts
 // Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
-// with full jitter, or the server's Retry-After, never past the caller's deadline or a cancel.
-// What is worth retrying is not decided here: zoho/retry-table.ts holds that table.
+// with full jitter, at least to the end of a throttle's window, or the server's Retry-After; never
+// past the caller's deadline or a cancel. What is worth retrying, and how long a throttle lasts, is
+// not decided here: zoho/retry-table.ts holds that table.
 
 
 const RETRY_AFTER_CAP_MS = 60_000;
@@ -3709,12 +3715,18 @@ async function withRetries(attempt, classify, context, onFailure = () => { }) {
                 throw error;
             if (n === attempts)
                 throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
-            const delay = retryAfterDelay(verdict.retryAfter, clock.now()) ??
-                backoffDelay(n, policy, () => clock.random());
+            const told = retryAfterDelay(verdict.retryAfter, clock.now());
+            const backoff = backoffDelay(n, policy, () => clock.random());
+            const window = told === undefined && (verdict.window?.ms ?? 0) > backoff ? verdict.window : undefined;
+            const delay = told ?? (window?.ms ?? backoff) * policy.timeScale;
             if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
                 throw new RetriesExhaustedError(n, error);
             }
-            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
+            const seconds = (delay / 1000).toFixed(1);
+            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} ` +
+                (window === undefined
+                    ? `Retrying in ${seconds} s.`
+                    : `Waiting ${seconds} s for ${window.reason}.`));
             await clock.sleep(delay, signal);
         }
     }
@@ -3745,7 +3757,7 @@ function logLine(text) {
 
 ;// CONCATENATED MODULE: ./src/zoho/codes.ts
 // What Zoho's response codes mean and what the person reading the log should do about them
-// (zoho-bulk-api.md, "Response codes").
+// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
 const SUCCESS_CODE = 3000;
 const TOKEN_REFUSED_CODE = 1030;
 const PER_MINUTE_LIMIT_CODE = 2955;
@@ -3927,6 +3939,16 @@ function wholeNumber(value) {
 
 const SERVER_FAILURES = new Set([500, 502, 503, 504]);
 const STOP = { retry: false };
+// How long Zoho's throttles last when its answer does not say (zoho-bulk-api.md, "Limits"): the
+// per-minute API limit, and the accounts server's limit of about 10 tokens in 10 minutes.
+const PER_MINUTE = {
+    ms: 60_000,
+    reason: "the next minute of Zoho's per-minute API limit"
+};
+const TOKEN_THROTTLE = {
+    ms: 10 * 60_000,
+    reason: "the end of the accounts server's 10-minute window for token requests"
+};
 /**
  * | failure                                                              | retry?                        |
  * |----------------------------------------------------------------------|-------------------------------|
@@ -3934,7 +3956,8 @@ const STOP = { retry: false };
  * | an answer cut off, too large, or in an encoding we cannot read       | yes (it is a lost answer)     |
  * | a TLS certificate the runner does not trust; a proxy's refusal       | no                            |
  * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                            |
- * | HTTP 429, Zoho code 2955 (per-minute limit), accounts "Access Denied"| yes, after its Retry-After    |
+ * | HTTP 429, Zoho code 2955 (per-minute limit)                          | yes, after Retry-After or 60 s|
+ * | the accounts server's "Access Denied" (token requests throttled)     | yes, after 10 minutes         |
  * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes, after its Retry-After    |
  * | Zoho code 11110 (a result file still being generated)                | yes                           |
  * | anything else: 1030, 2945, other 4xx, other Zoho codes, local files  | no                            |
@@ -3947,14 +3970,18 @@ function classify(error) {
     const { httpStatus, code, retryAfter } = error.reply;
     if (code === DAILY_LIMIT_CODE)
         return STOP;
-    const retry = error.throttled ||
-        httpStatus === 429 ||
-        code === PER_MINUTE_LIMIT_CODE ||
-        SERVER_FAILURES.has(httpStatus) ||
-        code === RESULT_NOT_READY_CODE;
-    if (!retry)
+    const window = error.throttled
+        ? TOKEN_THROTTLE
+        : httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE
+            ? PER_MINUTE
+            : undefined;
+    if (window === undefined && !SERVER_FAILURES.has(httpStatus) && code !== RESULT_NOT_READY_CODE)
         return STOP;
-    return retryAfter === undefined ? { retry: true } : { retry: true, retryAfter };
+    return {
+        retry: true,
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        ...(window === undefined ? {} : { window })
+    };
 }
 /** Whether a failed attempt may have reached Zoho and been acted on although no answer said so. */
 function mayHaveApplied(error) {
@@ -4163,14 +4190,21 @@ function readCounts(top, nested) {
 
 
 const POLL_GROWTH = 1.5;
+/** The longest delay in the wait's first hour, and so the longest `poll-interval`. */
 const MAX_POLL_DELAY_MS = 60_000;
-/** The delay before poll number `poll` (1 for the first). */
-function pollDelay(poll, firstDelayMs) {
-    return Math.min(firstDelayMs * POLL_GROWTH ** (poll - 1), MAX_POLL_DELAY_MS);
+/** The longest delay once the wait has lasted an hour. */
+const MAX_LATE_POLL_DELAY_MS = 5 * 60_000;
+const HOUR_MS = 3_600_000;
+/** The delay after one of `previousMs`, once the wait has lasted `elapsedMs`. */
+function nextPollDelay(previousMs, elapsedMs) {
+    const ceiling = elapsedMs < HOUR_MS ? MAX_POLL_DELAY_MS : MAX_LATE_POLL_DELAY_MS;
+    return Math.min(previousMs * POLL_GROWTH, ceiling);
 }
 /** Polls until a final state, a failure that is not passing, the deadline, or a cancel. */
 async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, signal }) {
     const unknown = new Set();
+    const started = clock.now();
+    let delay = Math.min(wait.firstDelayMs, MAX_POLL_DELAY_MS);
     let status;
     const result = (end, polls, error) => ({
         end,
@@ -4178,9 +4212,9 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
         ...(status === undefined ? {} : { status }),
         ...(error === undefined ? {} : { error })
     });
-    for (let poll = 1;; poll++) {
+    for (let poll = 1;; poll++, delay = nextPollDelay(delay, clock.now() - started)) {
         try {
-            await clock.sleep(Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now())), signal);
+            await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), signal);
             status = await readStatus();
         }
         catch (error) {
@@ -4192,7 +4226,8 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
             const left = deadline - clock.now();
             if (left <= 0)
                 return result('timed-out', poll);
-            log(`Poll ${poll} failed: ${failure.message} Next poll in ${seconds(nextDelay(poll, wait, left))}.`);
+            const next = Math.min(nextPollDelay(delay, clock.now() - started), left);
+            log(`Poll ${poll} failed: ${failure.message} Next poll in ${seconds(next)}.`);
             continue;
         }
         if (status.state !== undefined && FINAL_STATES.has(status.state)) {
@@ -4207,10 +4242,10 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
             log(`Zoho reported a job state this action does not know (${JSON.stringify(status.raw ?? null)}); ` +
                 'taking it as still running.');
         }
-        log(`Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(nextDelay(poll, wait, left))}.`);
+        const next = Math.min(nextPollDelay(delay, clock.now() - started), left);
+        log(`Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(next)}.`);
     }
 }
-const nextDelay = (poll, wait, left) => Math.min(pollDelay(poll + 1, wait.firstDelayMs), left);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** "In-progress, 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
 function describeStatus(status) {
@@ -7089,7 +7124,7 @@ async function previewCsv(zipPath, maxRows) {
         }
     }
     catch (error) {
-        throw new ActionError(`Could not read ${zipPath} for the preview of failed rows: ${error instanceof Error ? error.message : String(error)}. The file is kept as Zoho sent it.`);
+        throw new ActionError(`Could not read ${zipPath} for the preview of failed rows: ${messageOf(error)}. The file is kept as Zoho sent it.`);
     }
     if (!csv.found)
         return undefined;
@@ -7127,7 +7162,15 @@ async function followJob(job, action, wait, connection, context) {
     const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
     if (wanted.length === 0)
         return { wait: waited, files: [], warnings: [], ...verdict };
-    const resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
+    let resultDir;
+    try {
+        resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
+    }
+    catch (error) {
+        const why = messageOf(error);
+        const warning = `No result files: a folder for them could not be made under ${wait.resultRoot}: ${why}.`;
+        return { wait: waited, files: [], warnings: [warning], ...verdict };
+    }
     let files;
     try {
         files = await downloadResults(wanted, resultDir, job, connection, context);
@@ -7439,17 +7482,17 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: ./src/inputs/runner.ts
 // What the settings take from the runner's environment rather than from inputs.
 
-const DEFAULT_BACKOFF_BASE_MS = 1000;
 /**
- * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: the
- * base of the backoff in ms. It is not an input, and a run that uses it says so in its log.
+ * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: a
+ * number above 0 and at most 1 that the backoff and Zoho's throttle windows are multiplied by
+ * (Retry-After is kept as the server says). It is not an input, and a run that uses it says so.
  */
-const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS';
+const TIME_SCALE_ENV = 'ZOHO_BULK_ACTION_TIME_SCALE';
 function runnerFacts(env = process.env) {
-    const backoff = Number(env[BACKOFF_BASE_ENV]);
+    const scale = Number(env[TIME_SCALE_ENV]);
     return {
         resultRoot: env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
-        backoffBaseMs: Number.isFinite(backoff) && backoff > 0 ? backoff : DEFAULT_BACKOFF_BASE_MS
+        timeScale: scale > 0 && scale <= 1 ? scale : 1
     };
 }
 
@@ -7544,6 +7587,7 @@ const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_RETRIES = 10;
 const MAX_TIMEOUT_SECONDS = 600;
+const BACKOFF_BASE_MS = 1000;
 const MAX_BACKOFF_MS = 20_000;
 const RETRIES = {
     pattern: /^\d+$/,
@@ -7568,8 +7612,8 @@ function readSettings(secrets) {
     const settings = parseSettings(raw, runner);
     // Only a valid job ID is masked: masking "0" would hide every zero in the log.
     secrets.add(settings.job.jobId);
-    if (runner.backoffBaseMs !== DEFAULT_BACKOFF_BASE_MS) {
-        info(`Retries back off from ${runner.backoffBaseMs} ms, as ${BACKOFF_BASE_ENV} says (a setting for tests).`);
+    if (runner.timeScale !== 1) {
+        info(`Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`);
     }
     return settings;
 }
@@ -7604,8 +7648,9 @@ function parseSettings(raw, runner = runnerFacts({})) {
         environment: settled.environment,
         retry: {
             retries: settled.retries,
-            baseDelayMs: runner.backoffBaseMs,
-            maxDelayMs: MAX_BACKOFF_MS
+            baseDelayMs: BACKOFF_BASE_MS,
+            maxDelayMs: MAX_BACKOFF_MS,
+            timeScale: runner.timeScale
         },
         timeoutMs: settled.timeoutS * 1000,
         wait: settled.waitOn ? settled.wait : undefined,
@@ -7625,9 +7670,12 @@ function parseSettings(raw, runner = runnerFacts({})) {
 
 
 
-/** The states that show a lost action took effect: a started job runs or has ended from running. */
+/**
+ * The states that show a lost action of this run took effect. For a start, only a running job: a
+ * job that has ended may have ended before this run, and then this run did not start it.
+ */
 const TOOK_EFFECT = {
-    start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
+    start: new Set(['In-progress']),
     abort: ABORTED_STATES
 };
 async function startOrAbort(job, action, connection, context) {
@@ -7696,6 +7744,21 @@ async function settle({ job, action, connection, context }, refusal, lost) {
         return {
             ...settled,
             warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
+        };
+    }
+    // A job ends Expired only when never started; any other end may have come from this start.
+    if (lost &&
+        action === 'start' &&
+        state !== undefined &&
+        FINAL_STATES.has(state) &&
+        state !== 'Expired') {
+        return {
+            reply: refusal.reply,
+            status: read.status,
+            error: new ZohoError(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
+                'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
+                `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
+                'you run the step again.', refusal.reply)
         };
     }
     const shown = state ??
@@ -7775,6 +7838,8 @@ function nextQuote(json, from) {
 
 
 
+
+const DAILY_BUDGET = '250 to 1000 calls';
 const MAX_CELL_CHARS = 200;
 const MAX_FAILURE_CHARS = 4000;
 const MAX_PREVIEW_COLUMNS = 20;
@@ -7860,7 +7925,7 @@ async function writeSummary(record, now, secrets) {
     }
     catch (error) {
         // The summary is a courtesy: failing to write it must not change the step's result.
-        core_warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        core_warning(`Could not write the job summary: ${messageOf(error)}`);
     }
 }
 function describeRun(settings, reply) {
@@ -7897,7 +7962,13 @@ function describeJob(status, job) {
 function describeCost(record, now) {
     return [
         ['Wall time', `${((now - record.startedMs) / 1000).toFixed(1)} s`],
-        ['API calls', String(record.calls.made)]
+        [
+            'API calls',
+            `${record.calls.made} (Zoho allows each user ${DAILY_BUDGET} a day, by plan, shared by every integration)`
+        ],
+        ...(record.settings?.auth.kind === 'refresh'
+            ? [['Access tokens minted', String(record.mints.made)]]
+            : [])
     ];
 }
 function previewHtml(preview, cell) {
@@ -7946,14 +8017,21 @@ function escapeHtml(text) {
 const DEFAULT_LIFETIME_S = 3600;
 // A token is renewed this long before it expires: five minutes, or a quarter of a short life.
 const RENEW_MARGIN_MS = 5 * 60_000;
-function accessTokens(auth, dataCentre, secrets) {
+/**
+ * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
+ * `mints`, apart from the API calls.
+ */
+function accessTokens(auth, dataCentre, secrets, mints) {
     if (auth.kind === 'token') {
         return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
     }
     let held;
     const mint = async (context, why) => {
         context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
-        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, context);
+        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
+            ...context,
+            calls: mints
+        });
         const lifetimeMs = minted.lifetimeS * 1000;
         held = {
             token: minted.token,
@@ -8070,7 +8148,11 @@ function checkApiDomain(apiDomain, dataCentre) {
 async function run() {
     const secrets = new Secrets();
     const cancellation = cancelOnSignals();
-    const record = { startedMs: systemClock.now(), calls: { made: 0 } };
+    const record = {
+        startedMs: systemClock.now(),
+        calls: { made: 0 },
+        mints: { made: 0 }
+    };
     try {
         await act(record, secrets, cancellation.signal);
     }
@@ -8098,7 +8180,7 @@ async function act(record, secrets, signal) {
     const connection = {
         apiBaseUrl: settings.apiBaseUrl,
         environment: settings.environment,
-        tokens: accessTokens(settings.auth, settings.dataCentre, secrets)
+        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
     };
     // Minted before the job is touched, so that an auth failure is told as one, with no API call.
     await connection.tokens.current(context);

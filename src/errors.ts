@@ -57,5 +57,12 @@ export class RetriesExhaustedError extends ActionError {
 /** The one line a failed step prints: the message of an expected failure, else a bug report. */
 export function failureMessage(error: unknown): string {
   if (error instanceof ActionError) return error.message
-  return `Unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`
+  return `Unexpected error (please report it): ${messageOf(error)}`
+}
+
+/** What an error says, read by shape: Node's errors may come from another realm than Error. */
+export function messageOf(error: unknown): string {
+  const message: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'message') : undefined
+  return typeof message === 'string' ? message : String(error)
 }

@@ -2,7 +2,7 @@
 // files that can exist, previews the failed rows, and judges the outcome.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ActionError, CancelledError, RetriesExhaustedError } from './errors.ts'
+import { ActionError, CancelledError, messageOf, RetriesExhaustedError } from './errors.ts'
 import type { WaitForJob } from './inputs.ts'
 import { describeStatus, waitForJob, type WaitResult } from './poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from './results.ts'
@@ -57,7 +57,14 @@ export async function followJob(
     waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : []
   if (wanted.length === 0) return { wait: waited, files: [], warnings: [], ...verdict }
 
-  const resultDir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-results-'))
+  let resultDir: string
+  try {
+    resultDir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-results-'))
+  } catch (error) {
+    const why = messageOf(error)
+    const warning = `No result files: a folder for them could not be made under ${wait.resultRoot}: ${why}.`
+    return { wait: waited, files: [], warnings: [warning], ...verdict }
+  }
   let files: ResultFile[]
   try {
     files = await downloadResults(wanted, resultDir, job, connection, context)

@@ -11,12 +11,7 @@ import type { Environment, JobAction } from './zoho/requests.ts'
 import { parseAuth, TOKEN_SCHEME } from './inputs/auth.ts'
 import { JOB_ID, LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
 import { oneOf, parseNumber, Problems, required, seconds } from './inputs/rules.ts'
-import {
-  BACKOFF_BASE_ENV,
-  DEFAULT_BACKOFF_BASE_MS,
-  type RunnerFacts,
-  runnerFacts
-} from './inputs/runner.ts'
+import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.ts'
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
 export type { WaitForJob } from './inputs/wait.ts'
@@ -68,6 +63,7 @@ const DEFAULT_RETRIES = 3
 const DEFAULT_TIMEOUT_SECONDS = 30
 const MAX_RETRIES = 10
 const MAX_TIMEOUT_SECONDS = 600
+const BACKOFF_BASE_MS = 1000
 const MAX_BACKOFF_MS = 20_000
 const RETRIES = {
   pattern: /^\d+$/,
@@ -93,9 +89,9 @@ export function readSettings(secrets: Secrets): Settings {
   const settings = parseSettings(raw, runner)
   // Only a valid job ID is masked: masking "0" would hide every zero in the log.
   secrets.add(settings.job.jobId)
-  if (runner.backoffBaseMs !== DEFAULT_BACKOFF_BASE_MS) {
+  if (runner.timeScale !== 1) {
     core.info(
-      `Retries back off from ${runner.backoffBaseMs} ms, as ${BACKOFF_BASE_ENV} says (a setting for tests).`
+      `Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`
     )
   }
   return settings
@@ -136,8 +132,9 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     environment: settled.environment,
     retry: {
       retries: settled.retries,
-      baseDelayMs: runner.backoffBaseMs,
-      maxDelayMs: MAX_BACKOFF_MS
+      baseDelayMs: BACKOFF_BASE_MS,
+      maxDelayMs: MAX_BACKOFF_MS,
+      timeScale: runner.timeScale
     },
     timeoutMs: settled.timeoutS * 1000,
     wait: settled.waitOn ? settled.wait : undefined,

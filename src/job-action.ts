@@ -30,9 +30,12 @@ export interface ActionOutcome {
   readonly status?: JobStatus
 }
 
-/** The states that show a lost action took effect: a started job runs or has ended from running. */
+/**
+ * The states that show a lost action of this run took effect. For a start, only a running job: a
+ * job that has ended may have ended before this run, and then this run did not start it.
+ */
 const TOOK_EFFECT: Readonly<Record<JobAction, ReadonlySet<JobState>>> = {
-  start: new Set(['In-progress', 'Completed', 'Failed', 'System Aborted']),
+  start: new Set(['In-progress']),
   abort: ABORTED_STATES
 }
 
@@ -130,6 +133,26 @@ async function settle(
     return {
       ...settled,
       warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
+    }
+  }
+  // A job ends Expired only when never started; any other end may have come from this start.
+  if (
+    lost &&
+    action === 'start' &&
+    state !== undefined &&
+    FINAL_STATES.has(state) &&
+    state !== 'Expired'
+  ) {
+    return {
+      reply: refusal.reply,
+      status: read.status,
+      error: new ZohoError(
+        `The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
+          'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
+          `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
+          'you run the step again.',
+        refusal.reply
+      )
     }
   }
   const shown =

@@ -22,7 +22,11 @@ import type { CallContext } from './zoho/call.ts'
 export async function run(): Promise<void> {
   const secrets = new Secrets()
   const cancellation = cancelOnSignals()
-  const record: RunRecord = { startedMs: systemClock.now(), calls: { made: 0 } }
+  const record: RunRecord = {
+    startedMs: systemClock.now(),
+    calls: { made: 0 },
+    mints: { made: 0 }
+  }
   try {
     await act(record, secrets, cancellation.signal)
   } catch (error) {
@@ -49,7 +53,7 @@ async function act(record: RunRecord, secrets: Secrets, signal: AbortSignal): Pr
   const connection = {
     apiBaseUrl: settings.apiBaseUrl,
     environment: settings.environment,
-    tokens: accessTokens(settings.auth, settings.dataCentre, secrets)
+    tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
   }
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.
   await connection.tokens.current(context)

@@ -1,14 +1,19 @@
 // Waits for a job to reach a final state, polling frugally: Zoho allows 250–1000 API calls per
-// user per day, so the delay starts at `poll-interval` and grows ×1.5 up to 60 s (a one-hour job
-// costs about 65 status calls with the defaults), and a finished job is noticed within one delay.
-// A poll that fails for a passing reason (an outage, a timeout) does not end the wait; the wait's
-// deadline does, and a cancel.
+// user per day, and every other integration of the user draws on the same budget. The delay starts
+// at `poll-interval` and grows ×1.5 up to 60 s in the first hour (a one-hour job costs about 65
+// status calls with the defaults), then on up to 5 minutes (a five-hour job about 115), and a
+// finished job is noticed within one delay. A poll that fails for a passing reason (an outage, a
+// timeout) does not end the wait; the wait's deadline does, and a cancel.
 import type { Clock } from './clock.ts'
 import { type ActionError, CancelledError } from './errors.ts'
 import { FINAL_STATES, type JobStatus, type RecordCounts } from './zoho/job-status.ts'
 
 export const POLL_GROWTH = 1.5
+/** The longest delay in the wait's first hour, and so the longest `poll-interval`. */
 export const MAX_POLL_DELAY_MS = 60_000
+/** The longest delay once the wait has lasted an hour. */
+export const MAX_LATE_POLL_DELAY_MS = 5 * 60_000
+const HOUR_MS = 3_600_000
 
 export interface WaitSettings {
   /** How long to wait at most, in all. */
@@ -38,9 +43,10 @@ export interface Poller {
   readonly signal?: AbortSignal
 }
 
-/** The delay before poll number `poll` (1 for the first). */
-export function pollDelay(poll: number, firstDelayMs: number): number {
-  return Math.min(firstDelayMs * POLL_GROWTH ** (poll - 1), MAX_POLL_DELAY_MS)
+/** The delay after one of `previousMs`, once the wait has lasted `elapsedMs`. */
+export function nextPollDelay(previousMs: number, elapsedMs: number): number {
+  const ceiling = elapsedMs < HOUR_MS ? MAX_POLL_DELAY_MS : MAX_LATE_POLL_DELAY_MS
+  return Math.min(previousMs * POLL_GROWTH, ceiling)
 }
 
 /** Polls until a final state, a failure that is not passing, the deadline, or a cancel. */
@@ -50,6 +56,8 @@ export async function waitForJob(
   { readStatus, isPassing, clock, log, signal }: Poller
 ): Promise<WaitResult> {
   const unknown = new Set<string>()
+  const started = clock.now()
+  let delay = Math.min(wait.firstDelayMs, MAX_POLL_DELAY_MS)
   let status: JobStatus | undefined
   const result = (end: WaitEnd, polls: number, error?: ActionError): WaitResult => ({
     end,
@@ -57,12 +65,9 @@ export async function waitForJob(
     ...(status === undefined ? {} : { status }),
     ...(error === undefined ? {} : { error })
   })
-  for (let poll = 1; ; poll++) {
+  for (let poll = 1; ; poll++, delay = nextPollDelay(delay, clock.now() - started)) {
     try {
-      await clock.sleep(
-        Math.min(pollDelay(poll, wait.firstDelayMs), Math.max(0, deadline - clock.now())),
-        signal
-      )
+      await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), signal)
       status = await readStatus()
     } catch (error) {
       const failure = error as ActionError
@@ -70,9 +75,8 @@ export async function waitForJob(
       if (!isPassing(failure)) return result('failed', poll, failure)
       const left = deadline - clock.now()
       if (left <= 0) return result('timed-out', poll)
-      log(
-        `Poll ${poll} failed: ${failure.message} Next poll in ${seconds(nextDelay(poll, wait, left))}.`
-      )
+      const next = Math.min(nextPollDelay(delay, clock.now() - started), left)
+      log(`Poll ${poll} failed: ${failure.message} Next poll in ${seconds(next)}.`)
       continue
     }
     if (status.state !== undefined && FINAL_STATES.has(status.state)) {
@@ -88,14 +92,10 @@ export async function waitForJob(
           'taking it as still running.'
       )
     }
-    log(
-      `Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(nextDelay(poll, wait, left))}.`
-    )
+    const next = Math.min(nextPollDelay(delay, clock.now() - started), left)
+    log(`Poll ${poll}: the job is ${describeStatus(status)}; next poll in ${seconds(next)}.`)
   }
 }
-
-const nextDelay = (poll: number, wait: WaitSettings, left: number): number =>
-  Math.min(pollDelay(poll + 1, wait.firstDelayMs), left)
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 

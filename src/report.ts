@@ -3,6 +3,7 @@
 // GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
 // render as markdown.
 import * as core from '@actions/core'
+import { messageOf } from './errors.ts'
 import type { FollowedJob } from './follow.ts'
 import type { Settings } from './inputs.ts'
 import type { ActionOutcome } from './job-action.ts'
@@ -10,12 +11,16 @@ import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
 import { cut } from './text.ts'
 import { type JobStatus, stateName } from './zoho/job-status.ts'
+import type { Counter } from './zoho/call.ts'
 import type { ZohoReply } from './zoho/reply.ts'
 
 /** What a run did, gathered as it goes, for the job summary. */
 export interface RunRecord {
   readonly startedMs: number
-  readonly calls: { made: number }
+  /** Calls to the Creator API, which count against the user's daily budget. */
+  readonly calls: Counter
+  /** Requests to the accounts server for an access token. */
+  readonly mints: Counter
   settings?: Settings
   outcome?: ActionOutcome
   job?: FollowedJob
@@ -25,6 +30,7 @@ export interface RunRecord {
   cancelled?: string
 }
 
+const DAILY_BUDGET = '250 to 1000 calls'
 const MAX_CELL_CHARS = 200
 export const MAX_FAILURE_CHARS = 4000
 const MAX_PREVIEW_COLUMNS = 20
@@ -116,9 +122,7 @@ export async function writeSummary(
     await core.summary.write()
   } catch (error) {
     // The summary is a courtesy: failing to write it must not change the step's result.
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-    )
+    core.warning(`Could not write the job summary: ${messageOf(error)}`)
   }
 }
 
@@ -159,7 +163,13 @@ function describeJob(status: JobStatus | undefined, job: FollowedJob | undefined
 function describeCost(record: RunRecord, now: number): Row[] {
   return [
     ['Wall time', `${((now - record.startedMs) / 1000).toFixed(1)} s`],
-    ['API calls', String(record.calls.made)]
+    [
+      'API calls',
+      `${record.calls.made} (Zoho allows each user ${DAILY_BUDGET} a day, by plan, shared by every integration)`
+    ],
+    ...(record.settings?.auth.kind === 'refresh'
+      ? [['Access tokens minted', String(record.mints.made)] as Row]
+      : [])
   ]
 }
 

@@ -4,7 +4,7 @@
 import { Unzip, UnzipInflate } from 'fflate'
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
-import { ActionError, CancelledError } from './errors.ts'
+import { ActionError, CancelledError, messageOf } from './errors.ts'
 import { CsvReader } from './csv.ts'
 import { type Connection, downloadApi } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
@@ -97,7 +97,7 @@ export async function previewCsv(
     }
   } catch (error) {
     throw new ActionError(
-      `Could not read ${zipPath} for the preview of failed rows: ${error instanceof Error ? error.message : String(error)}. The file is kept as Zoho sent it.`
+      `Could not read ${zipPath} for the preview of failed rows: ${messageOf(error)}. The file is kept as Zoho sent it.`
     )
   }
   if (!csv.found) return undefined

@@ -1,6 +1,7 @@
 // Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
-// with full jitter, or the server's Retry-After, never past the caller's deadline or a cancel.
-// What is worth retrying is not decided here: zoho/retry-table.ts holds that table.
+// with full jitter, at least to the end of a throttle's window, or the server's Retry-After; never
+// past the caller's deadline or a cancel. What is worth retrying, and how long a throttle lasts, is
+// not decided here: zoho/retry-table.ts holds that table.
 import { type Clock, cancelReason } from './clock.ts'
 import { ActionError, RetriesExhaustedError } from './errors.ts'
 
@@ -10,14 +11,25 @@ export interface RetryPolicy {
   /** Exponential backoff with full jitter: a random wait below min(max, base × 2^(retry − 1)). */
   readonly baseDelayMs: number
   readonly maxDelayMs: number
+  /** What the backoff and throttle windows are multiplied by: 1, but in the project's tests. */
+  readonly timeScale: number
+}
+
+/** A throttle that lasts a while whatever is tried: no attempt before its end can succeed. */
+export interface ThrottleWindow {
+  readonly ms: number
+  /** What the wait is for, completing "Waiting 60.0 s for ...". */
+  readonly reason: string
 }
 
 export type Verdict =
   | { readonly retry: false }
   | {
       readonly retry: true
-      /** The server's Retry-After header, when it sent one. */
+      /** The server's Retry-After header, when it sent one: it goes before anything else. */
       readonly retryAfter?: string
+      /** The throttle the failure shows, when the server did not say how long to wait. */
+      readonly window?: ThrottleWindow
     }
 
 export interface RetryContext {
@@ -75,14 +87,20 @@ export async function withRetries<T>(
       const verdict = classify(error)
       if (!verdict.retry) throw error
       if (n === attempts) throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error
-      const delay =
-        retryAfterDelay(verdict.retryAfter, clock.now()) ??
-        backoffDelay(n, policy, () => clock.random())
+      const told = retryAfterDelay(verdict.retryAfter, clock.now())
+      const backoff = backoffDelay(n, policy, () => clock.random())
+      const window =
+        told === undefined && (verdict.window?.ms ?? 0) > backoff ? verdict.window : undefined
+      const delay = told ?? (window?.ms ?? backoff) * policy.timeScale
       if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
         throw new RetriesExhaustedError(n, error)
       }
+      const seconds = (delay / 1000).toFixed(1)
       context.log(
-        `Attempt ${n} of ${attempts} failed: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`
+        `Attempt ${n} of ${attempts} failed: ${error.message} ` +
+          (window === undefined
+            ? `Retrying in ${seconds} s.`
+            : `Waiting ${seconds} s for ${window.reason}.`)
       )
       await clock.sleep(delay, signal)
     }

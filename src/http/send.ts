@@ -10,7 +10,7 @@ import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
 import packageJson from '../../package.json' with { type: 'json' }
 import { cancelReason } from '../clock.ts'
-import { ActionError, TransportError } from '../errors.ts'
+import { ActionError, messageOf, TransportError } from '../errors.ts'
 
 export const USER_AGENT = `zoho-creator-bulk-action/${packageJson.version}`
 
@@ -147,11 +147,8 @@ function attemptFailure(
 ): ActionError {
   if (error instanceof ActionError) return error
   // Read by shape, not instanceof: Node's network errors may come from another realm.
-  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
-    message?: unknown
-    code?: unknown
-  }
-  const text = typeof message === 'string' ? message : String(error)
+  const { code } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown }
+  const text = messageOf(error)
   const proxy = URL.parse(getProxyUrl(url.href))?.host
   const refused = PROXY_REFUSED.exec(text)
   if (refused !== null) return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]))

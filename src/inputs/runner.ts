@@ -4,22 +4,21 @@ import { tmpdir } from 'node:os'
 export interface RunnerFacts {
   /** Where result folders go: RUNNER_TEMP, or the system's temporary folder outside a runner. */
   readonly resultRoot: string
-  /** The backoff's base wait; see BACKOFF_BASE_ENV. */
-  readonly backoffBaseMs: number
+  /** What the waits between retries are multiplied by; see TIME_SCALE_ENV. */
+  readonly timeScale: number
 }
 
-export const DEFAULT_BACKOFF_BASE_MS = 1000
-
 /**
- * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: the
- * base of the backoff in ms. It is not an input, and a run that uses it says so in its log.
+ * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: a
+ * number above 0 and at most 1 that the backoff and Zoho's throttle windows are multiplied by
+ * (Retry-After is kept as the server says). It is not an input, and a run that uses it says so.
  */
-export const BACKOFF_BASE_ENV = 'ZOHO_BULK_ACTION_BACKOFF_BASE_MS'
+export const TIME_SCALE_ENV = 'ZOHO_BULK_ACTION_TIME_SCALE'
 
 export function runnerFacts(env: NodeJS.ProcessEnv = process.env): RunnerFacts {
-  const backoff = Number(env[BACKOFF_BASE_ENV])
+  const scale = Number(env[TIME_SCALE_ENV])
   return {
     resultRoot: env['RUNNER_TEMP'] || tmpdir(),
-    backoffBaseMs: Number.isFinite(backoff) && backoff > 0 ? backoff : DEFAULT_BACKOFF_BASE_MS
+    timeScale: scale > 0 && scale <= 1 ? scale : 1
   }
 }

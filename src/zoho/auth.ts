@@ -5,7 +5,7 @@
 import { ActionError } from '../errors.ts'
 import type { HttpRequest } from '../http/send.ts'
 import type { Secrets } from '../secrets.ts'
-import { type CallContext, call } from './call.ts'
+import { type CallContext, type Counter, call } from './call.ts'
 import { DATA_CENTRES, type DataCentre } from './datacenters.ts'
 import { unreadableReply, wholeNumber, ZohoError, type ZohoReply } from './reply.ts'
 
@@ -34,14 +34,26 @@ const DEFAULT_LIFETIME_S = 3600
 // A token is renewed this long before it expires: five minutes, or a quarter of a short life.
 const RENEW_MARGIN_MS = 5 * 60_000
 
-export function accessTokens(auth: Auth, dataCentre: DataCentre, secrets: Secrets): AccessTokens {
+/**
+ * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
+ * `mints`, apart from the API calls.
+ */
+export function accessTokens(
+  auth: Auth,
+  dataCentre: DataCentre,
+  secrets: Secrets,
+  mints: Counter
+): AccessTokens {
   if (auth.kind === 'token') {
     return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) }
   }
   let held: { token: string; renewAt: number } | undefined
   const mint = async (context: CallContext, why: string): Promise<string> => {
     context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`)
-    const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, context)
+    const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
+      ...context,
+      calls: mints
+    })
     const lifetimeMs = minted.lifetimeS * 1000
     held = {
       token: minted.token,

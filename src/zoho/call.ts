@@ -17,10 +17,14 @@ import { classify } from './retry-table.ts'
 export interface CallContext extends RetryContext {
   /** The deadline of each attempt. */
   readonly timeoutMs: number
-  /** Counts every attempt sent (Zoho's daily API limit counts them too). */
-  readonly calls: { made: number }
+  /** Counts every attempt sent. */
+  readonly calls: Counter
   /** Takes secrets out of Zoho's text before any of it is quoted. */
   readonly redact: (text: string) => string
+}
+
+export interface Counter {
+  made: number
 }
 
 /** Hears of every failed attempt of one call, retried or not. */

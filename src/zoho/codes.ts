@@ -1,5 +1,5 @@
 // What Zoho's response codes mean and what the person reading the log should do about them
-// (zoho-bulk-api.md, "Response codes").
+// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
 
 export const SUCCESS_CODE = 3000
 export const TOKEN_REFUSED_CODE = 1030
