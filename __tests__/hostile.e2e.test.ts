@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { deflateSync, gzipSync, brotliCompressSync } from 'node:zlib'
 import { SAMPLE, sampleInputs } from './emulator/sample.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction } from './support/run-action.ts'
+import { runAction, timedRun } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -18,17 +18,20 @@ const inputs = (overrides: Record<string, string> = {}) => ({
 const methods = () => zoho.emulator.requests.map(request => request.method)
 const STARTED = JSON.stringify({ code: 3000, status: 'Job created successfully' })
 
-/** Runs the action and measures it. */
-async function timed(...args: Parameters<typeof runAction>) {
-  const started = Date.now()
-  const run = await runAction(...args)
-  return { ...run, ms: Date.now() - started }
+/** The next start takes effect, and Zoho answers it with code 3000 and this status text. */
+function startAnsweredWith(status: string): void {
+  zoho.emulator.replyNext({
+    method: 'PATCH',
+    status: 200,
+    body: JSON.stringify({ code: 3000, status }),
+    apply: true
+  })
 }
 
 describe('answers that are cut, large, compressed or marked', () => {
   it('retries an answer cut off mid-body after the backoff, not after the timeout', async () => {
     zoho.emulator.replyNext({ method: 'PATCH', fault: 'cut' })
-    const run = await timed(inputs())
+    const run = await timedRun(inputs())
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(methods()).toEqual(['PATCH', 'PATCH'])
@@ -49,7 +52,7 @@ describe('answers that are cut, large, compressed or marked', () => {
   it('reads a large answer only up to its cap, in linear time, and treats it as lost', async () => {
     const huge = JSON.stringify({ code: 3000, status: 'x'.repeat(20 * 1024 * 1024) })
     zoho.emulator.replyNext({ method: 'PATCH', status: 200, body: huge, apply: true })
-    const run = await timed(inputs())
+    const run = await timedRun(inputs())
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain(
@@ -99,7 +102,7 @@ describe('answers that are cut, large, compressed or marked', () => {
       headers: { 'Retry-After': '1' },
       body: '<html>Service Unavailable</html>'
     })
-    const run = await timed(inputs())
+    const run = await timedRun(inputs())
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('Retrying in 1.0 s.')
     expect(run.ms).toBeGreaterThanOrEqual(1000)
@@ -122,12 +125,7 @@ describe('text from Zoho', () => {
 
   it('never lets Zoho’s text start a workflow command', async () => {
     const status = 'ok\n::error::injected\r\n::add-mask::x\n##[error]legacy'
-    zoho.emulator.replyNext({
-      method: 'PATCH',
-      status: 200,
-      body: JSON.stringify({ code: 3000, status }),
-      apply: true
-    })
+    startAnsweredWith(status)
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(0)
     const lines = run.stdout.split('\n')
@@ -144,12 +142,7 @@ describe('text from Zoho', () => {
 
   it('keeps the job summary one HTML block: line breaks become <br>, and no blank line', async () => {
     const status = 'line one\n\n# Heading\n\n[a link](https://example.com) <b>bold</b>'
-    zoho.emulator.replyNext({
-      method: 'PATCH',
-      status: 200,
-      body: JSON.stringify({ code: 3000, status }),
-      apply: true
-    })
+    startAnsweredWith(status)
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.summary).toContain(
       '<td>line one<br><br># Heading<br><br>[a link](https://example.com) &lt;b&gt;bold&lt;/b&gt;</td>'
@@ -159,12 +152,7 @@ describe('text from Zoho', () => {
 
   it('caps the summary, the status and the response outputs, whatever Zoho sends', async () => {
     const status = `${SAMPLE.jobId} ${'word '.repeat(100_000)}`
-    zoho.emulator.replyNext({
-      method: 'PATCH',
-      status: 200,
-      body: JSON.stringify({ code: 3000, status }),
-      apply: true
-    })
+    startAnsweredWith(status)
     const run = await runAction(inputs({ retries: '0' }))
     expect(run.exitCode).toBe(0)
     expect(run.summary.length).toBeLessThan(64 * 1024)

@@ -1,18 +1,16 @@
 // Long waits, end to end: an outage of the status endpoint, a status call that hangs at the end of
 // wait-timeout, an access token that expires during the wait, and the runner cancelling the step.
 import { describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { SAMPLE, sampleWaitInputs } from './emulator/sample.ts'
 import type { RecordCounts } from './emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction } from './support/run-action.ts'
+import { runAction, timedRun } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
 
 const inputs = (overrides: Record<string, string> = {}) => ({
-  ...sampleInputs(zoho.url),
-  wait: 'true',
-  'poll-interval': '0.1',
+  ...sampleWaitInputs(zoho.url),
   ...overrides
 })
 const refresh = () => ({
@@ -27,12 +25,6 @@ const statusCalls = () =>
   zoho.emulator.requests.filter(
     request => request.method === 'GET' && !request.url.includes('/result')
   )
-
-async function timed(...args: Parameters<typeof runAction>) {
-  const started = Date.now()
-  const run = await runAction(...args)
-  return { ...run, ms: Date.now() - started }
-}
 
 describe('an outage of the status endpoint', () => {
   it('does not end the wait: failed polls are logged and the next comes on schedule', async () => {
@@ -73,7 +65,7 @@ describe('wait-timeout', () => {
   it('bounds the step even when a status call hangs', async () => {
     zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
     zoho.emulator.replyNext({ method: 'GET', fault: 'hang' })
-    const run = await timed(inputs({ 'wait-timeout': '1', timeout: '60' }))
+    const run = await timedRun(inputs({ 'wait-timeout': '1', timeout: '60' }))
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
       'The job did not finish within 1 s (wait-timeout); it was last in a state no poll could read. The job goes on in Zoho.'

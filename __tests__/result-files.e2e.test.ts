@@ -5,7 +5,7 @@ import { strToU8, zipSync } from 'fflate'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sampleInputs } from './emulator/sample.ts'
+import { sampleWaitInputs } from './emulator/sample.ts'
 import type { RecordCounts } from './emulator/zoho-emulator.ts'
 import { IN_PROCESS, ROOT, runAction } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
@@ -14,9 +14,7 @@ import { zipBomb, zipOf } from './support/zips.ts'
 const zoho = useSampleZoho()
 
 const inputs = (overrides: Record<string, string> = {}) => ({
-  ...sampleInputs(zoho.url),
-  wait: 'true',
-  'poll-interval': '0.1',
+  ...sampleWaitInputs(zoho.url),
   ...overrides
 })
 const TWO_FAILED: RecordCounts = { total: 10, success: 8, failed: 2, unprocessed: 0 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
 import { join } from 'node:path'
-import { sampleInputs } from './emulator/sample.ts'
+import { sampleWaitInputs } from './emulator/sample.ts'
 import type { JobState, RecordCounts } from './emulator/zoho-emulator.ts'
 import { runAction } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
@@ -11,9 +11,7 @@ import { useSampleZoho } from './support/sample-zoho.ts'
 const zoho = useSampleZoho()
 
 const inputs = (overrides: Record<string, string> = {}) => ({
-  ...sampleInputs(zoho.url),
-  wait: 'true',
-  'poll-interval': '0.1',
+  ...sampleWaitInputs(zoho.url),
   ...overrides
 })
 

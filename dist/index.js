@@ -3847,7 +3847,7 @@ function parseReply(answer, redact) {
     const code = wholeNumber(data?.['code']);
     const message = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
     const { location, 'retry-after': retryAfter } = answer.headers;
-    const bodyLine = quote(body, redact);
+    const bodyLine = shortLine(body, redact);
     return {
         httpStatus: answer.status,
         body,
@@ -3858,7 +3858,7 @@ function parseReply(answer, redact) {
         ...(retryAfter === undefined ? {} : { retryAfter }),
         quoted: {
             body: bodyLine === '' ? 'an empty body' : JSON.stringify(bodyLine),
-            message: quote(message ?? '', redact) || 'no message'
+            message: shortLine(message ?? '', redact) || 'no message'
         }
     };
 }
@@ -3866,7 +3866,7 @@ function parseReply(answer, redact) {
  * Text from Zoho for an error message: redacted whole before it is cut, so that no part of a
  * secret survives the cut; then on one line.
  */
-function quote(text, redact) {
+function shortLine(text, redact) {
     return cut(oneLine(redact(text)), QUOTE_CHARS);
 }
 /**
@@ -7298,7 +7298,7 @@ function required(name, rule, value) {
     if (value === '')
         throw problem(`Input "${name}" is required: ${rule.allowed}.`);
     if (!rule.test(value)) {
-        const got = rule.echo ? `; got ${rules_quote(value)}` : '';
+        const got = rule.echo ? `; got ${quote(value)}` : '';
         throw problem(`Input "${name}" must be ${rule.allowed}${got}.`);
     }
     return value;
@@ -7312,14 +7312,14 @@ function oneOf(name, allowed, value, note = '') {
     const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
     if (value === '')
         throw problem(`Input "${name}" is required: ${list}.`);
-    throw problem(`Input "${name}" must be ${list}${note}; got ${rules_quote(value)}.`);
+    throw problem(`Input "${name}" must be ${list}${note}; got ${quote(value)}.`);
 }
 function parseNumber(name, value, fallback, rule) {
     if (value === '')
         return fallback;
     const number = Number(value);
     if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
-        throw problem(`Input "${name}" must be ${rule.allowed}; got ${rules_quote(value)}.`);
+        throw problem(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`);
     }
     return number;
 }
@@ -7343,10 +7343,10 @@ function parseBoolean(name, value, fallback) {
     const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
         ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
         : '';
-    throw problem(`Input "${name}" must be true or false; got ${rules_quote(value)}${yaml11}.`);
+    throw problem(`Input "${name}" must be true or false; got ${quote(value)}${yaml11}.`);
 }
 /** A user's value for an error message: one line, and not a page long. */
-function rules_quote(value) {
+function quote(value) {
     return JSON.stringify(cut(value, 60));
 }
 function problem(message) {
@@ -7405,7 +7405,7 @@ function parseDataCentre(value) {
         const codes = DATA_CENTRES.map(dc => dc.code).join(', ');
         const suffixes = DATA_CENTRES.map(dc => dc.suffix).join(', ');
         throw problem(`Input "dc" must be a Zoho data centre: one of ${codes}, or its domain suffix ` +
-            `(${suffixes}); got ${rules_quote(value)}.`);
+            `(${suffixes}); got ${quote(value)}.`);
     }
     return dataCentre;
 }
@@ -7415,14 +7415,14 @@ function parseBaseUrl(name, value) {
         return undefined;
     const url = URL.parse(value);
     if (url === null) {
-        throw problem(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${rules_quote(value)}.`);
+        throw problem(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
     }
     if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
         throw problem(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
         throw problem(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
-            `127.0.0.1 or localhost); got ${rules_quote(url.origin)}.`);
+            `127.0.0.1 or localhost); got ${quote(url.origin)}.`);
     }
     return url.origin + url.pathname.replace(/\/+$/, '');
 }
@@ -7546,7 +7546,7 @@ function parseDownloads(value) {
     const allowed = RESULT_FILTERS;
     if (words.length === 0 || words.some(word => !allowed.includes(word))) {
         throw problem('Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
-            `(comma or space separated), or "none"; got ${rules_quote(value)}.`);
+            `(comma or space separated), or "none"; got ${quote(value)}.`);
     }
     return RESULT_FILTERS.filter(filter => words.includes(filter));
 }

@@ -27,6 +27,11 @@ export function sampleInputs(url: string): Record<string, string> {
   }
 }
 
+/** The inputs of a step that starts the sample job and waits for it, polling every 0.1 s at first. */
+export function sampleWaitInputs(url: string): Record<string, string> {
+  return { ...sampleInputs(url), wait: 'true', 'poll-interval': '0.1' }
+}
+
 /** An emulator holding the sample account, its token, and one uploaded job ready to start. */
 export async function startSampleEmulator(
   tls?: TlsOptions,

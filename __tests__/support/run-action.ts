@@ -108,6 +108,15 @@ export async function runAction(
   }
 }
 
+/** runAction, and how long the run took in all (ms). */
+export async function timedRun(
+  ...args: Parameters<typeof runAction>
+): Promise<ActionRun & { readonly ms: number }> {
+  const started = Date.now()
+  const run = await runAction(...args)
+  return { ...run, ms: Date.now() - started }
+}
+
 /** dist/index.js in a child process on Node 24, with nothing of this process's environment but PATH. */
 const bundle: Executor = async (env, dir, signal) => {
   const child = spawn(NODE24, [BUNDLE], {

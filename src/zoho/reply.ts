@@ -50,7 +50,7 @@ export function parseReply(
   const code = wholeNumber(data?.['code'])
   const message = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string')
   const { location, 'retry-after': retryAfter } = answer.headers
-  const bodyLine = quote(body, redact)
+  const bodyLine = shortLine(body, redact)
   return {
     httpStatus: answer.status,
     body,
@@ -61,7 +61,7 @@ export function parseReply(
     ...(retryAfter === undefined ? {} : { retryAfter }),
     quoted: {
       body: bodyLine === '' ? 'an empty body' : JSON.stringify(bodyLine),
-      message: quote(message ?? '', redact) || 'no message'
+      message: shortLine(message ?? '', redact) || 'no message'
     }
   }
 }
@@ -70,7 +70,7 @@ export function parseReply(
  * Text from Zoho for an error message: redacted whole before it is cut, so that no part of a
  * secret survives the cut; then on one line.
  */
-export function quote(text: string, redact: (text: string) => string): string {
+function shortLine(text: string, redact: (text: string) => string): string {
   return cut(oneLine(redact(text)), QUOTE_CHARS)
 }
 
