@@ -7157,30 +7157,40 @@ async function followJob(job, action, wait, connection, context) {
         log: context.log,
         ...(context.signal === undefined ? {} : { signal: context.signal })
     });
-    const failure = jobFailure(waited, action, wait);
-    const verdict = failure === undefined ? {} : { failure };
     const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
-    if (wanted.length === 0)
-        return { wait: waited, files: [], warnings: [], ...verdict };
+    const results = await collectResults(wanted, wait.resultRoot, job, connection, context);
+    if (results.cancelled !== undefined) {
+        const { cancelled } = results;
+        return {
+            ...results,
+            wait: { ...waited, end: 'cancelled', error: cancelled },
+            failure: `${cancelled.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`
+        };
+    }
+    const failure = jobFailure(waited, action, wait);
+    return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) };
+}
+/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
+async function collectResults(filters, root, job, connection, context) {
+    if (filters.length === 0)
+        return { files: [], warnings: [] };
     let resultDir;
     try {
-        resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(wait.resultRoot, 'zoho-bulk-results-'));
+        resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'zoho-bulk-results-'));
     }
     catch (error) {
-        const why = messageOf(error);
-        const warning = `No result files: a folder for them could not be made under ${wait.resultRoot}: ${why}.`;
-        return { wait: waited, files: [], warnings: [warning], ...verdict };
+        const warning = `No result files: a folder for them could not be made under ${root}: ${messageOf(error)}.`;
+        return { files: [], warnings: [warning] };
     }
     let files;
     try {
-        files = await downloadResults(wanted, resultDir, job, connection, context);
+        files = await downloadResults(filters, resultDir, job, connection, context);
     }
     catch (error) {
         await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
         if (!(error instanceof CancelledError))
             throw error;
-        const failure = `${error.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`;
-        return { wait: { ...waited, end: 'cancelled', error }, files: [], warnings: [], failure };
+        return { files: [], warnings: [], cancelled: error };
     }
     const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
     const saved = files.some(file => file.path !== undefined);
@@ -7189,12 +7199,10 @@ async function followJob(job, action, wait, connection, context) {
     const failurePath = files.find(file => file.filter === 'failure')?.path;
     const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
     return {
-        wait: waited,
         ...(saved ? { resultDir } : {}),
         files,
         ...(preview === undefined ? {} : { preview }),
-        warnings,
-        ...verdict
+        warnings
     };
 }
 const COUNT_OF = {

@@ -51,28 +51,49 @@ export async function followJob(
     log: context.log,
     ...(context.signal === undefined ? {} : { signal: context.signal })
   })
-  const failure = jobFailure(waited, action, wait)
-  const verdict = failure === undefined ? {} : { failure }
   const wanted =
     waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : []
-  if (wanted.length === 0) return { wait: waited, files: [], warnings: [], ...verdict }
+  const results = await collectResults(wanted, wait.resultRoot, job, connection, context)
+  if (results.cancelled !== undefined) {
+    const { cancelled } = results
+    return {
+      ...results,
+      wait: { ...waited, end: 'cancelled', error: cancelled },
+      failure: `${cancelled.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`
+    }
+  }
+  const failure = jobFailure(waited, action, wait)
+  return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) }
+}
 
+type Results = Pick<FollowedJob, 'resultDir' | 'files' | 'preview' | 'warnings'> & {
+  /** The cancel that stopped the downloads, when one did. */
+  readonly cancelled?: CancelledError
+}
+
+/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
+async function collectResults(
+  filters: readonly ResultFilter[],
+  root: string,
+  job: JobRef,
+  connection: Connection,
+  context: CallContext
+): Promise<Results> {
+  if (filters.length === 0) return { files: [], warnings: [] }
   let resultDir: string
   try {
-    resultDir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-results-'))
+    resultDir = await mkdtemp(join(root, 'zoho-bulk-results-'))
   } catch (error) {
-    const why = messageOf(error)
-    const warning = `No result files: a folder for them could not be made under ${wait.resultRoot}: ${why}.`
-    return { wait: waited, files: [], warnings: [warning], ...verdict }
+    const warning = `No result files: a folder for them could not be made under ${root}: ${messageOf(error)}.`
+    return { files: [], warnings: [warning] }
   }
   let files: ResultFile[]
   try {
-    files = await downloadResults(wanted, resultDir, job, connection, context)
+    files = await downloadResults(filters, resultDir, job, connection, context)
   } catch (error) {
     await rm(resultDir, { recursive: true, force: true })
     if (!(error instanceof CancelledError)) throw error
-    const failure = `${error.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`
-    return { wait: { ...waited, end: 'cancelled', error }, files: [], warnings: [], failure }
+    return { files: [], warnings: [], cancelled: error }
   }
   const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]))
   const saved = files.some(file => file.path !== undefined)
@@ -80,12 +101,10 @@ export async function followJob(
   const failurePath = files.find(file => file.filter === 'failure')?.path
   const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings)
   return {
-    wait: waited,
     ...(saved ? { resultDir } : {}),
     files,
     ...(preview === undefined ? {} : { preview }),
-    warnings,
-    ...verdict
+    warnings
   }
 }
 
