@@ -78,12 +78,13 @@ describe('wait-timeout', () => {
 describe('an access token that expires during the wait', () => {
   it('is minted again before it runs out', async () => {
     zoho.emulator.tokenLifetimeMs = 1000
-    zoho.job.run = { forMs: 2500, ends: 'Completed', records: ALL_GOOD }
+    zoho.job.run = { forMs: 1800, ends: 'Completed', records: ALL_GOOD }
     const run = await runAction(inputs(refresh()))
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(zoho.emulator.minted.length).toBeGreaterThanOrEqual(3)
     expect(run.stdout).toContain('The access token is about to expire; minting a new one at ')
+    expect(run.stdout).not.toContain('Zoho refused the access token')
     expect(statusCalls().every(request => request.headers.authorization !== undefined)).toBe(true)
     expectMasked(run, [SAMPLE.clientSecret, SAMPLE.refreshToken, ...zoho.emulator.minted])
   })
@@ -136,7 +137,7 @@ onPosix('a cancelled workflow', () => {
     'on %s, reports what it knows and ends within 2 s',
     async name => {
       zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
-      const run = await runAction(inputs({ 'poll-interval': '5' }), {}, { name, when: /Poll 1: / })
+      const run = await runAction(inputs({ 'poll-interval': '1' }), {}, { name, when: /Poll 1: / })
       expect(run.afterSignalMs).toBeLessThan(2000)
       expect(run.exitCode).toBe(1)
       expect(run.errors).toEqual([
