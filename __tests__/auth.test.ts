@@ -18,7 +18,7 @@ describe('tokenRequest', () => {
     expect(request.method).toBe('POST')
     expect(request.url).toBe('https://accounts.zoho.eu/oauth/v2/token')
     expect(request.headers['Content-Type']).toBe('application/x-www-form-urlencoded')
-    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
+    expect(Object.fromEntries(new URLSearchParams(request.body as string))).toEqual({
       grant_type: 'refresh_token',
       client_id: '1000.CLIENT',
       client_secret: 's3cr&t=x',

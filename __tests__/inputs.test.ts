@@ -22,7 +22,10 @@ const VALID: RawInputs = {
   'wait-timeout': '',
   'poll-interval': '',
   'download-results': '',
-  'fail-on-failed-records': ''
+  'fail-on-failed-records': '',
+  file: '',
+  'abort-on-cancel': '',
+  'mask-job-id': ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -126,7 +129,7 @@ describe('parseSettings', () => {
 
   describe('owner', () => {
     it.each(['jason18', 'j.son_18-x', 'A', '...'])('accepts %j', owner => {
-      expect(parse({ owner }).job.owner).toBe(owner)
+      expect(parse({ owner }).form.owner).toBe(owner)
     })
     it.each(['.', '..', 'jason 18', 'jason/18', 'jäson', 'a%2F'])('rejects %j', owner => {
       expect(rejection({ owner })).toBe(
@@ -141,7 +144,7 @@ describe('parseSettings', () => {
 
   describe.each(['app', 'form'] as const)('%s', name => {
     it.each(['zylker-store', 'Employee_Details', 'x1'])('accepts %j', value => {
-      expect(parse({ [name]: value }).job[name]).toBe(value)
+      expect(parse({ [name]: value }).form[name]).toBe(value)
     })
     it.each(['zylker.store', 'a b', 'a/b', '..'])('rejects %j', value => {
       expect(rejection({ [name]: value })).toBe(
@@ -157,12 +160,12 @@ describe('parseSettings', () => {
 
   describe('job-id', () => {
     it('keeps a 19-digit ID exactly, as a string', () => {
-      expect(parse({ 'job-id': '3888833000000114027' }).job.jobId).toBe('3888833000000114027')
+      expect(parse({ 'job-id': '3888833000000114027' }).jobId).toBe('3888833000000114027')
     })
     it.each(['1234567890', '123456789012345678901234567890'])(
       'accepts %j (10 to 30 digits)',
       jobId => {
-        expect(parse({ 'job-id': jobId }).job.jobId).toBe(jobId)
+        expect(parse({ 'job-id': jobId }).jobId).toBe(jobId)
       }
     )
     it.each(['0', 'e', '-1', '1e5', '12 34', '0x1F', '１２', '123456789', '1'.repeat(31)])(
@@ -380,7 +383,7 @@ describe('parseSettings', () => {
 
     it('takes the defaults of action.yml when on', () => {
       expect(
-        parseSettings({ ...VALID, wait: 'true' }, { timeScale: 1, resultRoot: '/runner/temp' }).wait
+        parseSettings({ ...VALID, wait: 'true' }, { timeScale: 1, resultRoot: '/runner/temp', workspace: '/work', runAttempt: 1 }).wait
       ).toEqual({
         timeoutMs: 3_600_000,
         firstDelayMs: 5000,

@@ -14,9 +14,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['zoho/'],
   ['csv.ts', 'poll.ts'],
   ['inputs/', 'inputs.ts'],
-  ['job-action.ts', 'results.ts', 'follow.ts'],
+  ['steps/', 'results.ts', 'job-file.ts'],
   ['report.ts', 'cancel.ts'],
-  ['main.ts'],
+  ['run-steps.ts'],
+  ['main.ts', 'post.ts'],
   ['index.ts']
 ]
 

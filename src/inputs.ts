@@ -6,22 +6,42 @@ import type { RetryPolicy } from './retry.ts'
 import type { Secrets } from './secrets.ts'
 import type { Auth } from './zoho/auth.ts'
 import type { DataCentre } from './zoho/datacenters.ts'
-import type { JobRef } from './zoho/endpoints.ts'
-import type { Environment, JobAction } from './zoho/requests.ts'
+import type { FormRef } from './zoho/endpoints.ts'
+import type { Environment } from './zoho/requests.ts'
 import { parseAuth, TOKEN_SCHEME } from './inputs/auth.ts'
-import { JOB_ID, LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
-import { oneOf, parseNumber, Problems, required, seconds } from './inputs/rules.ts'
+import {
+  type ActionName,
+  MAY_WAIT,
+  parseAction,
+  parseFile,
+  parseJobId,
+  unusedForAction
+} from './inputs/job.ts'
+import { LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
+import {
+  oneOf,
+  parseBoolean,
+  parseNumber,
+  Problems,
+  required,
+  seconds
+} from './inputs/rules.ts'
 import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.ts'
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
+export type { ActionName } from './inputs/job.ts'
 export type { WaitForJob } from './inputs/wait.ts'
 
 export interface Settings {
   readonly dataCentre: DataCentre
   /** Where API calls go: the data centre's API host, or the `api-url` override. No trailing slash. */
   readonly apiBaseUrl: string
-  readonly job: JobRef
-  readonly action: JobAction
+  readonly form: FormRef
+  /** The job named by job-id; undefined for the actions that create one. */
+  readonly jobId: string | undefined
+  readonly action: ActionName
+  /** The absolute path of the file to upload, for upload and load. */
+  readonly file: string | undefined
   readonly auth: Auth
   readonly environment: Environment
   readonly retry: RetryPolicy
@@ -29,6 +49,12 @@ export interface Settings {
   readonly timeoutMs: number
   /** Whether and how to wait for the job to finish; undefined when `wait` is false. */
   readonly wait: WaitForJob | undefined
+  /** Whether a cancel while waiting on a job this step started aborts it. */
+  readonly abortOnCancel: boolean
+  /** Whether the job ID is masked in the log (and so kept out of job outputs by the runner). */
+  readonly maskJobId: boolean
+  /** Which attempt of the workflow run this is: above 1 on a re-run. */
+  readonly runAttempt: number
   /** What the user should know about the inputs, though they are valid. */
   readonly warnings: readonly string[]
 }
@@ -40,6 +66,7 @@ export const INPUT_NAMES = [
   'form',
   'job-id',
   'action',
+  'file',
   'token',
   'client-id',
   'client-secret',
@@ -53,7 +80,9 @@ export const INPUT_NAMES = [
   'wait-timeout',
   'poll-interval',
   'download-results',
-  'fail-on-failed-records'
+  'fail-on-failed-records',
+  'abort-on-cancel',
+  'mask-job-id'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -88,7 +117,7 @@ export function readSettings(secrets: Secrets): Settings {
   const runner = runnerFacts()
   const settings = parseSettings(raw, runner)
   // Only a valid job ID is masked: masking "0" would hide every zero in the log.
-  secrets.add(settings.job.jobId)
+  if (settings.maskJobId && settings.jobId !== undefined) secrets.add(settings.jobId)
   if (runner.timeScale !== 1) {
     core.info(
       `Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`
@@ -102,14 +131,17 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
   const problems = new Problems()
   const dataCentre = problems.take(() => parseDataCentre(raw.dc))
   const waitOn = problems.take(() => parseWaitFlag(raw))
-  const unused = waitOn === false ? unusedWaitInputs(raw) : undefined
+  const action = problems.take(() => parseAction(raw.action))
+  const jobId = problems.take(() => parseJobId(action, raw['job-id']))
+  // A load always waits: it ends with the job's verdict.
+  const unused = waitOn === false && action !== 'load' ? unusedWaitInputs(raw) : undefined
   const settled = problems.settle({
     dataCentre,
     owner: problems.take(() => required('owner', OWNER, raw.owner)),
     app: problems.take(() => required('app', LINK_NAME, raw.app)),
     form: problems.take(() => required('form', LINK_NAME, raw.form)),
-    jobId: problems.take(() => required('job-id', JOB_ID, raw['job-id'])),
-    action: problems.take(() => oneOf('action', ['start', 'abort'] as const, raw.action)),
+    action,
+    file: problems.take(() => parseFile(action, raw.file, runner.workspace) ?? ''),
     auth: problems.take(() => parseAuth(raw, dataCentre)),
     environment: problems.take(() =>
       oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')
@@ -120,14 +152,18 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
       parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)
     ),
     waitOn,
-    wait: problems.take(() => parseWait(raw, runner.resultRoot))
+    wait: problems.take(() => parseWait(raw, runner.resultRoot)),
+    abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
+    maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true))
   })
-  const { owner, app, form, jobId } = settled
+  const { owner, app, form } = settled
   return {
     dataCentre: settled.dataCentre,
     apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
-    job: { owner, app, form, jobId },
+    form: { owner, app, form },
+    jobId,
     action: settled.action,
+    file: settled.file || undefined,
     auth: settled.auth,
     environment: settled.environment,
     retry: {
@@ -137,7 +173,13 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
       timeScale: runner.timeScale
     },
     timeoutMs: settled.timeoutS * 1000,
-    wait: settled.waitOn ? settled.wait : undefined,
-    warnings: unused === undefined ? [] : [unused]
+    wait:
+      (settled.waitOn && MAY_WAIT.has(settled.action)) || settled.action === 'load'
+        ? settled.wait
+        : undefined,
+    abortOnCancel: settled.abortOnCancel,
+    maskJobId: settled.maskJobId,
+    runAttempt: runner.runAttempt,
+    warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
   }
 }

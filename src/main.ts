@@ -1,23 +1,42 @@
-// The action's flow: settings → start or abort (with an access token) → (wait → results) →
-// outputs, annotations and job summary, with a cancel heard all along.
+// The action's flow: settings → the file checked → an access token → the steps the action names
+// (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
+// the run leaves behind after a failure or a cancel is aborted before the step ends.
 import * as core from '@actions/core'
-import { cancelOnSignals } from './cancel.ts'
+import { type Cancellation, cancelOnSignals } from './cancel.ts'
 import { systemClock } from './clock.ts'
 import { ActionError, CancelledError, InputError, failureMessage } from './errors.ts'
-import { followJob } from './follow.ts'
-import { readSettings } from './inputs.ts'
-import { startOrAbort } from './job-action.ts'
+import { type ActionName, readSettings } from './inputs.ts'
+import { checkJobFile } from './job-file.ts'
+import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import {
-  MAX_FAILURE_CHARS,
-  reportJob,
-  reportOutcome,
-  type RunRecord,
-  writeSummary
-} from './report.ts'
+  abort,
+  abortLeftJob,
+  clearPending,
+  create,
+  follow,
+  type JobRun,
+  leftRunning,
+  newJobRun,
+  readStatus,
+  start,
+  type Step,
+  upload
+} from './run-steps.ts'
 import { Secrets } from './secrets.ts'
-import { cut, logLine } from './text.ts'
-import { accessTokens } from './zoho/auth.ts'
-import type { CallContext } from './zoho/call.ts'
+import { cut } from './text.ts'
+
+const STEPS: Readonly<Record<ActionName, readonly Step[]>> = {
+  create: [create],
+  upload: [upload],
+  start: [start, follow],
+  abort: [abort, follow],
+  status: [readStatus, follow],
+  load: [create, upload, start, follow]
+}
+
+// After a cancel, the abort of a job left running has until about 8 s after the first signal:
+// the runner kills the step at 10 s.
+const ABORT_ON_CANCEL_MS = 6000
 
 export async function run(): Promise<void> {
   const secrets = new Secrets()
@@ -25,10 +44,11 @@ export async function run(): Promise<void> {
   const record: RunRecord = {
     startedMs: systemClock.now(),
     calls: { made: 0 },
-    mints: { made: 0 }
+    mints: { made: 0 },
+    events: []
   }
   try {
-    await act(record, secrets, cancellation.signal)
+    await act(record, secrets, cancellation)
   } catch (error) {
     fail(error, record, secrets)
   }
@@ -36,50 +56,35 @@ export async function run(): Promise<void> {
   cancellation.dispose()
 }
 
-async function act(record: RunRecord, secrets: Secrets, signal: AbortSignal): Promise<void> {
+async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellation): Promise<void> {
   const settings = (record.settings = readSettings(secrets))
   for (const warning of settings.warnings) core.warning(warning)
-  const context: CallContext = {
-    policy: settings.retry,
-    timeoutMs: settings.timeoutMs,
-    clock: systemClock,
-    calls: record.calls,
-    log: line => {
-      core.info(logLine(secrets.redact(line)))
-    },
-    redact: text => secrets.redact(text),
-    signal
-  }
-  const connection = {
-    apiBaseUrl: settings.apiBaseUrl,
-    environment: settings.environment,
-    tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
-  }
+  const warning = rerun(settings)
+  if (warning !== undefined) core.warning(warning)
+  if (settings.jobId !== undefined) record.jobId = settings.jobId
+  const file = settings.file === undefined ? undefined : await checkJobFile(settings.file)
+  const jobRun = newJobRun(settings, file, record, secrets, cancellation.signal)
+  const { connection, context } = jobRun
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.
   await connection.tokens.current(context)
-  const outcome = (record.outcome = await startOrAbort(
-    settings.job,
-    settings.action,
-    connection,
-    context
-  ))
-  reportOutcome(outcome, secrets)
-  if (outcome.error !== undefined) throw outcome.error
-  if (outcome.warning === undefined)
-    context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
-  if (settings.wait === undefined) return
-  const job = (record.job = await followJob(
-    settings.job,
-    settings.action,
-    settings.wait,
-    connection,
-    context
-  ))
-  reportJob(job, secrets)
-  if (job.failure === undefined) return
-  throw job.wait.end === 'cancelled'
-    ? new CancelledError(job.failure)
-    : new ActionError(job.failure)
+  try {
+    for (const step of STEPS[settings.action]) await step(jobRun)
+  } catch (error) {
+    throw await cleanUp(jobRun, error, cancellation)
+  }
+  clearPending()
+}
+
+/** Aborts a job the failed run leaves running, and says so in the error it ends with. */
+async function cleanUp(run: JobRun, error: unknown, cancellation: Cancellation): Promise<unknown> {
+  const why = error instanceof ActionError ? leftRunning(run, error) : undefined
+  if (why === undefined) return error
+  const cancelled = error instanceof CancelledError
+  if (cancelled) cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500)
+  const deadline = cancelled ? systemClock.now() + ABORT_ON_CANCEL_MS : undefined
+  const note = await abortLeftJob(run, why, deadline)
+  const message = `${(error as ActionError).message} ${note}`
+  return cancelled ? new CancelledError(message) : new ActionError(message)
 }
 
 /** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */

@@ -4,9 +4,10 @@
 // render as markdown.
 import * as core from '@actions/core'
 import { messageOf } from './errors.ts'
-import type { FollowedJob } from './follow.ts'
 import type { Settings } from './inputs.ts'
-import type { ActionOutcome } from './job-action.ts'
+import type { FollowedJob } from './steps/follow.ts'
+import type { ActionOutcome } from './steps/start-abort.ts'
+import type { Upload } from './steps/upload.ts'
 import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
 import { cut } from './text.ts'
@@ -22,8 +23,26 @@ export interface RunRecord {
   /** Requests to the accounts server for an access token. */
   readonly mints: Counter
   settings?: Settings
+  /** What happened to the job, step by step, for the summary: [step, what came of it]. */
+  readonly events: [step: string, detail: string][]
+  /** The job worked on: the one job-id names, or the one this run created. */
+  jobId?: string
+  /** Whether this run created the job. */
+  created?: boolean
+  upload?: Upload
+  /** Whether this run tried to start the job, and whether Zoho said it did. */
+  startTried?: boolean
+  started?: boolean
   outcome?: ActionOutcome
+  /** The status a status action read. */
+  status?: JobStatus
   job?: FollowedJob
+  /** Whether the wait saw the job in a final state. */
+  ended?: boolean
+  /** Whether the run aborted the job after a failure or a cancel. */
+  abortedAfterFailure?: boolean
+  /** Zoho's last answer, as the outputs give it. */
+  reply?: ZohoReply
   /** Why the step failed; undefined when it succeeded. */
   failure?: string
   /** The signal that cancelled the step, when one did. */
@@ -98,9 +117,10 @@ export async function writeSummary(
   const build = (withPreview: boolean): string => {
     const verdict =
       record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
+    const status = record.job?.wait.status ?? record.status
     const rows = [
-      ...describeRun(settings, record.outcome?.reply),
-      ...describeJob(record.job?.wait.status, record.job),
+      ...describeRun(settings, record),
+      ...describeJob(status, record.job),
       ...describeCost(record, now)
     ]
     let html =
@@ -108,6 +128,10 @@ export async function writeSummary(
       table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])])
     if (failure !== undefined)
       html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
+    if (rerun(settings) !== undefined) html += `<p>⚠️ ${cell(rerun(settings) ?? '')}</p>\n`
+    if (record.events.length > 0)
+      html += table([['Step', 'What happened'], ...record.events.map(row => row.map(cell))])
+    html += recordsChart(status)
     const preview = record.job?.preview
     if (preview !== undefined) {
       html += withPreview
@@ -128,12 +152,13 @@ export async function writeSummary(
 
 type Row = [field: string, value: string]
 
-function describeRun(settings: Settings, reply: ZohoReply | undefined): Row[] {
+function describeRun(settings: Settings, record: RunRecord): Row[] {
+  const { reply, jobId } = record
   return [
     ['Action', settings.action],
     ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
-    ['App / form', `${settings.job.app} / ${settings.job.form}`],
-    ['Job ID', MASK],
+    ['App / form', `${settings.form.app} / ${settings.form.form}`],
+    ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? MASK : jobId],
     ['Environment', settings.environment],
     [
       'Authentication',
@@ -171,6 +196,32 @@ function describeCost(record: RunRecord, now: number): Row[] {
       ? [['Access tokens minted', String(record.mints.made)] as Row]
       : [])
   ]
+}
+
+/**
+ * The warning for a re-run of a load: Zoho's bulk insert only inserts, so the records of the
+ * first attempt may go in a second time.
+ */
+export function rerun(settings: Settings): string | undefined {
+  if (settings.action !== 'load' || settings.runAttempt <= 1) return undefined
+  return (
+    `This is attempt ${settings.runAttempt} of the workflow run: Zoho's bulk insert only inserts, ` +
+    'so records an earlier attempt loaded may go in again. A field set to "no duplicate values" ' +
+    'in the form turns a second insert into failed rows (see the README).'
+  )
+}
+
+/** The record counts as a pie chart GitHub draws (mermaid), once there are any. */
+function recordsChart(status: JobStatus | undefined): string {
+  const records = status?.records
+  const slices = [
+    ['Succeeded', records?.success],
+    ['Failed', records?.failed],
+    ['Unprocessed', records?.unprocessed]
+  ] as const
+  if (!slices.some(([, count]) => count !== undefined && count > 0)) return ''
+  const lines = slices.map(([name, count]) => `    "${name}" : ${count ?? 0}`)
+  return `\n\`\`\`mermaid\npie showData title Records\n${lines.join('\n')}\n\`\`\`\n`
 }
 
 function previewHtml(preview: CsvPreview, cell: (text: string) => string): string {

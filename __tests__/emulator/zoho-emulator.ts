@@ -2,6 +2,7 @@
 // server's token endpoint and the Creator Bulk Insert API. It keeps OAuth clients, tokens,
 // applications and jobs, answers with the codes and body shapes of shared/zoho-bulk-api.md,
 // records every request, and plays scripted faults (statuses, resets, hangs) on demand.
+import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
@@ -36,7 +37,21 @@ export interface EmulatedJob {
   results?: Partial<Record<ResultFilter, Uint8Array>>
   /** How many result requests are answered 11110 (still being generated) before the file. */
   resultNotReady?: number
+  /** The file uploaded to the job: its name as sent, and its bytes. */
+  file?: { readonly name: string; readonly bytes: Buffer }
 }
+
+/** One row of an uploaded CSV that the emulator rejects when it runs the job, and why. */
+export type RowRule = (row: Readonly<Record<string, string>>) => string | undefined
+
+/**
+ * The emulator's own rule for the jobs it runs from their file: a record whose Email column (when
+ * there is one) does not look like an e-mail address fails, as a Creator email field would refuse it.
+ */
+export const INVALID_EMAIL: RowRule = row =>
+  row['Email'] === undefined || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(row['Email'])
+    ? undefined
+    : 'Invalid email address'
 
 export interface RecordCounts {
   readonly total: number
@@ -53,6 +68,8 @@ export interface RecordedRequest {
   readonly url: string
   readonly headers: http.IncomingHttpHeaders
   readonly body: string
+  /** The body's size in bytes. */
+  readonly bytes: number
 }
 
 /**
@@ -97,8 +114,9 @@ export interface TlsOptions {
 
 interface Reply {
   readonly status: number
-  /** JSON, or the bytes of a ZIP. */
+  /** JSON, or the bytes of a ZIP (or of JSON written by hand, when `json`). */
   readonly body: Record<string, unknown> | Uint8Array
+  readonly json?: boolean
 }
 
 interface OAuthClient {
@@ -109,13 +127,19 @@ interface OAuthClient {
 }
 
 const JOB_PATH =
-  /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert\/([^/]+)(\/result)?$/
+  /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert(?:\/([^/]+)(\/result)?)?$/
 const TOKEN_PATH = '/oauth/v2/token'
 /** POST here puts every job back as it was added (npm run emulator, to run the sample job again). */
 export const RESET_PATH = '/_emulator/reset'
+const CREATE_SCOPE = 'ZohoCreator.bulk.CREATE'
 const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
 const READ_SCOPE = 'ZohoCreator.bulk.READ'
-export const ALL_SCOPES = ['ZohoCreator.bulk.CREATE', UPDATE_SCOPE, READ_SCOPE] as const
+export const ALL_SCOPES = [CREATE_SCOPE, UPDATE_SCOPE, READ_SCOPE] as const
+const SCOPE_OF: Readonly<Record<string, string>> = {
+  GET: READ_SCOPE,
+  PATCH: UPDATE_SCOPE,
+  POST: CREATE_SCOPE
+}
 
 function error(status: number, code: number, message: string): Reply {
   return { status, body: { code, message } }
@@ -160,6 +184,18 @@ export class ZohoEmulator {
   onAnswer: (request: RecordedRequest, answer: string) => void = () => {}
   /** minted access token → when it stops working */
   readonly #expiry = new Map<string, number>()
+  /** The URL forms an upload is taken at (Zoho's page shows both); any other is answered 404, 1000. */
+  uploadUrlForms: ReadonlySet<'path' | 'query'> = new Set(['path', 'query'])
+  /** How a job the emulator runs from its file decides which rows fail. */
+  rowRule: RowRule = INVALID_EMAIL
+  /** How long a job run from its file takes. */
+  loadRunMs = 0
+  /** How a create's answer holds the job: under details (Zoho's page), data, or at the top level. */
+  createdShape: 'details' | 'data' | 'top' = 'details'
+  /** Whether a create's answer gives job_id as a bare JSON number rather than a string. */
+  jobIdAsNumber = false
+  /** The IDs the next created jobs get, counting up. */
+  #nextJobId = 3888833000000200000n
   /** The body of a job status reply; the default is the shape of Zoho's OpenAPI file. */
   statusBody = (job: EmulatedJob): Record<string, unknown> => ({
     code: 3000,
@@ -245,11 +281,13 @@ export class ZohoEmulator {
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks)
     const request: RecordedRequest = {
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
-      body: Buffer.concat(chunks).toString('utf8')
+      body: raw.toString('utf8'),
+      bytes: raw.length
     }
     this.requests.push(request)
     if (request.method === 'POST' && request.url === RESET_PATH) {
@@ -270,19 +308,23 @@ export class ZohoEmulator {
         this.onAnswer(request, String(res.statusCode))
       })
     if (scripted === undefined) {
-      const reply = this.#answer(request)
+      const reply = this.#answer(request, raw)
       if (reply.body instanceof Uint8Array) {
-        res.writeHead(reply.status, { 'Content-Type': 'application/zip' }).end(reply.body)
+        res
+          .writeHead(reply.status, {
+            'Content-Type': reply.json === true ? 'application/json' : 'application/zip'
+          })
+          .end(reply.body)
       } else {
         res
           .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
           .end(JSON.stringify(reply.body))
       }
     } else if ('status' in scripted) {
-      if (scripted.apply === true) this.#answer(request)
+      if (scripted.apply === true) this.#answer(request, raw)
       res.writeHead(scripted.status, scripted.headers).end(scripted.body)
     } else {
-      if (scripted.fault.startsWith('apply-')) this.#answer(request) // done, but the answer is lost
+      if (scripted.fault.startsWith('apply-')) this.#answer(request, raw) // done, but the answer is lost
       if (scripted.fault.endsWith('reset')) req.socket.destroy()
       if (scripted.fault.endsWith('cut')) {
         const body = JSON.stringify({ code: 3000, status: 'Job created successfully' })
@@ -309,14 +351,13 @@ export class ZohoEmulator {
     }
   }
 
-  #answer(request: RecordedRequest): Reply {
+  #answer(request: RecordedRequest, raw: Buffer): Reply {
     const url = new URL(request.url, 'http://emulator')
     if (url.pathname === TOKEN_PATH && request.method === 'POST') return this.#mint(request)
     const path = JOB_PATH.exec(url.pathname)
     if (path === null) return error(404, 1000, 'Invalid API URL')
-    if (request.method !== 'PATCH' && request.method !== 'GET') {
-      return error(405, 1000, `Method ${request.method} is not supported`)
-    }
+    const scope = SCOPE_OF[request.method]
+    if (scope === undefined) return error(405, 1000, `Method ${request.method} is not supported`)
 
     const token = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
     const scopes = token === undefined ? undefined : this.#tokens.get(token)
@@ -324,7 +365,7 @@ export class ZohoEmulator {
     if (Date.now() >= (this.#expiry.get(token) ?? Number.POSITIVE_INFINITY)) {
       return error(401, 1030, 'Invalid OAuth token')
     }
-    if (!scopes.has(request.method === 'GET' ? READ_SCOPE : UPDATE_SCOPE)) {
+    if (!scopes.has(scope)) {
       return error(401, 2945, 'OAUTH_SCOPE_MISMATCH')
     }
     const calls = (this.#callsByToken.get(token) ?? 0) + 1
@@ -340,18 +381,28 @@ export class ZohoEmulator {
     if (environment !== 'development' && environment !== 'stage' && environment !== 'production') {
       return error(400, 1000, `Invalid environment ${String(environment)}`)
     }
-    const [owner, app, form, id] = path.slice(1, 5).map(segment => decodeURIComponent(segment)) as [
-      string,
-      string,
-      string,
-      string
-    ]
+    const [owner = '', app = '', form = '', pathId] = path
+      .slice(1, 5)
+      .map(segment => (segment === undefined ? undefined : decodeURIComponent(segment)))
     const apps = this.#apps.get(owner)
     if (apps === undefined) return error(404, 1040, `No account owner named ${owner}`)
     const forms = apps.get(app)
     if (forms === undefined) return error(404, 2892, `No application named ${app}`)
     if (!forms.has(form)) return error(404, 2893, `No form named ${form} in ${app}`)
 
+    if (request.method === 'POST' && pathId === undefined && !url.searchParams.has('job_id'))
+      return this.#create(environment, owner, app, form)
+    if (request.method === 'POST') {
+      const urlForm = pathId === undefined ? 'query' : 'path'
+      if (!this.uploadUrlForms.has(urlForm) || path[5] !== undefined)
+        return error(404, 1000, 'Invalid API URL')
+      const id = pathId ?? url.searchParams.get('job_id') ?? ''
+      const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
+      if (job === undefined) return error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
+      return upload(job, request, raw)
+    }
+    if (pathId === undefined) return error(404, 1000, 'Invalid API URL')
+    const id = pathId
     const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
     const noJob = error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
     if (job !== undefined) advance(job)
@@ -368,7 +419,36 @@ export class ZohoEmulator {
     const action = readAction(request.body)
     if (action === undefined) return error(400, 1000, 'data.action must be "start" or "abort"')
     if (job === undefined) return noJob
-    return action === 'start' ? start(job) : abort(job)
+    return action === 'start' ? start(job, this.rowRule, this.loadRunMs) : abort(job)
+  }
+
+  /** POST …/insert: a new job, unless the form has an active one (one active job per form). */
+  #create(environment: Environment, owner: string, app: string, form: string): Reply {
+    const active = [...this.#jobs.values()].some(
+      job =>
+        job.environment === environment &&
+        job.owner === owner &&
+        job.app === app &&
+        job.form === form &&
+        (job.state === 'Ready-to-upload' || job.state === 'In-progress')
+    )
+    if (active) return error(400, 7130, 'Another bulk job of this form is not yet completed')
+    const id = String(this.#nextJobId++)
+    this.addJob({ owner, app, form, id, environment, state: 'Ready-to-upload', uploaded: false })
+    const details = {
+      job_id: this.jobIdAsNumber ? Number(id) : id,
+      status: 'Ready-to-upload',
+      created_by: owner,
+      created_time: new Date().toISOString()
+    }
+    const body =
+      this.createdShape === 'top'
+        ? { code: 3000, ...details }
+        : { code: 3000, [this.createdShape]: details }
+    // A careless serializer writes the ID as a bare number: its digits go out exactly as they are.
+    if (this.jobIdAsNumber)
+      return { status: 200, body: Buffer.from(JSON.stringify(body).replace(/"job_id":\d+(\.\d+)?(e\+\d+)?/, `"job_id":${id}`)), json: true }
+    return { status: 200, body }
   }
 
   /** The accounts server: refresh token → access token; failures come with HTTP 200 or 400. */
@@ -409,9 +489,10 @@ const ALREADY_OVER: Partial<Record<JobState, Reply>> = {
   'System Aborted': error(409, 11090, 'The job is aborted by the system')
 }
 
-function start(job: EmulatedJob): Reply {
+function start(job: EmulatedJob, rule: RowRule, runMs: number): Reply {
   if (job.state !== 'Ready-to-upload') return ALREADY_OVER[job.state] ?? NOT_PERMITTED
   if (!job.uploaded) return error(400, 11350, 'Cannot start the job: file upload is not complete')
+  if (job.run === undefined && job.file !== undefined) runFromFile(job, rule, runMs)
   job.state = 'In-progress'
   job.startedAt = Date.now()
   if (job.run !== undefined) job.records = { ...NOTHING_YET, total: job.run.records.total }
@@ -473,4 +554,102 @@ function readAction(body: string): 'start' | 'abort' | undefined {
 
 function jobKey(environment: string, owner: string, app: string, form: string, id: string): string {
   return [environment, owner, app, form, id].join('/')
+}
+
+/** POST of the job's file: multipart/form-data with one part named "file", sent with a length. */
+function upload(job: EmulatedJob, request: RecordedRequest, raw: Buffer): Reply {
+  const boundary = /^multipart\/form-data;\s*boundary=(.+)$/.exec(
+    request.headers['content-type'] ?? ''
+  )?.[1]
+  if (boundary === undefined) return error(400, 9350, 'file is not mentioned in the request parameter')
+  if (request.headers['content-length'] === undefined)
+    return error(400, 11000, 'Content-Length is required')
+  const part = filePart(raw, boundary)
+  if (part === undefined) return error(400, 9350, 'file is not mentioned in the request parameter')
+  if (job.uploaded) return error(409, 11070, 'Input file already exists for this job')
+  if (job.state !== 'Ready-to-upload')
+    return error(400, 11340, 'Upload is not supported in the current state of the job')
+  job.file = part
+  job.uploaded = true
+  return { status: 200, body: { code: 3000, message: 'File uploaded successfully' } }
+}
+
+/** The part named "file" of a multipart body: its filename and bytes. */
+function filePart(raw: Buffer, boundary: string): { name: string; bytes: Buffer } | undefined {
+  const delimiter = Buffer.from(`--${boundary}`)
+  for (let at = raw.indexOf(delimiter); at !== -1; ) {
+    const next = raw.indexOf(delimiter, at + delimiter.length)
+    if (next === -1) return undefined
+    const part = raw.subarray(at + delimiter.length + 2, next - 2)
+    const split = part.indexOf('\r\n\r\n')
+    const head = part.subarray(0, split).toString('utf8')
+    const disposition = /content-disposition: form-data; name="([^"]*)"(?:; filename="([^"]*)")?/i.exec(head)
+    if (disposition?.[1] === 'file' && disposition[2] !== undefined)
+      return { name: disposition[2], bytes: Buffer.from(part.subarray(split + 4)) }
+    at = next
+  }
+  return undefined
+}
+
+/** Plans the run of a job from its uploaded CSV (or the one CSV in its ZIP): each row by `rule`. */
+function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
+  const file = job.file
+  if (file === undefined) return
+  const text = /\.zip$/i.test(file.name)
+    ? Buffer.from(Object.values(unzipSync(file.bytes))[0] ?? new Uint8Array()).toString('utf8')
+    : file.bytes.toString('utf8')
+  const [header = [], ...rows] = parseCsvText(text.replace(/^\uFEFF/, ''))
+  const failed: string[][] = []
+  const succeeded: string[][] = []
+  for (const row of rows) {
+    const record = Object.fromEntries(header.map((name, index) => [name, row[index] ?? '']))
+    const reason = rule(record)
+    if (reason === undefined) succeeded.push(row)
+    else failed.push([...row, reason])
+  }
+  const csvZip = (name: string, table: string[][]): Uint8Array =>
+    zipSync({ [name]: strToU8(table.map(row => row.map(csvCell).join(',')).join('\r\n') + '\r\n') })
+  job.run = {
+    forMs: runMs,
+    ends: 'Completed',
+    records: { total: rows.length, success: succeeded.length, failed: failed.length, unprocessed: 0 }
+  }
+  job.results = {
+    ...(succeeded.length > 0 ? { success: csvZip('success.csv', [header, ...succeeded]) } : {}),
+    ...(failed.length > 0 ? { failure: csvZip('failure.csv', [[...header, 'Error'], ...failed]) } : {})
+  }
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** A CSV's rows (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
+function parseCsvText(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let at = 0; at < text.length; at++) {
+    const char = text.charAt(at)
+    if (quoted) {
+      if (char === '"' && text.charAt(at + 1) === '"') {
+        cell += '"'
+        at++
+      } else if (char === '"') quoted = false
+      else cell += char
+    } else if (char === '"') quoted = true
+    else if (char === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text.charAt(at + 1) === '\n') at++
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+    } else cell += char
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell])
+  return rows
 }

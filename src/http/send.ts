@@ -7,10 +7,11 @@ import { HttpClient, getProxyUrl } from '@actions/http-client'
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
+import type { Readable } from 'node:stream'
 import { TLSSocket } from 'node:tls'
 import packageJson from '../../package.json' with { type: 'json' }
 import { cancelReason } from '../clock.ts'
-import { ActionError, messageOf, TransportError } from '../errors.ts'
+import { ActionError, LocalFileError, messageOf, TransportError } from '../errors.ts'
 
 export const USER_AGENT = `zoho-creator-bulk-action/${packageJson.version}`
 
@@ -18,7 +19,16 @@ export interface HttpRequest {
   readonly method: 'GET' | 'PATCH' | 'POST'
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
-  readonly body?: string
+  readonly body?: string | StreamedBody
+}
+
+/**
+ * A body read from a file as it goes out, so that memory does not grow with it: its length known
+ * beforehand (sent as Content-Length, not chunked), and opened anew for each attempt.
+ */
+export interface StreamedBody {
+  readonly length: number
+  readonly open: () => Readable
 }
 
 export interface AttemptLimits {
@@ -78,6 +88,7 @@ export async function send<B>(
   }
   limits.signal?.addEventListener('abort', cancel)
   if (limits.signal?.aborted === true) cancel()
+  const { body } = request
   let destroy = (): void => {}
   try {
     return await new Promise<HttpAnswer<B>>((resolve, reject) => {
@@ -91,14 +102,16 @@ export async function send<B>(
           'User-Agent': USER_AGENT,
           // Ask for the body as it is; a gateway that compresses all the same is still read.
           'Accept-Encoding': 'identity',
-          ...(request.body === undefined
-            ? {}
-            : { 'Content-Length': String(Buffer.byteLength(request.body)) })
+          ...(body === undefined ? {} : { 'Content-Length': String(bodyLength(body)) })
         },
         agent: route.getAgent(request.url),
         signal: controller.signal
       })
-      destroy = () => req.destroy()
+      const source = typeof body === 'object' ? body.open() : undefined
+      destroy = () => {
+        req.destroy()
+        source?.destroy()
+      }
       // Once the answer has come, its reader settles the attempt, so that whatever it was doing
       // (a file half written) is cleaned up before the attempt is over. Before that, a request still
       // waiting for its socket (a tunnel the proxy never opens) only learns of its end once a
@@ -119,7 +132,17 @@ export async function send<B>(
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body })
         }, reject)
       })
-      req.end(request.body)
+      if (source === undefined) req.end(body)
+      else {
+        source.on('error', error => {
+          fail(
+            error instanceof LocalFileError
+              ? error
+              : new LocalFileError(`Could not read the file to send: ${messageOf(error)}`)
+          )
+        })
+        source.pipe(req)
+      }
     })
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as ActionError
@@ -130,6 +153,10 @@ export async function send<B>(
     destroy()
     route.dispose()
   }
+}
+
+function bodyLength(body: string | StreamedBody): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.length
 }
 
 /** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */

@@ -2,6 +2,7 @@
 // and the base URLs that may replace the data centre's hosts (https, or http to this machine only).
 import type { DataCentre } from '../zoho/datacenters.ts'
 import { DATA_CENTRES, findDataCentre } from '../zoho/datacenters.ts'
+import { JOB_ID_DIGITS } from '../zoho/endpoints.ts'
 import { problem, quote, type Rule } from './rules.ts'
 
 export const OWNER: Rule = {
@@ -21,7 +22,7 @@ export const LINK_NAME: Rule = {
  * and masking it would hide every "0" in the log: it is checked before it is masked, and shown.
  */
 export const JOB_ID: Rule = {
-  test: value => /^\d{10,30}$/.test(value),
+  test: value => JOB_ID_DIGITS.test(value),
   allowed: 'the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027',
   echo: true
 }

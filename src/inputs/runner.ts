@@ -6,6 +6,10 @@ export interface RunnerFacts {
   readonly resultRoot: string
   /** What the waits between retries are multiplied by; see TIME_SCALE_ENV. */
   readonly timeScale: number
+  /** Where relative paths start: GITHUB_WORKSPACE, or the working folder outside a runner. */
+  readonly workspace: string
+  /** Which attempt of the workflow run this is (GITHUB_RUN_ATTEMPT): above 1 on a re-run. */
+  readonly runAttempt: number
 }
 
 /**
@@ -19,6 +23,8 @@ export function runnerFacts(env: NodeJS.ProcessEnv = process.env): RunnerFacts {
   const scale = Number(env[TIME_SCALE_ENV])
   return {
     resultRoot: env['RUNNER_TEMP'] || tmpdir(),
-    timeScale: scale > 0 && scale <= 1 ? scale : 1
+    timeScale: scale > 0 && scale <= 1 ? scale : 1,
+    workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+    runAttempt: Number(env['GITHUB_RUN_ATTEMPT']) || 1
   }
 }

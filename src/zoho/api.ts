@@ -3,7 +3,7 @@
 // the action can mint one.
 import type { HttpRequest } from '../http/send.ts'
 import type { AccessTokens } from './auth.ts'
-import { type CallContext, call, download, type FailureListener, type Judge } from './call.ts'
+import { type CallContext, type CallOptions, call, download, type Judge } from './call.ts'
 import { TOKEN_REFUSED_CODE } from './codes.ts'
 import { replyBehind, type ZohoError, type ZohoReply } from './reply.ts'
 import type { ApiPlace } from './requests.ts'
@@ -19,10 +19,10 @@ export async function callApi(
   request: HttpRequest,
   judge: Judge,
   context: CallContext,
-  onFailure?: FailureListener
+  options?: CallOptions
 ): Promise<ZohoReply> {
   return withToken(connection, context, async token =>
-    call(authorised(request, token), judge, context, onFailure)
+    call(authorised(request, token), judge, context, options)
   )
 }
 

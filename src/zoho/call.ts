@@ -10,7 +10,7 @@ import {
   type HttpRequest,
   send
 } from '../http/send.ts'
-import { type RetryContext, withRetries } from '../retry.ts'
+import { type RetryContext, type Verdict, withRetries } from '../retry.ts'
 import { parseReply, type ZohoError, type ZohoReply } from './reply.ts'
 import { classify } from './retry-table.ts'
 
@@ -21,6 +21,8 @@ export interface CallContext extends RetryContext {
   readonly calls: Counter
   /** Takes secrets out of Zoho's text before any of it is quoted. */
   readonly redact: (text: string) => string
+  /** Where what only a debugging reader wants goes (the runner's debug log). */
+  readonly debug?: (line: string) => void
 }
 
 export interface Counter {
@@ -29,6 +31,12 @@ export interface Counter {
 
 /** Hears of every failed attempt of one call, retried or not. */
 export type FailureListener = (error: ActionError) => void
+
+/** How one call is retried: by the retry table, or by a stricter rule for a call not idempotent. */
+export interface CallOptions {
+  readonly onFailure?: FailureListener
+  readonly classify?: (error: unknown) => Verdict
+}
 
 /** Says why a reply is not the one wanted, or undefined when it is. */
 export type Judge = (reply: ZohoReply) => ZohoError | undefined
@@ -43,7 +51,7 @@ export async function call(
   request: HttpRequest,
   judge: Judge,
   context: CallContext,
-  onFailure?: FailureListener
+  options: CallOptions = {}
 ): Promise<ZohoReply> {
   return attemptUntilJudgedGood(
     request,
@@ -53,7 +61,7 @@ export async function call(
       return { reply, error: judge(reply) }
     },
     context,
-    onFailure
+    options
   )
 }
 
@@ -87,7 +95,7 @@ async function attemptUntilJudgedGood<B>(
   read: BodyReader<B>,
   judge: (answer: HttpAnswer<B>) => { reply: ZohoReply; error: ZohoError | undefined },
   context: CallContext,
-  onFailure?: FailureListener
+  options: CallOptions = {}
 ): Promise<ZohoReply> {
   return withRetries(
     async () => {
@@ -96,9 +104,9 @@ async function attemptUntilJudgedGood<B>(
       if (error !== undefined) throw error
       return reply
     },
-    classify,
+    options.classify ?? classify,
     context,
-    onFailure
+    options.onFailure
   )
 }
 

@@ -6,6 +6,8 @@ export const TOKEN_REFUSED_CODE = 1030
 export const PER_MINUTE_LIMIT_CODE = 2955
 export const DAILY_LIMIT_CODE = 4000
 export const RESULT_NOT_READY_CODE = 11110
+export const UNKNOWN_URL_CODE = 1000
+export const FILE_EXISTS_CODE = 11070
 
 const CHECK_ROLE =
   'No permission on this application: the bulk API needs the admin or developer role.'
@@ -46,6 +48,11 @@ const HINTS: ReadonlyMap<number, string> = new Map([
     'There is no result file of this kind for this job (for example, when no record failed).'
   ],
   [11330, 'No such job for this form: check job-id and form.'],
+  [
+    11070,
+    "The job already has its file, and a job's file cannot be replaced: abort the job, create a new one and upload the file to it."
+  ],
+  [11340, "The job's state does not take a file now: check the job's state (it takes one before it starts)."],
   [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
   [7120, 'The job ID is not valid: check job-id.'],
   [7130, 'This is not permitted on this job: check job-id and your role in the application.']

@@ -1,8 +1,16 @@
 // The requests this action sends to the Creator API, built as plain data from where the API is and
 // which job (zoho-bulk-api.md, "Common request parts" and the endpoints). The access token is added
 // as each attempt goes out (api.ts), since a long wait renews it.
+import type { Multipart } from '../http/multipart.ts'
 import type { HttpRequest } from '../http/send.ts'
-import { type JobRef, jobUrl } from './endpoints.ts'
+import {
+  type FormRef,
+  insertUrl,
+  type JobRef,
+  jobUrl,
+  type UploadUrlForm,
+  uploadUrl
+} from './endpoints.ts'
 
 export type JobAction = 'start' | 'abort'
 /** Creator's environments; production is the default and sends no header. */
@@ -19,6 +27,26 @@ function commonHeaders(place: ApiPlace): Record<string, string> {
   return {
     Accept: 'application/json',
     ...(place.environment === 'production' ? {} : { environment: place.environment })
+  }
+}
+
+/** POST …/form/<form>/insert, no body: a new job for the form (scope ZohoCreator.bulk.CREATE). */
+export function createJobRequest(place: ApiPlace, form: FormRef): HttpRequest {
+  return { method: 'POST', url: insertUrl(place.apiBaseUrl, form), headers: commonHeaders(place), body: '' }
+}
+
+/** POST the job's file as multipart/form-data, its one part named "file" (scope ZohoCreator.bulk.CREATE). */
+export function uploadRequest(
+  place: ApiPlace,
+  job: JobRef,
+  file: Multipart,
+  urlForm: UploadUrlForm
+): HttpRequest {
+  return {
+    method: 'POST',
+    url: uploadUrl(place.apiBaseUrl, job, urlForm),
+    headers: { ...commonHeaders(place), 'Content-Type': file.contentType },
+    body: file.body
   }
 }
 

@@ -2,21 +2,21 @@
 // files that can exist, previews the failed rows, and judges the outcome.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ActionError, CancelledError, messageOf, RetriesExhaustedError } from './errors.ts'
-import type { WaitForJob } from './inputs.ts'
-import { describeStatus, waitForJob, type WaitResult } from './poll.ts'
-import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from './results.ts'
-import type { Connection } from './zoho/api.ts'
-import type { CallContext } from './zoho/call.ts'
-import type { JobRef } from './zoho/endpoints.ts'
+import { ActionError, CancelledError, messageOf, RetriesExhaustedError } from '../errors.ts'
+import type { WaitForJob } from '../inputs.ts'
+import { describeStatus, waitForJob, type WaitResult } from '../poll.ts'
+import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from '../results.ts'
+import type { Connection } from '../zoho/api.ts'
+import type { CallContext } from '../zoho/call.ts'
+import type { JobRef } from '../zoho/endpoints.ts'
 import {
   ABORTED_STATES,
   fetchJobStatus,
   type JobState,
   type RecordCounts
-} from './zoho/job-status.ts'
-import type { JobAction, ResultFilter } from './zoho/requests.ts'
-import { classify } from './zoho/retry-table.ts'
+} from '../zoho/job-status.ts'
+import type { JobAction, ResultFilter } from '../zoho/requests.ts'
+import { classify } from '../zoho/retry-table.ts'
 
 export const PREVIEW_ROWS = 20
 // The last status read at wait-timeout may take this long; the step ends within it.

@@ -2,11 +2,11 @@
 // if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
 // code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
 // job has already ended succeeds with a warning: the job does not run, which is what abort is for.
-import { ActionError } from './errors.ts'
-import { callApi, type Connection } from './zoho/api.ts'
-import type { CallContext } from './zoho/call.ts'
-import { REQUEST_FAULT_CODES } from './zoho/codes.ts'
-import type { JobRef } from './zoho/endpoints.ts'
+import { ActionError } from '../errors.ts'
+import { callApi, type Connection } from '../zoho/api.ts'
+import type { CallContext } from '../zoho/call.ts'
+import { REQUEST_FAULT_CODES } from '../zoho/codes.ts'
+import type { JobRef } from '../zoho/endpoints.ts'
 import {
   ABORTED_STATES,
   FINAL_STATES,
@@ -14,10 +14,10 @@ import {
   type JobState,
   type JobStatus,
   type StatusRead
-} from './zoho/job-status.ts'
-import { replyBehind, replyError, ZohoError, type ZohoReply } from './zoho/reply.ts'
-import { type JobAction, jobActionRequest } from './zoho/requests.ts'
-import { classify, mayHaveApplied } from './zoho/retry-table.ts'
+} from '../zoho/job-status.ts'
+import { replyBehind, replyError, ZohoError, type ZohoReply } from '../zoho/reply.ts'
+import { type JobAction, jobActionRequest } from '../zoho/requests.ts'
+import { classify, mayHaveApplied } from '../zoho/retry-table.ts'
 
 export interface ActionOutcome {
   /** The answer the step reports in its outputs: the PATCH's, or the status read that settled it. */
@@ -54,7 +54,7 @@ export async function startOrAbort(
       request,
       reply => replyError(reply, `${action} the job`),
       context,
-      error => failures.push(error)
+      { onFailure: error => failures.push(error) }
     )
     return { reply, error: undefined }
   } catch (error) {

@@ -1,0 +1,67 @@
+// A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
+// file's bytes as they are on disk, and the closing boundary, with the length of the whole known
+// before it is sent.
+import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { LocalFileError } from '../errors.ts'
+import type { StreamedBody } from './send.ts'
+
+export interface FilePart {
+  /** The form field's name. */
+  readonly field: string
+  /** The file's path on disk. */
+  readonly path: string
+  /** The name the server sees. */
+  readonly fileName: string
+  /** The file's size in bytes, as checked before the upload. */
+  readonly size: number
+  readonly contentType: string
+}
+
+export interface Multipart {
+  /** The Content-Type header, with the boundary. */
+  readonly contentType: string
+  readonly body: StreamedBody
+}
+
+// How much of the file is read at a time.
+const PIECE_BYTES = 256 * 1024
+
+export function multipartFile(part: FilePart): Multipart {
+  const boundary = `zoho-bulk-action-${randomBytes(16).toString('hex')}`
+  const head = Buffer.from(
+    `--${boundary}\r\n` +
+      `Content-Disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.fileName)}"\r\n` +
+      `Content-Type: ${part.contentType}\r\n\r\n`
+  )
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: {
+      length: head.length + part.size + tail.length,
+      open: () => Readable.from(pieces(head, part, tail), { objectMode: false })
+    }
+  }
+}
+
+async function* pieces(head: Buffer, part: FilePart, tail: Buffer): AsyncGenerator<Buffer> {
+  yield head
+  let size = 0
+  for await (const piece of createReadStream(part.path, { highWaterMark: PIECE_BYTES })) {
+    size += (piece as Buffer).length
+    yield piece as Buffer
+  }
+  // Content-Length went out with the size checked before: a file changed since cannot be sent.
+  if (size !== part.size) {
+    throw new LocalFileError(
+      `${part.path} changed while it was being uploaded (${part.size} bytes before, ${size} now).`
+    )
+  }
+  yield tail
+}
+
+/** A name in a quoted header parameter: quotes and line breaks percent-encoded (RFC 7578, 4.2). */
+function quoted(name: string): string {
+  return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}

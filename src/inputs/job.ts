@@ -1,0 +1,61 @@
+// What the step does and to which job: the action, the job ID it needs (or must not be given), and
+// the file it uploads.
+import { isAbsolute, resolve } from 'node:path'
+import { JOB_ID } from './place.ts'
+import { oneOf, problem, required, type Rule } from './rules.ts'
+
+export const ACTIONS = ['create', 'upload', 'start', 'abort', 'status', 'load'] as const
+export type ActionName = (typeof ACTIONS)[number]
+
+/** The actions that work on an existing job, named by job-id. */
+const ON_A_JOB: ReadonlySet<ActionName> = new Set(['upload', 'start', 'abort', 'status'])
+/** The actions that send a file. */
+export const WITH_A_FILE: ReadonlySet<ActionName> = new Set(['upload', 'load'])
+/** The actions after which the step may wait for the job. */
+export const MAY_WAIT: ReadonlySet<ActionName> = new Set(['start', 'abort', 'status', 'load'])
+
+export function parseAction(value: string): ActionName {
+  return oneOf('action', ACTIONS, value, ' (any case)')
+}
+
+/** The job ID, required by the actions on a job and refused by those that create one. */
+export function parseJobId(action: ActionName | undefined, value: string): string | undefined {
+  if (action !== undefined && !ON_A_JOB.has(action)) {
+    if (value === '') return undefined
+    throw problem(
+      `Input "job-id" must be empty with action "${action}": it creates the job, and sets the job-id output.`
+    )
+  }
+  if (action === undefined && value === '') return undefined
+  return required('job-id', JOB_ID, value)
+}
+
+const FILE: Rule = {
+  test: value => !value.includes('\0'),
+  allowed: 'the path of a CSV file, or of a ZIP holding one CSV, relative to the workspace',
+  echo: true
+}
+
+/** The file to upload, as an absolute path: relative ones are in the workspace. */
+export function parseFile(
+  action: ActionName | undefined,
+  value: string,
+  workspace: string
+): string | undefined {
+  if (action === undefined || !WITH_A_FILE.has(action)) return undefined
+  const path = required('file', FILE, value)
+  return isAbsolute(path) ? path : resolve(workspace, path)
+}
+
+/** A warning for inputs the action does not use, or undefined. */
+export function unusedForAction(
+  action: ActionName,
+  raw: Readonly<Record<'file' | 'wait', string>>
+): string[] {
+  const warnings: string[] = []
+  if (raw.file !== '' && !WITH_A_FILE.has(action))
+    warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`)
+  if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
+    warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`)
+  return warnings
+}

@@ -1,0 +1,188 @@
+// The file a job loads, checked on disk before any request: a CSV, or a ZIP holding exactly one
+// CSV, at most 100 MB, whose header row names each column once (zoho-bulk-api.md, "Create and
+// upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
+// same whatever the file's size.
+import { createReadStream } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { pipeline, type Readable } from 'node:stream'
+import { createInflateRaw } from 'node:zlib'
+import { CsvReader } from './csv.ts'
+import { InputError, messageOf } from './errors.ts'
+
+/** Zoho's limit for the file of one job. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024
+
+export interface JobFile {
+  /** The absolute path. */
+  readonly path: string
+  /** The name Zoho is sent: the file's base name. */
+  readonly name: string
+  readonly size: number
+  readonly kind: 'csv' | 'zip'
+  /** The header row: the fields' link names. */
+  readonly columns: readonly string[]
+}
+
+// A header row longer than this is surely not one.
+const MAX_HEADER_BYTES = 1024 * 1024
+const ZIP_LOCAL = 0x04034b50
+const ZIP_CENTRAL = 0x02014b50
+const ZIP_END = 0x06054b50
+const STORED = 0
+const DEFLATED = 8
+
+/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
+export async function checkJobFile(path: string): Promise<JobFile> {
+  const fault = (what: string): InputError => new InputError([`Input "file": ${path} ${what}`])
+  let size: number
+  try {
+    const stats = await stat(path)
+    if (!stats.isFile()) throw fault('is not a regular file: give the path of a CSV or ZIP file.')
+    size = stats.size
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    const { code } = error as NodeJS.ErrnoException
+    throw fault(
+      code === 'ENOENT'
+        ? 'does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.'
+        : `cannot be read: ${messageOf(error)}.`
+    )
+  }
+  if (size === 0) throw fault('is empty: it must hold a header row and the records to load.')
+  if (size > MAX_FILE_BYTES) {
+    throw fault(
+      `is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`
+    )
+  }
+  const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv'
+  try {
+    const columns =
+      kind === 'zip' ? await zipHeader(path, size, fault) : await headerRow(csvStream(path))
+    checkColumns(columns, fault)
+    return { path, name: basename(path), size, kind, columns }
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw fault(`cannot be read: ${messageOf(error)}.`)
+  }
+}
+
+function csvStream(path: string): Readable {
+  return createReadStream(path, { highWaterMark: 64 * 1024 })
+}
+
+async function startsWithZipSignature(path: string): Promise<boolean> {
+  const file = await open(path)
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0)
+    return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL
+  } finally {
+    await file.close()
+  }
+}
+
+/** The first row of a CSV stream, read no further than it ends (and at most 1 MiB). */
+async function headerRow(stream: Readable): Promise<string[]> {
+  const reader = new CsvReader()
+  const decoder = new TextDecoder()
+  let bytes = 0
+  try {
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length
+      reader.push(decoder.decode(chunk as Buffer, { stream: true }))
+      if (reader.rows.length > 0) break
+      if (bytes > MAX_HEADER_BYTES) throw new Error('its first line is over 1 MiB long')
+    }
+  } finally {
+    stream.destroy()
+  }
+  if (reader.rows.length === 0) reader.end()
+  return reader.rows[0] ?? []
+}
+
+type Fault = (what: string) => InputError
+
+/** The header row of the one CSV in a ZIP, read from its central directory and its entry. */
+async function zipHeader(path: string, size: number, fault: Fault): Promise<string[]> {
+  const file = await open(path)
+  let entry: { name: string; method: number; flags: number; offset: number; compressed: number }
+  try {
+    const read = async (at: number, length: number): Promise<Buffer> => {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, at)
+      return buffer.subarray(0, bytesRead)
+    }
+    // The end record is the last 22 bytes, or earlier by a comment of up to 64 KiB.
+    const tailStart = Math.max(0, size - (22 + 0xffff))
+    const tail = await read(tailStart, size - tailStart)
+    let end = -1
+    for (let at = tail.length - 22; at >= 0 && end === -1; at--)
+      if (tail.readUInt32LE(at) === ZIP_END) end = at
+    if (end === -1) throw fault('is not a ZIP file Zoho can read: its directory is missing.')
+    const count = tail.readUInt16LE(end + 10)
+    const directorySize = tail.readUInt32LE(end + 12)
+    const directoryAt = tail.readUInt32LE(end + 16)
+    if (count !== 1) {
+      throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`)
+    }
+    const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46))
+    if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
+      throw fault('is not a ZIP file Zoho can read: its directory is damaged.')
+    const nameLength = directory.readUInt16LE(28)
+    entry = {
+      name: directory.subarray(46, 46 + nameLength).toString('utf8'),
+      flags: directory.readUInt16LE(8),
+      method: directory.readUInt16LE(10),
+      compressed: directory.readUInt32LE(20),
+      offset: directory.readUInt32LE(42)
+    }
+    if (!/\.csv$/i.test(entry.name)) {
+      throw fault(
+        `holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`
+      )
+    }
+    if ((entry.flags & 1) !== 0) throw fault('is encrypted: Zoho cannot read it.')
+    if (entry.method !== STORED && entry.method !== DEFLATED) {
+      throw fault(
+        `is compressed with method ${entry.method}: use a ZIP compressed with deflate (the usual), or stored.`
+      )
+    }
+    const local = await read(entry.offset, 30)
+    if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL)
+      throw fault('is not a ZIP file Zoho can read: its entry is damaged.')
+    entry.offset += 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
+  } finally {
+    await file.close()
+  }
+  const data = createReadStream(path, {
+    start: entry.offset,
+    end: entry.offset + Math.max(entry.compressed, 1) - 1,
+    highWaterMark: 16 * 1024
+  })
+  return headerRow(
+    entry.method === STORED
+      ? data
+      : (pipeline(data, createInflateRaw(), () => {}) as unknown as Readable)
+  )
+}
+
+/** The header names each field once: no column without a name, none twice. */
+function checkColumns(columns: readonly string[], fault: Fault): void {
+  if (columns.every(column => column.trim() === ''))
+    throw fault("has no header row: its first line must name the form's fields (their link names).")
+  const seen = new Map<string, number>()
+  for (const [index, column] of columns.entries()) {
+    const name = column.trim()
+    if (name === '') {
+      throw fault(
+        `has a header column with no name (column ${index + 1}): each column must name a field by its link name.`
+      )
+    }
+    const first = seen.get(name)
+    if (first !== undefined) {
+      throw fault(
+        `names the column ${JSON.stringify(name.slice(0, 100))} twice in its header (columns ${first + 1} and ${index + 1}).`
+      )
+    }
+    seen.set(name, index)
+  }
+}

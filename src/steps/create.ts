@@ -1,0 +1,81 @@
+// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
+// second one would meet the first job, and the form takes one active job at a time. So a create is
+// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
+import { ActionError } from '../errors.ts'
+import { callApi, type Connection } from '../zoho/api.ts'
+import type { CallContext } from '../zoho/call.ts'
+import { type FormRef, JOB_ID_DIGITS } from '../zoho/endpoints.ts'
+import { isRecord, replyError, ZohoError, type ZohoReply } from '../zoho/reply.ts'
+import { createJobRequest } from '../zoho/requests.ts'
+import { classify, mayHaveApplied } from '../zoho/retry-table.ts'
+
+export interface CreatedJob {
+  readonly jobId: string
+  readonly reply: ZohoReply
+}
+
+const MAY_EXIST =
+  'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
+  'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
+  'before you run the step again.'
+
+export async function createJob(
+  form: FormRef,
+  connection: Connection,
+  context: CallContext
+): Promise<CreatedJob> {
+  const request = createJobRequest(connection, form)
+  context.log(`${request.method} ${request.url} (create a job)`)
+  const failures: ActionError[] = []
+  let reply: ZohoReply
+  try {
+    reply = await callApi(
+      connection,
+      request,
+      reply => replyError(reply, 'create the job') ?? withoutJobId(reply),
+      context,
+      {
+        onFailure: error => failures.push(error),
+        classify: error => (mayHaveApplied(error) ? { retry: false } : classify(error))
+      }
+    )
+  } catch (error) {
+    if (error instanceof ActionError && failures.some(mayHaveApplied))
+      throw new ActionError(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`)
+    throw error
+  }
+  return { jobId: jobIdOf(reply) ?? '', reply }
+}
+
+function withoutJobId(reply: ZohoReply): ZohoError | undefined {
+  if (jobIdOf(reply) !== undefined) return undefined
+  return new ZohoError(
+    `Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`,
+    reply
+  )
+}
+
+/**
+ * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
+ * JSON number, whose exact digits are read from the text, never through a JavaScript number.
+ */
+export function jobIdOf(reply: ZohoReply): string | undefined {
+  const { data } = reply
+  for (const holder of [data?.['details'], data?.['data'], data]) {
+    if (!isRecord(holder)) continue
+    const value = holder['job_id']
+    const digits =
+      typeof value === 'string' ? value.trim() : typeof value === 'number' ? digitsOf(reply.body, value) : undefined
+    if (digits !== undefined && JOB_ID_DIGITS.test(digits)) return digits
+  }
+  return undefined
+}
+
+/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
+function digitsOf(body: string, parsed: number): string | undefined {
+  for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
+    const digits = match[1] ?? ''
+    if (Number(digits) === parsed) return digits
+  }
+  return undefined
+}
