@@ -134,7 +134,11 @@ describe('bad input fails before any request', () => {
     ['app', { app: 'zylker store' }, 'Input "app" must be a link name'],
     ['form', { form: '' }, 'Input "form" is required'],
     ['job-id', { 'job-id': '3888833000000114027x' }, 'Input "job-id" must be the bulk job ID'],
-    ['action', { action: 'restart' }, 'Input "action" must be "start" or "abort"; got "restart".'],
+    [
+      'action',
+      { action: 'restart' },
+      'Input "action" must be "create", "upload", "start", "abort", "status" or "load" (any case); got "restart".'
+    ],
     ['token', { token: '' }, 'Input "token" is required'],
     ['environment', { environment: 'prod' }, 'Input "environment" must be'],
     ['api-url', { 'api-url': 'http://zoho.example.com' }, 'Input "api-url" must use https://']

@@ -383,7 +383,10 @@ describe('parseSettings', () => {
 
     it('takes the defaults of action.yml when on', () => {
       expect(
-        parseSettings({ ...VALID, wait: 'true' }, { timeScale: 1, resultRoot: '/runner/temp', workspace: '/work', runAttempt: 1 }).wait
+        parseSettings(
+          { ...VALID, wait: 'true' },
+          { timeScale: 1, resultRoot: '/runner/temp', workspace: '/work', runAttempt: 1 }
+        ).wait
       ).toEqual({
         timeoutMs: 3_600_000,
         firstDelayMs: 5000,

@@ -134,21 +134,38 @@ const onPosix = process.platform === 'win32' ? describe.skip : describe
 
 onPosix('a cancelled workflow', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    'on %s, reports what it knows and ends within 2 s',
+    'on %s, aborts the job it started, reports what it knows and ends within 2 s',
     async name => {
       zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
       const run = await runAction(inputs({ 'poll-interval': '1' }), {}, { name, when: /Poll 1: / })
       expect(run.afterSignalMs).toBeLessThan(2000)
       expect(run.exitCode).toBe(1)
       expect(run.errors).toEqual([
-        'The step was cancelled while waiting for the job; it was last In-progress, 10 records (0 succeeded, 0 failed, 0 unprocessed). The job goes on in Zoho.'
+        'The step was cancelled while waiting for the job; it was last In-progress, 10 records (0 succeeded, 0 failed, 0 unprocessed). ' +
+          'The job was aborted, as the step was cancelled while the job it started ran, so that the form is free for the next job.'
       ])
+      expect(zoho.job.state).toBe('User Aborted')
       expect(run.outputs['job-status']).toBe('In-progress')
       expect(run.outputs['total-records']).toBe('10')
       expect(run.summary).toContain('Zoho Creator bulk insert: start cancelled')
       expect(run.summary).toContain('<td>Final state</td><td>In-progress (still running)</td>')
     }
   )
+
+  it('leaves the job running with abort-on-cancel: false', async () => {
+    zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
+    const run = await runAction(
+      inputs({ 'poll-interval': '1', 'abort-on-cancel': 'false' }),
+      {},
+      { name: 'SIGINT', when: /Poll 1: / }
+    )
+    expect(run.afterSignalMs).toBeLessThan(2000)
+    expect(run.errors).toEqual([
+      'The step was cancelled while waiting for the job; it was last In-progress, 10 records (0 succeeded, 0 failed, 0 unprocessed). The job goes on in Zoho.'
+    ])
+    expect(zoho.job.state).toBe('In-progress')
+    expect(zoho.emulator.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
+  })
 
   it('removes a result file it was downloading', async () => {
     zoho.job.run = { forMs: 0, ends: 'Completed', records: { ...ALL_GOOD, failed: 2, success: 8 } }

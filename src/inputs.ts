@@ -18,14 +18,7 @@ import {
   unusedForAction
 } from './inputs/job.ts'
 import { LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
-import {
-  oneOf,
-  parseBoolean,
-  parseNumber,
-  Problems,
-  required,
-  seconds
-} from './inputs/rules.ts'
+import { oneOf, parseBoolean, parseNumber, Problems, required, seconds } from './inputs/rules.ts'
 import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.ts'
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
@@ -131,8 +124,8 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
   const problems = new Problems()
   const dataCentre = problems.take(() => parseDataCentre(raw.dc))
   const waitOn = problems.take(() => parseWaitFlag(raw))
-  const action = problems.take(() => parseAction(raw.action))
-  const jobId = problems.take(() => parseJobId(action, raw['job-id']))
+  // The action decides what job-id must be; its own problem is named in the order of the inputs.
+  const action = new Problems().take(() => parseAction(raw.action))
   // A load always waits: it ends with the job's verdict.
   const unused = waitOn === false && action !== 'load' ? unusedWaitInputs(raw) : undefined
   const settled = problems.settle({
@@ -140,7 +133,8 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     owner: problems.take(() => required('owner', OWNER, raw.owner)),
     app: problems.take(() => required('app', LINK_NAME, raw.app)),
     form: problems.take(() => required('form', LINK_NAME, raw.form)),
-    action,
+    jobId: problems.take(() => parseJobId(action, raw['job-id']) ?? ''),
+    action: problems.take(() => parseAction(raw.action)),
     file: problems.take(() => parseFile(action, raw.file, runner.workspace) ?? ''),
     auth: problems.take(() => parseAuth(raw, dataCentre)),
     environment: problems.take(() =>
@@ -153,7 +147,9 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     ),
     waitOn,
     wait: problems.take(() => parseWait(raw, runner.resultRoot)),
-    abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
+    abortOnCancel: problems.take(() =>
+      parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)
+    ),
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true))
   })
   const { owner, app, form } = settled
@@ -161,7 +157,7 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     dataCentre: settled.dataCentre,
     apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
     form: { owner, app, form },
-    jobId,
+    jobId: settled.jobId || undefined,
     action: settled.action,
     file: settled.file || undefined,
     auth: settled.auth,

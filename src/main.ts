@@ -77,9 +77,13 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
 
 /** Aborts a job the failed run leaves running, and says so in the error it ends with. */
 async function cleanUp(run: JobRun, error: unknown, cancellation: Cancellation): Promise<unknown> {
-  const why = error instanceof ActionError ? leftRunning(run, error) : undefined
-  if (why === undefined) return error
   const cancelled = error instanceof CancelledError
+  const why = error instanceof ActionError ? leftRunning(run, error) : undefined
+  if (why === undefined) {
+    clearPending()
+    const running = cancelled && run.record.jobId !== undefined && run.record.ended !== true
+    return running ? new CancelledError(`${error.message} The job goes on in Zoho.`) : error
+  }
   if (cancelled) cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500)
   const deadline = cancelled ? systemClock.now() + ABORT_ON_CANCEL_MS : undefined
   const note = await abortLeftJob(run, why, deadline)

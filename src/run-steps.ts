@@ -103,15 +103,15 @@ export const abort: Step = async run => startOrAbortStep(run, 'abort')
 
 async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise<void> {
   const { connection, context, record, secrets, settings } = run
-  if (action === 'start') {
-    record.startTried = true
-    // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
-    if (settings.wait !== undefined && settings.abortOnCancel) markPending(run)
-  }
+  // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
+  const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel
+  if (action === 'start') record.startTried = true
+  if (watched) markPending(run)
   const outcome = (record.outcome = await startOrAbort(jobOf(run), action, connection, context))
   answered(run, outcome)
   if (outcome.error !== undefined) throw outcome.error
   if (action === 'start') record.started = true
+  if (action === 'start' && !watched) clearPending()
   record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? ''])
   if (outcome.warning === undefined)
     context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
@@ -164,7 +164,9 @@ export function leftRunning(run: JobRun, error: unknown): string | undefined {
     return 'the job this step created was not started'
   if (record.startTried !== true) return undefined
   if (error instanceof CancelledError)
-    return settings.abortOnCancel ? 'the step was cancelled while the job it started ran' : undefined
+    return settings.abortOnCancel
+      ? 'the step was cancelled while the job it started ran'
+      : undefined
   if (settings.action === 'load' && record.started !== true) return 'its start failed'
   return undefined
 }

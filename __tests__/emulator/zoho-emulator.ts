@@ -273,6 +273,11 @@ export class ZohoEmulator {
     return stored
   }
 
+  /** A job by its ID, whatever its form and environment. */
+  jobById(id: string): EmulatedJob | undefined {
+    return [...this.#jobs.values()].find(job => job.id === id)
+  }
+
   /** Answers the next matching requests with these replies, in order, instead of its own. */
   replyNext(...replies: ScriptedReply[]): void {
     this.#script.push(...replies)
@@ -398,7 +403,8 @@ export class ZohoEmulator {
         return error(404, 1000, 'Invalid API URL')
       const id = pathId ?? url.searchParams.get('job_id') ?? ''
       const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
-      if (job === undefined) return error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
+      if (job === undefined)
+        return error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
       return upload(job, request, raw)
     }
     if (pathId === undefined) return error(404, 1000, 'Invalid API URL')
@@ -447,7 +453,13 @@ export class ZohoEmulator {
         : { code: 3000, [this.createdShape]: details }
     // A careless serializer writes the ID as a bare number: its digits go out exactly as they are.
     if (this.jobIdAsNumber)
-      return { status: 200, body: Buffer.from(JSON.stringify(body).replace(/"job_id":\d+(\.\d+)?(e\+\d+)?/, `"job_id":${id}`)), json: true }
+      return {
+        status: 200,
+        body: Buffer.from(
+          JSON.stringify(body).replace(/"job_id":\d+(\.\d+)?(e\+\d+)?/, `"job_id":${id}`)
+        ),
+        json: true
+      }
     return { status: 200, body }
   }
 
@@ -561,7 +573,8 @@ function upload(job: EmulatedJob, request: RecordedRequest, raw: Buffer): Reply 
   const boundary = /^multipart\/form-data;\s*boundary=(.+)$/.exec(
     request.headers['content-type'] ?? ''
   )?.[1]
-  if (boundary === undefined) return error(400, 9350, 'file is not mentioned in the request parameter')
+  if (boundary === undefined)
+    return error(400, 9350, 'file is not mentioned in the request parameter')
   if (request.headers['content-length'] === undefined)
     return error(400, 11000, 'Content-Length is required')
   const part = filePart(raw, boundary)
@@ -577,13 +590,14 @@ function upload(job: EmulatedJob, request: RecordedRequest, raw: Buffer): Reply 
 /** The part named "file" of a multipart body: its filename and bytes. */
 function filePart(raw: Buffer, boundary: string): { name: string; bytes: Buffer } | undefined {
   const delimiter = Buffer.from(`--${boundary}`)
-  for (let at = raw.indexOf(delimiter); at !== -1; ) {
+  for (let at = raw.indexOf(delimiter); at !== -1;) {
     const next = raw.indexOf(delimiter, at + delimiter.length)
     if (next === -1) return undefined
     const part = raw.subarray(at + delimiter.length + 2, next - 2)
     const split = part.indexOf('\r\n\r\n')
     const head = part.subarray(0, split).toString('utf8')
-    const disposition = /content-disposition: form-data; name="([^"]*)"(?:; filename="([^"]*)")?/i.exec(head)
+    const disposition =
+      /content-disposition: form-data; name="([^"]*)"(?:; filename="([^"]*)")?/i.exec(head)
     if (disposition?.[1] === 'file' && disposition[2] !== undefined)
       return { name: disposition[2], bytes: Buffer.from(part.subarray(split + 4)) }
     at = next
@@ -612,11 +626,18 @@ function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
   job.run = {
     forMs: runMs,
     ends: 'Completed',
-    records: { total: rows.length, success: succeeded.length, failed: failed.length, unprocessed: 0 }
+    records: {
+      total: rows.length,
+      success: succeeded.length,
+      failed: failed.length,
+      unprocessed: 0
+    }
   }
   job.results = {
     ...(succeeded.length > 0 ? { success: csvZip('success.csv', [header, ...succeeded]) } : {}),
-    ...(failed.length > 0 ? { failure: csvZip('failure.csv', [[...header, 'Error'], ...failed]) } : {})
+    ...(failed.length > 0
+      ? { failure: csvZip('failure.csv', [[...header, 'Error'], ...failed]) }
+      : {})
   }
 }
 

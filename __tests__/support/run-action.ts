@@ -30,6 +30,8 @@ export interface ActionRun {
   resultFile(name: string): Buffer | undefined
   /** How long the run took from the signal sent to its end, when one was sent (ms). */
   readonly afterSignalMs?: number
+  /** What the step saved for its post step (core.saveState), the last value of each name. */
+  readonly state: Readonly<Record<string, string>>
 }
 
 /** A signal sent as the runner sends it on a cancel, once the log matches `when`. */
@@ -63,6 +65,8 @@ export async function runAction(
   const dir = await mkdtemp(join(tmpdir(), 'zoho-action-'))
   const outputPath = join(dir, 'output')
   await writeFile(outputPath, '')
+  const statePath = join(dir, 'state')
+  await writeFile(statePath, '')
   const summaryPath = IN_PROCESS ? SHARED_SUMMARY : join(dir, 'summary')
   await writeFile(summaryPath, '')
   try {
@@ -70,6 +74,7 @@ export async function runAction(
       {
         GITHUB_OUTPUT: outputPath,
         GITHUB_STEP_SUMMARY: summaryPath,
+        GITHUB_STATE: statePath,
         RUNNER_TEMP: dir,
         // Retries in tests wait milliseconds, not seconds: the backoff (base 1 ms instead of 1 s)
         // and Zoho's throttle windows (60 ms instead of a minute, 0.6 s instead of 10 minutes).
@@ -86,7 +91,12 @@ export async function runAction(
     const files: Record<string, Buffer> = {}
     for (const name of await readdir(dir, { recursive: true })) {
       const path = join(dir, name)
-      if (path !== outputPath && path !== summaryPath && (await stat(path)).isFile()) {
+      if (
+        path !== outputPath &&
+        path !== summaryPath &&
+        path !== statePath &&
+        (await stat(path)).isFile()
+      ) {
         files[path] = await readFile(path)
       }
     }
@@ -96,6 +106,7 @@ export async function runAction(
       outputs,
       resultFile: name => files[join(outputs['result-dir'] ?? '', name)],
       outputsFile,
+      state: parseOutputs(await readFile(statePath, 'utf8')),
       summary: await readFile(summaryPath, 'utf8'),
       errors: execution.stdout
         .split('\n')
@@ -106,6 +117,18 @@ export async function runAction(
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** The post step of a run whose main step saved `state`, as the runner runs it after a cancel. */
+export async function runPostStep(
+  inputs: Readonly<Record<string, string>>,
+  state: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>> = {}
+): Promise<ActionRun> {
+  const stateEnv = Object.fromEntries(
+    Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])
+  )
+  return runAction(inputs, { ...stateEnv, ...env })
 }
 
 /** runAction, and how long the run took in all (ms). */
@@ -149,7 +172,11 @@ const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
 
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async (env, _dir, signal) => {
-  const { run } = await import('../../src/main.ts')
+  // As index.ts chooses: the post step when the main step left its mark.
+  const run =
+    env['STATE_is-post'] === 'true'
+      ? (await import('../../src/post.ts')).runPost
+      : (await import('../../src/main.ts')).run
   const saved = process.env
   const captured = { stdout: '', stderr: '' }
   let signalledAt: number | undefined
@@ -192,7 +219,7 @@ function capture(stream: NodeJS.WriteStream, sink: (text: string) => void): () =
 function withoutRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([name]) => !/^(INPUT_|GITHUB_|RUNNER_)/.test(name) && name !== 'NODE_EXTRA_CA_CERTS'
+      ([name]) => !/^(INPUT_|GITHUB_|RUNNER_|STATE_)/.test(name) && name !== 'NODE_EXTRA_CA_CERTS'
     )
   )
 }

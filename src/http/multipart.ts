@@ -63,5 +63,8 @@ async function* pieces(head: Buffer, part: FilePart, tail: Buffer): AsyncGenerat
 
 /** A name in a quoted header parameter: quotes and line breaks percent-encoded (RFC 7578, 4.2). */
 function quoted(name: string): string {
-  return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  return name.replace(
+    /["\r\n]/g,
+    char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
 }

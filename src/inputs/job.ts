@@ -54,8 +54,12 @@ export function unusedForAction(
 ): string[] {
   const warnings: string[] = []
   if (raw.file !== '' && !WITH_A_FILE.has(action))
-    warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`)
+    warnings.push(
+      `Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`
+    )
   if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
-    warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`)
+    warnings.push(
+      `Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`
+    )
   return warnings
 }

@@ -65,7 +65,11 @@ export function jobIdOf(reply: ZohoReply): string | undefined {
     if (!isRecord(holder)) continue
     const value = holder['job_id']
     const digits =
-      typeof value === 'string' ? value.trim() : typeof value === 'number' ? digitsOf(reply.body, value) : undefined
+      typeof value === 'string'
+        ? value.trim()
+        : typeof value === 'number'
+          ? digitsOf(reply.body, value)
+          : undefined
     if (digits !== undefined && JOB_ID_DIGITS.test(digits)) return digits
   }
   return undefined

@@ -153,7 +153,7 @@ export function jobFailure(
         'The job goes on in Zoho.'
       )
     case 'cancelled':
-      return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`
+      return `The step was cancelled while waiting for the job; ${last}.`
     case 'failed':
       return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`
     case 'finished':

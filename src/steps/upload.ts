@@ -23,7 +23,7 @@ export interface Upload {
 }
 
 // Each attempt of an upload may take `timeout`, and one more second for each MiB it sends.
-const BYTES_PER_EXTRA_MS = 1024 * 1024 / 1000
+const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000
 
 export async function uploadJobFile(
   job: JobRef,

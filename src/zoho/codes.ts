@@ -52,7 +52,10 @@ const HINTS: ReadonlyMap<number, string> = new Map([
     11070,
     "The job already has its file, and a job's file cannot be replaced: abort the job, create a new one and upload the file to it."
   ],
-  [11340, "The job's state does not take a file now: check the job's state (it takes one before it starts)."],
+  [
+    11340,
+    "The job's state does not take a file now: check the job's state (it takes one before it starts)."
+  ],
   [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
   [7120, 'The job ID is not valid: check job-id.'],
   [7130, 'This is not permitted on this job: check job-id and your role in the application.']

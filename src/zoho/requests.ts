@@ -32,7 +32,12 @@ function commonHeaders(place: ApiPlace): Record<string, string> {
 
 /** POST …/form/<form>/insert, no body: a new job for the form (scope ZohoCreator.bulk.CREATE). */
 export function createJobRequest(place: ApiPlace, form: FormRef): HttpRequest {
-  return { method: 'POST', url: insertUrl(place.apiBaseUrl, form), headers: commonHeaders(place), body: '' }
+  return {
+    method: 'POST',
+    url: insertUrl(place.apiBaseUrl, form),
+    headers: commonHeaders(place),
+    body: ''
+  }
 }
 
 /** POST the job's file as multipart/form-data, its one part named "file" (scope ZohoCreator.bulk.CREATE). */

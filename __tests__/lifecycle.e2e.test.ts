@@ -1,0 +1,366 @@
+// A job's whole life from one step, end to end on the bundle: load (create → upload → start →
+// wait), and each of create, upload and status alone; the retry rules of the calls that are not
+// idempotent; and the abort of a job a failed or cancelled run would leave behind.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { strToU8, unzipSync, zipSync } from 'fflate'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SAMPLE } from './emulator/sample.ts'
+import type { EmulatedJob, RecordedRequest } from './emulator/zoho-emulator.ts'
+import { expectMasked } from './support/assertions.ts'
+import { IN_PROCESS, runAction, runPostStep } from './support/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+
+const zoho = useSampleZoho()
+let workspace = ''
+
+const CSV =
+  '\uFEFFEmployee_ID,Name.first_name,Email\r\n' +
+  'E-1,Ada,ada@example.com\r\n' +
+  'E-2,"Grace ""Amazing"", Hopper",grace@example\r\n' +
+  'E-3,"Line\nbreak",lin@example.com\r\n'
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
+  await writeFile(join(workspace, 'employees.csv'), CSV)
+})
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+beforeEach(() => {
+  // The sample job has ended: the form is free for a new one.
+  zoho.job.state = 'Completed'
+})
+
+const env = () => ({ GITHUB_WORKSPACE: workspace })
+
+function inputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    dc: 'eu',
+    owner: SAMPLE.owner,
+    app: SAMPLE.app,
+    form: SAMPLE.form,
+    action: 'load',
+    file: 'employees.csv',
+    token: SAMPLE.token,
+    'api-url': zoho.url,
+    'poll-interval': '0.1',
+    ...overrides
+  }
+}
+
+const calls = (method: string, includes = ''): RecordedRequest[] =>
+  zoho.emulator.requests.filter(
+    request => request.method === method && request.url.includes(includes)
+  )
+const INSERT = `/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/insert`
+
+/** The job the emulator created, by the ID the action reported. */
+function createdJob(run: { outputs: Readonly<Record<string, string>> }): EmulatedJob {
+  const id = run.outputs['job-id'] ?? ''
+  const job = zoho.emulator.jobById(id)
+  if (job === undefined) throw new Error(`no job ${id}`)
+  return job
+}
+
+describe('action: load', () => {
+  it('creates a job, uploads the CSV as it is, starts it, waits, and reports the failed row', async () => {
+    const run = await runAction(inputs(), env())
+
+    expect(run.errors).toEqual([
+      'The job completed, but 1 of 3 records failed: see failure.zip in result-dir and the job ' +
+        'summary, or set fail-on-failed-records: false.'
+    ])
+    expect(run.exitCode).toBe(1)
+    const jobId = run.outputs['job-id'] ?? ''
+    expect(jobId).toMatch(/^\d{19}$/)
+    expect(run.outputs).toMatchObject({
+      'job-status': 'Completed',
+      'total-records': '3',
+      'success-records': '2',
+      'failed-records': '1'
+    })
+    expect(
+      zoho.emulator.requests.map(request => `${request.method} ${request.url.split('?')[0]}`)
+    ).toEqual([
+      `POST ${INSERT}`,
+      `POST ${INSERT}/${jobId}`,
+      `PATCH ${INSERT}/${jobId}`,
+      ...zoho.emulator.requests.slice(3).map(request => `GET ${request.url.split('?')[0]}`)
+    ])
+    const [upload] = calls('POST', jobId)
+    expect(upload?.headers['content-length']).toBe(String(upload?.bytes))
+    expect(upload?.headers['transfer-encoding']).toBeUndefined()
+    expect(createdJob(run).file).toEqual({ name: 'employees.csv', bytes: Buffer.from(CSV) })
+    const failures = unzipSync(run.resultFile('failure.zip') ?? new Uint8Array())
+    expect(Buffer.from(Object.values(failures)[0] ?? []).toString()).toContain('E-2')
+    expect(run.summary).toContain('<td>Created</td>')
+    expect(run.summary).toMatch(
+      /<td>Uploaded<\/td><td>employees\.csv: \d+ bytes in \d+\.\d s<\/td>/
+    )
+    expect(run.summary).toContain(
+      'pie showData title Records\n    "Succeeded" : 2\n    "Failed" : 1'
+    )
+    expectMasked({ ...run, outputsFile: run.outputsFile.replace(`job-id<<`, '') }, [SAMPLE.token])
+    // The job ID is masked everywhere but the job-id output, which is there to pass it on.
+    expect(run.stdout).toContain(`::add-mask::${jobId}`)
+    expect(run.stdout.replace(`::add-mask::${jobId}`, '')).not.toContain(jobId)
+    expect(run.summary).not.toContain(jobId)
+    expect(run.outputsFile.split(jobId)).toHaveLength(2)
+    // It ended on its own: nothing is left for a post step.
+    expect(run.state['pending-job']).toBe('')
+  })
+
+  it('loads a ZIP holding one CSV as that ZIP', async () => {
+    const zip = zipSync({ 'employees.csv': strToU8(CSV) })
+    await writeFile(join(workspace, 'employees.zip'), zip)
+    const run = await runAction(
+      inputs({ file: 'employees.zip', 'fail-on-failed-records': 'false' }),
+      env()
+    )
+
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(createdJob(run).file).toEqual({ name: 'employees.zip', bytes: Buffer.from(zip) })
+    expect(run.outputs['success-records']).toBe('2')
+  })
+
+  it('aborts the job it created when the upload fails, and says so', async () => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      urlIncludes: '/insert/',
+      status: 400,
+      body: JSON.stringify({
+        code: 9350,
+        message: 'file is not mentioned in the request parameter'
+      })
+    })
+    const run = await runAction(inputs(), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(/^Zoho did not take the file \(HTTP 400, code 9350\)/)
+    expect(run.errors[0]).toContain(
+      'The job was aborted, as the job this step created was not started, so that the form is free for the next job.'
+    )
+    expect(createdJob(run).state).toBe('User Aborted')
+    expect(run.state['pending-job']).toBe('')
+  })
+
+  it('warns on a re-run that records may go in twice', async () => {
+    const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
+      ...env(),
+      GITHUB_RUN_ATTEMPT: '2'
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('::warning::This is attempt 2 of the workflow run')
+    expect(run.summary).toContain('This is attempt 2 of the workflow run')
+  })
+})
+
+describe('action: create', () => {
+  it.each(['details', 'data', 'top'] as const)(
+    'reads the job ID under %s, a bare number beyond 2^53 kept to the digit',
+    async shape => {
+      zoho.emulator.createdShape = shape
+      zoho.emulator.jobIdAsNumber = true
+      const run = await runAction(inputs({ action: 'create', file: '' }), env())
+
+      expect(run.errors).toEqual([])
+      expect(run.outputs['job-id']).toBe('3888833000000200000')
+      expect(createdJob(run).state).toBe('Ready-to-upload')
+      expect(zoho.emulator.requests).toHaveLength(1)
+    }
+  )
+
+  it('is not sent again once it may have reached Zoho, and says a job may exist', async () => {
+    zoho.emulator.replyNext({ method: 'POST', fault: 'apply-then-reset' })
+    const run = await runAction(inputs({ action: 'create', file: '' }), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(calls('POST')).toHaveLength(1)
+    expect(run.errors[0]).toContain(
+      'The create may have reached Zoho: A job may exist all the same'
+    )
+    expect(run.errors[0]).toContain('3 hours after its creation')
+  })
+
+  it('is retried when Zoho says too many requests', async () => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      status: 429,
+      headers: { 'Retry-After': '0' },
+      body: JSON.stringify({ code: 2955, message: 'Too many requests' })
+    })
+    const run = await runAction(inputs({ action: 'create', file: '' }), env())
+
+    expect(run.errors).toEqual([])
+    expect(calls('POST')).toHaveLength(2)
+  })
+})
+
+describe('action: upload', () => {
+  async function created(): Promise<string> {
+    const run = await runAction(inputs({ action: 'create', file: '' }), env())
+    return run.outputs['job-id'] ?? ''
+  }
+
+  it('falls back to the query form when Zoho does not know the path form', async () => {
+    const jobId = await created()
+    zoho.emulator.uploadUrlForms = new Set(['query'])
+    const run = await runAction(inputs({ action: 'upload', 'job-id': jobId }), env())
+
+    expect(run.errors).toEqual([])
+    expect(calls('POST', `insert/${jobId}`)).toHaveLength(1)
+    expect(calls('POST', `insert?job_id=${jobId}`)).toHaveLength(1)
+    expect(zoho.emulator.jobById(jobId)?.uploaded).toBe(true)
+  })
+
+  it('succeeds with a warning when a lost attempt had uploaded the file (11070 on the retry)', async () => {
+    const jobId = await created()
+    zoho.emulator.replyNext({ method: 'POST', fault: 'apply-then-reset' })
+    const run = await runAction(inputs({ action: 'upload', 'job-id': jobId }), env())
+
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('::warning::An earlier attempt to upload the file reached Zoho')
+  })
+
+  it('fails on 11070 at the first attempt: a file cannot be replaced', async () => {
+    const jobId = await created()
+    await runAction(inputs({ action: 'upload', 'job-id': jobId }), env())
+    const run = await runAction(inputs({ action: 'upload', 'job-id': jobId }), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('code 11070')
+    expect(run.errors[0]).toContain(
+      "a job's file cannot be replaced: abort the job, create a new one"
+    )
+  })
+})
+
+describe('action: status', () => {
+  it('reads the state and counts without failing on the state', async () => {
+    zoho.job.state = 'Failed'
+    zoho.job.records = { total: 5, success: 0, failed: 5, unprocessed: 0 }
+    const run = await runAction(
+      inputs({ action: 'status', file: '', 'job-id': SAMPLE.jobId }),
+      env()
+    )
+
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ 'job-status': 'Failed', 'failed-records': '5' })
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['GET'])
+  })
+})
+
+describe('checks before any request', () => {
+  it.each([
+    ['missing.csv', '', 'does not exist'],
+    ['empty.csv', '', 'is empty'],
+    ['blank-column.csv', 'A,,C\n1,2,3\n', 'has a header column with no name (column 2)'],
+    [
+      'twice.csv',
+      'Email,Name,Email\n',
+      'names the column "Email" twice in its header (columns 1 and 3)'
+    ],
+    ['no-header.csv', '\n1,2\n', 'has no header row']
+  ])('refuses %s', async (name, text, problem) => {
+    if (name !== 'missing.csv') await writeFile(join(workspace, name), text)
+    const run = await runAction(inputs({ file: name }), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringContaining(`Input "file": ${join(workspace, name)} ${problem}`)
+    ])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+
+  it.each([
+    ['two.zip', zipSync({ 'a.csv': strToU8('A\n'), 'b.csv': strToU8('B\n') }), 'holds 2 files'],
+    ['text.zip', zipSync({ 'a.txt': strToU8('A\n') }), 'holds "a.txt", not a .csv file']
+  ])('refuses %s', async (name, zip, problem) => {
+    await writeFile(join(workspace, name), zip)
+    const run = await runAction(inputs({ file: name }), env())
+
+    expect(run.errors).toEqual([expect.stringContaining(problem)])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+
+  it('refuses a file over 100 MB', async () => {
+    const path = join(workspace, 'huge.csv')
+    await writeFile(path, 'A\n')
+    const { truncate } = await import('node:fs/promises')
+    await truncate(path, 100 * 1024 * 1024 + 1)
+    const run = await runAction(inputs({ file: 'huge.csv' }), env())
+
+    expect(run.errors).toEqual([expect.stringContaining('more than the 104857600 bytes (100 MB)')])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+
+  it.each([
+    [
+      { action: 'create', 'job-id': SAMPLE.jobId },
+      'Input "job-id" must be empty with action "create"'
+    ],
+    [{ action: 'upload', 'job-id': '' }, 'Input "job-id" is required'],
+    [{ action: 'load', file: '' }, 'Input "file" is required']
+  ])('refuses %j', async (overrides, problem) => {
+    const run = await runAction(inputs(overrides), env())
+
+    expect(run.errors).toEqual([expect.stringContaining(problem)])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+})
+
+describe('a cancelled load', () => {
+  it('aborts the job it started, reports it, and leaves nothing for the post step', async () => {
+    zoho.emulator.loadRunMs = 60_000
+    const run = await runAction(inputs(), env(), {
+      name: 'SIGINT',
+      when: /Zoho answered code 3000/
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/^The step was cancelled/)
+    expect(run.errors[0]).toContain(
+      'The job was aborted, as the step was cancelled while the job it started ran'
+    )
+    expect(createdJob(run).state).toBe('User Aborted')
+    expect(run.summary).toContain('cancelled')
+    expect(run.state['pending-job']).toBe('')
+  })
+
+  // A kill ends the process, so only a run of the bundle can be killed.
+  ;(IN_PROCESS ? it.skip : it)(
+    'is finished by the post step when the main step was killed before it could abort',
+    async () => {
+      zoho.emulator.loadRunMs = 60_000
+      const main = await runAction(inputs({ 'abort-on-cancel': 'true' }), env(), {
+        name: 'SIGKILL',
+        when: /Zoho answered code 3000/
+      })
+      const pending = main.state['pending-job'] ?? ''
+      expect(JSON.parse(pending)).toMatchObject({
+        form: SAMPLE.form,
+        jobId: expect.stringMatching(/^\d{19}$/)
+      })
+      const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': pending }, env())
+
+      expect(post.exitCode).toBe(0)
+      const jobId = (JSON.parse(pending) as { jobId: string }).jobId
+      expect(zoho.emulator.jobById(jobId)?.state).toBe('User Aborted')
+      expectMasked(post, [jobId])
+    }
+  )
+
+  it('makes no call in a post step when the main step left no job', async () => {
+    const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': '' }, env())
+
+    expect(post.exitCode).toBe(0)
+    expect(zoho.emulator.requests).toEqual([])
+  })
+})
