@@ -158,11 +158,7 @@ async function zipHeader(path: string, size: number, fault: Fault): Promise<stri
     end: entry.offset + Math.max(entry.compressed, 1) - 1,
     highWaterMark: 16 * 1024
   })
-  return headerRow(
-    entry.method === STORED
-      ? data
-      : (pipeline(data, createInflateRaw(), () => {}) as unknown as Readable)
-  )
+  return headerRow(entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {}))
 }
 
 /** The header names each field once: no column without a name, none twice. */

@@ -102,7 +102,7 @@ export const start: Step = async run => startOrAbortStep(run, 'start')
 export const abort: Step = async run => startOrAbortStep(run, 'abort')
 
 async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise<void> {
-  const { connection, context, record, secrets, settings } = run
+  const { connection, context, record, settings } = run
   // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
   const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel
   if (action === 'start') record.startTried = true
@@ -118,7 +118,7 @@ async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise
 }
 
 export const readStatus: Step = async run => {
-  const { connection, context, record, secrets } = run
+  const { connection, context, record } = run
   const read = await fetchJobStatus(connection, jobOf(run), context)
   record.status = read.status
   answered(run, { reply: read.reply, error: undefined, status: read.status })
@@ -177,8 +177,12 @@ export function leftRunning(run: JobRun, error: unknown): string | undefined {
  */
 export async function abortLeftJob(run: JobRun, why: string, deadline?: number): Promise<string> {
   const { connection, context, record, secrets } = run
-  const { signal: _cancelled, ...rest } = context
-  const quick: CallContext = { ...rest, ...(deadline === undefined ? {} : { deadline }) }
+  // Not the step's own signal, which a cancel has aborted: this call is what the cancel needs.
+  const quick: CallContext = {
+    ...context,
+    signal: new AbortController().signal,
+    ...(deadline === undefined ? {} : { deadline })
+  }
   const outcome = await startOrAbort(jobOf(run), 'abort', connection, quick)
   if (outcome.error === undefined) {
     record.abortedAfterFailure = true

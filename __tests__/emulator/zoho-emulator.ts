@@ -386,9 +386,8 @@ export class ZohoEmulator {
     if (environment !== 'development' && environment !== 'stage' && environment !== 'production') {
       return error(400, 1000, `Invalid environment ${String(environment)}`)
     }
-    const [owner = '', app = '', form = '', pathId] = path
-      .slice(1, 5)
-      .map(segment => (segment === undefined ? undefined : decodeURIComponent(segment)))
+    const [owner = '', app = '', form = ''] = path.slice(1, 4).map(decodeURIComponent)
+    const pathId = path[4] === undefined ? undefined : decodeURIComponent(path[4])
     const apps = this.#apps.get(owner)
     if (apps === undefined) return error(404, 1040, `No account owner named ${owner}`)
     const forms = apps.get(app)
