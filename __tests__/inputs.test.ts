@@ -50,18 +50,18 @@ describe('parseSettings', () => {
         accountsHost: 'accounts.zoho.eu'
       },
       apiBaseUrl: 'https://www.zohoapis.eu',
-      job: {
-        owner: 'jason18',
-        app: 'zylker-store',
-        form: 'Employee_Details',
-        jobId: '3888833000000114027'
-      },
+      form: { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details' },
+      jobId: '3888833000000114027',
       action: 'start',
+      file: undefined,
       auth: { kind: 'token', token: '1000.abc.def' },
       environment: 'production',
       retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, timeScale: 1 },
       timeoutMs: 30_000,
       wait: undefined,
+      abortOnCancel: true,
+      maskJobId: true,
+      runAttempt: 1,
       warnings: []
     })
   })
@@ -80,7 +80,9 @@ describe('parseSettings', () => {
       expect.stringMatching(
         /^Input "job-id" must be the bulk job ID: 10 to 30 decimal digits.*; got "12"\.$/
       ),
-      expect.stringMatching(/^Input "action" must be "start" or "abort"; got "go"/),
+      expect.stringMatching(
+        /^Input "action" must be "create", "upload", "start", "abort", "status" or "load" \(any case\); got "go"/
+      ),
       expect.stringMatching(/^Input "retries" must be a whole number/)
     ])
   })
@@ -193,11 +195,41 @@ describe('parseSettings', () => {
     })
     it.each(['stop', 'starts', 'cancel'])('rejects %j', action => {
       expect(rejection({ action })).toBe(
-        `Input "action" must be "start" or "abort"; got ${JSON.stringify(action)}.`
+        'Input "action" must be "create", "upload", "start", "abort", "status" or "load" (any case); ' +
+          `got ${JSON.stringify(action)}.`
       )
     })
     it('is required', () => {
-      expect(rejection({ action: '' })).toBe('Input "action" is required: "start" or "abort".')
+      expect(rejection({ action: '' })).toBe(
+        'Input "action" is required: "create", "upload", "start", "abort", "status" or "load".'
+      )
+    })
+    it.each([
+      ['create', { 'job-id': '' }],
+      ['load', { 'job-id': '', file: 'data/a.csv' }],
+      ['status', {}],
+      ['upload', { file: '/abs/a.csv' }]
+    ])('accepts %j with what it needs', (action, given) => {
+      const settings = parse({ action, ...given })
+      expect(settings.action).toBe(action)
+      if ('file' in given) expect(settings.file).toMatch(/\/a\.csv$/)
+    })
+    it('takes a relative file from the workspace', () => {
+      expect(
+        parseSettings(
+          { ...VALID, action: 'load', 'job-id': '', file: 'data/a.csv' },
+          { timeScale: 1, resultRoot: '/tmp', workspace: '/work/repo', runAttempt: 1 }
+        ).file
+      ).toBe('/work/repo/data/a.csv')
+    })
+    it('makes a load wait, and warns of inputs an action does not use', () => {
+      expect(parse({ action: 'load', 'job-id': '', file: 'a.csv' }).wait).toBeDefined()
+      expect(
+        parse({ action: 'create', 'job-id': '', file: 'a.csv', wait: 'true' }).warnings
+      ).toEqual([
+        'Input "file" takes effect only with action "upload" or "load"; "create" does not send a file.',
+        'Input "wait" takes effect only with action "start", "abort", "status" or "load"; "create" does not wait.'
+      ])
     })
   })
 

@@ -4,7 +4,13 @@
 //  2. Peak memory (RSS) of the action run, and the size of dist/.
 //  3. Status calls for simulated 1-, 5- and 24-hour jobs with wait: true and default polling, and
 //     how late the one-hour job's end is noticed.
-import { spawn } from 'node:child_process'
+//  4. The upload of a 10 MB and a 100 MB CSV to a loopback server that reads and drops the body:
+//     wall time against a bare node:http script streaming the same multipart body (and curl -F,
+//     where curl exists), and the action's peak memory.
+import { spawn, spawnSync } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -19,7 +25,11 @@ const RUNS = 21
 const MAX_RATIO = 1.25
 const MAX_RSS_MIB = 150
 const MAX_ONE_HOUR_CALLS = 65
+const MAX_UPLOAD_RATIO = 1.15
+const MAX_UPLOAD_RSS_MIB = 120
+const UPLOAD_RUNS = 5
 const BASELINE = join(ROOT, 'scripts/bench/baseline.mjs')
+const UPLOAD_BASELINE = join(ROOT, 'scripts/bench/upload-baseline.mjs')
 const MAX_RSS = join(ROOT, 'scripts/bench/max-rss.mjs')
 
 const { emulator, job, url } = await startSampleEmulator()
@@ -56,6 +66,134 @@ async function timeRun(args: string[], withRss = false): Promise<{ ms: number; r
     throw new Error(`${args.join(' ')} did not start the job (exit code ${exitCode})`)
   }
   return { ms, rssKb: withRss ? Number(await readFile(rss, 'utf8')) : Number.NaN }
+}
+
+/** A server that reads each request's body to the end, drops it, and answers Zoho's success. */
+async function startSink(): Promise<{ url: string; server: http.Server }> {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end('{"code":3000,"message":"File uploaded successfully"}')
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
+}
+
+/** A CSV of about `mb` MB in `dir`. */
+async function writeCsv(mb: number): Promise<string> {
+  const path = join(dir, `upload-${mb}mb.csv`)
+  const file = createWriteStream(path)
+  file.write('Employee_ID,Name.first_name,Email\n')
+  const rows = Array.from(
+    { length: 1000 },
+    (_, i) => `E-${i},Name ${i},person${i}@example.com\n`
+  ).join('')
+  for (let written = 0; written < mb * 1_000_000; written += rows.length) {
+    if (!file.write(rows)) await once(file, 'drain')
+  }
+  file.end()
+  await once(file, 'close')
+  return path
+}
+
+/** One upload of `file` by `args` (the action or the floor) to `sinkUrl`: wall time, peak RSS. */
+async function timeUpload(
+  args: string[],
+  file: string,
+  sinkUrl: string,
+  withRss = false
+): Promise<{ ms: number; rssKb: number }> {
+  const output = join(dir, 'output')
+  const rss = join(dir, 'rss')
+  await writeFile(output, '')
+  const inputs = {
+    ...sampleInputs(sinkUrl),
+    action: 'upload',
+    file,
+    retries: '0',
+    timeout: '600'
+  }
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: dir,
+    BENCH_RSS_FILE: rss,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
+    )
+  }
+  const started = performance.now()
+  const preload = withRss ? ['--import', MAX_RSS] : []
+  const child = spawn(NODE24, [...preload, ...args], { env, stdio: 'ignore' })
+  const [exitCode] = (await once(child, 'close')) as [number | null]
+  const ms = performance.now() - started
+  if (exitCode !== 0 || !(await readFile(output, 'utf8')).includes('3000')) {
+    throw new Error(`${args.join(' ')} did not upload ${file} (exit code ${exitCode})`)
+  }
+  return { ms, rssKb: withRss ? Number(await readFile(rss, 'utf8')) : Number.NaN }
+}
+
+/** curl -F's wall time for the same upload, or undefined without curl. */
+function curlUpload(file: string, sinkUrl: string): number | undefined {
+  const started = performance.now()
+  const result = spawnSync('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-F',
+    `file=@${file}`,
+    `${sinkUrl}/upload`
+  ])
+  return result.error === undefined && result.status === 0 ? performance.now() - started : undefined
+}
+
+type BenchRow = [string, string, string, boolean | undefined]
+
+/** The rows for uploading a CSV of `mb` MB. */
+async function benchUpload(mb: number, sinkUrl: string): Promise<BenchRow[]> {
+  const file = await writeCsv(mb)
+  const action: number[] = []
+  const floor: number[] = []
+  const curl: number[] = []
+  await timeUpload([BUNDLE], file, sinkUrl)
+  await timeUpload([UPLOAD_BASELINE], file, sinkUrl)
+  for (let run = 0; run < UPLOAD_RUNS; run++) {
+    action.push((await timeUpload([BUNDLE], file, sinkUrl)).ms)
+    floor.push((await timeUpload([UPLOAD_BASELINE], file, sinkUrl)).ms)
+    const curlMs = curlUpload(file, sinkUrl)
+    if (curlMs !== undefined) curl.push(curlMs)
+  }
+  const rss = (await timeUpload([BUNDLE], file, sinkUrl, true)).rssKb / 1024
+  await rm(file)
+  const ratio = median(action) / median(floor)
+  return [
+    [
+      `Upload ${mb} MB: the action, node:http floor${curl.length > 0 ? ', curl -F' : ''} (median of ${UPLOAD_RUNS})`,
+      [median(action), median(floor), ...(curl.length > 0 ? [median(curl)] : [])]
+        .map(ms => `${ms.toFixed(0)} ms`)
+        .join(', '),
+      '',
+      undefined
+    ],
+    [
+      `Upload ${mb} MB: ratio to the floor`,
+      ratio.toFixed(2),
+      `≤ ${MAX_UPLOAD_RATIO}`,
+      ratio <= MAX_UPLOAD_RATIO
+    ],
+    [
+      `Upload ${mb} MB: peak RSS of the action`,
+      `${rss.toFixed(1)} MiB`,
+      mb >= 100 ? `< ${MAX_UPLOAD_RSS_MIB} MiB` : '',
+      mb >= 100 ? rss < MAX_UPLOAD_RSS_MIB : undefined
+    ]
+  ]
 }
 
 const median = (values: number[]): number => {
@@ -99,13 +237,16 @@ try {
     )
   ).reduce((sum, size) => sum + size, 0)
   const bundleBytes = (await stat(BUNDLE)).size
+  const sink = await startSink()
+  const uploads = [...(await benchUpload(10, sink.url)), ...(await benchUpload(100, sink.url))]
+  sink.server.close()
   const oneHour = await simulateJob(1)
   const [fiveHours, oneDay] = [await simulateJob(5), await simulateJob(24)]
 
   const ratio = actionMs / baselineMs
   const peakMib = median(rssKb) / 1024
   /** Measure, value, target; a target is met when `met` is true (no target: undefined). */
-  const rows: [string, string, string, boolean | undefined][] = [
+  const rows: BenchRow[] = [
     [`Wall time, the action (median of ${RUNS})`, `${actionMs.toFixed(1)} ms`, '', undefined],
     [
       `Wall time, minimal node:http client (median of ${RUNS})`,
@@ -134,7 +275,8 @@ try {
       `${oneHour.lateSeconds.toFixed(1)} s`,
       '≤ one poll delay (60 s)',
       oneHour.lateSeconds <= 60
-    ]
+    ],
+    ...uploads
   ]
   console.log(
     `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`

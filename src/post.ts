@@ -30,7 +30,9 @@ export async function runPost(): Promise<void> {
       jobId
     }
     const run = newJobRun(settings, undefined, record, secrets, new AbortController().signal)
-    core.info(`The main step was ended before it could abort job ${jobId}; aborting it now.`)
+    core.info(
+      secrets.redact(`The main step was ended before it could abort job ${jobId}; aborting it now.`)
+    )
     const note = await abortLeftJob(run, 'the workflow was cancelled while it ran')
     if (record.abortedAfterFailure === true) core.info(note)
     else core.warning(note)
