@@ -5,12 +5,14 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   DAILY_LIMIT_CODE,
+  FILE_EXISTS_CODE,
   hintFor,
   PER_MINUTE_LIMIT_CODE,
   REQUEST_FAULT_CODES,
   RESULT_NOT_READY_CODE,
   SUCCESS_CODE,
-  TOKEN_REFUSED_CODE
+  TOKEN_REFUSED_CODE,
+  UNKNOWN_URL_CODE
 } from '../src/zoho/codes.ts'
 import { ROOT } from './support/run-action.ts'
 
@@ -53,6 +55,8 @@ const SAME_MEANING: readonly [code: number, word: string][] = [
   [11110, 'being generated'],
   [11130, 'result file'],
   [11330, 'job'],
+  [11070, 'already exists'],
+  [11340, 'state'],
   [11350, 'upload'],
   [7120, 'job id'],
   [7130, 'not permitted']
@@ -76,6 +80,8 @@ describe('the codes the action names', () => {
       PER_MINUTE_LIMIT_CODE,
       DAILY_LIMIT_CODE,
       RESULT_NOT_READY_CODE,
+      UNKNOWN_URL_CODE,
+      FILE_EXISTS_CODE,
       ...REQUEST_FAULT_CODES
     ]
     expect(named.filter(code => !CODES.has(code))).toEqual([])

@@ -7,9 +7,14 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT } from './support/run-action.ts'
 
-it('runs dist/index.js on node24, as action.yml declares', () => {
+it('runs dist/index.js on node24, as action.yml declares, and again after a cancel', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: unknown }
-  expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  expect(action.runs).toEqual({
+    using: 'node24',
+    main: 'dist/index.js',
+    post: 'dist/index.js',
+    'post-if': 'cancelled()'
+  })
 })
 
 it('has dist/ identical to a fresh bundle of src/ (run `npm run bundle` and commit dist/)', () => {

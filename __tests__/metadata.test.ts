@@ -53,7 +53,7 @@ describe('npm run validate', () => {
           '          app: zylker-store',
           '          form: Employee_Details',
           '          job_id: "1"',
-          '          action: start'
+          '          token: x'
         ].join('\n')
       )
       const action = join(dir, 'action.yml')
@@ -67,7 +67,7 @@ describe('npm run validate', () => {
       expect(result.stderr).toContain("Unexpected value 'withh'")
       expect(result.stderr).toContain('job load, step 2 (uses: ./): unknown input "job_id"')
       expect(result.stderr).toContain(
-        'job load, step 2 (uses: ./): missing required input "job-id"'
+        'job load, step 2 (uses: ./): missing required input "action"'
       )
       expect(result.stderr).toContain("Unexpected value 'mian'")
       expect(result.stdout).toContain('2 files checked, 5 problems.')

@@ -50,7 +50,7 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [11330, 'No such job for this form: check job-id and form.'],
   [
     11070,
-    "The job already has its file, and a job's file cannot be replaced: abort the job, create a new one and upload the file to it."
+    "An input file already exists for this job, and a job's file cannot be replaced: abort the job, create a new one and upload the file to it."
   ],
   [
     11340,
