@@ -1,0 +1,104 @@
+// The file a job loads, checked on disk before any request (src/job-file.ts).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { deflateRawSync } from 'node:zlib'
+import { InputError } from '../src/errors.ts'
+import { checkJobFile } from '../src/job-file.ts'
+import { zipOf } from './support/zips.ts'
+
+let dir = ''
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zoho-job-file-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function file(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(dir, name)
+  await writeFile(path, content)
+  return path
+}
+
+async function problem(path: string): Promise<string> {
+  try {
+    await checkJobFile(path)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as InputError).message
+  }
+  throw new Error(`${path} passed`)
+}
+
+describe('checkJobFile', () => {
+  it('reads a CSV header row: byte-order mark, quotes, subfields', async () => {
+    const path = await file(
+      'a.csv',
+      '\uFEFF"Name.first_name","Note, with comma",Email\r\n1,2,3\r\n'
+    )
+    expect(await checkJobFile(path)).toEqual({
+      path,
+      name: 'a.csv',
+      size: Buffer.byteLength('\uFEFF"Name.first_name","Note, with comma",Email\r\n1,2,3\r\n'),
+      kind: 'csv',
+      columns: ['Name.first_name', 'Note, with comma', 'Email']
+    })
+  })
+
+  it('takes a header row without a line break after it', async () => {
+    expect((await checkJobFile(await file('b.csv', 'A,B'))).columns).toEqual(['A', 'B'])
+  })
+
+  it.each([
+    ['deflated', zipSync({ 'x.csv': strToU8('A,B\n1,2\n') }, { level: 6 })],
+    ['stored', zipSync({ 'x.csv': strToU8('A,B\n1,2\n') }, { level: 0 })]
+  ])('reads the header of the one CSV in a %s ZIP', async (_kind, zip) => {
+    const checked = await checkJobFile(await file(`${_kind}.zip`, zip))
+    expect(checked).toMatchObject({ kind: 'zip', name: `${_kind}.zip`, columns: ['A', 'B'] })
+  })
+
+  it('reads the header of a ZIP entry past its first piece of data', async () => {
+    const header = Array.from({ length: 5000 }, (_, i) => `Column_${i}`).join(',')
+    const zip = zipOf('wide.csv', 8, deflateRawSync(Buffer.from(`${header}\n1\n`)))
+    expect((await checkJobFile(await file('wide.zip', zip))).columns).toHaveLength(5000)
+  })
+
+  it('refuses a folder', async () => {
+    const path = join(dir, 'folder.csv')
+    await mkdir(path)
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} is not a regular file: give the path of a CSV or ZIP file.`
+    )
+  })
+
+  it('refuses a first line over 1 MiB', async () => {
+    const path = await file('long.csv', 'A'.repeat(1024 * 1024 + 10))
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} cannot be read: its first line is over 1 MiB long.`
+    )
+  })
+
+  it.each([
+    ['bzip2.zip', zipOf('x.csv', 12, Buffer.from('BZh9')), 'is compressed with method 12'],
+    [
+      'no-directory.zip',
+      Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(40)]),
+      'its directory is missing'
+    ],
+    ['empty-folder.zip', zipSync({ 'data/': new Uint8Array() }), 'not a .csv file']
+  ])('refuses %s', async (name, zip, what) => {
+    const path = await file(name, zip)
+    expect(await problem(path)).toContain(what)
+  })
+
+  it('refuses an encrypted entry', async () => {
+    const zip = zipOf('x.csv', 8, deflateRawSync(Buffer.from('A\n')))
+    // The general-purpose flag of the central directory entry: bit 0, encrypted.
+    const central = zip.indexOf(Buffer.from('PK\x01\x02', 'latin1'))
+    zip.writeUInt16LE(1, central + 8)
+    expect(await problem(await file('secret.zip', zip))).toContain('is encrypted')
+  })
+})
