@@ -36,11 +36,15 @@ const { emulator, job, url } = await startSampleEmulator()
 const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
 
 /**
- * One run of `args` on Node 24 as the runner starts an action: its wall time in ms, and, when
- * `withRss`, its peak RSS in kB (measured by a preload, so such runs are not timed).
+ * One run of `args` on Node 24 as the runner starts an action with `inputs`: its wall time in ms,
+ * and, when `withRss`, its peak RSS in kB (measured by a preload, so such runs are not timed). It
+ * must end well, with Zoho's 3000 in its outputs.
  */
-async function timeRun(args: string[], withRss = false): Promise<{ ms: number; rssKb: number }> {
-  job.state = 'Ready-to-upload' // each run starts the job afresh
+async function timeAction(
+  args: string[],
+  inputs: Readonly<Record<string, string>>,
+  withRss: boolean
+): Promise<{ ms: number; rssKb: number }> {
   const output = join(dir, 'output')
   const rss = join(dir, 'rss')
   await writeFile(output, '')
@@ -48,13 +52,11 @@ async function timeRun(args: string[], withRss = false): Promise<{ ms: number; r
     PATH: process.env['PATH'] ?? '',
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: dir,
     RUNNER_TEMP: dir,
     BENCH_RSS_FILE: rss,
     ...Object.fromEntries(
-      Object.entries(sampleInputs(url)).map(([name, value]) => [
-        `INPUT_${name.toUpperCase()}`,
-        value
-      ])
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
     )
   }
   const started = performance.now()
@@ -63,9 +65,15 @@ async function timeRun(args: string[], withRss = false): Promise<{ ms: number; r
   const [exitCode] = (await once(child, 'close')) as [number | null]
   const ms = performance.now() - started
   if (exitCode !== 0 || !(await readFile(output, 'utf8')).includes('3000')) {
-    throw new Error(`${args.join(' ')} did not start the job (exit code ${exitCode})`)
+    throw new Error(`${args.join(' ')} did not ${inputs['action']} (exit code ${exitCode})`)
   }
   return { ms, rssKb: withRss ? Number(await readFile(rss, 'utf8')) : Number.NaN }
+}
+
+/** One start of the sample job, afresh. */
+async function timeRun(args: string[], withRss = false): Promise<{ ms: number; rssKb: number }> {
+  job.state = 'Ready-to-upload'
+  return timeAction(args, sampleInputs(url), withRss)
 }
 
 /** A server that reads each request's body to the end, drops it, and answers Zoho's success. */
@@ -100,43 +108,15 @@ async function writeCsv(mb: number): Promise<string> {
   return path
 }
 
-/** One upload of `file` by `args` (the action or the floor) to `sinkUrl`: wall time, peak RSS. */
+/** One upload of `file` by `args` (the action or the floor) to `sinkUrl`. */
 async function timeUpload(
   args: string[],
   file: string,
   sinkUrl: string,
   withRss = false
 ): Promise<{ ms: number; rssKb: number }> {
-  const output = join(dir, 'output')
-  const rss = join(dir, 'rss')
-  await writeFile(output, '')
-  const inputs = {
-    ...sampleInputs(sinkUrl),
-    action: 'upload',
-    file,
-    retries: '0',
-    timeout: '600'
-  }
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: dir,
-    BENCH_RSS_FILE: rss,
-    ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
-    )
-  }
-  const started = performance.now()
-  const preload = withRss ? ['--import', MAX_RSS] : []
-  const child = spawn(NODE24, [...preload, ...args], { env, stdio: 'ignore' })
-  const [exitCode] = (await once(child, 'close')) as [number | null]
-  const ms = performance.now() - started
-  if (exitCode !== 0 || !(await readFile(output, 'utf8')).includes('3000')) {
-    throw new Error(`${args.join(' ')} did not upload ${file} (exit code ${exitCode})`)
-  }
-  return { ms, rssKb: withRss ? Number(await readFile(rss, 'utf8')) : Number.NaN }
+  const inputs = { ...sampleInputs(sinkUrl), action: 'upload', file, retries: '0', timeout: '600' }
+  return timeAction(args, inputs, withRss)
 }
 
 /** curl -F's wall time for the same upload, or undefined without curl. */
