@@ -148,6 +148,22 @@ describe('action: load', () => {
     expect(run.state['pending-job']).toBe('')
   })
 
+  it('aborts the job it created when its start is refused', async () => {
+    zoho.emulator.replyNext({
+      method: 'PATCH',
+      status: 400,
+      body: JSON.stringify({
+        code: 11350,
+        message: 'Cannot start the job: file upload is not complete'
+      })
+    })
+    const run = await runAction(inputs(), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('The job was aborted, as its start failed')
+    expect(createdJob(run).state).toBe('User Aborted')
+  })
+
   it('warns on a re-run that records may go in twice', async () => {
     const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
       ...env(),
@@ -254,6 +270,40 @@ describe('action: status', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ 'job-status': 'Failed', 'failed-records': '5' })
     expect(zoho.emulator.requests.map(request => request.method)).toEqual(['GET'])
+  })
+})
+
+describe('action: status with wait: true', () => {
+  it('follows a running job to its end and downloads its result files, as a start does', async () => {
+    const loaded = await runAction(inputs({ action: 'create', file: '' }), env())
+    const jobId = loaded.outputs['job-id'] ?? ''
+    await runAction(inputs({ action: 'upload', 'job-id': jobId }), env())
+    zoho.emulator.loadRunMs = 300
+    await runAction(inputs({ action: 'start', 'job-id': jobId, file: '' }), env())
+    const run = await runAction(
+      inputs({ action: 'status', 'job-id': jobId, file: '', wait: 'true' }),
+      env()
+    )
+
+    expect(run.outputs).toMatchObject({ 'job-status': 'Completed', 'failed-records': '1' })
+    expect(run.resultFile('failure.zip')).toBeDefined()
+    expect(run.exitCode).toBe(1)
+    expect(zoho.emulator.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
+  })
+})
+
+describe('mask-job-id: false', () => {
+  it('shows the job ID in the log and the summary, for a pipeline that passes it on', async () => {
+    const run = await runAction(
+      inputs({ action: 'create', file: '', 'mask-job-id': 'false' }),
+      env()
+    )
+    const jobId = run.outputs['job-id'] ?? ''
+
+    expect(run.stdout).not.toContain(`::add-mask::${jobId}`)
+    expect(run.stdout).toContain(`Created job ${jobId}.`)
+    expect(run.summary).toContain(`<td>Job ID</td><td>${jobId}</td>`)
+    expectMasked(run, [SAMPLE.token])
   })
 })
 
