@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,11 +281,11 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(728);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(410);
 // The entry point the runner executes (action.yml `runs.main` is its bundle).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -298,7 +298,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 728:
+/***/ 410:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -309,7 +309,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -345,7 +345,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -441,7 +441,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -484,7 +484,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -575,8 +575,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(482);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -589,7 +589,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -1286,7 +1286,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1362,7 +1362,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1436,7 +1436,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1717,7 +1717,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -1759,7 +1759,7 @@ var external_events_ = __nccwpck_require__(434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1939,7 +1939,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2213,7 +2213,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2801,7 +2801,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2881,7 +2881,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2946,7 +2946,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3363,7 +3363,7 @@ const systemClock = {
     now: () => Date.now(),
     sleep: async (ms, signal) => {
         try {
-            await (0,promises_namespaceObject.setTimeout)(ms, undefined, signal === undefined ? {} : { signal });
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
         }
         catch (error) {
             throw signal?.aborted === true ? cancelReason(signal) : error;
@@ -3537,13 +3537,15 @@ const UNTRUSTED_CERTIFICATE = new Set([
     'CERT_HAS_EXPIRED',
     'ERR_TLS_CERT_ALTNAME_INVALID'
 ]);
-// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused or could not make.
-const PROXY_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/;
-const PROXY_UNREACHABLE = /^tunneling socket could not be established, cause=(.*)$/s;
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused (with its status) or
+// could not make (with the cause).
+const PROXY_REFUSED = 'tunneling socket could not be established, statusCode=';
+const PROXY_UNREACHABLE = 'tunneling socket could not be established, cause=';
 /** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
 async function send(request, limits, read) {
     const url = new URL(request.url);
-    const route = new lib_HttpClient(USER_AGENT, [], { allowRedirects: false });
+    // Only asked for the route: redirects are never followed here (nothing follows them).
+    const route = new lib_HttpClient(USER_AGENT);
     const progress = { sent: false, answered: false };
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -3559,19 +3561,14 @@ async function send(request, limits, read) {
     let destroy = () => { };
     try {
         return await new Promise((resolve, reject) => {
-            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                ...(url.port === '' ? {} : { port: Number(url.port) }),
-                path: url.pathname + url.search,
+            // Node sends a body given whole with its Content-Length.
+            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
                 method: request.method,
                 headers: {
                     ...request.headers,
                     'User-Agent': USER_AGENT,
                     // Ask for the body as it is; a gateway that compresses all the same is still read.
-                    'Accept-Encoding': 'identity',
-                    ...(request.body === undefined
-                        ? {}
-                        : { 'Content-Length': String(Buffer.byteLength(request.body)) })
+                    'Accept-Encoding': 'identity'
                 },
                 agent: route.getAgent(request.url),
                 signal: controller.signal
@@ -3629,13 +3626,12 @@ function attemptFailure(error, url, progress) {
     // Read by shape, not instanceof: Node's network errors may come from another realm.
     const { code } = (typeof error === 'object' && error !== null ? error : {});
     const text = messageOf(error);
-    const proxy = URL.parse(lib_getProxyUrl(url.href))?.host;
-    const refused = PROXY_REFUSED.exec(text);
-    if (refused !== null)
-        return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]));
-    const unreachable = PROXY_UNREACHABLE.exec(text);
-    if (unreachable !== null) {
-        return new TransportError(`Could not reach the proxy ${proxy ?? ''} (HTTPS_PROXY): ${unreachable[1] ?? ''}.`, { retryable: true, sent: false });
+    if (text.startsWith(PROXY_REFUSED)) {
+        const status = Number(text.slice(PROXY_REFUSED.length));
+        return proxyRefused(proxyOf(url), url.host, status);
+    }
+    if (text.startsWith(PROXY_UNREACHABLE)) {
+        return new TransportError(`Could not reach the proxy ${proxyOf(url)} (HTTPS_PROXY): ${text.slice(PROXY_UNREACHABLE.length)}.`, { retryable: true, sent: false });
     }
     if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
         return new TransportError(`The request to ${url.origin} could not be built: ${text}.`, {
@@ -3654,6 +3650,10 @@ function attemptFailure(error, url, progress) {
         retryable: true,
         sent: progress.sent
     });
+}
+/** The proxy's host and port (never its credentials), for a failure only a proxy route has. */
+function proxyOf(url) {
+    return new URL(lib_getProxyUrl(url.href)).host;
 }
 const PROXY_HINTS = {
     407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
@@ -4269,7 +4269,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 ;// CONCATENATED MODULE: external "module"
 const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
+;// CONCATENATED MODULE: ../main/node_modules/fflate/esm/index.mjs
 
 var esm_require = (0,external_module_namespaceObject.createRequire)('/');
 // DEFLATE is a complex format; to read this code, you should probably check the RFC first:
@@ -7841,7 +7841,9 @@ function nextQuote(json, from) {
 // What the step hands back: outputs for later steps and a job summary for people. The runner
 // masks secrets only in the log, so everything written here is redacted first, then cut to size:
 // GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
-// render as markdown.
+// render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
+// at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
+// limit, whatever Zoho sends (a test feeds it the worst case).
 
 
 
@@ -7851,7 +7853,6 @@ const DAILY_BUDGET = '250 to 1000 calls';
 const MAX_CELL_CHARS = 200;
 const MAX_FAILURE_CHARS = 4000;
 const MAX_PREVIEW_COLUMNS = 20;
-const MAX_SUMMARY_CHARS = 512 * 1024;
 const MAX_STATUS_OUTPUT_CHARS = 1000;
 const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
 const CUT_MARK = '… (cut)';
@@ -7907,27 +7908,20 @@ async function writeSummary(record, now, secrets) {
     if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
         return;
     const cell = (text) => summaryCell(text, secrets);
-    const build = (withPreview) => {
-        const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
-        const rows = [
-            ...describeRun(settings, record.outcome?.reply),
-            ...describeJob(record.job?.wait.status, record.job),
-            ...describeCost(record, now)
-        ];
-        let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
-            table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])]);
-        if (failure !== undefined)
-            html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
-        const preview = record.job?.preview;
-        if (preview !== undefined) {
-            html += withPreview
-                ? previewHtml(preview, cell)
-                : '<p>The failed rows are left out: they make the summary too large. See failure.zip.</p>\n';
-        }
-        return html;
-    };
-    const full = build(true);
-    summary.addRaw(full.length <= MAX_SUMMARY_CHARS ? full : build(false));
+    const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
+    const rows = [
+        ...describeRun(settings, record.outcome?.reply),
+        ...describeJob(record.job?.wait.status, record.job),
+        ...describeCost(record, now)
+    ];
+    let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+        table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
+    if (failure !== undefined)
+        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+    const preview = record.job?.preview;
+    if (preview !== undefined)
+        html += previewHtml(preview, cell);
+    summary.addRaw(html);
     try {
         await summary.write();
     }
@@ -7987,13 +7981,10 @@ function previewHtml(preview, cell) {
         columns > shown ? `the first ${shown} of ${columns} columns` : ''
     ].filter(note => note !== '');
     return (`<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
-        table([
-            preview.header.slice(0, shown).map(cell),
-            ...preview.rows.map(row => row.slice(0, shown).map(cell))
-        ]));
+        table(preview.header.slice(0, shown).map(cell), preview.rows.map(row => row.slice(0, shown).map(cell))));
 }
-/** An HTML table on one line, the first row as its header; cells are HTML already. */
-function table([header = [], ...rows]) {
+/** An HTML table on one line; cells are HTML already. */
+function table(header, rows) {
     const row = (cells, tag) => `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
     return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
 }
@@ -8454,7 +8445,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -63,7 +63,7 @@ export async function runAction(
   const dir = await mkdtemp(join(tmpdir(), 'zoho-action-'))
   const outputPath = join(dir, 'output')
   await writeFile(outputPath, '')
-  const summaryPath = IN_PROCESS ? SHARED_SUMMARY : join(dir, 'summary')
+  const summaryPath = join(dir, 'summary')
   await writeFile(summaryPath, '')
   try {
     const execution = await (IN_PROCESS ? inProcess : bundle)(
@@ -143,13 +143,12 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
   return signalledAt === undefined ? {} : { afterSignalMs: Date.now() - signalledAt }
 }
 
-// @actions/core remembers the summary file's path once it has written to it, so every in-process
-// run of a test file shares one summary file, emptied before each run.
-const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
-
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async (env, _dir, signal) => {
   const { run } = await import('../../src/main.ts')
+  // @actions/core remembers the summary file's path once it has written to it; each run has its own.
+  const core = await import('@actions/core')
+  ;(core.summary as unknown as { _filePath: string | undefined })._filePath = undefined
   const saved = process.env
   const captured = { stdout: '', stderr: '' }
   let signalledAt: number | undefined
