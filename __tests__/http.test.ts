@@ -232,6 +232,54 @@ describe('saveZip', () => {
     expect(existsSync(path)).toBe(false)
     expect(existsSync(`${path}.part`)).toBe(false)
   })
+
+  it('has removed the .part file by the time a deadline ends the attempt', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200)
+      res.write(ZIP.subarray(0, 100)) // and nothing more
+    }
+    const path = join(dir, 'late.zip')
+    expect(await failure(send(get(), { timeoutMs: 200 }, saveZip(path, 100)))).toMatchObject({
+      message: expect.stringMatching(/within 0\.2 s \(timeout\)/)
+    })
+    expect(existsSync(`${path}.part`)).toBe(false)
+  })
+})
+
+describe('send through a tunnel (HTTP_PROXY, to a host that is not loopback)', () => {
+  const saved = process.env['HTTP_PROXY']
+  afterEach(() => {
+    if (saved === undefined) delete process.env['HTTP_PROXY']
+    else process.env['HTTP_PROXY'] = saved
+  })
+
+  it('closes the tunnelled connection as soon as its reader gives up', async () => {
+    const closed: number[] = []
+    handler = (req, res) => {
+      req.socket.once('close', () => closed.push(Date.now()))
+      res.writeHead(200)
+      res.write('x'.repeat(100)) // more than the reader takes; the rest never comes
+    }
+    const proxy = new ConnectProxy((server.address() as AddressInfo).port)
+    process.env['HTTP_PROXY'] = await proxy.start()
+    try {
+      const error = await failure(
+        send(
+          { method: 'GET', url: 'http://www.zohoapis.eu/x', headers: {} },
+          { timeoutMs: 5000 },
+          readBody(10)
+        )
+      )
+      const failedAt = Date.now()
+      expect(error).toMatchObject({ retryable: true, sent: true })
+      expect(proxy.connects).toEqual(['www.zohoapis.eu:80'])
+      for (let waited = 0; closed.length === 0 && waited < 1000; waited += 20)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      expect((closed[0] ?? Infinity) - failedAt).toBeLessThan(1000)
+    } finally {
+      await proxy.stop()
+    }
+  })
 })
 
 describe('send through HTTPS_PROXY', () => {
