@@ -54,8 +54,11 @@ describe('wait: true', () => {
     expect(run.stdout).not.toContain('::warning::')
     expect(run.outputs['result-dir']).toBeUndefined()
     expect(Object.keys(run.files)).toEqual([])
-    expect(run.summary).toContain('<td>Final state</td><td>Completed</td>')
-    expect(run.summary).toContain('<td>Total records</td><td>10</td>')
+    expect(run.summary).toContain(
+      '<tr><td>Final state</td><td>Completed</td></tr><tr><td>Total records</td><td>10</td></tr>' +
+        '<tr><td>Succeeded</td><td>10</td></tr><tr><td>Failed</td><td>0</td></tr>' +
+        '<tr><td>Unprocessed</td><td>0</td></tr>'
+    )
     expect(run.summary).toMatch(/<td>Wall time<\/td><td>\d+\.\d s<\/td>/)
     expect(run.summary).toContain(
       `<td>API calls</td><td>${zoho.emulator.requests.length} (Zoho allows each user 250 to 1000 calls a day, by plan, shared by every integration)</td>`
