@@ -114,43 +114,51 @@ describe('tokenReplyError', () => {
 })
 
 describe('accessTokens', () => {
-  it('mints anew once the clock reaches the renewal time, not a moment later', async () => {
-    const { emulator, url } = await startSampleEmulator()
-    try {
-      let now = 0
-      const context: CallContext = {
-        policy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeScale: 1 },
-        clock: { now: () => now, sleep: () => Promise.resolve(), random: () => 0 },
-        log: () => {},
-        timeoutMs: 5000,
-        calls: { made: 0 },
-        redact: text => text
+  it.each([
+    [3600_000, 3_300_000],
+    // expires_in: 0 says nothing: the token is taken to live Zoho's hour.
+    [0, 3_300_000]
+  ])(
+    'mints anew once the clock reaches the renewal time, not a moment later (a token of %d ms)',
+    async (lifetime, renewAt) => {
+      const { emulator, url } = await startSampleEmulator()
+      emulator.tokenLifetimeMs = lifetime
+      try {
+        let now = 0
+        const context: CallContext = {
+          policy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeScale: 1 },
+          clock: { now: () => now, sleep: () => Promise.resolve(), random: () => 0 },
+          log: () => {},
+          timeoutMs: 5000,
+          calls: { made: 0 },
+          redact: text => text
+        }
+        const mints = { made: 0 }
+        const tokens = accessTokens(
+          {
+            kind: 'refresh',
+            credentials: {
+              clientId: SAMPLE.clientId,
+              clientSecret: SAMPLE.clientSecret,
+              refreshToken: SAMPLE.refreshToken,
+              accountsBaseUrl: url
+            }
+          },
+          EU,
+          new Secrets(),
+          mints
+        )
+        const first = await tokens.current(context)
+        // An hour's token is renewed five minutes before it ends.
+        now = renewAt - 1
+        expect(await tokens.current(context)).toBe(first)
+        now = renewAt
+        expect(await tokens.current(context)).not.toBe(first)
+        expect(mints.made).toBe(2)
+        expect(emulator.minted).toHaveLength(2)
+      } finally {
+        await emulator.stop()
       }
-      const mints = { made: 0 }
-      const tokens = accessTokens(
-        {
-          kind: 'refresh',
-          credentials: {
-            clientId: SAMPLE.clientId,
-            clientSecret: SAMPLE.clientSecret,
-            refreshToken: SAMPLE.refreshToken,
-            accountsBaseUrl: url
-          }
-        },
-        EU,
-        new Secrets(),
-        mints
-      )
-      const first = await tokens.current(context)
-      // An hour's token is renewed five minutes before it ends.
-      now = 3_300_000 - 1
-      expect(await tokens.current(context)).toBe(first)
-      now = 3_300_000
-      expect(await tokens.current(context)).not.toBe(first)
-      expect(mints.made).toBe(2)
-      expect(emulator.minted).toHaveLength(2)
-    } finally {
-      await emulator.stop()
     }
-  })
+  )
 })

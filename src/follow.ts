@@ -156,8 +156,6 @@ export function jobFailure(
       return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`
     case 'failed':
       return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`
-    case 'finished':
-      break
   }
   const state = status?.state
   if (

@@ -26,6 +26,8 @@ export interface ActionRun {
   readonly errors: readonly string[]
   /** Every other file the action left under RUNNER_TEMP, by its full path. */
   readonly files: Readonly<Record<string, Buffer>>
+  /** Every folder the action left under RUNNER_TEMP, by its full path. */
+  readonly folders: readonly string[]
   /** A file the action saved in result-dir, by its name there. */
   resultFile(name: string): Buffer | undefined
   /** How long the run took from the signal sent to its end, when one was sent (ms). */
@@ -84,11 +86,11 @@ export async function runAction(
     )
     const outputsFile = await readFile(outputPath, 'utf8')
     const files: Record<string, Buffer> = {}
+    const folders: string[] = []
     for (const name of await readdir(dir, { recursive: true })) {
       const path = join(dir, name)
-      if (path !== outputPath && path !== summaryPath && (await stat(path)).isFile()) {
-        files[path] = await readFile(path)
-      }
+      if ((await stat(path)).isDirectory()) folders.push(path)
+      else if (path !== outputPath && path !== summaryPath) files[path] = await readFile(path)
     }
     const outputs = parseOutputs(outputsFile)
     return {
@@ -101,7 +103,8 @@ export async function runAction(
         .split('\n')
         .filter(line => line.startsWith('::error::'))
         .map(line => unescapeCommand(line.slice('::error::'.length))),
-      files
+      files,
+      folders
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
