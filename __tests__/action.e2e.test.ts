@@ -64,6 +64,9 @@ describe('start and abort', () => {
       response: '{"code":3000,"status":"Job created successfully"}'
     })
     expect(run.stdout).toContain('Zoho answered code 3000: Job created successfully')
+    expect(run.stdout).toContain(
+      `PATCH ${zoho.url}/creator/v2.1/bulk/jason18/zylker-store/form/Employee_Details/insert/*** (action: start)`
+    )
     const seconds = Number(/<td>Wall time<\/td><td>(\d+\.\d) s<\/td>/.exec(run.summary)?.[1])
     expect(seconds).toBeGreaterThanOrEqual(0)
     expect(seconds).toBeLessThan(30)

@@ -147,8 +147,14 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
 }
 
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
+// Imported as the test file loads, not in a test: StrykerJS then knows that what src/ does at load
+// time (its tables and constants) is covered by every test, and runs them all for such a mutant.
+const inProcessRun = IN_PROCESS ? (await import('../../src/main.ts')).run : undefined
+
 const inProcess: Executor = async (env, _dir, signal) => {
-  const { run } = await import('../../src/main.ts')
+  const run = inProcessRun
+  if (run === undefined)
+    throw new Error('The in-process runs are for the jest project "in-process".')
   // @actions/core remembers the summary file's path once it has written to it; each run has its own.
   const core = await import('@actions/core')
   ;(core.summary as unknown as { _filePath: string | undefined })._filePath = undefined
