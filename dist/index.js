@@ -3839,7 +3839,7 @@ class ZohoError extends ActionError {
         this.throttled = throttled;
     }
 }
-const TEXT_FIELDS = ['status', 'message', 'description'];
+const TEXT_FIELDS = ['status', 'message', 'description', 'error_description'];
 const QUOTE_CHARS = 160;
 function parseReply(answer, redact) {
     const body = answer.body.toString('utf8').replace(/^\uFEFF/, '');
@@ -7173,14 +7173,14 @@ async function followJob(job, action, wait, connection, context) {
 /** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
 async function collectResults(filters, root, job, connection, context) {
     if (filters.length === 0)
-        return { files: [], warnings: [] };
+        return { warnings: [] };
     let resultDir;
     try {
         resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'zoho-bulk-results-'));
     }
     catch (error) {
         const warning = `No result files: a folder for them could not be made under ${root}: ${messageOf(error)}.`;
-        return { files: [], warnings: [warning] };
+        return { warnings: [warning] };
     }
     let files;
     try {
@@ -7190,7 +7190,7 @@ async function collectResults(filters, root, job, connection, context) {
         await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
         if (!(error instanceof CancelledError))
             throw error;
-        return { files: [], warnings: [], cancelled: error };
+        return { warnings: [], cancelled: error };
     }
     const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
     const saved = files.some(file => file.path !== undefined);
@@ -7200,7 +7200,6 @@ async function collectResults(filters, root, job, connection, context) {
     const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
     return {
         ...(saved ? { resultDir } : {}),
-        files,
         ...(preview === undefined ? {} : { preview }),
         warnings
     };
@@ -7246,8 +7245,6 @@ function jobFailure(waited, action, wait) {
             return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`;
         case 'failed':
             return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
-        case 'finished':
-            break;
     }
     const state = status?.state;
     if (action === 'abort' &&
@@ -7754,12 +7751,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
             warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
         };
     }
-    // A job ends Expired only when never started; any other end may have come from this start.
-    if (lost &&
-        action === 'start' &&
-        state !== undefined &&
-        FINAL_STATES.has(state) &&
-        state !== 'Expired') {
+    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
+    // ends Expired only when never started; any other end may have come from this start.
+    if (state !== undefined && FINAL_STATES.has(state) && state !== 'Expired') {
         return {
             reply: refusal.reply,
             status: read.status,
@@ -8072,7 +8066,7 @@ async function mintAccessToken(credentials, dataCentre, secrets, context) {
         const token = reply.data?.['access_token'];
         // Masked before anything, even a refusal of it, can print it.
         if (typeof token === 'string')
-            for (const line of token.split(/[\r\n]+/))
+            for (const line of token.split(/[\r\n]/))
                 secrets.add(line);
         return tokenReplyError(reply, dataCentre);
     }, context);
