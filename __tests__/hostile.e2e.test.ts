@@ -167,6 +167,20 @@ describe('text from Zoho', () => {
   })
 })
 
+describe('the response output', () => {
+  it.each([
+    [65_536, true],
+    [65_537, false]
+  ])('takes an answer of %d characters: %s', async (length, taken) => {
+    const body = JSON.stringify({ code: 3000, status: '' })
+    startAnsweredWith('x'.repeat(length - body.length))
+    const run = await runAction(inputs({ retries: '0' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['response']?.length).toBe(taken ? length : undefined)
+    expect(run.stdout.includes("::warning::Zoho's response is")).toBe(!taken)
+  })
+})
+
 describe('inputs', () => {
   it('names every bad input in one run, one error each, and sends nothing', async () => {
     const run = await runAction(inputs({ dc: 'uk', form: 'a b', 'job-id': '0', wait: 'yes' }))

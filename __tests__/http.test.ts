@@ -1,22 +1,25 @@
 // The bottom layer on its own, against a scripted node:http server on loopback: one attempt within
 // its deadline, what a failure means, bounded and decoded bodies, and ZIPs saved or refused.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { once } from 'node:events'
+import { getEventListeners, once } from 'node:events'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import https from 'node:https'
+import net, { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TLSSocket } from 'node:tls'
 import { gzipSync } from 'node:zlib'
 import { CancelledError, LocalFileError, TransportError } from '../src/errors.ts'
 import { readBody } from '../src/http/body.ts'
 import { saveZip } from '../src/http/download.ts'
-import { type HttpRequest, send } from '../src/http/send.ts'
+import { attemptFailure, type HttpRequest, send, whenOnWire } from '../src/http/send.ts'
 import { systemClock } from '../src/clock.ts'
 import { download } from '../src/zoho/call.ts'
 import { ZohoError } from '../src/zoho/reply.ts'
 import { ConnectProxy } from './support/connect-proxy.ts'
 import { reply } from './support/replies.ts'
+import { makeTestCa } from './support/test-ca.ts'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 let handler: Handler = (_req, res) => res.end('{}')
@@ -229,6 +232,54 @@ describe('saveZip', () => {
     expect(existsSync(path)).toBe(false)
     expect(existsSync(`${path}.part`)).toBe(false)
   })
+
+  it('has removed the .part file by the time a deadline ends the attempt', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200)
+      res.write(ZIP.subarray(0, 100)) // and nothing more
+    }
+    const path = join(dir, 'late.zip')
+    expect(await failure(send(get(), { timeoutMs: 200 }, saveZip(path, 100)))).toMatchObject({
+      message: expect.stringMatching(/within 0\.2 s \(timeout\)/)
+    })
+    expect(existsSync(`${path}.part`)).toBe(false)
+  })
+})
+
+describe('send through a tunnel (HTTP_PROXY, to a host that is not loopback)', () => {
+  const saved = process.env['HTTP_PROXY']
+  afterEach(() => {
+    if (saved === undefined) delete process.env['HTTP_PROXY']
+    else process.env['HTTP_PROXY'] = saved
+  })
+
+  it('closes the tunnelled connection as soon as its reader gives up', async () => {
+    const closed: number[] = []
+    handler = (req, res) => {
+      req.socket.once('close', () => closed.push(Date.now()))
+      res.writeHead(200)
+      res.write('x'.repeat(100)) // more than the reader takes; the rest never comes
+    }
+    const proxy = new ConnectProxy((server.address() as AddressInfo).port)
+    process.env['HTTP_PROXY'] = await proxy.start()
+    try {
+      const error = await failure(
+        send(
+          { method: 'GET', url: 'http://www.zohoapis.eu/x', headers: {} },
+          { timeoutMs: 5000 },
+          readBody(10)
+        )
+      )
+      const failedAt = Date.now()
+      expect(error).toMatchObject({ retryable: true, sent: true })
+      expect(proxy.connects).toEqual(['www.zohoapis.eu:80'])
+      for (let waited = 0; closed.length === 0 && waited < 1000; waited += 20)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      expect((closed[0] ?? Infinity) - failedAt).toBeLessThan(1000)
+    } finally {
+      await proxy.stop()
+    }
+  })
 })
 
 describe('send through HTTPS_PROXY', () => {
@@ -296,5 +347,150 @@ describe('a local failure is not a network one', () => {
     )
     expect(error).toMatchObject({ retryable: true, sent: false })
     expect((error as Error).message).toMatch(/^Could not reach http:\/\/no-such-host\.invalid: /)
+  })
+})
+
+describe('attemptFailure', () => {
+  const url = new URL('https://www.zohoapis.eu/x')
+  const nothingSent = { sent: false, answered: false }
+
+  it.each([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ])('calls %s a certificate the runner does not trust, not worth another attempt', code => {
+    const error = attemptFailure({ code, message: 'bad certificate' }, url, nothingSent)
+    expect(error).toMatchObject({
+      message:
+        "Could not reach https://www.zohoapis.eu: bad certificate. The server's TLS certificate is " +
+        'not trusted; behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate.',
+      retryable: false,
+      sent: false
+    })
+  })
+
+  it('calls another failure of a connection worth another attempt', () => {
+    expect(
+      attemptFailure({ code: 'ECONNRESET', message: 'socket hang up' }, url, {
+        sent: true,
+        answered: false
+      })
+    ).toMatchObject({ retryable: true, sent: true })
+  })
+})
+
+describe('whenOnWire', () => {
+  it('marks a TLS socket once its handshake is through, not when it connects', () => {
+    const socket = new TLSSocket(new net.Socket())
+    let marked = false
+    whenOnWire(socket, () => (marked = true))
+    socket.emit('connect')
+    expect(marked).toBe(false)
+    socket.emit('secureConnect')
+    expect(marked).toBe(true)
+    socket.destroy()
+  })
+
+  it('marks a socket that is already connected at once (a tunnel hands one over)', async () => {
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1')
+    await once(socket, 'connect')
+    let marked = false
+    whenOnWire(socket, () => (marked = true))
+    expect(marked).toBe(true)
+    socket.destroy()
+  })
+})
+
+describe('send, further', () => {
+  it('refuses a header name that cannot be sent', async () => {
+    const error = await failure(
+      send({ ...get(), headers: { 'Bad Name': 'x' } }, { timeoutMs: 1000 }, readBody(9))
+    )
+    expect(error).toMatchObject({ retryable: false, sent: false })
+    expect((error as Error).message).toMatch(/could not be built: /)
+  })
+
+  it('leaves no listener on the step signal once an attempt is over', async () => {
+    handler = (_req, res) => res.end('{}')
+    const step = new AbortController()
+    for (let attempt = 0; attempt < 3; attempt++)
+      await send(get(), { timeoutMs: 1000, signal: step.signal }, readBody(9))
+    await failure(
+      send(
+        { ...get(), url: 'http://127.0.0.1:1/' },
+        { timeoutMs: 1000, signal: step.signal },
+        readBody(9)
+      )
+    )
+    expect(getEventListeners(step.signal, 'abort')).toHaveLength(0)
+  })
+})
+
+describe('send over TLS, and through a proxy that fails', () => {
+  const ca = makeTestCa(['www.zohoapis.eu', 'localhost'])
+  const tls = https.createServer({ key: ca.key, cert: ca.cert }, (_req, res) => res.end('{}'))
+  let port = 0
+  const proxied = process.env['HTTPS_PROXY']
+  beforeAll(async () => {
+    tls.listen(0, '127.0.0.1')
+    await once(tls, 'listening')
+    port = (tls.address() as AddressInfo).port
+  })
+  afterEach(() => {
+    tls.closeAllConnections()
+    if (proxied === undefined) delete process.env['HTTPS_PROXY']
+    else process.env['HTTPS_PROXY'] = proxied
+  })
+  afterAll(async () => {
+    tls.close()
+    await once(tls, 'close')
+    ca.remove()
+  })
+  const direct = (): HttpRequest => ({
+    method: 'GET',
+    url: `https://localhost:${port}/x`,
+    headers: {}
+  })
+  const zoho: HttpRequest = { method: 'GET', url: 'https://www.zohoapis.eu/x', headers: {} }
+
+  it('calls a certificate the runner does not trust final, and the request not sent', async () => {
+    const error = await failure(send(direct(), { timeoutMs: 2000 }, readBody(9)))
+    expect(error).toMatchObject({ retryable: false, sent: false })
+    expect((error as Error).message).toMatch(/The server's TLS certificate is not trusted/)
+  })
+
+  it.each([
+    [
+      403,
+      'it does not allow this host: ask its administrators to allow it, or list the host in NO_PROXY if the runner can reach it directly'
+    ],
+    [502, 'it could not open a connection to www.zohoapis.eu']
+  ])('names what a proxy refusing with %d means', async (status, hint) => {
+    const proxy = new ConnectProxy(port)
+    proxy.mode = { kind: 'refuse', status }
+    process.env['HTTPS_PROXY'] = await proxy.start()
+    try {
+      const error = await failure(send(zoho, { timeoutMs: 1000 }, readBody(9)))
+      expect((error as Error).message).toContain(`with HTTP ${status}: ${hint}.`)
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('ends at its deadline although the proxy never answers the CONNECT', async () => {
+    const proxy = new ConnectProxy(port)
+    proxy.mode = { kind: 'hang' }
+    process.env['HTTPS_PROXY'] = await proxy.start()
+    try {
+      const started = Date.now()
+      const error = await failure(send(zoho, { timeoutMs: 300 }, readBody(9)))
+      expect(error).toMatchObject({ retryable: true, sent: false })
+      expect(Date.now() - started).toBeLessThan(2000)
+    } finally {
+      await proxy.stop()
+    }
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.ts'
 import { parseSettings, type RawInputs } from '../src/inputs.ts'
+import { runnerFacts, TIME_SCALE_ENV } from '../src/inputs/runner.ts'
 
 const VALID: RawInputs = {
   dc: 'eu',
@@ -513,5 +514,25 @@ describe('parseSettings', () => {
     const message = rejection({ app: `${'a'.repeat(100)}\nb` })
     expect(message).not.toContain('\n')
     expect(message).toContain(`"${'a'.repeat(60)}…"`)
+  })
+})
+
+describe('runnerFacts', () => {
+  it.each([
+    ['0.001', 0.001],
+    ['1', 1],
+    ['0.5', 0.5],
+    ['0', 1],
+    ['-0.5', 1],
+    ['1.5', 1],
+    ['fast', 1],
+    [undefined, 1]
+  ])('takes %j as a time scale of %d (only above 0 and at most 1)', (value, scale) => {
+    const env = value === undefined ? {} : { [TIME_SCALE_ENV]: value }
+    expect(runnerFacts(env).timeScale).toBe(scale)
+  })
+
+  it('puts result folders in RUNNER_TEMP', () => {
+    expect(runnerFacts({ RUNNER_TEMP: '/runner/temp' }).resultRoot).toBe('/runner/temp')
   })
 })

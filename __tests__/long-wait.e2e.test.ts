@@ -72,6 +72,8 @@ describe('wait-timeout', () => {
     ])
     expect(run.ms).toBeLessThan(6000)
     expect(run.summary).toContain('<td>Final state</td><td>unknown (still running)</td>')
+    // A job that may still run has no result file yet: none is asked for.
+    expect(zoho.emulator.requests.filter(request => request.url.includes('/result'))).toEqual([])
   })
 })
 
@@ -82,7 +84,12 @@ describe('an access token that expires during the wait', () => {
     const run = await runAction(inputs(refresh()))
     expect(run.errors).toEqual([])
     expect(run.exitCode).toBe(0)
+    // Renewed a quarter of its life before it ends (or five minutes, when that is sooner): a few
+    // times in all, not at every call.
     expect(zoho.emulator.minted.length).toBeGreaterThanOrEqual(3)
+    expect(zoho.emulator.minted.length).toBeLessThanOrEqual(4)
+    expect(statusCalls().length).toBeGreaterThanOrEqual(5)
+    expect(run.stdout).toContain(`Minting an access token at ${zoho.url}.`)
     expect(run.stdout).toContain('The access token is about to expire; minting a new one at ')
     expect(run.stdout).not.toContain('Zoho refused the access token')
     expect(statusCalls().every(request => request.headers.authorization !== undefined)).toBe(true)
@@ -137,7 +144,8 @@ onPosix('a cancelled workflow', () => {
     'on %s, aborts the job it started, reports what it knows and ends within 2 s',
     async name => {
       zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
-      const run = await runAction(inputs({ 'poll-interval': '1' }), {}, { name, when: /Poll 1: / })
+      // The next poll is 3 s away: the cancel must end the wait's sleep, not wait for it.
+      const run = await runAction(inputs({ 'poll-interval': '2' }), {}, { name, when: /Poll 1: / })
       expect(run.afterSignalMs).toBeLessThan(2000)
       expect(run.exitCode).toBe(1)
       expect(run.errors).toEqual([

@@ -249,7 +249,8 @@ describe('jobFailure', () => {
     ['Failed', 'Zoho could not process the file.'],
     ['System Aborted', 'over 5% of its batches of 200 records fail'],
     ['Expired', 'not started within 3 hours'],
-    ['User Aborted', 'Someone aborted it.']
+    ['User Aborted', 'Someone aborted it.'],
+    ['Aborted', 'Someone aborted it.']
   ] as const)('fails a start that ended %s, saying why', (state, why) => {
     const failure = jobFailure(ended(state), 'start', wait)
     expect(failure).toMatch(new RegExp(`^The job ended ${state}, 10 records`))
@@ -262,6 +263,45 @@ describe('jobFailure', () => {
       expect(jobFailure(ended(state), 'abort', wait)).toBeUndefined()
     }
   )
+
+  it('says no more than the state of an ending it has no reason for', () => {
+    const waited: WaitResult = {
+      status: { raw: 'ARCHIVED', records: {} },
+      end: 'finished',
+      polls: 1
+    }
+    expect(jobFailure(waited, 'start', wait)).toBe('The job ended "ARCHIVED".')
+  })
+
+  it('counts the failed records of a job whose total Zoho did not give', () => {
+    const waited: WaitResult = {
+      status: { state: 'Completed', records: { failed: 2 } },
+      end: 'finished',
+      polls: 1
+    }
+    expect(jobFailure(waited, 'start', wait)).toMatch(
+      /^The job completed, but 2 of its records failed: /
+    )
+  })
+
+  it('passes an abort of a job that had completed, whatever its failed records', () => {
+    expect(jobFailure(ended('Completed', 3), 'abort', wait)).toBeUndefined()
+  })
+
+  it('fails a wait a status read ended, with what ended it', () => {
+    const waited: WaitResult = {
+      status: { state: 'In-progress', records: {} },
+      end: 'failed',
+      error: new ActionError('Zoho did not read the job status (HTTP 401, code 2945).'),
+      polls: 2
+    }
+    expect(jobFailure(waited, 'start', wait)).toBe(
+      'The wait for the job ended: Zoho did not read the job status (HTTP 401, code 2945). (it was last In-progress).'
+    )
+    expect(jobFailure({ end: 'failed', polls: 1 }, 'start', wait)).toBe(
+      'The wait for the job ended: a status read failed (it was last in a state no poll could read).'
+    )
+  })
 
   it('fails a wait that timed out, with the last state, saying the job goes on', () => {
     const waited: WaitResult = {

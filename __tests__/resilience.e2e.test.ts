@@ -162,6 +162,9 @@ describe('a retried start or abort does not act twice', () => {
         '::warning::An earlier attempt to start the job took effect: the job is In-progress. ' +
           'Its answer was lost, and Zoho rejected the retry.'
       )
+      expect(run.stdout).toMatch(
+        /^An earlier attempt to start the job may have reached Zoho, and the retry was rejected \(Zoho did not start the job \(HTTP 400, code 7130\): .*\); reading the job's status to settle it\.$/m
+      )
     }
   )
 
@@ -203,7 +206,10 @@ describe('a retried start or abort does not act twice', () => {
       expect(run.errors).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^The job has ended \\(${state}\\), and this run cannot tell whether its start did that`
+            `^The job has ended \\(${state}\\), and this run cannot tell whether its start did that: an ` +
+              'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
+              '\\(Zoho did not start the job \\(HTTP \\d+, code \\d+\\): .*\\)\\. The job may have ended before ' +
+              'this run; check it in Creator before you run the step again\\.$'
           )
         )
       ])
@@ -231,6 +237,50 @@ describe('a retried start or abort does not act twice', () => {
       /^The outcome of the start is unknown: an earlier attempt may have reached Zoho, the retry was rejected, and the job's status could not be read \(Zoho did not read the job's status \(HTTP 401, code 2945\).*\)\. Zoho's last answer: Zoho did not start the job \(HTTP 400, code 7130\)/
     )
   })
+
+  it.each([
+    [{}, 'in a state Zoho did not say'],
+    [{ data: { api_status: 'ARCHIVED' } }, 'in a state this action does not know ("ARCHIVED")']
+  ])('names a state it cannot read when it settles (%j)', async (status, shown) => {
+    zoho.emulator.statusBody = () => ({ code: 3000, ...status })
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'apply-then-reset' })
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(
+      new RegExp(
+        `^Zoho did not start the job: the job is ${shown.replace(/[()]/g, '\\$&')}, after a retry was rejected`
+      )
+    )
+  })
+
+  it('says the abort was refused and the status could not be read', async () => {
+    zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.UPDATE']) // no READ scope
+    zoho.job.state = 'Completed'
+    const run = await runAction(inputs({ action: 'abort' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(methods()).toEqual(['PATCH', 'GET'])
+    expect(run.errors[0]).toMatch(
+      /^Zoho refused the abort, and the job's status could not be read \(Zoho did not read the job's status \(HTTP 401, code 2945\)/
+    )
+  })
+
+  it.each([
+    [401, { code: 2945, message: 'OAUTH_SCOPE_MISMATCH' }],
+    [200, { code: 9999, message: 'Something else' }],
+    [501, { code: 9999, message: 'Not implemented' }]
+  ])(
+    'reads no status for an abort refused for the request, not the job (HTTP %d)',
+    async (status, body) => {
+      zoho.job.state = 'In-progress'
+      zoho.emulator.replyNext({ method: 'PATCH', status, body: JSON.stringify(body) })
+      const run = await runAction(inputs({ action: 'abort' }))
+
+      expect(run.exitCode).toBe(1)
+      expect(methods()).toEqual(['PATCH'])
+    }
+  )
 
   it('needs no status read when the retry simply succeeds', async () => {
     zoho.emulator.replyNext({ method: 'PATCH', fault: 'reset' })

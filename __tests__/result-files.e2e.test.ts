@@ -123,3 +123,41 @@ describe('a result folder the runner cannot hold', () => {
     }
   })
 })
+
+describe('the job summary, whatever the failed rows hold', () => {
+  it('shows 20 rows of the first 20 columns, escaped and cut, and stays far under 1 MiB', async () => {
+    // The worst case for its size: every cell 300 characters that each escape to six.
+    const wide = Array.from({ length: 25 }, (_, column) => `Column_${column}`)
+    const worst = '"'.repeat(300)
+    const rows = Array.from({ length: 30 }, () => wide.map(() => worst))
+    const csv = [wide, ...rows]
+      .map(row => row.map(cell => `"${cell.replace(/"/g, '""')}"`).join(','))
+      .join('\n')
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: { ...TWO_FAILED, failed: 30 } }
+    zoho.job.results = { failure: zipSync({ 'x_failure.csv': strToU8(csv) }) }
+    const run = await runAction(inputs())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.summary).toContain('<h4>Failed rows (the first 20; the first 20 of 25 columns)</h4>')
+    const header = /<tr>(<th>[^<]*<\/th>)+<\/tr><tr><td>&quot;/.exec(run.summary)?.[0] ?? ''
+    expect(header.match(/<th>/g)).toHaveLength(20)
+    expect(header).toContain('<th>Column_19</th>')
+    expect(header).not.toContain('Column_20')
+    const cell = `<td>${'&quot;'.repeat(200)}… (cut)</td>`
+    expect(run.summary.split(cell)).toHaveLength(20 * 20 + 1)
+    expect(run.summary.length).toBeGreaterThan(400 * 1024)
+    expect(run.summary.length).toBeLessThan(1024 * 1024)
+  })
+
+  it('escapes every character HTML gives a meaning', async () => {
+    zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
+    zoho.job.results = {
+      failure: zipSync({ 'x_failure.csv': strToU8(`Name,Error\n"Tom & Jerry's <b>","a""b"\n`) })
+    }
+    const run = await runAction(inputs())
+
+    expect(run.summary).toContain(
+      '<tr><td>Tom &amp; Jerry&#39;s &lt;b&gt;</td><td>a&quot;b</td></tr>'
+    )
+  })
+})

@@ -54,8 +54,11 @@ describe('wait: true', () => {
     expect(run.stdout).not.toContain('::warning::')
     expect(run.outputs['result-dir']).toBeUndefined()
     expect(Object.keys(run.files)).toEqual([])
-    expect(run.summary).toContain('<td>Final state</td><td>Completed</td>')
-    expect(run.summary).toContain('<td>Total records</td><td>10</td>')
+    expect(run.summary).toContain(
+      '<tr><td>Final state</td><td>Completed</td></tr><tr><td>Total records</td><td>10</td></tr>' +
+        '<tr><td>Succeeded</td><td>10</td></tr><tr><td>Failed</td><td>0</td></tr>' +
+        '<tr><td>Unprocessed</td><td>0</td></tr>'
+    )
     expect(run.summary).toMatch(/<td>Wall time<\/td><td>\d+\.\d s<\/td>/)
     expect(run.summary).toContain(
       `<td>API calls</td><td>${zoho.emulator.requests.length} (Zoho allows each user 250 to 1000 calls a day, by plan, shared by every integration)</td>`
@@ -76,6 +79,7 @@ describe('wait: true', () => {
     const resultDir = run.outputs['result-dir'] ?? ''
     expect(resultDir).toMatch(/zoho-bulk-results-/)
     expect(run.resultFile('failure.zip')).toEqual(Buffer.from(failureZip))
+    expect(run.stdout).not.toContain('::warning::')
     expect(run.summary).toContain('<h4>Failed rows</h4>')
     expect(run.summary).toContain('<th>Employee_ID</th><th>Email</th><th>Error</th>')
     expect(run.summary).toContain('<td>E-7</td><td>ada@example,com</td><td>Invalid email</td>')
@@ -230,7 +234,42 @@ describe('wait: true', () => {
       '::warning::No failure.zip: Zoho sent no ZIP for the failure results (HTTP 200): "{\\"code\\":3000,\\"message\\":\\"ok\\"}".'
     )
     expect(Object.keys(run.files)).toEqual([])
+    expect(run.folders).toEqual([])
+    expect(run.outputs['result-dir']).toBeUndefined()
     expect(run.summary).not.toContain('Failed rows')
+  })
+
+  it('keeps the folder of the files it saved when another is missing, and warns of that one', async () => {
+    runsFor(100, 'Completed', TWO_FAILED)
+    zoho.job.results = { failure: failureZip }
+    const run = await runAction(inputs({ 'download-results': 'success, failure' }))
+
+    expect(run.outputs['result-dir']).toMatch(/zoho-bulk-results-/)
+    expect(run.resultFile('failure.zip')).toEqual(Buffer.from(failureZip))
+    expect(run.stdout.match(/::warning::/g)).toHaveLength(1)
+    expect(run.stdout).toContain('::warning::No success.zip: ')
+  })
+
+  it('makes no folder when it has no file to ask for', async () => {
+    runsFor(100, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs(), { RUNNER_TEMP: '/proc/no-such-folder' })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).not.toContain('::warning::')
+  })
+
+  it('ends the wait at once when a status read is refused for good (a missing scope)', async () => {
+    zoho.emulator.addToken('1000.update-only', ['ZohoCreator.bulk.UPDATE'])
+    runsFor(60_000, 'Completed', ALL_GOOD)
+    const run = await runAction(inputs({ token: '1000.update-only', 'wait-timeout': '60' }))
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /^The wait for the job ended: Zoho did not read the job's status \(HTTP 401, code 2945\): .* \(it was last in a state no poll could read\)\.$/
+      )
+    ])
+    expect(statusCalls()).toHaveLength(1)
   })
 
   it('waits for an abort to take effect', async () => {

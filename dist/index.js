@@ -304,7 +304,7 @@ const systemClock = {
     now: () => Date.now(),
     sleep: async (ms, signal) => {
         try {
-            await (0,promises_namespaceObject.setTimeout)(ms, undefined, signal === undefined ? {} : { signal });
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
         }
         catch (error) {
             throw signal?.aborted === true ? cancelReason(signal) : error;
@@ -1492,7 +1492,9 @@ async function runPost() {
 // What the step hands back: outputs for later steps and a job summary for people. The runner
 // masks secrets only in the log, so everything written here is redacted first, then cut to size:
 // GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
-// render as markdown.
+// render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
+// at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
+// limit, whatever Zoho sends (a test feeds it the worst case).
 
 
 
@@ -1502,7 +1504,6 @@ const DAILY_BUDGET = '250 to 1000 calls';
 const MAX_CELL_CHARS = 200;
 const MAX_FAILURE_CHARS = 4000;
 const MAX_PREVIEW_COLUMNS = 20;
-const MAX_SUMMARY_CHARS = 512 * 1024;
 const MAX_STATUS_OUTPUT_CHARS = 1000;
 const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
 const CUT_MARK = '… (cut)';
@@ -1558,33 +1559,27 @@ async function writeSummary(record, now, secrets) {
     if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
         return;
     const cell = (text) => summaryCell(text, secrets);
-    const build = (withPreview) => {
-        const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
-        const status = record.job?.wait.status ?? record.status;
-        const rows = [
-            ...describeRun(settings, record),
-            ...describeJob(status, record.job),
-            ...describeCost(record, now)
-        ];
-        let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
-            table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])]);
-        if (failure !== undefined)
-            html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
-        if (rerun(settings) !== undefined)
-            html += `<p>⚠️ ${cell(rerun(settings) ?? '')}</p>\n`;
-        if (record.events.length > 0)
-            html += table([['Step', 'What happened'], ...record.events.map(row => row.map(cell))]);
-        html += recordsChart(status);
-        const preview = record.job?.preview;
-        if (preview !== undefined) {
-            html += withPreview
-                ? previewHtml(preview, cell)
-                : '<p>The failed rows are left out: they make the summary too large. See failure.zip.</p>\n';
-        }
-        return html;
-    };
-    const full = build(true);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(full.length <= MAX_SUMMARY_CHARS ? full : build(false));
+    const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
+    const status = record.job?.wait.status ?? record.status;
+    const rows = [
+        ...describeRun(settings, record),
+        ...describeJob(status, record.job),
+        ...describeCost(record, now)
+    ];
+    let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+        table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
+    if (failure !== undefined)
+        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+    const again = rerun(settings);
+    if (again !== undefined)
+        html += `<p>⚠️ ${cell(again)}</p>\n`;
+    if (record.events.length > 0)
+        html += table(['Step', 'What happened'], record.events.map(row => row.map(cell)));
+    html += recordsChart(status);
+    const preview = record.job?.preview;
+    if (preview !== undefined)
+        html += previewHtml(preview, cell);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(html);
     try {
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.write();
     }
@@ -1669,13 +1664,10 @@ function previewHtml(preview, cell) {
         columns > shown ? `the first ${shown} of ${columns} columns` : ''
     ].filter(note => note !== '');
     return (`<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
-        table([
-            preview.header.slice(0, shown).map(cell),
-            ...preview.rows.map(row => row.slice(0, shown).map(cell))
-        ]));
+        table(preview.header.slice(0, shown).map(cell), preview.rows.map(row => row.slice(0, shown).map(cell))));
 }
-/** An HTML table on one line, the first row as its header; cells are HTML already. */
-function table([header = [], ...rows]) {
+/** An HTML table on one line; cells are HTML already. */
+function table(header, rows) {
     const row = (cells, tag) => `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
     return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
 }
@@ -1803,7 +1795,7 @@ async function mintAccessToken(credentials, dataCentre, secrets, context) {
         const token = reply.data?.['access_token'];
         // Masked before anything, even a refusal of it, can print it.
         if (typeof token === 'string')
-            for (const line of token.split(/[\r\n]+/))
+            for (const line of token.split(/[\r\n]/))
                 secrets.add(line);
         return tokenReplyError(reply, dataCentre);
     }, context);
@@ -4777,14 +4769,14 @@ async function followJob(job, action, wait, connection, context) {
 /** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
 async function collectResults(filters, root, job, connection, context) {
     if (filters.length === 0)
-        return { files: [], warnings: [] };
+        return { warnings: [] };
     let resultDir;
     try {
         resultDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-results-'));
     }
     catch (error) {
         const warning = `No result files: a folder for them could not be made under ${root}: ${(0,errors/* messageOf */.bD)(error)}.`;
-        return { files: [], warnings: [warning] };
+        return { warnings: [warning] };
     }
     let files;
     try {
@@ -4794,7 +4786,7 @@ async function collectResults(filters, root, job, connection, context) {
         await (0,promises_.rm)(resultDir, { recursive: true, force: true });
         if (!(error instanceof errors/* CancelledError */.cc))
             throw error;
-        return { files: [], warnings: [], cancelled: error };
+        return { warnings: [], cancelled: error };
     }
     const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
     const saved = files.some(file => file.path !== undefined);
@@ -4804,7 +4796,6 @@ async function collectResults(filters, root, job, connection, context) {
     const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
     return {
         ...(saved ? { resultDir } : {}),
-        files,
         ...(preview === undefined ? {} : { preview }),
         warnings
     };
@@ -4850,8 +4841,6 @@ function jobFailure(waited, action, wait) {
             return `The step was cancelled while waiting for the job; ${last}.`;
         case 'failed':
             return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
-        case 'finished':
-            break;
     }
     const state = status?.state;
     if (action === 'abort' &&
@@ -4961,12 +4950,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
             warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
         };
     }
-    // A job ends Expired only when never started; any other end may have come from this start.
-    if (lost &&
-        action === 'start' &&
-        state !== undefined &&
-        job_status/* FINAL_STATES */.MS.has(state) &&
-        state !== 'Expired') {
+    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
+    // ends Expired only when never started; any other end may have come from this start.
+    if (state !== undefined && job_status/* FINAL_STATES */.MS.has(state) && state !== 'Expired') {
         return {
             reply: refusal.reply,
             status: read.status,
@@ -5593,13 +5579,15 @@ const UNTRUSTED_CERTIFICATE = new Set([
     'CERT_HAS_EXPIRED',
     'ERR_TLS_CERT_ALTNAME_INVALID'
 ]);
-// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused or could not make.
-const PROXY_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/;
-const PROXY_UNREACHABLE = /^tunneling socket could not be established, cause=(.*)$/s;
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused (with its status) or
+// could not make (with the cause).
+const PROXY_REFUSED = 'tunneling socket could not be established, statusCode=';
+const PROXY_UNREACHABLE = 'tunneling socket could not be established, cause=';
 /** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
 async function send(request, limits, read) {
     const url = new URL(request.url);
-    const route = new lib/* HttpClient */.Qq(USER_AGENT, [], { allowRedirects: false });
+    // Only asked for the route: redirects are never followed here (nothing follows them).
+    const route = new lib/* HttpClient */.Qq(USER_AGENT);
     const progress = { sent: false, answered: false };
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -5616,17 +5604,16 @@ async function send(request, limits, read) {
     let destroy = () => { };
     try {
         return await new Promise((resolve, reject) => {
-            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                ...(url.port === '' ? {} : { port: Number(url.port) }),
-                path: url.pathname + url.search,
+            // Node sends a body given whole with its Content-Length.
+            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
                 method: request.method,
                 headers: {
                     ...request.headers,
                     'User-Agent': USER_AGENT,
                     // Ask for the body as it is; a gateway that compresses all the same is still read.
                     'Accept-Encoding': 'identity',
-                    ...(body === undefined ? {} : { 'Content-Length': String(bodyLength(body)) })
+                    // A streamed body goes with its length, not chunked (Node counts a string body itself).
+                    ...(typeof body === 'object' ? { 'Content-Length': String(body.length) } : {})
                 },
                 agent: route.getAgent(request.url),
                 signal: controller.signal
@@ -5681,9 +5668,6 @@ async function send(request, limits, read) {
         route.dispose();
     }
 }
-function bodyLength(body) {
-    return typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-}
 /** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
 function whenOnWire(socket, mark) {
     if (socket instanceof external_node_tls_namespaceObject.TLSSocket)
@@ -5700,13 +5684,12 @@ function attemptFailure(error, url, progress) {
     // Read by shape, not instanceof: Node's network errors may come from another realm.
     const { code } = (typeof error === 'object' && error !== null ? error : {});
     const text = (0,errors/* messageOf */.bD)(error);
-    const proxy = URL.parse((0,lib/* getProxyUrl */.s_)(url.href))?.host;
-    const refused = PROXY_REFUSED.exec(text);
-    if (refused !== null)
-        return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]));
-    const unreachable = PROXY_UNREACHABLE.exec(text);
-    if (unreachable !== null) {
-        return new errors/* TransportError */.wX(`Could not reach the proxy ${proxy ?? ''} (HTTPS_PROXY): ${unreachable[1] ?? ''}.`, { retryable: true, sent: false });
+    if (text.startsWith(PROXY_REFUSED)) {
+        const status = Number(text.slice(PROXY_REFUSED.length));
+        return proxyRefused(proxyOf(url), url.host, status);
+    }
+    if (text.startsWith(PROXY_UNREACHABLE)) {
+        return new errors/* TransportError */.wX(`Could not reach the proxy ${proxyOf(url)} (HTTPS_PROXY): ${text.slice(PROXY_UNREACHABLE.length)}.`, { retryable: true, sent: false });
     }
     if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
         return new errors/* TransportError */.wX(`The request to ${url.origin} could not be built: ${text}.`, {
@@ -5725,6 +5708,10 @@ function attemptFailure(error, url, progress) {
         retryable: true,
         sent: progress.sent
     });
+}
+/** The proxy's host and port (never its credentials), for a failure only a proxy route has. */
+function proxyOf(url) {
+    return new URL((0,lib/* getProxyUrl */.s_)(url.href)).host;
 }
 const PROXY_HINTS = {
     407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
@@ -6147,7 +6134,7 @@ class ZohoError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError *
         this.throttled = throttled;
     }
 }
-const TEXT_FIELDS = ['status', 'message', 'description'];
+const TEXT_FIELDS = ['status', 'message', 'description', 'error_description'];
 const QUOTE_CHARS = 160;
 function parseReply(answer, redact) {
     const body = answer.body.toString('utf8').replace(/^\uFEFF/, '');

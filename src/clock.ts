@@ -15,7 +15,7 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: async (ms, signal) => {
     try {
-      await delay(ms, undefined, signal === undefined ? {} : { signal })
+      await delay(ms, undefined, { signal })
     } catch (error) {
       throw signal?.aborted === true ? cancelReason(signal) : error
     }

@@ -1,7 +1,9 @@
 // What the step hands back: outputs for later steps and a job summary for people. The runner
 // masks secrets only in the log, so everything written here is redacted first, then cut to size:
 // GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
-// render as markdown.
+// render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
+// at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
+// limit, whatever Zoho sends (a test feeds it the worst case).
 import * as core from '@actions/core'
 import { messageOf } from './errors.ts'
 import type { Settings } from './inputs.ts'
@@ -53,7 +55,6 @@ const DAILY_BUDGET = '250 to 1000 calls'
 const MAX_CELL_CHARS = 200
 export const MAX_FAILURE_CHARS = 4000
 const MAX_PREVIEW_COLUMNS = 20
-const MAX_SUMMARY_CHARS = 512 * 1024
 const MAX_STATUS_OUTPUT_CHARS = 1000
 const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024
 const CUT_MARK = '… (cut)'
@@ -114,34 +115,32 @@ export async function writeSummary(
   const { settings, failure } = record
   if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined) return
   const cell = (text: string): string => summaryCell(text, secrets)
-  const build = (withPreview: boolean): string => {
-    const verdict =
-      record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
-    const status = record.job?.wait.status ?? record.status
-    const rows = [
-      ...describeRun(settings, record),
-      ...describeJob(status, record.job),
-      ...describeCost(record, now)
-    ]
-    let html =
-      `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
-      table([['Field', 'Value'], ...rows.map(([field, value]) => [field, cell(value)])])
-    if (failure !== undefined)
-      html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
-    if (rerun(settings) !== undefined) html += `<p>⚠️ ${cell(rerun(settings) ?? '')}</p>\n`
-    if (record.events.length > 0)
-      html += table([['Step', 'What happened'], ...record.events.map(row => row.map(cell))])
-    html += recordsChart(status)
-    const preview = record.job?.preview
-    if (preview !== undefined) {
-      html += withPreview
-        ? previewHtml(preview, cell)
-        : '<p>The failed rows are left out: they make the summary too large. See failure.zip.</p>\n'
-    }
-    return html
-  }
-  const full = build(true)
-  core.summary.addRaw(full.length <= MAX_SUMMARY_CHARS ? full : build(false))
+  const verdict =
+    record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
+  const status = record.job?.wait.status ?? record.status
+  const rows = [
+    ...describeRun(settings, record),
+    ...describeJob(status, record.job),
+    ...describeCost(record, now)
+  ]
+  let html =
+    `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+    table(
+      ['Field', 'Value'],
+      rows.map(([field, value]) => [field, cell(value)])
+    )
+  if (failure !== undefined) html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
+  const again = rerun(settings)
+  if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
+  if (record.events.length > 0)
+    html += table(
+      ['Step', 'What happened'],
+      record.events.map(row => row.map(cell))
+    )
+  html += recordsChart(status)
+  const preview = record.job?.preview
+  if (preview !== undefined) html += previewHtml(preview, cell)
+  core.summary.addRaw(html)
   try {
     await core.summary.write()
   } catch (error) {
@@ -233,15 +232,15 @@ function previewHtml(preview: CsvPreview, cell: (text: string) => string): strin
   ].filter(note => note !== '')
   return (
     `<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
-    table([
+    table(
       preview.header.slice(0, shown).map(cell),
-      ...preview.rows.map(row => row.slice(0, shown).map(cell))
-    ])
+      preview.rows.map(row => row.slice(0, shown).map(cell))
+    )
   )
 }
 
-/** An HTML table on one line, the first row as its header; cells are HTML already. */
-function table([header = [], ...rows]: readonly (readonly string[])[]): string {
+/** An HTML table on one line; cells are HTML already. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const row = (cells: readonly string[], tag: 'th' | 'td') =>
     `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`
   return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`

@@ -26,6 +26,8 @@ export interface ActionRun {
   readonly errors: readonly string[]
   /** Every other file the action left under RUNNER_TEMP, by its full path. */
   readonly files: Readonly<Record<string, Buffer>>
+  /** Every folder the action left under RUNNER_TEMP, by its full path. */
+  readonly folders: readonly string[]
   /** A file the action saved in result-dir, by its name there. */
   resultFile(name: string): Buffer | undefined
   /** How long the run took from the signal sent to its end, when one was sent (ms). */
@@ -67,7 +69,7 @@ export async function runAction(
   await writeFile(outputPath, '')
   const statePath = join(dir, 'state')
   await writeFile(statePath, '')
-  const summaryPath = IN_PROCESS ? SHARED_SUMMARY : join(dir, 'summary')
+  const summaryPath = join(dir, 'summary')
   await writeFile(summaryPath, '')
   try {
     const execution = await (IN_PROCESS ? inProcess : bundle)(
@@ -89,16 +91,12 @@ export async function runAction(
     )
     const outputsFile = await readFile(outputPath, 'utf8')
     const files: Record<string, Buffer> = {}
+    const folders: string[] = []
     for (const name of await readdir(dir, { recursive: true })) {
       const path = join(dir, name)
-      if (
-        path !== outputPath &&
-        path !== summaryPath &&
-        path !== statePath &&
-        (await stat(path)).isFile()
-      ) {
+      if ((await stat(path)).isDirectory()) folders.push(path)
+      else if (![outputPath, summaryPath, statePath].includes(path))
         files[path] = await readFile(path)
-      }
     }
     const outputs = parseOutputs(outputsFile)
     return {
@@ -112,7 +110,8 @@ export async function runAction(
         .split('\n')
         .filter(line => line.startsWith('::error::'))
         .map(line => unescapeCommand(line.slice('::error::'.length))),
-      files
+      files,
+      folders
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -166,17 +165,24 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
   return signalledAt === undefined ? {} : { afterSignalMs: Date.now() - signalledAt }
 }
 
-// @actions/core remembers the summary file's path once it has written to it, so every in-process
-// run of a test file shares one summary file, emptied before each run.
-const SHARED_SUMMARY = join(tmpdir(), `zoho-action-summary-${process.pid}`)
+// Imported as the test file loads, not in a test: StrykerJS then knows that what src/ does at load
+// time (its tables and constants) is covered by every test, and runs them all for such a mutant.
+const entries = IN_PROCESS
+  ? {
+      run: (await import('../../src/main.ts')).run,
+      runPost: (await import('../../src/post.ts')).runPost
+    }
+  : undefined
 
 /** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async (env, _dir, signal) => {
+  if (entries === undefined)
+    throw new Error('The in-process runs are for the jest project "in-process".')
   // As index.ts chooses: the post step when the main step left its mark.
-  const run =
-    env['STATE_is-post'] === 'true'
-      ? (await import('../../src/post.ts')).runPost
-      : (await import('../../src/main.ts')).run
+  const run = env['STATE_is-post'] === 'true' ? entries.runPost : entries.run
+  // @actions/core remembers the summary file's path once it has written to it; each run has its own.
+  const core = await import('@actions/core')
+  ;(core.summary as unknown as { _filePath: string | undefined })._filePath = undefined
   const saved = process.env
   const captured = { stdout: '', stderr: '' }
   let signalledAt: number | undefined

@@ -61,9 +61,10 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID'
 ])
 
-// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused or could not make.
-const PROXY_REFUSED = /^tunneling socket could not be established, statusCode=(\d+)/
-const PROXY_UNREACHABLE = /^tunneling socket could not be established, cause=(.*)$/s
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused (with its status) or
+// could not make (with the cause).
+const PROXY_REFUSED = 'tunneling socket could not be established, statusCode='
+const PROXY_UNREACHABLE = 'tunneling socket could not be established, cause='
 
 /** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
 export async function send<B>(
@@ -72,7 +73,8 @@ export async function send<B>(
   read: BodyReader<B>
 ): Promise<HttpAnswer<B>> {
   const url = new URL(request.url)
-  const route = new HttpClient(USER_AGENT, [], { allowRedirects: false })
+  // Only asked for the route: redirects are never followed here (nothing follows them).
+  const route = new HttpClient(USER_AGENT)
   const progress = { sent: false, answered: false }
   const controller = new AbortController()
   const timer = setTimeout(() => {
@@ -92,17 +94,16 @@ export async function send<B>(
   let destroy = (): void => {}
   try {
     return await new Promise<HttpAnswer<B>>((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? https : http).request({
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        ...(url.port === '' ? {} : { port: Number(url.port) }),
-        path: url.pathname + url.search,
+      // Node sends a body given whole with its Content-Length.
+      const req = (url.protocol === 'https:' ? https : http).request(url, {
         method: request.method,
         headers: {
           ...request.headers,
           'User-Agent': USER_AGENT,
           // Ask for the body as it is; a gateway that compresses all the same is still read.
           'Accept-Encoding': 'identity',
-          ...(body === undefined ? {} : { 'Content-Length': String(bodyLength(body)) })
+          // A streamed body goes with its length, not chunked (Node counts a string body itself).
+          ...(typeof body === 'object' ? { 'Content-Length': String(body.length) } : {})
         },
         agent: route.getAgent(request.url),
         signal: controller.signal
@@ -155,19 +156,15 @@ export async function send<B>(
   }
 }
 
-function bodyLength(body: string | StreamedBody): number {
-  return typeof body === 'string' ? Buffer.byteLength(body) : body.length
-}
-
 /** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
-function whenOnWire(socket: Socket, mark: () => void): void {
+export function whenOnWire(socket: Socket, mark: () => void): void {
   if (socket instanceof TLSSocket) socket.once('secureConnect', mark)
   else if (socket.connecting) socket.once('connect', mark)
   else mark()
 }
 
 /** What a failed attempt means for the person reading the log, and for the retry loop. */
-function attemptFailure(
+export function attemptFailure(
   error: unknown,
   url: URL,
   progress: { readonly sent: boolean; readonly answered: boolean }
@@ -176,13 +173,13 @@ function attemptFailure(
   // Read by shape, not instanceof: Node's network errors may come from another realm.
   const { code } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown }
   const text = messageOf(error)
-  const proxy = URL.parse(getProxyUrl(url.href))?.host
-  const refused = PROXY_REFUSED.exec(text)
-  if (refused !== null) return proxyRefused(proxy ?? 'the proxy', url.host, Number(refused[1]))
-  const unreachable = PROXY_UNREACHABLE.exec(text)
-  if (unreachable !== null) {
+  if (text.startsWith(PROXY_REFUSED)) {
+    const status = Number(text.slice(PROXY_REFUSED.length))
+    return proxyRefused(proxyOf(url), url.host, status)
+  }
+  if (text.startsWith(PROXY_UNREACHABLE)) {
     return new TransportError(
-      `Could not reach the proxy ${proxy ?? ''} (HTTPS_PROXY): ${unreachable[1] ?? ''}.`,
+      `Could not reach the proxy ${proxyOf(url)} (HTTPS_PROXY): ${text.slice(PROXY_UNREACHABLE.length)}.`,
       { retryable: true, sent: false }
     )
   }
@@ -209,6 +206,11 @@ function attemptFailure(
     retryable: true,
     sent: progress.sent
   })
+}
+
+/** The proxy's host and port (never its credentials), for a failure only a proxy route has. */
+function proxyOf(url: URL): string {
+  return new URL(getProxyUrl(url.href)).host
 }
 
 const PROXY_HINTS: Readonly<Record<number, string>> = {

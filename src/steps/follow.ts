@@ -26,7 +26,6 @@ export interface FollowedJob {
   readonly wait: WaitResult
   /** The folder holding the saved result files; undefined when none was saved. */
   readonly resultDir?: string
-  readonly files: readonly ResultFile[]
   /** The first rows of failure.zip's CSV. */
   readonly preview?: CsvPreview
   /** What the user should know although it does not change the verdict. */
@@ -66,7 +65,7 @@ export async function followJob(
   return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) }
 }
 
-type Results = Pick<FollowedJob, 'resultDir' | 'files' | 'preview' | 'warnings'> & {
+type Results = Pick<FollowedJob, 'resultDir' | 'preview' | 'warnings'> & {
   /** The cancel that stopped the downloads, when one did. */
   readonly cancelled?: CancelledError
 }
@@ -79,13 +78,13 @@ async function collectResults(
   connection: Connection,
   context: CallContext
 ): Promise<Results> {
-  if (filters.length === 0) return { files: [], warnings: [] }
+  if (filters.length === 0) return { warnings: [] }
   let resultDir: string
   try {
     resultDir = await mkdtemp(join(root, 'zoho-bulk-results-'))
   } catch (error) {
     const warning = `No result files: a folder for them could not be made under ${root}: ${messageOf(error)}.`
-    return { files: [], warnings: [warning] }
+    return { warnings: [warning] }
   }
   let files: ResultFile[]
   try {
@@ -93,7 +92,7 @@ async function collectResults(
   } catch (error) {
     await rm(resultDir, { recursive: true, force: true })
     if (!(error instanceof CancelledError)) throw error
-    return { files: [], warnings: [], cancelled: error }
+    return { warnings: [], cancelled: error }
   }
   const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]))
   const saved = files.some(file => file.path !== undefined)
@@ -102,7 +101,6 @@ async function collectResults(
   const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings)
   return {
     ...(saved ? { resultDir } : {}),
-    files,
     ...(preview === undefined ? {} : { preview }),
     warnings
   }
@@ -156,8 +154,6 @@ export function jobFailure(
       return `The step was cancelled while waiting for the job; ${last}.`
     case 'failed':
       return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`
-    case 'finished':
-      break
   }
   const state = status?.state
   if (

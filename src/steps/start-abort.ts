@@ -135,14 +135,9 @@ async function settle(
       warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
     }
   }
-  // A job ends Expired only when never started; any other end may have come from this start.
-  if (
-    lost &&
-    action === 'start' &&
-    state !== undefined &&
-    FINAL_STATES.has(state) &&
-    state !== 'Expired'
-  ) {
+  // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
+  // ends Expired only when never started; any other end may have come from this start.
+  if (state !== undefined && FINAL_STATES.has(state) && state !== 'Expired') {
     return {
       reply: refusal.reply,
       status: read.status,

@@ -102,7 +102,7 @@ async function mintAccessToken(
     reply => {
       const token = reply.data?.['access_token']
       // Masked before anything, even a refusal of it, can print it.
-      if (typeof token === 'string') for (const line of token.split(/[\r\n]+/)) secrets.add(line)
+      if (typeof token === 'string') for (const line of token.split(/[\r\n]/)) secrets.add(line)
       return tokenReplyError(reply, dataCentre)
     },
     context

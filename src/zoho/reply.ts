@@ -13,7 +13,7 @@ export interface ZohoReply {
   /** The body parsed, when it is a JSON object. */
   readonly data?: Readonly<Record<string, unknown>>
   readonly code?: number
-  /** Zoho's `status`, `message` or `description` text, as it came. */
+  /** Zoho's `status`, `message` or `description` text (the accounts server's `error_description`), as it came. */
   readonly message?: string
   readonly location?: string
   readonly retryAfter?: string
@@ -38,7 +38,7 @@ export class ZohoError extends ActionError {
   }
 }
 
-const TEXT_FIELDS = ['status', 'message', 'description'] as const
+const TEXT_FIELDS = ['status', 'message', 'description', 'error_description'] as const
 const QUOTE_CHARS = 160
 
 export function parseReply(
