@@ -91,7 +91,9 @@ describe('start and abort', () => {
         ]
           .map(([field, value]) => `<tr><td>${field}</td><td>${value}</td></tr>`)
           .join('') +
-        '</table>\n'
+        '</table>\n' +
+        '<table><tr><th>Step</th><th>What happened</th></tr>' +
+        '<tr><td>Started</td><td>Job created successfully</td></tr></table>\n'
     )
     expectNothingLeaked(run)
   })
