@@ -146,11 +146,11 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
   return signalledAt === undefined ? {} : { afterSignalMs: Date.now() - signalledAt }
 }
 
-/** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 // Imported as the test file loads, not in a test: StrykerJS then knows that what src/ does at load
 // time (its tables and constants) is covered by every test, and runs them all for such a mutant.
 const inProcessRun = IN_PROCESS ? (await import('../../src/main.ts')).run : undefined
 
+/** src/main.ts's run() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async (env, _dir, signal) => {
   const run = inProcessRun
   if (run === undefined)
