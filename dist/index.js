@@ -4036,7 +4036,7 @@ function attemptLimits(context) {
     const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now();
     return {
         timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
-        ...(context.signal === undefined ? {} : { signal: context.signal })
+        signal: context.signal
     };
 }
 
