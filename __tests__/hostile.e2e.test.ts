@@ -167,6 +167,16 @@ describe('text from Zoho', () => {
   })
 })
 
+describe('an answer without a message', () => {
+  it('is logged as it is, with nothing made up', async () => {
+    zoho.emulator.replyNext({ method: 'PATCH', status: 200, body: '{"code":3000}', apply: true })
+    const run = await runAction(inputs({ retries: '0' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^Zoho answered code 3000: $/m)
+    expect(run.outputs['status']).toBeUndefined()
+  })
+})
+
 describe('the response output', () => {
   it.each([
     [65_536, true],

@@ -175,6 +175,18 @@ onPosix('a cancelled workflow', () => {
     expect(zoho.emulator.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
   })
 
+  it('ends a call in flight at once, not at its timeout', async () => {
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'hang' })
+    const run = await runAction(
+      inputs({ timeout: '60', wait: 'false', 'poll-interval': '' }),
+      {},
+      { name: 'SIGINT', when: /\(action: start\)/ }
+    )
+    expect(run.afterSignalMs).toBeLessThan(2000)
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual(['The step was cancelled (SIGINT).'])
+  })
+
   it('removes a result file it was downloading', async () => {
     zoho.job.run = { forMs: 0, ends: 'Completed', records: { ...ALL_GOOD, failed: 2, success: 8 } }
     zoho.emulator.replyNext({ method: 'GET', urlIncludes: '/result', fault: 'trickle-zip' })

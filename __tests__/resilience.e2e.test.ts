@@ -162,6 +162,7 @@ describe('a retried start or abort does not act twice', () => {
         '::warning::An earlier attempt to start the job took effect: the job is In-progress. ' +
           'Its answer was lost, and Zoho rejected the retry.'
       )
+      expect(run.stdout).not.toContain('Zoho answered code')
       expect(run.stdout).toMatch(
         /^An earlier attempt to start the job may have reached Zoho, and the retry was rejected \(Zoho did not start the job \(HTTP 400, code 7130\): .*\); reading the job's status to settle it\.$/m
       )

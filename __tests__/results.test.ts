@@ -85,6 +85,52 @@ describe('previewCsv', () => {
     expect(await previewCsv(path, 20)).toEqual({ header: ['A'], rows: [['1']], more: false })
   })
 
+  it.each([
+    [20, false],
+    [21, true]
+  ])('says whether a complete file of %d rows has more than 20', async (count, more) => {
+    const rows = Array.from({ length: count }, (_, i) => `row${i}`).join('\n')
+    const preview = await previewCsv(zipFile(`rows-${count}.zip`, { 'f.csv': `A\n${rows}` }), 20)
+    expect(preview?.rows).toHaveLength(20)
+    expect(preview?.rows[19]).toEqual(['row19'])
+    expect(preview?.more).toBe(more)
+  })
+
+  it('stops at the rows asked for when they come a piece at a time', async () => {
+    // Stored, so that the CSV comes out in the pieces the ZIP is read in: 2 kB rows span several.
+    const rows = Array.from({ length: 60 }, (_, i) => `row${i},${'x'.repeat(2000)}`).join('\n')
+    const preview = await previewCsv(zipFile('pieces.zip', { 'f.csv': `A,B\n${rows}\n` }, 0), 20)
+    expect(preview?.rows).toHaveLength(20)
+    expect(preview?.rows.map(row => row[0])).toEqual(
+      Array.from({ length: 20 }, (_, i) => `row${i}`)
+    )
+    expect(preview?.more).toBe(true)
+  })
+
+  it('inflates at most about 1 MiB: a row longer than that is not shown', async () => {
+    const path = zipFile('long-row.zip', { 'f.csv': `A\n${'y'.repeat(3 * 1024 * 1024)}\nlast\n` })
+    expect(await previewCsv(path, 20)).toEqual({ header: ['A'], rows: [], more: true })
+  })
+
+  it('reads characters cut between two pieces whole', async () => {
+    const text = 'é'.repeat(3000)
+    const path = zipFile('utf8.zip', { 'f.csv': `A\n${text}\n` }, 0)
+    expect((await previewCsv(path, 20))?.rows).toEqual([[text]])
+  })
+
+  it('skips a file whose name only holds ".csv"', async () => {
+    const path = zipFile('names.zip', { 'notes.csv.txt': 'X\nno\n', 'failure.csv': 'A\nyes\n' }, 0)
+    expect((await previewCsv(path, 20))?.rows).toEqual([['yes']])
+  })
+
+  it('reads an empty CSV as nothing to show', async () => {
+    expect(await previewCsv(zipFile('empty.zip', { 'f.csv': '' }), 20)).toEqual({
+      header: [],
+      rows: [],
+      more: false
+    })
+  })
+
   it('finds nothing to preview in a ZIP without a CSV', async () => {
     expect(await previewCsv(zipFile('none.zip', { 'a.txt': 'x' }), 20)).toBeUndefined()
   })

@@ -106,6 +106,9 @@ describe('wait: true', () => {
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs['job-status']).toBe(state)
+    expect(run.summary).toContain('Zoho Creator bulk insert: start failed ❌')
+    // An expected failure prints no stack, not even for debugging.
+    expect(run.stdout).not.toContain('::debug::')
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toMatch(new RegExp(`^The job ended ${state}, 10 records`))
     expect(run.errors[0]).toContain(why)
@@ -247,7 +250,11 @@ describe('wait: true', () => {
     expect(run.outputs['result-dir']).toMatch(/zoho-bulk-results-/)
     expect(run.resultFile('failure.zip')).toEqual(Buffer.from(failureZip))
     expect(run.stdout.match(/::warning::/g)).toHaveLength(1)
-    expect(run.stdout).toContain('::warning::No success.zip: ')
+    expect(run.stdout).toContain(
+      '::warning::No success.zip: Zoho did not hand over the success results (HTTP 404, code 11130): '
+    )
+    for (const request of resultCalls())
+      expect(request.headers.accept).toBe('application/zip, application/json')
   })
 
   it('makes no folder when it has no file to ask for', async () => {

@@ -81,7 +81,7 @@ async function cleanUp(run: JobRun, error: unknown, cancellation: Cancellation):
   const why = error instanceof ActionError ? leftRunning(run, error) : undefined
   if (why === undefined) {
     clearPending()
-    const running = cancelled && run.record.jobId !== undefined && run.record.ended !== true
+    const running = cancelled && run.record.job !== undefined && run.record.ended !== true
     return running ? new CancelledError(`${error.message} The job goes on in Zoho.`) : error
   }
   if (cancelled) cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500)

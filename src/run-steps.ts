@@ -163,8 +163,9 @@ export function leftRunning(run: JobRun, error: unknown): string | undefined {
   if (record.created === true && record.startTried !== true)
     return 'the job this step created was not started'
   if (record.startTried !== true) return undefined
+  // A cancel aborts a job the step started and was to watch; one started without wait is the user's.
   if (error instanceof CancelledError)
-    return settings.abortOnCancel
+    return settings.abortOnCancel && settings.wait !== undefined
       ? 'the step was cancelled while the job it started ran'
       : undefined
   if (settings.action === 'load' && record.started !== true) return 'its start failed'

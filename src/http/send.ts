@@ -35,7 +35,7 @@ export interface AttemptLimits {
   /** The whole attempt's deadline, from connecting to the last byte read. */
   readonly timeoutMs: number
   /** Ends the attempt at once when it aborts (the step is being cancelled). */
-  readonly signal?: AbortSignal
+  readonly signal?: AbortSignal | undefined
 }
 
 /** An answer as received: the status, the headers, and the body as its reader made it. */

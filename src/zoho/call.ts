@@ -115,6 +115,6 @@ function attemptLimits(context: CallContext): AttemptLimits {
   const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now()
   return {
     timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
-    ...(context.signal === undefined ? {} : { signal: context.signal })
+    signal: context.signal
   }
 }
