@@ -281,2990 +281,144 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(728);
-// The entry point the runner executes (action.yml `runs.main` is its bundle).
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-// The step has reported. Nothing still open, such as a proxy that never answered a tunnel request
-// the deadline gave up on, may keep it alive: the process ends in a moment whatever is left.
-setTimeout(() => process.exit(), 500).unref();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 728:
+/***/ 529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  z: () => (/* binding */ cancelReason),
+  m: () => (/* binding */ systemClock)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/clock.ts
+// Time as a parameter: everything that reads the clock or sleeps takes a Clock, so that tests of
+// waiting and backing off run in milliseconds.
 
 
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
+const systemClock = {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
         try {
-            return new DecodedURL(proxyVar);
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
         }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
+        catch (error) {
+            throw signal?.aborted === true ? cancelReason(signal) : error;
         }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./stubs/undici/index.js
-// @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
-// proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
-// which uses node:http agents and never gets there, so the bundle carries this stand-in instead
-// of undici's ~900 kB (tsconfig.json's "paths" points ncc here). Should anything construct it,
-// it fails loudly rather than quietly.
-function ProxyAgent() {
-  throw new Error(
-    'undici is left out of this bundle: HttpClient.getAgentDispatcher() is not supported'
-  )
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
+    },
+    random: () => Math.random()
 };
+/** Why `signal` aborted, as the CancelledError the rest of the action expects. */
+function cancelReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof errors/* CancelledError */.cc ? reason : new errors/* CancelledError */.cc('The step was cancelled.');
+}
 
 
+/***/ }),
+
+/***/ 731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ CsvReader)
+/* harmony export */ });
+/* unused harmony export parseCsv */
+// An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
+// breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
+class CsvReader {
+    rows = [];
+    #row = [];
+    #cell = '';
+    #quoted = false;
+    /** The last character closed a quote: a second quote now is an escaped one. */
+    #closedQuote = false;
+    /** The last piece ended in a CR: an LF that opens the next one belongs to it. */
+    #afterCr = false;
+    #started = false;
+    push(text) {
+        let at = 0;
+        if (!this.#started && text.length > 0) {
+            this.#started = true;
+            if (text.startsWith('\uFEFF'))
+                at = 1;
+        }
+        for (; at < text.length; at++) {
+            const char = text.charAt(at);
+            if (this.#afterCr) {
+                this.#afterCr = false;
+                if (char === '\n')
+                    continue;
+            }
+            if (this.#quoted) {
+                if (char === '"') {
+                    this.#quoted = false;
+                    this.#closedQuote = true;
+                }
+                else
+                    this.#cell += char;
+                continue;
+            }
+            if (char === '"' && this.#closedQuote) {
+                this.#cell += '"';
+                this.#quoted = true;
+            }
+            else if (char === '"' && this.#cell === '')
+                this.#quoted = true;
+            else if (char === ',')
+                this.#endCell();
+            else if (char === '\n' || char === '\r') {
+                this.#endRow();
+                this.#afterCr = char === '\r';
+            }
+            else
+                this.#cell += char;
+            this.#closedQuote = false;
+        }
+    }
+    /** The text is complete: its last row counts even without a line break. */
+    end() {
+        if (this.#cell !== '' || this.#row.length > 0 || this.#quoted)
+            this.#endRow();
+    }
+    #endCell() {
+        this.#row.push(this.#cell);
+        this.#cell = '';
+    }
+    #endRow() {
+        this.#endCell();
+        this.rows.push(this.#row);
+        this.#row = [];
+    }
+}
+/** All rows of a whole CSV text. */
+function parseCsv(text) {
+    const reader = new CsvReader();
+    reader.push(text);
+    reader.end();
+    return reader.rows;
+}
 
 
+/***/ }),
 
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
+/***/ 916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    core_error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function core_error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function core_warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QD: () => (/* binding */ LocalFileError),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   i5: () => (/* binding */ RetriesExhaustedError),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   oh: () => (/* binding */ failureMessage),
+/* harmony export */   wX: () => (/* binding */ TransportError)
+/* harmony export */ });
 // The failures the action expects, each with a message written for the person reading the
 // workflow log. Anything else reaching main.ts is a bug and is reported as one. Zoho's own refusals
 // (ZohoError) live beside the reply they carry, in zoho/reply.ts.
@@ -3323,6 +477,521 @@ function messageOf(error) {
     return typeof message === 'string' ? message : String(error);
 }
 
+
+/***/ }),
+
+/***/ 407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(264);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
+// The entry point the runner executes for the main step and, after a cancel, the post step
+// (action.yml `runs.main` and `runs.post` are its bundle). The main step leaves a mark in the
+// step's state, which only the post step sees.
+
+
+
+const POST_MARK = 'is-post';
+if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARK) === 'true')
+    await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .runPost */ .a)();
+else {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARK, 'true');
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
+// The step has reported. Nothing still open, such as a proxy that never answered a tunnel request
+// the deadline gave up on, may keep it alive: the process ends in a moment whatever is left.
+setTimeout(() => process.exit(), 500).unref();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 483:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sb: () => (/* binding */ readSettings)
+});
+
+// UNUSED EXPORTS: INPUT_NAMES, parseSettings
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(79);
+// EXTERNAL MODULE: ./src/zoho/datacenters.ts
+var datacenters = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./src/zoho/endpoints.ts
+var endpoints = __nccwpck_require__(620);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
+;// CONCATENATED MODULE: ./src/inputs/rules.ts
+// The small rule language every input is checked with: what a value must look like, and the one
+// line that says so when it does not ("Input "x" must be …; got "…".").
+
+
+/** A required value that passes `rule`. */
+function required(name, rule, value) {
+    if (value === '')
+        throw problem(`Input "${name}" is required: ${rule.allowed}.`);
+    if (!rule.test(value)) {
+        const got = rule.echo ? `; got ${quote(value)}` : '';
+        throw problem(`Input "${name}" must be ${rule.allowed}${got}.`);
+    }
+    return value;
+}
+/** One of a few words, compared without case. */
+function oneOf(name, allowed, value, note = '') {
+    const found = allowed.find(option => option === value.toLowerCase());
+    if (found !== undefined)
+        return found;
+    const quoted = allowed.map(option => `"${option}"`);
+    const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+    if (value === '')
+        throw problem(`Input "${name}" is required: ${list}.`);
+    throw problem(`Input "${name}" must be ${list}${note}; got ${quote(value)}.`);
+}
+function parseNumber(name, value, fallback, rule) {
+    if (value === '')
+        return fallback;
+    const number = Number(value);
+    if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
+        throw problem(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`);
+    }
+    return number;
+}
+/** A number of seconds above 0 and at most `max`. */
+function seconds(max, note = '') {
+    return {
+        pattern: /^\d+(\.\d+)?$/,
+        min: Number.MIN_VALUE,
+        max,
+        allowed: `a number of seconds above 0 and at most ${max}${note}`
+    };
+}
+/** Booleans as YAML 1.2 (and so GitHub Actions) writes them. */
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
+        ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
+        : '';
+    throw problem(`Input "${name}" must be true or false; got ${quote(value)}${yaml11}.`);
+}
+/** A user's value for an error message: one line, and not a page long. */
+function quote(value) {
+    return JSON.stringify((0,src_text/* cut */.Jj)(value, 60));
+}
+function problem(message) {
+    return new errors/* InputError */.dz([message]);
+}
+/**
+ * Gathers the problems of many inputs, so that one run names them all. `take` runs one parser and
+ * hands back its value, or undefined after noting its problem.
+ */
+class Problems {
+    found = [];
+    take(parse) {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            this.found.push(...error.problems);
+            return undefined;
+        }
+    }
+    /** The parsed values once none had a problem; each is undefined only after a noted problem. */
+    settle(values) {
+        if (this.found.length > 0)
+            throw new errors/* InputError */.dz(this.found);
+        return values;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/place.ts
+
+
+
+const OWNER = {
+    test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
+    allowed: `the Creator account owner's user name: letters, digits, ".", "_" and "-" (not "." or "..")`,
+    echo: true
+};
+const LINK_NAME = {
+    test: value => /^[A-Za-z0-9_-]+$/.test(value),
+    allowed: 'a link name: letters, digits, "_" and "-"',
+    echo: true
+};
+/**
+ * Zoho's job IDs are long decimal numbers (3888833000000114027). A shorter one is surely a mistake,
+ * and masking it would hide every "0" in the log: it is checked before it is masked, and shown.
+ */
+const JOB_ID = {
+    test: value => endpoints/* JOB_ID_DIGITS */.PS.test(value),
+    allowed: 'the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027',
+    echo: true
+};
+function parseDataCentre(value) {
+    const dataCentre = (0,datacenters/* findDataCentre */.p)(value || 'us');
+    if (dataCentre === undefined) {
+        const codes = datacenters/* DATA_CENTRES */.w.map(dc => dc.code).join(', ');
+        const suffixes = datacenters/* DATA_CENTRES */.w.map(dc => dc.suffix).join(', ');
+        throw problem(`Input "dc" must be a Zoho data centre: one of ${codes}, or its domain suffix ` +
+            `(${suffixes}); got ${quote(value)}.`);
+    }
+    return dataCentre;
+}
+/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
+function parseBaseUrl(name, value) {
+    if (value === '')
+        return undefined;
+    const url = URL.parse(value);
+    if (url === null) {
+        throw problem(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        throw problem(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw problem(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
+            `127.0.0.1 or localhost); got ${quote(url.origin)}.`);
+    }
+    return url.origin + url.pathname.replace(/\/+$/, '');
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/auth.ts
+
+
+const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i;
+const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
+const PRINTABLE = /^[\x21-\x7e]+$/;
+const oneLineRule = (what, echo) => ({
+    test: value => PRINTABLE.test(value),
+    allowed: `${what}: one line of printable characters without spaces`,
+    echo
+});
+const TOKEN = oneLineRule('a Zoho OAuth access token', false);
+const CLIENT_ID = oneLineRule("the Self Client's client ID", true);
+const CLIENT_SECRET = oneLineRule('the client secret', false);
+const REFRESH_TOKEN = oneLineRule('the refresh token', false);
+function parseAuth(raw, dataCentre) {
+    const given = REFRESH_INPUTS.filter(name => raw[name] !== '');
+    if (given.length === 0) {
+        if (raw['accounts-url'] !== '') {
+            throw problem('Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".');
+        }
+        if (raw.token === '') {
+            throw problem('Input "token" is required, or else all three of "client-id", "client-secret" and ' +
+                '"refresh-token" to mint one.');
+        }
+        return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) };
+    }
+    if (raw.token !== '') {
+        throw problem('Give either "token", or "client-id", "client-secret" and "refresh-token", not both.');
+    }
+    const missing = REFRESH_INPUTS.filter(name => raw[name] === '');
+    if (missing.length > 0) {
+        throw problem('Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
+            `missing: ${missing.map(name => `"${name}"`).join(', ')}.`);
+    }
+    return {
+        kind: 'refresh',
+        credentials: {
+            clientId: required('client-id', CLIENT_ID, raw['client-id']),
+            clientSecret: required('client-secret', CLIENT_SECRET, raw['client-secret']),
+            refreshToken: required('refresh-token', REFRESH_TOKEN, raw['refresh-token']),
+            accountsBaseUrl: parseBaseUrl('accounts-url', raw['accounts-url']) ??
+                `https://${dataCentre?.accountsHost ?? ''}`
+        }
+    };
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/inputs/job.ts
+// What the step does and to which job: the action, the job ID it needs (or must not be given), and
+// the file it uploads.
+
+
+
+const ACTIONS = ['create', 'upload', 'start', 'abort', 'status', 'load'];
+/** The actions that work on an existing job, named by job-id. */
+const ON_A_JOB = new Set(['upload', 'start', 'abort', 'status']);
+/** The actions that send a file. */
+const WITH_A_FILE = new Set(['upload', 'load']);
+/** The actions after which the step may wait for the job. */
+const MAY_WAIT = new Set(['start', 'abort', 'status', 'load']);
+function parseAction(value) {
+    return oneOf('action', ACTIONS, value, ' (any case)');
+}
+/** The job ID, required by the actions on a job and refused by those that create one. */
+function parseJobId(action, value) {
+    if (action !== undefined && !ON_A_JOB.has(action)) {
+        if (value === '')
+            return undefined;
+        throw problem(`Input "job-id" must be empty with action "${action}": it creates the job, and sets the job-id output.`);
+    }
+    if (action === undefined && value === '')
+        return undefined;
+    return required('job-id', JOB_ID, value);
+}
+const FILE = {
+    test: value => !value.includes('\0'),
+    allowed: 'the path of a CSV file, or of a ZIP holding one CSV, relative to the workspace',
+    echo: true
+};
+/** The file to upload, as an absolute path: relative ones are in the workspace. */
+function parseFile(action, value, workspace) {
+    if (action === undefined || !WITH_A_FILE.has(action))
+        return undefined;
+    const path = required('file', FILE, value);
+    return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
+}
+/** A warning for inputs the action does not use, or undefined. */
+function unusedForAction(action, raw) {
+    const warnings = [];
+    if (raw.file !== '' && !WITH_A_FILE.has(action))
+        warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
+    if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
+        warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`);
+    return warnings;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/inputs/runner.ts
+// What the settings take from the runner's environment rather than from inputs.
+
+/**
+ * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: a
+ * number above 0 and at most 1 that the backoff and Zoho's throttle windows are multiplied by
+ * (Retry-After is kept as the server says). It is not an input, and a run that uses it says so.
+ */
+const TIME_SCALE_ENV = 'ZOHO_BULK_ACTION_TIME_SCALE';
+function runnerFacts(env = process.env) {
+    const scale = Number(env[TIME_SCALE_ENV]);
+    return {
+        resultRoot: env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
+        timeScale: scale > 0 && scale <= 1 ? scale : 1,
+        workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT']) || 1
+    };
+}
+
+// EXTERNAL MODULE: ./src/poll.ts
+var poll = __nccwpck_require__(810);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/inputs/wait.ts
+// Whether and how to wait for the job: checked whether or not `wait` is on, since a typo should not
+// wait to bite; given without `wait`, these inputs have no effect, and the user is told so.
+
+
+
+const WAIT_INPUTS = [
+    'wait-timeout',
+    'poll-interval',
+    'download-results',
+    'fail-on-failed-records'
+];
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+const DEFAULT_DOWNLOADS = 'failure';
+const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600;
+const WAIT_TIMEOUT = seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)');
+const POLL_INTERVAL = seconds(poll/* MAX_POLL_DELAY_MS */.aO / 1000);
+function parseWaitFlag(raw) {
+    return parseBoolean('wait', raw.wait, false);
+}
+function parseWait(raw, resultRoot) {
+    return {
+        timeoutMs: parseNumber('wait-timeout', raw['wait-timeout'], DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT) *
+            1000,
+        firstDelayMs: parseNumber('poll-interval', raw['poll-interval'], DEFAULT_POLL_INTERVAL_SECONDS, POLL_INTERVAL) * 1000,
+        downloads: parseDownloads(raw['download-results'] || DEFAULT_DOWNLOADS),
+        failOnFailedRecords: parseBoolean('fail-on-failed-records', raw['fail-on-failed-records'], true),
+        resultRoot
+    };
+}
+/** A warning for the wait inputs given although `wait` is off, or undefined when none is. */
+function unusedWaitInputs(raw) {
+    const given = WAIT_INPUTS.filter(name => raw[name] !== '');
+    if (given.length === 0)
+        return undefined;
+    const names = given.map(name => `"${name}"`).join(', ');
+    return `Input${given.length > 1 ? 's' : ''} ${names} take${given.length > 1 ? '' : 's'} effect only with "wait: true"; without it they do nothing.`;
+}
+/** Any of success, failure and unprocessed, comma or space separated, or none. */
+function parseDownloads(value) {
+    const words = value
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .filter(word => word !== '');
+    if (words.length === 1 && words[0] === 'none')
+        return [];
+    const allowed = requests/* RESULT_FILTERS */.MF;
+    if (words.length === 0 || words.some(word => !allowed.includes(word))) {
+        throw problem('Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
+            `(comma or space separated), or "none"; got ${quote(value)}.`);
+    }
+    return requests/* RESULT_FILTERS */.MF.filter(filter => words.includes(filter));
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// The one door for inputs: reads every input of action.yml once, masks the secret ones, checks
+// them all (naming every problem at once), and returns the settings the rest of the action works
+// from. No other module calls core.getInput. The rules for each concern live in inputs/.
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'dc',
+    'owner',
+    'app',
+    'form',
+    'job-id',
+    'action',
+    'file',
+    'token',
+    'client-id',
+    'client-secret',
+    'refresh-token',
+    'accounts-url',
+    'environment',
+    'api-url',
+    'retries',
+    'timeout',
+    'wait',
+    'wait-timeout',
+    'poll-interval',
+    'download-results',
+    'fail-on-failed-records',
+    'abort-on-cancel',
+    'mask-job-id'
+];
+const DEFAULT_RETRIES = 3;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 600;
+const BACKOFF_BASE_MS = 1000;
+const MAX_BACKOFF_MS = 20_000;
+const RETRIES = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_RETRIES,
+    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+};
+const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
+const ENVIRONMENTS = ['production', 'development', 'stage'];
+/** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
+function readSettings(secrets) {
+    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core/* getInput */.V4(name)]));
+    for (const secret of [
+        raw.token,
+        raw.token.replace(TOKEN_SCHEME, ''),
+        raw['client-secret'],
+        raw['refresh-token']
+    ]) {
+        secrets.add(secret);
+    }
+    const runner = runnerFacts();
+    const settings = parseSettings(raw, runner);
+    // Only a valid job ID is masked: masking "0" would hide every zero in the log.
+    if (settings.maskJobId && settings.jobId !== undefined)
+        secrets.add(settings.jobId);
+    if (runner.timeScale !== 1) {
+        core/* info */.pq(`Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`);
+    }
+    return settings;
+}
+/** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
+function parseSettings(raw, runner = runnerFacts({})) {
+    const problems = new Problems();
+    const dataCentre = problems.take(() => parseDataCentre(raw.dc));
+    const waitOn = problems.take(() => parseWaitFlag(raw));
+    // The action decides what job-id must be; its own problem is named in the order of the inputs.
+    const action = new Problems().take(() => parseAction(raw.action));
+    // A load always waits: it ends with the job's verdict.
+    const unused = waitOn === false && action !== 'load' ? unusedWaitInputs(raw) : undefined;
+    const settled = problems.settle({
+        dataCentre,
+        owner: problems.take(() => required('owner', OWNER, raw.owner)),
+        app: problems.take(() => required('app', LINK_NAME, raw.app)),
+        form: problems.take(() => required('form', LINK_NAME, raw.form)),
+        jobId: problems.take(() => parseJobId(action, raw['job-id']) ?? ''),
+        action: problems.take(() => parseAction(raw.action)),
+        file: problems.take(() => parseFile(action, raw.file, runner.workspace) ?? ''),
+        auth: problems.take(() => parseAuth(raw, dataCentre)),
+        environment: problems.take(() => oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')),
+        apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url']) ?? ''),
+        retries: problems.take(() => parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)),
+        timeoutS: problems.take(() => parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)),
+        waitOn,
+        wait: problems.take(() => parseWait(raw, runner.resultRoot)),
+        abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
+        maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true))
+    });
+    const { owner, app, form } = settled;
+    return {
+        dataCentre: settled.dataCentre,
+        apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
+        form: { owner, app, form },
+        jobId: settled.jobId || undefined,
+        action: settled.action,
+        file: settled.file || undefined,
+        auth: settled.auth,
+        environment: settled.environment,
+        retry: {
+            retries: settled.retries,
+            baseDelayMs: BACKOFF_BASE_MS,
+            maxDelayMs: MAX_BACKOFF_MS,
+            timeScale: runner.timeScale
+        },
+        timeoutMs: settled.timeoutS * 1000,
+        wait: (settled.waitOn && MAY_WAIT.has(settled.action)) || settled.action === 'load'
+            ? settled.wait
+            : undefined,
+        abortOnCancel: settled.abortOnCancel,
+        maskJobId: settled.maskJobId,
+        runAttempt: runner.runAttempt,
+        warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
+    };
+}
+
+
+/***/ }),
+
+/***/ 264:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(79);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it at 10 s. The
 // first signal aborts one AbortSignal that every call and wait listens to, so that the action
@@ -3333,17 +1002,25 @@ const EXIT_BACKSTOP_MS = 1800;
 function cancelOnSignals() {
     const controller = new AbortController();
     let backstop;
+    const exitIn = (ms) => {
+        clearTimeout(backstop);
+        backstop = setTimeout(() => process.exit(), ms);
+        backstop.unref();
+    };
     const onSignal = (name) => {
         if (controller.signal.aborted)
             return;
-        controller.abort(new CancelledError(`The step was cancelled (${name}).`));
-        backstop = setTimeout(() => process.exit(), EXIT_BACKSTOP_MS);
-        backstop.unref();
+        controller.abort(new errors/* CancelledError */.cc(`The step was cancelled (${name}).`));
+        exitIn(EXIT_BACKSTOP_MS);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     return {
         signal: controller.signal,
+        holdExit: ms => {
+            if (backstop !== undefined)
+                exitIn(ms);
+        },
         dispose: () => {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
@@ -3352,841 +1029,307 @@ function cancelOnSignals() {
     };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-// Time as a parameter: everything that reads the clock or sleeps takes a Clock, so that tests of
-// waiting and backing off run in milliseconds.
-
-
-const systemClock = {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-        }
-        catch (error) {
-            throw signal?.aborted === true ? cancelReason(signal) : error;
-        }
-    },
-    random: () => Math.random()
-};
-/** Why `signal` aborted, as the CancelledError the rest of the action expects. */
-function cancelReason(signal) {
-    const reason = signal.reason;
-    return reason instanceof CancelledError ? reason : new CancelledError('The step was cancelled.');
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/http/body.ts
+// EXTERNAL MODULE: ./src/clock.ts + 1 modules
+var clock = __nccwpck_require__(529);
+// EXTERNAL MODULE: ./src/inputs.ts + 7 modules
+var inputs = __nccwpck_require__(483);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(522);
+// EXTERNAL MODULE: ./src/csv.ts
+var csv = __nccwpck_require__(731);
+;// CONCATENATED MODULE: ./src/job-file.ts
+// The file a job loads, checked on disk before any request: a CSV, or a ZIP holding exactly one
+// CSV, at most 100 MB, whose header row names each column once (zoho-bulk-api.md, "Create and
+// upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
+// same whatever the file's size.
 
 
 
-const DECODERS = {
-    // Unzip reads gzip and zlib-wrapped deflate alike, telling them apart by their header.
-    gzip: external_node_zlib_namespaceObject.createUnzip,
-    'x-gzip': external_node_zlib_namespaceObject.createUnzip,
-    deflate: external_node_zlib_namespaceObject.createUnzip,
-    br: external_node_zlib_namespaceObject.createBrotliDecompress
-};
-/** The body as sent, decoded; an error of the connection or the decoder reaches its reader. */
-function decodedBody(response) {
-    const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
-    if (encoding === '' || encoding === 'identity')
-        return response;
-    const decoder = DECODERS[encoding];
-    if (decoder === undefined) {
-        response.destroy();
-        throw new TransportError(`The answer came encoded as "${encoding.slice(0, 40)}", which this action cannot decode.`, { retryable: true, sent: true });
+
+
+
+
+/** Zoho's limit for the file of one job. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+// A header row longer than this is surely not one.
+const MAX_HEADER_BYTES = 1024 * 1024;
+const ZIP_LOCAL = 0x04034b50;
+const ZIP_CENTRAL = 0x02014b50;
+const ZIP_END = 0x06054b50;
+const STORED = 0;
+const DEFLATED = 8;
+/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
+async function checkJobFile(path) {
+    const fault = (what) => new errors/* InputError */.dz([`Input "file": ${path} ${what}`]);
+    let size;
+    try {
+        const stats = await (0,promises_.stat)(path);
+        if (!stats.isFile())
+            throw fault('is not a regular file: give the path of a CSV or ZIP file.');
+        size = stats.size;
     }
-    return (0,external_node_stream_namespaceObject.pipeline)(response, decoder(), () => { });
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        const { code } = error;
+        throw fault(code === 'ENOENT'
+            ? 'does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.'
+            : `cannot be read: ${(0,errors/* messageOf */.bD)(error)}.`);
+    }
+    if (size === 0)
+        throw fault('is empty: it must hold a header row and the records to load.');
+    if (size > MAX_FILE_BYTES) {
+        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`);
+    }
+    const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv';
+    try {
+        const columns = kind === 'zip' ? await zipHeader(path, size, fault) : await headerRow(csvStream(path));
+        checkColumns(columns, fault);
+        return { path, name: (0,external_node_path_.basename)(path), size, kind, columns };
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        throw fault(`cannot be read: ${(0,errors/* messageOf */.bD)(error)}.`);
+    }
 }
-/** Reads the whole decoded body, or fails once it passes `maxBytes`, without reading further. */
-function readBody(maxBytes) {
-    return async (response) => {
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of decodedBody(response)) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                throw new TransportError(`The answer is larger than ${maxBytes / 1024} KiB, more than any answer this action ` +
-                    'expects; it was not read.', { retryable: true, sent: true });
-            }
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, size);
-    };
+function csvStream(path) {
+    return (0,external_node_fs_.createReadStream)(path, { highWaterMark: 64 * 1024 });
 }
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/http/download.ts
-// Streams a result file to disk and keeps it only if it is a ZIP (by its first bytes), so that no
-// error page poses as a result; whatever came instead is handed back, cut short, to be judged.
-
-
-
-
-
-const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
-/** A reader that saves a 2xx ZIP answer to `path` (through `<path>.part`). */
-function saveZip(path, maxHeadBytes) {
-    return async (response) => {
-        const chunks = decodedBody(response)[Symbol.asyncIterator]();
-        let head = Buffer.alloc(0);
-        for (let next = await chunks.next();; next = await chunks.next()) {
-            if (next.done === true)
-                return { saved: false, head };
-            head = Buffer.concat([head, next.value]);
-            if (head.length >= ZIP_SIGNATURE.length)
+async function startsWithZipSignature(path) {
+    const file = await (0,promises_.open)(path);
+    try {
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+        return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL;
+    }
+    finally {
+        await file.close();
+    }
+}
+/** The first row of a CSV stream, read no further than it ends (and at most 1 MiB). */
+async function headerRow(stream) {
+    const reader = new csv/* CsvReader */.c();
+    const decoder = new TextDecoder();
+    let bytes = 0;
+    try {
+        for await (const chunk of stream) {
+            bytes += chunk.length;
+            reader.push(decoder.decode(chunk, { stream: true }));
+            if (reader.rows.length > 0)
                 break;
+            if (bytes > MAX_HEADER_BYTES)
+                throw new Error('its first line is over 1 MiB long');
         }
-        const isZip = head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE);
-        if ((response.statusCode ?? 0) >= 300 || !isZip) {
-            while (head.length < maxHeadBytes) {
-                const next = await chunks.next();
-                if (next.done === true)
-                    break;
-                head = Buffer.concat([head, next.value]);
-            }
-            await chunks.return?.();
-            return { saved: false, head: head.subarray(0, maxHeadBytes) };
-        }
-        await download_writeFile(path, head, chunks);
-        return { saved: true };
-    };
-}
-async function download_writeFile(path, head, rest) {
-    const partial = `${path}.part`;
-    const file = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
-    const local = {};
-    file.on('error', error => (local.error = error));
-    try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(async function* () {
-            yield head;
-            for (let next = await rest.next(); next.done !== true; next = await rest.next())
-                yield next.value;
-        }, file);
-        await (0,external_node_fs_promises_namespaceObject.rename)(partial, path);
-    }
-    catch (error) {
-        const cause = local.error ?? (isFileSystemError(error) ? error : undefined);
-        if (cause !== undefined)
-            throw new LocalFileError(`Could not save ${path}: ${cause.message}`);
-        throw error;
     }
     finally {
-        // A stream destroyed before its file opened still creates it: remove it once it is closed.
-        await new Promise(resolve => {
-            if (file.closed)
-                resolve();
-            else
-                file.once('close', () => {
-                    resolve();
-                });
-        });
-        await (0,external_node_fs_promises_namespaceObject.rm)(partial, { force: true });
+        stream.destroy();
     }
+    if (reader.rows.length === 0)
+        reader.end();
+    return reader.rows[0] ?? [];
 }
-/** A failure of the file system (rename, write), as opposed to the connection's. */
-function isFileSystemError(error) {
-    return (error instanceof Error &&
-        typeof error.syscall === 'string' &&
-        ['open', 'write', 'rename'].includes(error.syscall ?? ''));
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: external "node:tls"
-const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/http/send.ts
-// One HTTP attempt within a deadline: the bottom layer, and the only one that opens a connection.
-// @actions/http-client chooses the route (direct, or a tunnel through HTTPS_PROXY; never a proxy for
-// loopback). The request itself is made here, so that the deadline or a cancel destroys it and its
-// socket whatever the route: http-client's own request API does not hand the request back, and its
-// dispose() reaches only its direct agent, not the tunnel agent a proxy uses.
-
-
-
-
-
-
-
-const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
-// Node's codes for a certificate the runner does not trust: another attempt will not help.
-const UNTRUSTED_CERTIFICATE = new Set([
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused (with its status) or
-// could not make (with the cause).
-const PROXY_REFUSED = 'tunneling socket could not be established, statusCode=';
-const PROXY_UNREACHABLE = 'tunneling socket could not be established, cause=';
-/** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
-async function send(request, limits, read) {
-    const url = new URL(request.url);
-    // Only asked for the route: redirects are never followed here (nothing follows them).
-    const route = new lib_HttpClient(USER_AGENT);
-    const progress = { sent: false, answered: false };
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-        controller.abort(new TransportError(`No complete answer from ${url.origin} within ${limits.timeoutMs / 1000} s (timeout).`, { retryable: true, sent: progress.sent }));
-    }, limits.timeoutMs);
-    const cancel = () => {
-        if (limits.signal !== undefined)
-            controller.abort(cancelReason(limits.signal));
-    };
-    limits.signal?.addEventListener('abort', cancel);
-    if (limits.signal?.aborted === true)
-        cancel();
-    let destroy = () => { };
+/** The header row of the one CSV in a ZIP, read from its central directory and its entry. */
+async function zipHeader(path, size, fault) {
+    const file = await (0,promises_.open)(path);
+    let entry;
     try {
-        return await new Promise((resolve, reject) => {
-            // Node sends a body given whole with its Content-Length.
-            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
-                method: request.method,
-                headers: {
-                    ...request.headers,
-                    'User-Agent': USER_AGENT,
-                    // Ask for the body as it is; a gateway that compresses all the same is still read.
-                    'Accept-Encoding': 'identity'
-                },
-                agent: route.getAgent(request.url),
-                signal: controller.signal
-            });
-            destroy = () => req.destroy();
-            // Once the answer has come, its reader settles the attempt, so that whatever it was doing
-            // (a file half written) is cleaned up before the attempt is over. Before that, a request still
-            // waiting for its socket (a tunnel the proxy never opens) only learns of its end once a
-            // socket comes: the attempt ends at the deadline all the same.
-            const fail = (error) => {
-                if (!progress.answered)
-                    reject(error);
-            };
-            controller.signal.addEventListener('abort', () => {
-                fail(controller.signal.reason);
-            });
-            req.on('socket', socket => {
-                whenOnWire(socket, () => (progress.sent = true));
-            });
-            req.on('error', fail);
-            req.on('response', response => {
-                progress.answered = true;
-                read(response).then(body => {
-                    resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-                }, reject);
-            });
-            req.end(request.body);
-        });
-    }
-    catch (error) {
-        if (controller.signal.aborted)
-            throw controller.signal.reason;
-        throw attemptFailure(error, url, progress);
+        const read = async (at, length) => {
+            const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, at);
+            return buffer.subarray(0, bytesRead);
+        };
+        // The end record is the last 22 bytes, or earlier by a comment of up to 64 KiB.
+        const tailStart = Math.max(0, size - (22 + 0xffff));
+        const tail = await read(tailStart, size - tailStart);
+        let end = -1;
+        for (let at = tail.length - 22; at >= 0 && end === -1; at--)
+            if (tail.readUInt32LE(at) === ZIP_END)
+                end = at;
+        if (end === -1)
+            throw fault('is not a ZIP file Zoho can read: its directory is missing.');
+        const count = tail.readUInt16LE(end + 10);
+        const directorySize = tail.readUInt32LE(end + 12);
+        const directoryAt = tail.readUInt32LE(end + 16);
+        if (count !== 1) {
+            throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`);
+        }
+        const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46));
+        if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
+            throw fault('is not a ZIP file Zoho can read: its directory is damaged.');
+        const nameLength = directory.readUInt16LE(28);
+        entry = {
+            name: directory.subarray(46, 46 + nameLength).toString('utf8'),
+            flags: directory.readUInt16LE(8),
+            method: directory.readUInt16LE(10),
+            compressed: directory.readUInt32LE(20),
+            offset: directory.readUInt32LE(42)
+        };
+        if (!/\.csv$/i.test(entry.name)) {
+            throw fault(`holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`);
+        }
+        if ((entry.flags & 1) !== 0)
+            throw fault('is encrypted: Zoho cannot read it.');
+        if (entry.method !== STORED && entry.method !== DEFLATED) {
+            throw fault(`is compressed with method ${entry.method}: use a ZIP compressed with deflate (the usual), or stored.`);
+        }
+        const local = await read(entry.offset, 30);
+        if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL)
+            throw fault('is not a ZIP file Zoho can read: its entry is damaged.');
+        entry.offset += 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
     }
     finally {
-        clearTimeout(timer);
-        limits.signal?.removeEventListener('abort', cancel);
-        destroy();
-        route.dispose();
+        await file.close();
     }
-}
-/** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
-function whenOnWire(socket, mark) {
-    if (socket instanceof external_node_tls_namespaceObject.TLSSocket)
-        socket.once('secureConnect', mark);
-    else if (socket.connecting)
-        socket.once('connect', mark);
-    else
-        mark();
-}
-/** What a failed attempt means for the person reading the log, and for the retry loop. */
-function attemptFailure(error, url, progress) {
-    if (error instanceof ActionError)
-        return error;
-    // Read by shape, not instanceof: Node's network errors may come from another realm.
-    const { code } = (typeof error === 'object' && error !== null ? error : {});
-    const text = messageOf(error);
-    if (text.startsWith(PROXY_REFUSED)) {
-        const status = Number(text.slice(PROXY_REFUSED.length));
-        return proxyRefused(proxyOf(url), url.host, status);
-    }
-    if (text.startsWith(PROXY_UNREACHABLE)) {
-        return new TransportError(`Could not reach the proxy ${proxyOf(url)} (HTTPS_PROXY): ${text.slice(PROXY_UNREACHABLE.length)}.`, { retryable: true, sent: false });
-    }
-    if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
-        return new TransportError(`The request to ${url.origin} could not be built: ${text}.`, {
-            retryable: false,
-            sent: false
-        });
-    }
-    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
-        return new TransportError(`Could not reach ${url.origin}: ${text}. The server's TLS certificate is not trusted; behind ` +
-            'a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', { retryable: false, sent: false });
-    }
-    if (progress.answered) {
-        return new TransportError(`The connection to ${url.origin} closed before the whole answer arrived (${text}).`, { retryable: true, sent: true });
-    }
-    return new TransportError(`Could not reach ${url.origin}: ${text}.`, {
-        retryable: true,
-        sent: progress.sent
+    const data = (0,external_node_fs_.createReadStream)(path, {
+        start: entry.offset,
+        end: entry.offset + Math.max(entry.compressed, 1) - 1,
+        highWaterMark: 16 * 1024
     });
+    return headerRow(entry.method === STORED ? data : (0,external_node_stream_.pipeline)(data, (0,external_node_zlib_.createInflateRaw)(), () => { }));
 }
-/** The proxy's host and port (never its credentials), for a failure only a proxy route has. */
-function proxyOf(url) {
-    return new URL(lib_getProxyUrl(url.href)).host;
+/** The header names each field once: no column without a name, none twice. */
+function checkColumns(columns, fault) {
+    if (columns.every(column => column.trim() === ''))
+        throw fault("has no header row: its first line must name the form's fields (their link names).");
+    const seen = new Map();
+    for (const [index, column] of columns.entries()) {
+        const name = column.trim();
+        if (name === '') {
+            throw fault(`has a header column with no name (column ${index + 1}): each column must name a field by its link name.`);
+        }
+        const first = seen.get(name);
+        if (first !== undefined) {
+            throw fault(`names the column ${JSON.stringify(name.slice(0, 100))} twice in its header (columns ${first + 1} and ${index + 1}).`);
+        }
+        seen.set(name, index);
+    }
 }
-const PROXY_HINTS = {
-    407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
-    403: 'it does not allow this host: ask its administrators to allow it, or list the host in NO_PROXY if the runner can reach it directly'
+
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/run-steps.ts + 10 modules
+var run_steps = __nccwpck_require__(851);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(194);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
+;// CONCATENATED MODULE: ./src/main.ts
+// The action's flow: settings → the file checked → an access token → the steps the action names
+// (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
+// the run leaves behind after a failure or a cancel is aborted before the step ends.
+
+
+
+
+
+
+
+
+
+
+const STEPS = {
+    create: [run_steps/* create */.vt],
+    upload: [run_steps/* upload */.Se],
+    start: [run_steps/* start */.ni, run_steps/* follow */.e6],
+    abort: [run_steps/* abort */.h2, run_steps/* follow */.e6],
+    status: [run_steps/* readStatus */.rk, run_steps/* follow */.e6],
+    load: [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6]
 };
-/** The proxy answered the CONNECT with something other than 200: nothing reached the server. */
-function proxyRefused(proxy, target, status) {
-    const hint = PROXY_HINTS[status] ?? `it could not open a connection to ${target}`;
-    return new TransportError(`The proxy ${proxy} (HTTPS_PROXY) refused the tunnel to ${target} with HTTP ${status}: ${hint}.`, { retryable: false, sent: false });
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-// Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
-// with full jitter, at least to the end of a throttle's window, or the server's Retry-After; never
-// past the caller's deadline or a cancel. What is worth retrying, and how long a throttle lasts, is
-// not decided here: zoho/retry-table.ts holds that table.
-
-
-const RETRY_AFTER_CAP_MS = 60_000;
-/** The wait before retry number `retry` (1 for the first retry). */
-function backoffDelay(retry, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    return Math.floor(random() * ceiling);
-}
-/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s (RFC 9110). */
-function retryAfterDelay(value, now) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
-    const ms = /^\d+$/.test(text)
-        ? Number(text) * 1000
-        : /^[A-Za-z]{3},/.test(text)
-            ? Date.parse(text) - now
-            : NaN;
-    if (Number.isNaN(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
-}
-/**
- * Runs `attempt` until it succeeds, fails in a way `classify` finds not worth retrying, attempts
- * run out, or the next wait would pass the deadline. `onFailure` hears of every failed attempt.
- */
-async function withRetries(attempt, classify, context, onFailure = () => { }) {
-    const { policy, clock, signal } = context;
-    const attempts = policy.retries + 1;
-    for (let n = 1;; n++) {
-        if (signal?.aborted === true)
-            throw cancelReason(signal);
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof ActionError))
-                throw error;
-            onFailure(error);
-            const verdict = classify(error);
-            if (!verdict.retry)
-                throw error;
-            if (n === attempts)
-                throw attempts > 1 ? new RetriesExhaustedError(attempts, error) : error;
-            const told = retryAfterDelay(verdict.retryAfter, clock.now());
-            const backoff = backoffDelay(n, policy, () => clock.random());
-            const window = told === undefined && (verdict.window?.ms ?? 0) > backoff ? verdict.window : undefined;
-            const delay = told ?? (window?.ms ?? backoff) * policy.timeScale;
-            if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
-                throw new RetriesExhaustedError(n, error);
-            }
-            const seconds = (delay / 1000).toFixed(1);
-            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} ` +
-                (window === undefined
-                    ? `Retrying in ${seconds} s.`
-                    : `Waiting ${seconds} s for ${window.reason}.`));
-            await clock.sleep(delay, signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
-// error message, an output or the job summary. Each runs in time linear in the text.
-/** Any run of blanks and line breaks as one space. */
-function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
-/** The text cut to at most `max` characters, marked where it was cut; never half a character. */
-function cut(text, max, mark = '…') {
-    if (text.length <= max)
-        return text;
-    const kept = text.slice(0, max);
-    // A cut between the two halves of a surrogate pair would leave half a character.
-    return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}${mark}`;
-}
-/**
- * The text on one log line: its line breaks written as \r and \n, so that nothing in it starts a
- * line of its own, where the runner would read a workflow command such as ::error::.
- */
-function logLine(text) {
-    return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-}
-
-;// CONCATENATED MODULE: ./src/zoho/codes.ts
-// What Zoho's response codes mean and what the person reading the log should do about them
-// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
-const SUCCESS_CODE = 3000;
-const TOKEN_REFUSED_CODE = 1030;
-const PER_MINUTE_LIMIT_CODE = 2955;
-const DAILY_LIMIT_CODE = 4000;
-const RESULT_NOT_READY_CODE = 11110;
-const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
-// Said of a start: a job runs once, so there is nothing to retry.
-const ENDED = 'The job has already ended, and a job runs only once: to load the file again, create a new job and upload the file to it.';
-/**
- * Codes that say the request itself is wrong (the token, the URL, a permission, a limit) rather
- * than anything about the job's state: reading the job's status would not settle them.
- */
-const REQUEST_FAULT_CODES = new Set([
-    1000, 1030, 1040, 1060, 2892, 2893, 2933, 2945, 2955, 4000, 4070, 7120, 11330
-]);
-const HINTS = new Map([
-    [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
-    [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
-    [
-        2945,
-        'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
-            '(and ZohoCreator.bulk.READ to read job status).'
-    ],
-    [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
-    [1060, CHECK_ROLE],
-    [2933, CHECK_ROLE],
-    [2892, 'No such application: check app (its link name) and owner.'],
-    [2893, 'No such form: check form (its link name) and app.'],
-    [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
-    [4000, "The account's daily API limit is reached: running again today will not help."],
-    [11080, ENDED],
-    [11090, ENDED],
-    [11100, ENDED],
-    [11110, 'The result file is still being generated: try again in a while.'],
-    [
-        11130,
-        'There is no result file of this kind for this job (for example, when no record failed).'
-    ],
-    [11330, 'No such job for this form: check job-id and form.'],
-    [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
-    [7120, 'The job ID is not valid: check job-id.'],
-    [7130, 'This is not permitted on this job: check job-id and your role in the application.']
-]);
-/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
-function hintFor(code, httpStatus) {
-    const byCode = code === undefined ? undefined : HINTS.get(code);
-    if (byCode !== undefined)
-        return byCode;
-    if (httpStatus === 401) {
-        return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.';
-    }
-    if (httpStatus === 403)
-        return CHECK_ROLE;
-    if (httpStatus === 404)
-        return 'Nothing was found at this URL: check dc, owner, app, form and job-id.';
-    if (httpStatus === 429)
-        return "Zoho's API rate limit was reached: wait and run again.";
-    if (httpStatus >= 500)
-        return 'Zoho, or a gateway in front of it, failed: run again later.';
-    return "Check the inputs against Zoho's message.";
-}
-
-;// CONCATENATED MODULE: ./src/zoho/reply.ts
-// Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
-// and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
-// Zoho answers its daily-limit code 4000 with HTTP 200.
-
-
-
-/** Zoho (or something in front of it) answered, and the answer is not success. */
-class ZohoError extends ActionError {
-    name = 'ZohoError';
-    reply;
-    /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
-    throttled;
-    constructor(message, reply, throttled = false) {
-        super(message);
-        this.reply = reply;
-        this.throttled = throttled;
-    }
-}
-const TEXT_FIELDS = ['status', 'message', 'description', 'error_description'];
-const QUOTE_CHARS = 160;
-function parseReply(answer, redact) {
-    const body = answer.body.toString('utf8').replace(/^\uFEFF/, '');
-    const data = jsonObject(body);
-    const code = wholeNumber(data?.['code']);
-    const message = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
-    const { location, 'retry-after': retryAfter } = answer.headers;
-    const bodyLine = shortLine(body, redact);
-    return {
-        httpStatus: answer.status,
-        body,
-        ...(data === undefined ? {} : { data }),
-        ...(code === undefined ? {} : { code }),
-        ...(message === undefined ? {} : { message }),
-        ...(location === undefined ? {} : { location }),
-        ...(retryAfter === undefined ? {} : { retryAfter }),
-        quoted: {
-            body: bodyLine === '' ? 'an empty body' : JSON.stringify(bodyLine),
-            message: shortLine(message ?? '', redact) || 'no message'
-        }
+// After a cancel, the abort of a job left running has until about 8 s after the first signal:
+// the runner kills the step at 10 s.
+const ABORT_ON_CANCEL_MS = 6000;
+async function run() {
+    const secrets = new src_secrets/* Secrets */.S();
+    const cancellation = cancelOnSignals();
+    const record = {
+        startedMs: clock/* systemClock */.m.now(),
+        calls: { made: 0 },
+        mints: { made: 0 },
+        events: []
     };
-}
-/**
- * Text from Zoho for an error message: redacted whole before it is cut, so that no part of a
- * secret survives the cut; then on one line.
- */
-function shortLine(text, redact) {
-    return cut(oneLine(redact(text)), QUOTE_CHARS);
-}
-/**
- * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
- * The message is one line: HTTP status, Zoho's code and text, and what to do.
- */
-function replyError(reply, what, hint = hintFor) {
-    const unreadable = unreadableReply(reply);
-    if (unreadable !== undefined)
-        return unreadable;
-    const { httpStatus, code } = reply;
-    if (code === undefined) {
-        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
-            'Check dc and api-url: this does not look like the Creator API.', reply);
-    }
-    if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300)
-        return undefined;
-    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ${reply.quoted.message}. ` +
-        hint(code, httpStatus), reply);
-}
-/**
- * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
- * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
- */
-function unreadableReply(reply) {
-    const { httpStatus } = reply;
-    if (httpStatus >= 300 && httpStatus < 400) {
-        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
-            'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
-    }
-    if (reply.data === undefined) {
-        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
-            hintFor(undefined, httpStatus), reply);
-    }
-    return undefined;
-}
-/** Zoho's last reply behind a failure, if one came back. */
-function replyBehind(error) {
-    if (error instanceof RetriesExhaustedError)
-        return replyBehind(error.last);
-    return error instanceof ZohoError ? error.reply : undefined;
-}
-/** A JSON object, or undefined for anything else (an array, a page, nothing). */
-function jsonObject(text) {
     try {
-        const value = JSON.parse(text);
-        return isRecord(value) ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** A whole number of zero or more, as a JSON number or a string of digits. */
-function wholeNumber(value) {
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
-        return value;
-    if (typeof value === 'string' && /^\d{1,15}$/.test(value))
-        return Number(value);
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/zoho/retry-table.ts
-// Which failed calls are worth another attempt: one table a reader can check against
-// zoho-bulk-api.md. retry.ts does the waiting; this module only decides.
-
-
-
-const SERVER_FAILURES = new Set([500, 502, 503, 504]);
-const STOP = { retry: false };
-// How long Zoho's throttles last when its answer does not say (zoho-bulk-api.md, "Limits"): the
-// per-minute API limit, and the accounts server's limit of about 10 tokens in 10 minutes.
-const PER_MINUTE = {
-    ms: 60_000,
-    reason: "the next minute of Zoho's per-minute API limit"
-};
-const TOKEN_THROTTLE = {
-    ms: 10 * 60_000,
-    reason: "the end of the accounts server's 10-minute window for token requests"
-};
-/**
- * | failure                                                              | retry?                        |
- * |----------------------------------------------------------------------|-------------------------------|
- * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                           |
- * | an answer cut off, too large, or in an encoding we cannot read       | yes (it is a lost answer)     |
- * | a TLS certificate the runner does not trust; a proxy's refusal       | no                            |
- * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                            |
- * | HTTP 429, Zoho code 2955 (per-minute limit)                          | yes, after Retry-After or 60 s|
- * | the accounts server's "Access Denied" (token requests throttled)     | yes, after 10 minutes         |
- * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes, after its Retry-After    |
- * | Zoho code 11110 (a result file still being generated)                | yes                           |
- * | anything else: 1030, 2945, other 4xx, other Zoho codes, local files  | no                            |
- */
-function classify(error) {
-    if (error instanceof TransportError)
-        return error.retryable ? { retry: true } : STOP;
-    if (!(error instanceof ZohoError))
-        return STOP;
-    const { httpStatus, code, retryAfter } = error.reply;
-    if (code === DAILY_LIMIT_CODE)
-        return STOP;
-    const window = error.throttled
-        ? TOKEN_THROTTLE
-        : httpStatus === 429 || code === PER_MINUTE_LIMIT_CODE
-            ? PER_MINUTE
-            : undefined;
-    if (window === undefined && !SERVER_FAILURES.has(httpStatus) && code !== RESULT_NOT_READY_CODE)
-        return STOP;
-    return {
-        retry: true,
-        ...(retryAfter === undefined ? {} : { retryAfter }),
-        ...(window === undefined ? {} : { window })
-    };
-}
-/** Whether a failed attempt may have reached Zoho and been acted on although no answer said so. */
-function mayHaveApplied(error) {
-    if (!classify(error).retry)
-        return false;
-    if (error instanceof TransportError)
-        return error.sent;
-    // A gateway's 5xx may come after it forwarded the request.
-    return error instanceof ZohoError && error.reply.httpStatus >= 500;
-}
-
-;// CONCATENATED MODULE: ./src/zoho/call.ts
-
-
-
-
-
-
-// Zoho's JSON answers are small; anything larger is not an answer this action expects.
-const MAX_ANSWER_BYTES = 1024 * 1024;
-// Enough of what came instead of a ZIP to read Zoho's JSON error, or the start of a gateway's page.
-const MAX_NOT_ZIP_BYTES = 64 * 1024;
-/** Sends `request` until `judge` finds no fault with the reply, or retrying gives up. */
-async function call(request, judge, context, onFailure) {
-    return attemptUntilJudgedGood(request, readBody(MAX_ANSWER_BYTES), answer => {
-        const reply = parseReply(answer, context.redact);
-        return { reply, error: judge(reply) };
-    }, context, onFailure);
-}
-/**
- * Saves the ZIP `request` answers with to `path`, sent as call() sends; when something else comes,
- * `judge` says why that is not the file.
- */
-async function download(request, path, judge, context) {
-    await attemptUntilJudgedGood(request, saveZip(path, MAX_NOT_ZIP_BYTES), answer => {
-        const { body } = answer;
-        const reply = parseReply({ ...answer, body: body.saved ? Buffer.alloc(0) : body.head }, context.redact);
-        return { reply, error: body.saved ? undefined : judge(reply) };
-    }, context);
-}
-async function attemptUntilJudgedGood(request, read, judge, context, onFailure) {
-    return withRetries(async () => {
-        context.calls.made++;
-        const { reply, error } = judge(await send(request, attemptLimits(context), read));
-        if (error !== undefined)
-            throw error;
-        return reply;
-    }, classify, context, onFailure);
-}
-/** The attempt's deadline: `timeout`, or what is left before the wait's deadline if that is sooner. */
-function attemptLimits(context) {
-    const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now();
-    return {
-        timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
-        signal: context.signal
-    };
-}
-
-;// CONCATENATED MODULE: ./src/zoho/api.ts
-
-
-
-/** call() with the access token. */
-async function callApi(connection, request, judge, context, onFailure) {
-    return withToken(connection, context, async (token) => call(authorised(request, token), judge, context, onFailure));
-}
-/** download() with the access token. */
-async function downloadApi(connection, request, path, judge, context) {
-    await withToken(connection, context, async (token) => {
-        await download(authorised(request, token), path, judge, context);
-    });
-}
-async function withToken(connection, context, send) {
-    try {
-        return await send(await connection.tokens.current(context));
+        await act(record, secrets, cancellation);
     }
     catch (error) {
-        if (replyBehind(error)?.code !== TOKEN_REFUSED_CODE ||
-            !(await connection.tokens.renew(context)))
-            throw error;
-        return send(await connection.tokens.current(context));
+        fail(error, record, secrets);
     }
+    await (0,report/* writeSummary */.Sy)(record, clock/* systemClock */.m.now(), secrets);
+    cancellation.dispose();
 }
-function authorised(request, token) {
-    return { ...request, headers: { ...request.headers, Authorization: `Zoho-oauthtoken ${token}` } };
-}
-
-;// CONCATENATED MODULE: ./src/zoho/endpoints.ts
-// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
-const segment = encodeURIComponent;
-/** The URL of a job: PATCH starts or aborts it, GET reads its status. */
-function jobUrl(apiBaseUrl, job) {
-    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(job.owner)}/${segment(job.app)}` +
-        `/form/${segment(job.form)}/insert/${segment(job.jobId)}`);
-}
-
-;// CONCATENATED MODULE: ./src/zoho/requests.ts
-
-function commonHeaders(place) {
-    return {
-        Accept: 'application/json',
-        ...(place.environment === 'production' ? {} : { environment: place.environment })
-    };
-}
-/** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
-function jobStatusRequest(place, job) {
-    return { method: 'GET', url: jobUrl(place.apiBaseUrl, job), headers: commonHeaders(place) };
-}
-const RESULT_FILTERS = ['success', 'failure', 'unprocessed'];
-/** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
-function resultRequest(place, job, filter) {
-    return {
-        method: 'GET',
-        url: `${jobUrl(place.apiBaseUrl, job)}/result?filter=${filter}`,
-        headers: { ...commonHeaders(place), Accept: 'application/zip, application/json' }
-    };
-}
-/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
-function jobActionRequest(place, job, action) {
-    return {
-        method: 'PATCH',
-        url: jobUrl(place.apiBaseUrl, job),
-        headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ data: { action } })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/zoho/job-status.ts
-// Reads a job's state from Zoho's status reply. Zoho's pages disagree on the field (api_status,
-// state, status), where it sits (top level, data, details) and how it is spelt (In-progress,
-// IN PROGRESS, COMPLETED): accept them all, compare without case or punctuation, and report a
-// value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
-// Record counts come from `record_details`, at the top or under data/details, or from the same
-// fields directly under data/details.
-
-
-
-const JOB_STATES = [
-    'Ready-to-upload',
-    'In-progress',
-    'Completed',
-    'Failed',
-    'Aborted',
-    'User Aborted',
-    'System Aborted',
-    'Expired'
-];
-/** The states a job does not leave: all but waiting for its file and running. */
-const FINAL_STATES = new Set(JOB_STATES.filter(state => state !== 'Ready-to-upload' && state !== 'In-progress'));
-const ABORTED_STATES = new Set([
-    'Aborted',
-    'User Aborted',
-    'System Aborted'
-]);
-const COUNT_FIELDS = {
-    total: 'total_records',
-    success: 'success_records',
-    failed: 'failed_records',
-    unprocessed: 'unprocessed_records'
-};
-const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
-const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
-/** GETs the job's status (retried like every call) and reads it. */
-async function fetchJobStatus(connection, job, context) {
-    const reply = await callApi(connection, jobStatusRequest(connection, job), answer => replyError(answer, "read the job's status"), context);
-    return { reply, status: readJobStatus(reply) };
-}
-/** The state for an output or a table: normalised when known, else as Zoho wrote it. */
-function stateName(status) {
-    return status.state ?? status.raw ?? 'unknown';
-}
-function readJobStatus(reply) {
-    const top = reply.data ?? {};
-    const nested = [top['data'], top['details']].filter(isRecord);
-    return { ...readState(top, nested), records: readCounts(top, nested) };
-}
-function readState(top, nested) {
-    // A top-level `status` is as likely to be a message ("Job created successfully"), so it comes last.
-    const candidates = [
-        ...[top, ...nested].flatMap(place => [place['api_status'], place['state']]),
-        ...nested.map(place => place['status']),
-        top['status']
-    ].filter((value) => typeof value === 'string' && value.trim() !== '');
-    for (const raw of candidates) {
-        const state = BY_KEY.get(comparable(raw));
-        if (state !== undefined)
-            return { state, raw };
+async function act(record, secrets, cancellation) {
+    const settings = (record.settings = (0,inputs/* readSettings */.sb)(secrets));
+    for (const warning of settings.warnings)
+        core/* warning */.$e(warning);
+    const warning = (0,report/* rerun */.nt)(settings);
+    if (warning !== undefined)
+        core/* warning */.$e(warning);
+    if (settings.jobId !== undefined)
+        record.jobId = settings.jobId;
+    const file = settings.file === undefined ? undefined : await checkJobFile(settings.file);
+    const jobRun = (0,run_steps/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
+    const { connection, context } = jobRun;
+    // Minted before the job is touched, so that an auth failure is told as one, with no API call.
+    await connection.tokens.current(context);
+    try {
+        for (const step of STEPS[settings.action])
+            await step(jobRun);
     }
-    return candidates[0] === undefined ? {} : { raw: candidates[0] };
-}
-function readCounts(top, nested) {
-    const places = [top, ...nested].map(place => place['record_details']).filter(isRecord);
-    const sources = [...places, ...nested];
-    const counts = {};
-    for (const [name, field] of Object.entries(COUNT_FIELDS)) {
-        const value = sources
-            .map(source => wholeNumber(source[field]))
-            .find(count => count !== undefined);
-        if (value !== undefined)
-            counts[name] = value;
+    catch (error) {
+        throw await cleanUp(jobRun, error, cancellation);
     }
-    return counts;
+    (0,run_steps/* clearPending */.VW)();
+}
+/** Aborts a job the failed run leaves running, and says so in the error it ends with. */
+async function cleanUp(run, error, cancellation) {
+    const cancelled = error instanceof errors/* CancelledError */.cc;
+    const why = error instanceof errors/* ActionError */.lZ ? (0,run_steps/* leftRunning */.jw)(run, error) : undefined;
+    if (why === undefined) {
+        (0,run_steps/* clearPending */.VW)();
+        const running = cancelled && run.record.job !== undefined && run.record.ended !== true;
+        return running ? new errors/* CancelledError */.cc(`${error.message} The job goes on in Zoho.`) : error;
+    }
+    if (cancelled)
+        cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500);
+    const deadline = cancelled ? clock/* systemClock */.m.now() + ABORT_ON_CANCEL_MS : undefined;
+    const note = await (0,run_steps/* abortLeftJob */.bg)(run, why, deadline);
+    const message = `${error.message} ${note}`;
+    return cancelled ? new errors/* CancelledError */.cc(message) : new errors/* ActionError */.lZ(message);
+}
+/** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */
+function fail(error, record, secrets) {
+    if (error instanceof Error && !(error instanceof errors/* ActionError */.lZ))
+        core/* debug */.Yz(secrets.redact(error.stack ?? ''));
+    if (error instanceof errors/* CancelledError */.cc)
+        record.cancelled = error.message;
+    const problems = error instanceof errors/* InputError */.dz ? error.problems : [(0,errors/* failureMessage */.oh)(error)];
+    const lines = problems.map(problem => (0,src_text/* cut */.Jj)(secrets.redact(problem), report/* MAX_FAILURE_CHARS */.ud));
+    record.failure = lines.join(' ');
+    for (const line of lines)
+        core/* error */.z3(line);
+    process.exitCode = core/* ExitCode */.yU.Failure;
 }
 
-;// CONCATENATED MODULE: ./src/poll.ts
+
+/***/ }),
+
+/***/ 810:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wn: () => (/* binding */ describeStatus),
+/* harmony export */   aO: () => (/* binding */ MAX_POLL_DELAY_MS),
+/* harmony export */   qt: () => (/* binding */ waitForJob)
+/* harmony export */ });
+/* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
 
 
 const POLL_GROWTH = 1.5;
@@ -4219,7 +1362,7 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
         }
         catch (error) {
             const failure = error;
-            if (failure instanceof CancelledError)
+            if (failure instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc)
                 return result('cancelled', poll, failure);
             if (!isPassing(failure))
                 return result('failed', poll, failure);
@@ -4230,7 +1373,7 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
             log(`Poll ${poll} failed: ${failure.message} Next poll in ${seconds(next)}.`);
             continue;
         }
-        if (status.state !== undefined && FINAL_STATES.has(status.state)) {
+        if (status.state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATES */ .MS.has(status.state)) {
             log(`Poll ${poll}: the job is ${describeStatus(status)}.`);
             return result('finished', poll);
         }
@@ -4267,6 +1410,529 @@ function describeCounts({ total, success, failed, unprocessed }) {
     return of === '' ? parts.join(', ') : `${of} (${parts.join(', ')})`;
 }
 
+
+/***/ }),
+
+/***/ 661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ runPost)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(483);
+/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(851);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(194);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(620);
+// The post step, which runs only when the workflow was cancelled (action.yml: post-if:
+// cancelled()). When the runner killed the main step before it could abort a job it had created or
+// started and was waiting on, the main step left that job in the state PENDING_JOB_STATE; the
+// post step aborts it. A main step that ended on its own left nothing, and no call is made.
+
+
+
+
+
+
+
+async function runPost() {
+    const saved = (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__/* .jsonObject */ .o$)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .PENDING_JOB_STATE */ .CL));
+    const jobId = saved?.['jobId'];
+    if (!(0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u4)(saved) || typeof jobId !== 'string' || !_zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__/* .JOB_ID_DIGITS */ .PS.test(jobId)) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step left no job running: nothing to abort.');
+        return;
+    }
+    const secrets = new _secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .Secrets */ .S();
+    try {
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readSettings */ .sb)(secrets);
+        if (settings.maskJobId)
+            secrets.add(jobId);
+        const record = {
+            startedMs: Date.now(),
+            calls: { made: 0 },
+            mints: { made: 0 },
+            events: [],
+            jobId
+        };
+        const run = (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .newJobRun */ .pK)(settings, undefined, record, secrets, new AbortController().signal);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(secrets.redact(`The main step was ended before it could abort job ${jobId}; aborting it now.`));
+        const note = await (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .abortLeftJob */ .bg)(run, 'the workflow was cancelled while it ran');
+        if (record.abortedAfterFailure === true)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(note);
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(note);
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ))
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(`Job ${jobId} may still be running: it could not be aborted (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error)}).`));
+    }
+}
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OL: () => (/* binding */ reportJob),
+/* harmony export */   Rq: () => (/* binding */ reportOutcome),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   nt: () => (/* binding */ rerun),
+/* harmony export */   ud: () => (/* binding */ MAX_FAILURE_CHARS)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(992);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+// What the step hands back: outputs for later steps and a job summary for people. The runner
+// masks secrets only in the log, so everything written here is redacted first, then cut to size:
+// GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
+// render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
+// at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
+// limit, whatever Zoho sends (a test feeds it the worst case).
+
+
+
+
+
+const DAILY_BUDGET = '250 to 1000 calls';
+const MAX_CELL_CHARS = 200;
+const MAX_FAILURE_CHARS = 4000;
+const MAX_PREVIEW_COLUMNS = 20;
+const MAX_STATUS_OUTPUT_CHARS = 1000;
+const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
+const CUT_MARK = '… (cut)';
+/** Hands what Zoho answered to later steps, and warns of what the user should know. */
+function reportOutcome(outcome, secrets) {
+    const { reply } = outcome;
+    if (reply !== undefined) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('http-status', String(reply.httpStatus));
+        if (reply.data !== undefined) {
+            const response = secrets.redactJson(reply.body);
+            if (response.length <= MAX_RESPONSE_OUTPUT_CHARS)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('response', response);
+            else
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Zoho's response is ${response.length} characters long, more than the response output ` +
+                    `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`);
+            if (reply.code !== undefined)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('code', String(reply.code));
+            if (reply.message !== undefined)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
+        }
+    }
+    if (outcome.status !== undefined)
+        reportStatus(outcome.status, secrets);
+    if (outcome.warning !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(outcome.warning));
+}
+const COUNT_OUTPUTS = {
+    total: 'total-records',
+    success: 'success-records',
+    failed: 'failed-records',
+    unprocessed: 'unprocessed-records'
+};
+/** Hands the followed job's state, counts and result folder to later steps. */
+function reportJob(job, secrets) {
+    if (job.wait.status !== undefined)
+        reportStatus(job.wait.status, secrets);
+    if (job.resultDir !== undefined)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('result-dir', job.resultDir);
+    for (const warning of job.warnings)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(warning));
+}
+function reportStatus(status, secrets) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
+    for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
+        const value = status.records[count];
+        if (value !== undefined)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(output, String(value));
+    }
+}
+async function writeSummary(record, now, secrets) {
+    // Outside a runner (a local run) there is no summary file to write to.
+    const { settings, failure } = record;
+    if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
+        return;
+    const cell = (text) => summaryCell(text, secrets);
+    const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
+    const status = record.job?.wait.status ?? record.status;
+    const rows = [
+        ...describeRun(settings, record),
+        ...describeJob(status, record.job),
+        ...describeCost(record, now)
+    ];
+    let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+        table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
+    if (failure !== undefined)
+        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+    const again = rerun(settings);
+    if (again !== undefined)
+        html += `<p>⚠️ ${cell(again)}</p>\n`;
+    if (record.events.length > 0)
+        html += table(['Step', 'What happened'], record.events.map(row => row.map(cell)));
+    html += recordsChart(status);
+    const preview = record.job?.preview;
+    if (preview !== undefined)
+        html += previewHtml(preview, cell);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(html);
+    try {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.write();
+    }
+    catch (error) {
+        // The summary is a courtesy: failing to write it must not change the step's result.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the job summary: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error)}`);
+    }
+}
+function describeRun(settings, record) {
+    const { reply, jobId } = record;
+    return [
+        ['Action', settings.action],
+        ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
+        ['App / form', `${settings.form.app} / ${settings.form.form}`],
+        ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v : jobId],
+        ['Environment', settings.environment],
+        [
+            'Authentication',
+            settings.auth.kind === 'token'
+                ? 'access token'
+                : `refresh token of client ${settings.auth.credentials.clientId}`
+        ],
+        ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
+        ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
+        ['Zoho status', reply?.message ?? '—']
+    ];
+}
+function describeJob(status, job) {
+    if (job === undefined)
+        return [];
+    const count = (value) => (value === undefined ? '—' : String(value));
+    const running = job.wait.end === 'finished' ? '' : ' (still running)';
+    return [
+        ['Final state', status === undefined ? `unknown${running}` : `${(0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status)}${running}`],
+        ['Total records', count(status?.records.total)],
+        ['Succeeded', count(status?.records.success)],
+        ['Failed', count(status?.records.failed)],
+        ['Unprocessed', count(status?.records.unprocessed)]
+    ];
+}
+function describeCost(record, now) {
+    return [
+        ['Wall time', `${((now - record.startedMs) / 1000).toFixed(1)} s`],
+        [
+            'API calls',
+            `${record.calls.made} (Zoho allows each user ${DAILY_BUDGET} a day, by plan, shared by every integration)`
+        ],
+        ...(record.settings?.auth.kind === 'refresh'
+            ? [['Access tokens minted', String(record.mints.made)]]
+            : [])
+    ];
+}
+/**
+ * The warning for a re-run of a load: Zoho's bulk insert only inserts, so the records of the
+ * first attempt may go in a second time.
+ */
+function rerun(settings) {
+    if (settings.action !== 'load' || settings.runAttempt <= 1)
+        return undefined;
+    return (`This is attempt ${settings.runAttempt} of the workflow run: Zoho's bulk insert only inserts, ` +
+        'so records an earlier attempt loaded may go in again. A field set to "no duplicate values" ' +
+        'in the form turns a second insert into failed rows (see the README).');
+}
+/** The record counts as a pie chart GitHub draws (mermaid), once there are any. */
+function recordsChart(status) {
+    const records = status?.records;
+    const slices = [
+        ['Succeeded', records?.success],
+        ['Failed', records?.failed],
+        ['Unprocessed', records?.unprocessed]
+    ];
+    if (!slices.some(([, count]) => count !== undefined && count > 0))
+        return '';
+    const lines = slices.map(([name, count]) => `    "${name}" : ${count ?? 0}`);
+    return `\n\`\`\`mermaid\npie showData title Records\n${lines.join('\n')}\n\`\`\`\n`;
+}
+function previewHtml(preview, cell) {
+    const columns = preview.header.length;
+    const shown = Math.min(columns, MAX_PREVIEW_COLUMNS);
+    const notes = [
+        preview.more ? `the first ${preview.rows.length}` : '',
+        columns > shown ? `the first ${shown} of ${columns} columns` : ''
+    ].filter(note => note !== '');
+    return (`<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
+        table(preview.header.slice(0, shown).map(cell), preview.rows.map(row => row.slice(0, shown).map(cell))));
+}
+/** An HTML table on one line; cells are HTML already. */
+function table(header, rows) {
+    const row = (cells, tag) => `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
+    return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
+}
+/** Text as one summary cell: redacted, cut, escaped, with its line breaks as <br>. */
+function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
+    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
+}
+function escapeHtml(text) {
+    const entities = {
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;'
+    };
+    return text.replace(/[&<>"']/g, char => entities[char] ?? char);
+}
+
+
+/***/ }),
+
+/***/ 851:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CL: () => (/* binding */ PENDING_JOB_STATE),
+  h2: () => (/* binding */ abort),
+  bg: () => (/* binding */ abortLeftJob),
+  VW: () => (/* binding */ clearPending),
+  vt: () => (/* binding */ create),
+  e6: () => (/* binding */ follow),
+  jw: () => (/* binding */ leftRunning),
+  pK: () => (/* binding */ newJobRun),
+  rk: () => (/* binding */ readStatus),
+  ni: () => (/* binding */ start),
+  Se: () => (/* binding */ upload)
+});
+
+// UNUSED EXPORTS: jobOf
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(79);
+// EXTERNAL MODULE: ./src/clock.ts + 1 modules
+var clock = __nccwpck_require__(529);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./src/zoho/call.ts + 9 modules
+var call = __nccwpck_require__(745);
+// EXTERNAL MODULE: ./src/zoho/datacenters.ts
+var datacenters = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./src/zoho/reply.ts
+var zoho_reply = __nccwpck_require__(806);
+;// CONCATENATED MODULE: ./src/zoho/auth.ts
+// The access token the API calls carry: the one given, or one minted from a refresh token at the
+// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
+// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
+// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
+
+
+
+
+// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
+const DEFAULT_LIFETIME_S = 3600;
+// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
+const RENEW_MARGIN_MS = 5 * 60_000;
+/**
+ * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
+ * `mints`, apart from the API calls.
+ */
+function accessTokens(auth, dataCentre, secrets, mints) {
+    if (auth.kind === 'token') {
+        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
+    }
+    let held;
+    const mint = async (context, why) => {
+        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
+        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
+            ...context,
+            calls: mints
+        });
+        const lifetimeMs = minted.lifetimeS * 1000;
+        held = {
+            token: minted.token,
+            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
+        };
+        return minted.token;
+    };
+    return {
+        current: async (context) => {
+            if (held === undefined)
+                return mint(context, 'Minting an access token');
+            if (context.clock.now() >= held.renewAt)
+                return mint(context, 'The access token is about to expire; minting a new one');
+            return held.token;
+        },
+        renew: async (context) => {
+            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
+            return true;
+        }
+    };
+}
+/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
+function tokenRequest(credentials) {
+    return {
+        method: 'POST',
+        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: credentials.clientId,
+            client_secret: credentials.clientSecret,
+            refresh_token: credentials.refreshToken
+        }).toString()
+    };
+}
+/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
+async function mintAccessToken(credentials, dataCentre, secrets, context) {
+    const reply = await (0,call/* call */.T)(tokenRequest(credentials), reply => {
+        const token = reply.data?.['access_token'];
+        // Masked before anything, even a refusal of it, can print it.
+        if (typeof token === 'string')
+            for (const line of token.split(/[\r\n]/))
+                secrets.add(line);
+        return tokenReplyError(reply, dataCentre);
+    }, context);
+    checkApiDomain(reply.data?.['api_domain'], dataCentre);
+    return {
+        token: String(reply.data?.['access_token']),
+        lifetimeS: positive((0,zoho_reply/* wholeNumber */.rD)(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
+    };
+}
+const positive = (value) => (value === 0 ? undefined : value);
+// What an HTTP header can carry: visible ASCII, no spaces or control characters.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
+function tokenReplyError(reply, dataCentre) {
+    const unreadable = (0,zoho_reply/* unreadableReply */.KF)(reply);
+    if (unreadable !== undefined)
+        return unreadable;
+    const error = reply.data?.['error'];
+    const description = reply.data?.['error_description'];
+    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
+    if (error === 'invalid_code') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
+            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
+    }
+    if (error === 'invalid_client') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
+            `was made in the API console of data centre "${dataCentre.code}".`, reply);
+    }
+    if (error === 'Access Denied' ||
+        (typeof description === 'string' && /too many requests/i.test(description))) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
+            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
+    }
+    if (error !== undefined)
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server refused the token request (${said}).`, reply);
+    const token = reply.data?.['access_token'];
+    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
+    }
+    if (!HEADER_SAFE.test(token)) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
+            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
+    }
+    return undefined;
+}
+/** A token minted by another DC's accounts server is useless at this DC's API host. */
+function checkApiDomain(apiDomain, dataCentre) {
+    if (typeof apiDomain !== 'string')
+        return;
+    const host = URL.parse(apiDomain)?.hostname;
+    const tokenDataCentre = datacenters/* DATA_CENTRES */.w.find(dc => dc.apiHost === host);
+    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
+        throw new errors/* ActionError */.lZ(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
+            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/zoho/api.ts
+var api = __nccwpck_require__(158);
+// EXTERNAL MODULE: ./src/zoho/endpoints.ts
+var endpoints = __nccwpck_require__(620);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+// EXTERNAL MODULE: ./src/zoho/retry-table.ts
+var retry_table = __nccwpck_require__(449);
+;// CONCATENATED MODULE: ./src/steps/create.ts
+// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
+// second one would meet the first job, and the form takes one active job at a time. So a create is
+// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
+
+
+
+
+
+
+const MAY_EXIST = 'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
+    'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
+    'before you run the step again.';
+async function createJob(form, connection, context) {
+    const request = (0,requests/* createJobRequest */.lY)(connection, form);
+    context.log(`${request.method} ${request.url} (create a job)`);
+    const failures = [];
+    let reply;
+    try {
+        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job') ?? withoutJobId(reply), context, {
+            onFailure: error => failures.push(error),
+            classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* ActionError */.lZ && failures.some(retry_table/* mayHaveApplied */.P))
+            throw new errors/* ActionError */.lZ(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
+        throw error;
+    }
+    return { jobId: jobIdOf(reply) ?? '', reply };
+}
+function withoutJobId(reply) {
+    if (jobIdOf(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
+}
+/**
+ * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
+ * JSON number, whose exact digits are read from the text, never through a JavaScript number.
+ */
+function jobIdOf(reply) {
+    const { data } = reply;
+    for (const holder of [data?.['details'], data?.['data'], data]) {
+        if (!(0,zoho_reply/* isRecord */.u4)(holder))
+            continue;
+        const value = holder['job_id'];
+        const digits = typeof value === 'string'
+            ? value.trim()
+            : typeof value === 'number'
+                ? digitsOf(reply.body, value)
+                : undefined;
+        if (digits !== undefined && endpoints/* JOB_ID_DIGITS */.PS.test(digits))
+            return digits;
+    }
+    return undefined;
+}
+/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
+function digitsOf(body, parsed) {
+    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
+        const digits = match[1] ?? '';
+        if (Number(digits) === parsed)
+            return digits;
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/poll.ts
+var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: external "module"
 const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 ;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
@@ -6981,82 +4647,10 @@ function unzipSync(data, opts) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/csv.ts
-// An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
-// breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
-class CsvReader {
-    rows = [];
-    #row = [];
-    #cell = '';
-    #quoted = false;
-    /** The last character closed a quote: a second quote now is an escaped one. */
-    #closedQuote = false;
-    /** The last piece ended in a CR: an LF that opens the next one belongs to it. */
-    #afterCr = false;
-    #started = false;
-    push(text) {
-        let at = 0;
-        if (!this.#started && text.length > 0) {
-            this.#started = true;
-            if (text.startsWith('\uFEFF'))
-                at = 1;
-        }
-        for (; at < text.length; at++) {
-            const char = text.charAt(at);
-            if (this.#afterCr) {
-                this.#afterCr = false;
-                if (char === '\n')
-                    continue;
-            }
-            if (this.#quoted) {
-                if (char === '"') {
-                    this.#quoted = false;
-                    this.#closedQuote = true;
-                }
-                else
-                    this.#cell += char;
-                continue;
-            }
-            if (char === '"' && this.#closedQuote) {
-                this.#cell += '"';
-                this.#quoted = true;
-            }
-            else if (char === '"' && this.#cell === '')
-                this.#quoted = true;
-            else if (char === ',')
-                this.#endCell();
-            else if (char === '\n' || char === '\r') {
-                this.#endRow();
-                this.#afterCr = char === '\r';
-            }
-            else
-                this.#cell += char;
-            this.#closedQuote = false;
-        }
-    }
-    /** The text is complete: its last row counts even without a line break. */
-    end() {
-        if (this.#cell !== '' || this.#row.length > 0 || this.#quoted)
-            this.#endRow();
-    }
-    #endCell() {
-        this.#row.push(this.#cell);
-        this.#cell = '';
-    }
-    #endRow() {
-        this.#endCell();
-        this.rows.push(this.#row);
-        this.#row = [];
-    }
-}
-/** All rows of a whole CSV text. */
-function parseCsv(text) {
-    const reader = new CsvReader();
-    reader.push(text);
-    reader.end();
-    return reader.rows;
-}
-
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: ./src/csv.ts
+var src_csv = __nccwpck_require__(731);
 ;// CONCATENATED MODULE: ./src/results.ts
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
 // failure CSV for the job summary. fflate unzips (see the README's development notes for why),
@@ -7073,14 +4667,14 @@ function parseCsv(text) {
 async function downloadResults(filters, dir, job, connection, context) {
     const files = [];
     for (const filter of filters) {
-        const path = (0,external_node_path_namespaceObject.join)(dir, `${filter}.zip`);
+        const path = (0,external_node_path_.join)(dir, `${filter}.zip`);
         try {
-            await downloadApi(connection, resultRequest(connection, job, filter), path, reply => replyError(reply, `hand over the ${filter} results`) ??
-                new ZohoError(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`, reply), context);
+            await (0,api/* downloadApi */.$)(connection, (0,requests/* resultRequest */.TV)(connection, job, filter), path, reply => (0,zoho_reply/* replyError */.NT)(reply, `hand over the ${filter} results`) ??
+                new zoho_reply/* ZohoError */.fS(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`, reply), context);
             files.push({ filter, path });
         }
         catch (error) {
-            if (!(error instanceof ActionError) || error instanceof CancelledError)
+            if (!(error instanceof errors/* ActionError */.lZ) || error instanceof errors/* CancelledError */.cc)
                 throw error;
             files.push({ filter, warning: `No ${filter}.zip: ${error.message}` });
         }
@@ -7099,7 +4693,7 @@ async function previewCsv(zipPath, maxRows) {
     const unzip = new Unzip();
     unzip.register(UnzipInflate);
     const decoder = new TextDecoder();
-    const csv = { found: false, ended: false, bytes: 0, reader: new CsvReader() };
+    const csv = { found: false, ended: false, bytes: 0, reader: new src_csv/* CsvReader */.c() };
     const enough = () => csv.bytes > MAX_PREVIEW_BYTES || csv.reader.rows.length > maxRows + 1;
     unzip.onfile = file => {
         if (csv.found || !/\.csv$/i.test(file.name))
@@ -7117,14 +4711,14 @@ async function previewCsv(zipPath, maxRows) {
         file.start();
     };
     try {
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(zipPath, { highWaterMark: ZIP_PIECE_BYTES })) {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(zipPath, { highWaterMark: ZIP_PIECE_BYTES })) {
             unzip.push(chunk);
             if (csv.ended || enough())
                 break;
         }
     }
     catch (error) {
-        throw new ActionError(`Could not read ${zipPath} for the preview of failed rows: ${messageOf(error)}. The file is kept as Zoho sent it.`);
+        throw new errors/* ActionError */.lZ(`Could not read ${zipPath} for the preview of failed rows: ${(0,errors/* messageOf */.bD)(error)}. The file is kept as Zoho sent it.`);
     }
     if (!csv.found)
         return undefined;
@@ -7134,7 +4728,9 @@ async function previewCsv(zipPath, maxRows) {
     return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended };
 }
 
-;// CONCATENATED MODULE: ./src/follow.ts
+// EXTERNAL MODULE: ./src/zoho/job-status.ts
+var job_status = __nccwpck_require__(308);
+;// CONCATENATED MODULE: ./src/steps/follow.ts
 // Follows a started (or aborted) job to its end: waits for a final state, downloads the result
 // files that can exist, previews the failed rows, and judges the outcome.
 
@@ -7150,9 +4746,9 @@ const LAST_READ_GRACE_MS = 3000;
 async function followJob(job, action, wait, connection, context) {
     const deadline = context.clock.now() + wait.timeoutMs;
     const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
-    const waited = await waitForJob(wait, deadline, {
-        readStatus: async () => (await fetchJobStatus(connection, job, reads)).status,
-        isPassing: error => error instanceof RetriesExhaustedError || classify(error).retry,
+    const waited = await (0,poll/* waitForJob */.qt)(wait, deadline, {
+        readStatus: async () => (await (0,job_status/* fetchJobStatus */.as)(connection, job, reads)).status,
+        isPassing: error => error instanceof errors/* RetriesExhaustedError */.i5 || (0,retry_table/* classify */.L)(error).retry,
         clock: context.clock,
         log: context.log,
         ...(context.signal === undefined ? {} : { signal: context.signal })
@@ -7164,7 +4760,7 @@ async function followJob(job, action, wait, connection, context) {
         return {
             ...results,
             wait: { ...waited, end: 'cancelled', error: cancelled },
-            failure: `${cancelled.message} The job had ended ${describeStatus(waited.status)}; its result files were not all downloaded.`
+            failure: `${cancelled.message} The job had ended ${(0,poll/* describeStatus */.Wn)(waited.status)}; its result files were not all downloaded.`
         };
     }
     const failure = jobFailure(waited, action, wait);
@@ -7176,10 +4772,10 @@ async function collectResults(filters, root, job, connection, context) {
         return { warnings: [] };
     let resultDir;
     try {
-        resultDir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(root, 'zoho-bulk-results-'));
+        resultDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-results-'));
     }
     catch (error) {
-        const warning = `No result files: a folder for them could not be made under ${root}: ${messageOf(error)}.`;
+        const warning = `No result files: a folder for them could not be made under ${root}: ${(0,errors/* messageOf */.bD)(error)}.`;
         return { warnings: [warning] };
     }
     let files;
@@ -7187,15 +4783,15 @@ async function collectResults(filters, root, job, connection, context) {
         files = await downloadResults(filters, resultDir, job, connection, context);
     }
     catch (error) {
-        await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
-        if (!(error instanceof CancelledError))
+        await (0,promises_.rm)(resultDir, { recursive: true, force: true });
+        if (!(error instanceof errors/* CancelledError */.cc))
             throw error;
         return { warnings: [], cancelled: error };
     }
     const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
     const saved = files.some(file => file.path !== undefined);
     if (!saved)
-        await (0,external_node_fs_promises_namespaceObject.rm)(resultDir, { recursive: true, force: true });
+        await (0,promises_.rm)(resultDir, { recursive: true, force: true });
     const failurePath = files.find(file => file.filter === 'failure')?.path;
     const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
     return {
@@ -7219,7 +4815,7 @@ async function readPreview(path, warnings) {
         return await previewCsv(path, PREVIEW_ROWS);
     }
     catch (error) {
-        if (error instanceof ActionError)
+        if (error instanceof errors/* ActionError */.lZ)
             warnings.push(error.message);
         else
             throw error;
@@ -7236,25 +4832,25 @@ const ENDINGS = {
 /** Why the followed job means a failed step, or undefined when it ended as it should. */
 function jobFailure(waited, action, wait) {
     const { status } = waited;
-    const last = `it was last ${describeStatus(status)}`;
+    const last = `it was last ${(0,poll/* describeStatus */.Wn)(status)}`;
     switch (waited.end) {
         case 'timed-out':
             return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
                 'The job goes on in Zoho.');
         case 'cancelled':
-            return `The step was cancelled while waiting for the job; ${last}. The job goes on in Zoho.`;
+            return `The step was cancelled while waiting for the job; ${last}.`;
         case 'failed':
             return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
     }
     const state = status?.state;
     if (action === 'abort' &&
         state !== undefined &&
-        (ABORTED_STATES.has(state) || state === 'Completed')) {
+        (job_status/* ABORTED_STATES */.xf.has(state) || state === 'Completed')) {
         return undefined;
     }
     if (state !== 'Completed') {
         const why = state === undefined ? undefined : ENDINGS[state];
-        return `The job ended ${describeStatus(status)}.${why === undefined ? '' : ` ${why}`}`;
+        return `The job ended ${(0,poll/* describeStatus */.Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
     }
     const failed = status?.records.failed ?? 0;
     if (failed > 0 && wait.failOnFailedRecords) {
@@ -7264,406 +4860,9 @@ function jobFailure(waited, action, wait) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/zoho/datacenters.ts
-// Zoho's data centres: the `dc` names a user may write and the hosts each one serves
-// (zoho-bulk-api.md, "Hosts").
-const DATA_CENTRES = [
-    { code: 'us', suffix: 'com', apiHost: 'www.zohoapis.com', accountsHost: 'accounts.zoho.com' },
-    { code: 'eu', suffix: 'eu', apiHost: 'www.zohoapis.eu', accountsHost: 'accounts.zoho.eu' },
-    { code: 'in', suffix: 'in', apiHost: 'www.zohoapis.in', accountsHost: 'accounts.zoho.in' },
-    {
-        code: 'au',
-        suffix: 'com.au',
-        apiHost: 'www.zohoapis.com.au',
-        accountsHost: 'accounts.zoho.com.au'
-    },
-    { code: 'jp', suffix: 'jp', apiHost: 'www.zohoapis.jp', accountsHost: 'accounts.zoho.jp' },
-    { code: 'ca', suffix: 'ca', apiHost: 'www.zohoapis.ca', accountsHost: 'accounts.zohocloud.ca' },
-    {
-        code: 'cn',
-        suffix: 'com.cn',
-        apiHost: 'www.zohoapis.com.cn',
-        accountsHost: 'accounts.zoho.com.cn'
-    },
-    { code: 'sa', suffix: 'sa', apiHost: 'www.zohoapis.sa', accountsHost: 'accounts.zoho.sa' }
-];
-/** Finds a data centre by its code or domain suffix, ignoring case and surrounding blanks. */
-function findDataCentre(name) {
-    const wanted = name.trim().toLowerCase();
-    return DATA_CENTRES.find(dc => dc.code === wanted || dc.suffix === wanted);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/rules.ts
-// The small rule language every input is checked with: what a value must look like, and the one
-// line that says so when it does not ("Input "x" must be …; got "…".").
-
-
-/** A required value that passes `rule`. */
-function required(name, rule, value) {
-    if (value === '')
-        throw problem(`Input "${name}" is required: ${rule.allowed}.`);
-    if (!rule.test(value)) {
-        const got = rule.echo ? `; got ${quote(value)}` : '';
-        throw problem(`Input "${name}" must be ${rule.allowed}${got}.`);
-    }
-    return value;
-}
-/** One of a few words, compared without case. */
-function oneOf(name, allowed, value, note = '') {
-    const found = allowed.find(option => option === value.toLowerCase());
-    if (found !== undefined)
-        return found;
-    const quoted = allowed.map(option => `"${option}"`);
-    const list = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-    if (value === '')
-        throw problem(`Input "${name}" is required: ${list}.`);
-    throw problem(`Input "${name}" must be ${list}${note}; got ${quote(value)}.`);
-}
-function parseNumber(name, value, fallback, rule) {
-    if (value === '')
-        return fallback;
-    const number = Number(value);
-    if (!rule.pattern.test(value) || number < rule.min || number > rule.max) {
-        throw problem(`Input "${name}" must be ${rule.allowed}; got ${quote(value)}.`);
-    }
-    return number;
-}
-/** A number of seconds above 0 and at most `max`. */
-function rules_seconds(max, note = '') {
-    return {
-        pattern: /^\d+(\.\d+)?$/,
-        min: Number.MIN_VALUE,
-        max,
-        allowed: `a number of seconds above 0 and at most ${max}${note}`
-    };
-}
-/** Booleans as YAML 1.2 (and so GitHub Actions) writes them. */
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    const yaml11 = /^(y|yes|n|no|on|off)$/i.test(value)
-        ? ' (YAML 1.1 words such as yes and no are not booleans in GitHub Actions)'
-        : '';
-    throw problem(`Input "${name}" must be true or false; got ${quote(value)}${yaml11}.`);
-}
-/** A user's value for an error message: one line, and not a page long. */
-function quote(value) {
-    return JSON.stringify(cut(value, 60));
-}
-function problem(message) {
-    return new InputError([message]);
-}
-/**
- * Gathers the problems of many inputs, so that one run names them all. `take` runs one parser and
- * hands back its value, or undefined after noting its problem.
- */
-class Problems {
-    found = [];
-    take(parse) {
-        try {
-            return parse();
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            this.found.push(...error.problems);
-            return undefined;
-        }
-    }
-    /** The parsed values once none had a problem; each is undefined only after a noted problem. */
-    settle(values) {
-        if (this.found.length > 0)
-            throw new InputError(this.found);
-        return values;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/place.ts
-
-
-const OWNER = {
-    test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
-    allowed: `the Creator account owner's user name: letters, digits, ".", "_" and "-" (not "." or "..")`,
-    echo: true
-};
-const LINK_NAME = {
-    test: value => /^[A-Za-z0-9_-]+$/.test(value),
-    allowed: 'a link name: letters, digits, "_" and "-"',
-    echo: true
-};
-/**
- * Zoho's job IDs are long decimal numbers (3888833000000114027). A shorter one is surely a mistake,
- * and masking it would hide every "0" in the log: it is checked before it is masked, and shown.
- */
-const JOB_ID = {
-    test: value => /^\d{10,30}$/.test(value),
-    allowed: 'the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027',
-    echo: true
-};
-function parseDataCentre(value) {
-    const dataCentre = findDataCentre(value || 'us');
-    if (dataCentre === undefined) {
-        const codes = DATA_CENTRES.map(dc => dc.code).join(', ');
-        const suffixes = DATA_CENTRES.map(dc => dc.suffix).join(', ');
-        throw problem(`Input "dc" must be a Zoho data centre: one of ${codes}, or its domain suffix ` +
-            `(${suffixes}); got ${quote(value)}.`);
-    }
-    return dataCentre;
-}
-/** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */
-function parseBaseUrl(name, value) {
-    if (value === '')
-        return undefined;
-    const url = URL.parse(value);
-    if (url === null) {
-        throw problem(`Input "${name}" must be an absolute URL such as https://gateway.example.com; got ${quote(value)}.`);
-    }
-    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        throw problem(`Input "${name}" must be a base URL without user name, password, query or fragment.`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw problem(`Input "${name}" must use https:// (http:// is allowed only for a loopback host such as ` +
-            `127.0.0.1 or localhost); got ${quote(url.origin)}.`);
-    }
-    return url.origin + url.pathname.replace(/\/+$/, '');
-}
-function isLoopback(hostname) {
-    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/auth.ts
-
-
-const TOKEN_SCHEME = /^zoho-oauthtoken\s+/i;
-const REFRESH_INPUTS = ['client-id', 'client-secret', 'refresh-token'];
-const PRINTABLE = /^[\x21-\x7e]+$/;
-const oneLineRule = (what, echo) => ({
-    test: value => PRINTABLE.test(value),
-    allowed: `${what}: one line of printable characters without spaces`,
-    echo
-});
-const TOKEN = oneLineRule('a Zoho OAuth access token', false);
-const CLIENT_ID = oneLineRule("the Self Client's client ID", true);
-const CLIENT_SECRET = oneLineRule('the client secret', false);
-const REFRESH_TOKEN = oneLineRule('the refresh token', false);
-function parseAuth(raw, dataCentre) {
-    const given = REFRESH_INPUTS.filter(name => raw[name] !== '');
-    if (given.length === 0) {
-        if (raw['accounts-url'] !== '') {
-            throw problem('Input "accounts-url" applies only with "client-id", "client-secret" and "refresh-token".');
-        }
-        if (raw.token === '') {
-            throw problem('Input "token" is required, or else all three of "client-id", "client-secret" and ' +
-                '"refresh-token" to mint one.');
-        }
-        return { kind: 'token', token: required('token', TOKEN, raw.token.replace(TOKEN_SCHEME, '')) };
-    }
-    if (raw.token !== '') {
-        throw problem('Give either "token", or "client-id", "client-secret" and "refresh-token", not both.');
-    }
-    const missing = REFRESH_INPUTS.filter(name => raw[name] === '');
-    if (missing.length > 0) {
-        throw problem('Inputs "client-id", "client-secret" and "refresh-token" go together; ' +
-            `missing: ${missing.map(name => `"${name}"`).join(', ')}.`);
-    }
-    return {
-        kind: 'refresh',
-        credentials: {
-            clientId: required('client-id', CLIENT_ID, raw['client-id']),
-            clientSecret: required('client-secret', CLIENT_SECRET, raw['client-secret']),
-            refreshToken: required('refresh-token', REFRESH_TOKEN, raw['refresh-token']),
-            accountsBaseUrl: parseBaseUrl('accounts-url', raw['accounts-url']) ??
-                `https://${dataCentre?.accountsHost ?? ''}`
-        }
-    };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/inputs/runner.ts
-// What the settings take from the runner's environment rather than from inputs.
-
-/**
- * A setting for the project's own end-to-end tests, so that their retries wait milliseconds: a
- * number above 0 and at most 1 that the backoff and Zoho's throttle windows are multiplied by
- * (Retry-After is kept as the server says). It is not an input, and a run that uses it says so.
- */
-const TIME_SCALE_ENV = 'ZOHO_BULK_ACTION_TIME_SCALE';
-function runnerFacts(env = process.env) {
-    const scale = Number(env[TIME_SCALE_ENV]);
-    return {
-        resultRoot: env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
-        timeScale: scale > 0 && scale <= 1 ? scale : 1
-    };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/wait.ts
-// Whether and how to wait for the job: checked whether or not `wait` is on, since a typo should not
-// wait to bite; given without `wait`, these inputs have no effect, and the user is told so.
-
-
-
-const WAIT_INPUTS = [
-    'wait-timeout',
-    'poll-interval',
-    'download-results',
-    'fail-on-failed-records'
-];
-const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
-const DEFAULT_POLL_INTERVAL_SECONDS = 5;
-const DEFAULT_DOWNLOADS = 'failure';
-const MAX_WAIT_TIMEOUT_SECONDS = 5 * 24 * 3600;
-const WAIT_TIMEOUT = rules_seconds(MAX_WAIT_TIMEOUT_SECONDS, ' (5 days)');
-const POLL_INTERVAL = rules_seconds(MAX_POLL_DELAY_MS / 1000);
-function parseWaitFlag(raw) {
-    return parseBoolean('wait', raw.wait, false);
-}
-function parseWait(raw, resultRoot) {
-    return {
-        timeoutMs: parseNumber('wait-timeout', raw['wait-timeout'], DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT) *
-            1000,
-        firstDelayMs: parseNumber('poll-interval', raw['poll-interval'], DEFAULT_POLL_INTERVAL_SECONDS, POLL_INTERVAL) * 1000,
-        downloads: parseDownloads(raw['download-results'] || DEFAULT_DOWNLOADS),
-        failOnFailedRecords: parseBoolean('fail-on-failed-records', raw['fail-on-failed-records'], true),
-        resultRoot
-    };
-}
-/** A warning for the wait inputs given although `wait` is off, or undefined when none is. */
-function unusedWaitInputs(raw) {
-    const given = WAIT_INPUTS.filter(name => raw[name] !== '');
-    if (given.length === 0)
-        return undefined;
-    const names = given.map(name => `"${name}"`).join(', ');
-    return `Input${given.length > 1 ? 's' : ''} ${names} take${given.length > 1 ? '' : 's'} effect only with "wait: true"; without it they do nothing.`;
-}
-/** Any of success, failure and unprocessed, comma or space separated, or none. */
-function parseDownloads(value) {
-    const words = value
-        .toLowerCase()
-        .split(/[\s,]+/)
-        .filter(word => word !== '');
-    if (words.length === 1 && words[0] === 'none')
-        return [];
-    const allowed = RESULT_FILTERS;
-    if (words.length === 0 || words.some(word => !allowed.includes(word))) {
-        throw problem('Input "download-results" must be any of "success", "failure" and "unprocessed" ' +
-            `(comma or space separated), or "none"; got ${quote(value)}.`);
-    }
-    return RESULT_FILTERS.filter(filter => words.includes(filter));
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// The one door for inputs: reads every input of action.yml once, masks the secret ones, checks
-// them all (naming every problem at once), and returns the settings the rest of the action works
-// from. No other module calls core.getInput. The rules for each concern live in inputs/.
-
-
-
-
-
-
-const INPUT_NAMES = [
-    'dc',
-    'owner',
-    'app',
-    'form',
-    'job-id',
-    'action',
-    'token',
-    'client-id',
-    'client-secret',
-    'refresh-token',
-    'accounts-url',
-    'environment',
-    'api-url',
-    'retries',
-    'timeout',
-    'wait',
-    'wait-timeout',
-    'poll-interval',
-    'download-results',
-    'fail-on-failed-records'
-];
-const DEFAULT_RETRIES = 3;
-const DEFAULT_TIMEOUT_SECONDS = 30;
-const MAX_RETRIES = 10;
-const MAX_TIMEOUT_SECONDS = 600;
-const BACKOFF_BASE_MS = 1000;
-const MAX_BACKOFF_MS = 20_000;
-const RETRIES = {
-    pattern: /^\d+$/,
-    min: 0,
-    max: MAX_RETRIES,
-    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
-};
-const TIMEOUT = rules_seconds(MAX_TIMEOUT_SECONDS);
-const ENVIRONMENTS = ['production', 'development', 'stage'];
-/** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
-function readSettings(secrets) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
-    for (const secret of [
-        raw.token,
-        raw.token.replace(TOKEN_SCHEME, ''),
-        raw['client-secret'],
-        raw['refresh-token']
-    ]) {
-        secrets.add(secret);
-    }
-    const runner = runnerFacts();
-    const settings = parseSettings(raw, runner);
-    // Only a valid job ID is masked: masking "0" would hide every zero in the log.
-    secrets.add(settings.job.jobId);
-    if (runner.timeScale !== 1) {
-        info(`Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`);
-    }
-    return settings;
-}
-/** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
-function parseSettings(raw, runner = runnerFacts({})) {
-    const problems = new Problems();
-    const dataCentre = problems.take(() => parseDataCentre(raw.dc));
-    const waitOn = problems.take(() => parseWaitFlag(raw));
-    const unused = waitOn === false ? unusedWaitInputs(raw) : undefined;
-    const settled = problems.settle({
-        dataCentre,
-        owner: problems.take(() => required('owner', OWNER, raw.owner)),
-        app: problems.take(() => required('app', LINK_NAME, raw.app)),
-        form: problems.take(() => required('form', LINK_NAME, raw.form)),
-        jobId: problems.take(() => required('job-id', JOB_ID, raw['job-id'])),
-        action: problems.take(() => oneOf('action', ['start', 'abort'], raw.action)),
-        auth: problems.take(() => parseAuth(raw, dataCentre)),
-        environment: problems.take(() => oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')),
-        apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url']) ?? ''),
-        retries: problems.take(() => parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)),
-        timeoutS: problems.take(() => parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)),
-        waitOn,
-        wait: problems.take(() => parseWait(raw, runner.resultRoot))
-    });
-    const { owner, app, form, jobId } = settled;
-    return {
-        dataCentre: settled.dataCentre,
-        apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
-        job: { owner, app, form, jobId },
-        action: settled.action,
-        auth: settled.auth,
-        environment: settled.environment,
-        retry: {
-            retries: settled.retries,
-            baseDelayMs: BACKOFF_BASE_MS,
-            maxDelayMs: MAX_BACKOFF_MS,
-            timeScale: runner.timeScale
-        },
-        timeoutMs: settled.timeoutS * 1000,
-        wait: settled.waitOn ? settled.wait : undefined,
-        warnings: unused === undefined ? [] : [unused]
-    };
-}
-
-;// CONCATENATED MODULE: ./src/job-action.ts
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
+;// CONCATENATED MODULE: ./src/steps/start-abort.ts
 // Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
 // if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
 // code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
@@ -7681,30 +4880,30 @@ function parseSettings(raw, runner = runnerFacts({})) {
  */
 const TOOK_EFFECT = {
     start: new Set(['In-progress']),
-    abort: ABORTED_STATES
+    abort: job_status/* ABORTED_STATES */.xf
 };
 async function startOrAbort(job, action, connection, context) {
     const failures = [];
-    const request = jobActionRequest(connection, job, action);
+    const request = (0,requests/* jobActionRequest */.nA)(connection, job, action);
     context.log(`${request.method} ${request.url} (action: ${action})`);
     try {
-        const reply = await callApi(connection, request, reply => replyError(reply, `${action} the job`), context, error => failures.push(error));
+        const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, `${action} the job`), context, { onFailure: error => failures.push(error) });
         return { reply, error: undefined };
     }
     catch (error) {
-        if (!(error instanceof ActionError))
+        if (!(error instanceof errors/* ActionError */.lZ))
             throw error;
-        const lost = failures.some(mayHaveApplied);
-        const refusal = error instanceof ZohoError && !classify(error).retry ? error : undefined;
+        const lost = failures.some(retry_table/* mayHaveApplied */.P);
+        const refusal = error instanceof zoho_reply/* ZohoError */.fS && !(0,retry_table/* classify */.L)(error).retry ? error : undefined;
         if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
             return settle({ job, action, connection, context }, refusal, lost);
         }
         if (!lost)
-            return { reply: replyBehind(error), error };
+            return { reply: (0,zoho_reply/* replyBehind */.vk)(error), error };
         // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
         return {
-            reply: replyBehind(error),
-            error: new ActionError(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
+            reply: (0,zoho_reply/* replyBehind */.vk)(error),
+            error: new errors/* ActionError */.lZ(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
                 'before you run the step again.')
         };
     }
@@ -7712,7 +4911,7 @@ async function startOrAbort(job, action, connection, context) {
 /** Whether Zoho's refusal may be about the job's state rather than the request. */
 function aboutTheJob(refusal) {
     const { code, httpStatus } = refusal.reply;
-    return (code !== undefined && !REQUEST_FAULT_CODES.has(code) && httpStatus >= 400 && httpStatus < 500);
+    return (code !== undefined && !codes/* REQUEST_FAULT_CODES */.Q3.has(code) && httpStatus >= 400 && httpStatus < 500);
 }
 /** Reads the job's status to tell what a refused start or abort means. */
 async function settle({ job, action, connection, context }, refusal, lost) {
@@ -7722,10 +4921,10 @@ async function settle({ job, action, connection, context }, refusal, lost) {
         : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
     let read;
     try {
-        read = await fetchJobStatus(connection, job, context);
+        read = await (0,job_status/* fetchJobStatus */.as)(connection, job, context);
     }
     catch (error) {
-        if (!(error instanceof ActionError))
+        if (!(error instanceof errors/* ActionError */.lZ))
             throw error;
         const why = lost
             ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
@@ -7733,7 +4932,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
             : `Zoho refused the ${action}, and`;
         return {
             reply: refusal.reply,
-            error: new ActionError(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
+            error: new errors/* ActionError */.lZ(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
         };
     }
     const { state, raw } = read.status;
@@ -7745,7 +4944,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
                 'Its answer was lost, and Zoho rejected the retry.'
         };
     }
-    if (action === 'abort' && state !== undefined && FINAL_STATES.has(state)) {
+    if (action === 'abort' && state !== undefined && job_status/* FINAL_STATES */.MS.has(state)) {
         return {
             ...settled,
             warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
@@ -7753,11 +4952,11 @@ async function settle({ job, action, connection, context }, refusal, lost) {
     }
     // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
     // ends Expired only when never started; any other end may have come from this start.
-    if (state !== undefined && FINAL_STATES.has(state) && state !== 'Expired') {
+    if (state !== undefined && job_status/* FINAL_STATES */.MS.has(state) && state !== 'Expired') {
         return {
             reply: refusal.reply,
             status: read.status,
-            error: new ZohoError(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
+            error: new zoho_reply/* ZohoError */.fS(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
                 'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
                 `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
                 'you run the step again.', refusal.reply)
@@ -7770,13 +4969,312 @@ async function settle({ job, action, connection, context }, refusal, lost) {
     return {
         reply: refusal.reply,
         status: read.status,
-        error: new ZohoError(lost
+        error: new zoho_reply/* ZohoError */.fS(lost
             ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
             : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
     };
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+;// CONCATENATED MODULE: ./src/http/multipart.ts
+// A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
+// file's bytes as they are on disk, and the closing boundary, with the length of the whole known
+// before it is sent.
+
+
+
+
+// How much of the file is read at a time.
+const PIECE_BYTES = 256 * 1024;
+function multipartFile(part) {
+    const boundary = `zoho-bulk-action-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
+    const head = Buffer.from(`--${boundary}\r\n` +
+        `Content-Disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.fileName)}"\r\n` +
+        `Content-Type: ${part.contentType}\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return {
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        body: {
+            length: head.length + part.size + tail.length,
+            open: () => external_node_stream_.Readable.from(pieces(head, part, tail), { objectMode: false })
+        }
+    };
+}
+async function* pieces(head, part, tail) {
+    yield head;
+    let size = 0;
+    for await (const piece of (0,external_node_fs_.createReadStream)(part.path, { highWaterMark: PIECE_BYTES })) {
+        size += piece.length;
+        yield piece;
+    }
+    // Content-Length went out with the size checked before: a file changed since cannot be sent.
+    if (size !== part.size) {
+        throw new errors/* LocalFileError */.QD(`${part.path} changed while it was being uploaded (${part.size} bytes before, ${size} now).`);
+    }
+    yield tail;
+}
+/** A name in a quoted header parameter: quotes and line breaks percent-encoded (RFC 7578, 4.2). */
+function quoted(name) {
+    return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+;// CONCATENATED MODULE: ./src/steps/upload.ts
+// Uploads the job's file (zoho-bulk-api.md, "Create and upload"): multipart/form-data with one part
+// named "file", streamed from disk with its length announced. Zoho documents two URLs for it; the
+// path form goes first, and the query form once when Zoho does not know the path form.
+
+
+
+
+
+
+
+// Each attempt of an upload may take `timeout`, and one more second for each MiB it sends.
+const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000;
+async function uploadJobFile(job, file, connection, context) {
+    const multipart = multipartFile({
+        field: 'file',
+        path: file.path,
+        fileName: file.name,
+        size: file.size,
+        contentType: file.kind === 'zip' ? 'application/zip' : 'text/csv'
+    });
+    const uploading = { ...context, timeoutMs: context.timeoutMs + file.size / BYTES_PER_EXTRA_MS };
+    const startedMs = context.clock.now();
+    const attempt = async (urlForm) => {
+        const request = (0,requests/* uploadRequest */.tk)(connection, job, multipart, urlForm);
+        context.log(`${request.method} ${request.url} (upload ${file.name}, ${file.size} bytes)`);
+        const failures = [];
+        const done = (reply, warning) => ({
+            reply,
+            bytes: file.size,
+            ms: context.clock.now() - startedMs,
+            urlForm,
+            ...(warning === undefined ? {} : { warning })
+        });
+        try {
+            const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'take the file'), uploading, { onFailure: error => failures.push(error) });
+            return done(reply);
+        }
+        catch (error) {
+            const reply = (0,zoho_reply/* replyBehind */.vk)(error);
+            if (reply?.code !== codes/* FILE_EXISTS_CODE */.Sk || !failures.some(retry_table/* mayHaveApplied */.P))
+                throw error;
+            // The answer to an earlier attempt was lost, and that attempt did upload the file.
+            return done(reply, 'An earlier attempt to upload the file reached Zoho although its answer was lost: Zoho ' +
+                'then said the job already has its file (code 11070), so the upload is done.');
+        }
+    };
+    try {
+        const upload = await attempt('path');
+        context.debug?.('Zoho took the file at the job URL (…/insert/<job-id>).');
+        return upload;
+    }
+    catch (error) {
+        if (!(error instanceof zoho_reply/* ZohoError */.fS) || !unknownUrl(error.reply))
+            throw error;
+        context.log(`Zoho does not know the job URL for uploads (${error.message}); trying the form Zoho's sample shows, …/insert?job_id=<job-id>.`);
+        const upload = await attempt('query');
+        context.debug?.('Zoho took the file at the query URL (…/insert?job_id=<job-id>).');
+        return upload;
+    }
+}
+/** Zoho's answer to a URL it does not serve: a 404 with code 1000, or a 404 that is not JSON. */
+function unknownUrl(reply) {
+    return reply.httpStatus === 404 && (reply.data === undefined || reply.code === codes/* UNKNOWN_URL_CODE */.r$);
+}
+
+;// CONCATENATED MODULE: ./src/run-steps.ts
+// The steps of a job's life as main.ts's table runs them: each calls its module in steps/, keeps
+// what happened in the run's record, and hands its outputs to later steps at once, so that a
+// failure or a cancel later on still leaves them set.
+
+
+
+
+
+
+
+
+
+
+
+/** What the steps of a run work with: the calls' context and the connection, from the settings. */
+function newJobRun(settings, file, record, secrets, signal) {
+    const context = {
+        policy: settings.retry,
+        timeoutMs: settings.timeoutMs,
+        clock: clock/* systemClock */.m,
+        calls: record.calls,
+        log: line => {
+            core/* info */.pq((0,src_text/* logLine */.BP)(secrets.redact(line)));
+        },
+        debug: line => {
+            core/* debug */.Yz((0,src_text/* logLine */.BP)(secrets.redact(line)));
+        },
+        redact: text => secrets.redact(text),
+        signal
+    };
+    const connection = {
+        apiBaseUrl: settings.apiBaseUrl,
+        environment: settings.environment,
+        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
+    };
+    return { settings, file, connection, context, secrets, record };
+}
+/** The state a post step reads to abort a job the main step could not (see pendingJob). */
+const PENDING_JOB_STATE = 'pending-job';
+/** The job the run works on: the one named by job-id, or the one it created. */
+function jobOf(run) {
+    const jobId = run.record.jobId;
+    if (jobId === undefined)
+        throw new Error('No job yet: a step that needs one ran before create.');
+    return { ...run.settings.form, jobId };
+}
+const create = async (run) => {
+    const { settings, connection, context, record, secrets } = run;
+    const created = await createJob(settings.form, connection, context);
+    if (settings.maskJobId)
+        secrets.add(created.jobId);
+    record.jobId = created.jobId;
+    record.created = true;
+    record.events.push(['Created', `job ${created.jobId}`]);
+    // Until it is started and watched, a job load created is this step's to abort.
+    if (settings.action === 'load')
+        markPending(run);
+    core/* setOutput */.uH('job-id', created.jobId);
+    answered(run, { reply: created.reply, error: undefined });
+    context.log(`Created job ${created.jobId}.`);
+};
+const upload = async (run) => {
+    const { file, connection, context, record, secrets } = run;
+    if (file === undefined)
+        throw new Error('No file to upload: inputs should have required one.');
+    const sent = (record.upload = await uploadJobFile(jobOf(run), file, connection, context));
+    answered(run, { reply: sent.reply, error: undefined });
+    if (sent.warning !== undefined)
+        core/* warning */.$e(secrets.redact(sent.warning));
+    record.events.push([
+        'Uploaded',
+        `${file.name}: ${file.size} bytes in ${(sent.ms / 1000).toFixed(1)} s`
+    ]);
+};
+const start = async (run) => startOrAbortStep(run, 'start');
+const abort = async (run) => startOrAbortStep(run, 'abort');
+async function startOrAbortStep(run, action) {
+    const { connection, context, record, settings } = run;
+    // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
+    const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel;
+    if (action === 'start')
+        record.startTried = true;
+    if (watched)
+        markPending(run);
+    const outcome = (record.outcome = await startOrAbort(jobOf(run), action, connection, context));
+    answered(run, outcome);
+    if (outcome.error !== undefined)
+        throw outcome.error;
+    if (action === 'start')
+        record.started = true;
+    if (action === 'start' && !watched)
+        clearPending();
+    record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? '']);
+    if (outcome.warning === undefined)
+        context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
+}
+const readStatus = async (run) => {
+    const { connection, context, record } = run;
+    const read = await (0,job_status/* fetchJobStatus */.as)(connection, jobOf(run), context);
+    record.status = read.status;
+    answered(run, { reply: read.reply, error: undefined, status: read.status });
+};
+const follow = async (run) => {
+    const { settings, connection, context, record, secrets } = run;
+    if (settings.wait === undefined)
+        return;
+    const action = settings.action === 'abort' ? 'abort' : 'start';
+    const job = (record.job = await followJob(jobOf(run), action, settings.wait, connection, context));
+    (0,report/* reportJob */.OL)(job, secrets);
+    const final = job.wait.status?.state;
+    record.ended = final !== undefined && job_status/* FINAL_STATES */.MS.has(final);
+    const state = job.wait.status === undefined ? undefined : job.wait.status.raw;
+    record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`]);
+    if (job.failure === undefined)
+        return;
+    throw job.wait.end === 'cancelled'
+        ? new errors/* CancelledError */.cc(job.failure)
+        : new errors/* ActionError */.lZ(job.failure);
+};
+/** Hands Zoho's answer to later steps, and keeps it for the summary. */
+function answered(run, outcome) {
+    if (outcome.reply !== undefined)
+        run.record.reply = outcome.reply;
+    (0,report/* reportOutcome */.Rq)(outcome, run.secrets);
+}
+/** Names the job a post step should abort if the main step is ended before it could. */
+function markPending(run) {
+    core/* saveState */.LZ(PENDING_JOB_STATE, JSON.stringify(jobOf(run)));
+}
+/** The run ends with no job of its own left running: a post step has nothing to abort. */
+function clearPending() {
+    core/* saveState */.LZ(PENDING_JOB_STATE, '');
+}
+/** Why the job must be aborted after `error` ended the run, or undefined when it need not be. */
+function leftRunning(run, error) {
+    const { record, settings } = run;
+    if (record.jobId === undefined || record.ended === true)
+        return undefined;
+    if (record.created === true && record.startTried !== true)
+        return 'the job this step created was not started';
+    if (record.startTried !== true)
+        return undefined;
+    // A cancel aborts a job the step started and was to watch; one started without wait is the user's.
+    if (error instanceof errors/* CancelledError */.cc)
+        return settings.abortOnCancel && settings.wait !== undefined
+            ? 'the step was cancelled while the job it started ran'
+            : undefined;
+    if (settings.action === 'load' && record.started !== true)
+        return 'its start failed';
+    return undefined;
+}
+/**
+ * Aborts the job `why` names, within `deadline` when the step is being cancelled; says what
+ * became of it, for the error the step ends with.
+ */
+async function abortLeftJob(run, why, deadline) {
+    const { connection, context, record, secrets } = run;
+    // Not the step's own signal, which a cancel has aborted: this call is what the cancel needs.
+    const quick = {
+        ...context,
+        signal: new AbortController().signal,
+        ...(deadline === undefined ? {} : { deadline })
+    };
+    const outcome = await startOrAbort(jobOf(run), 'abort', connection, quick);
+    if (outcome.error === undefined) {
+        record.abortedAfterFailure = true;
+        record.events.push(['Aborted', `as ${why}`]);
+        clearPending();
+        return `The job was aborted, as ${why}, so that the form is free for the next job.`;
+    }
+    const message = secrets.redact(outcome.error.message);
+    record.events.push(['Not aborted', message]);
+    return (`The job could not be aborted (${why}): ${message} Abort it in Creator: until it ends, ` +
+        'the form takes no other job.');
+}
+
+
+/***/ }),
+
+/***/ 194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ Secrets),
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 // Keeps secrets out of everything the action writes. The runner masks the log once a value is
 // registered with core.setSecret; outputs and the job summary are files the runner does not
 // mask, so text bound for them goes through redact() or redactJson() first. Both run in time
@@ -7790,7 +5288,7 @@ class Secrets {
     add(value) {
         if (value === '' || this.#values.includes(value))
             return;
-        core_setSecret(value);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
         // Longest first, so a secret that contains another is replaced whole.
         this.#values = [...this.#values, value].sort((a, b) => b.length - a.length);
     }
@@ -7831,380 +5329,1039 @@ function nextQuote(json, from) {
     return at === -1 ? json.length : at;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-// What the step hands back: outputs for later steps and a job summary for people. The runner
-// masks secrets only in the log, so everything written here is redacted first, then cut to size:
-// GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
-// render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
-// at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
-// limit, whatever Zoho sends (a test feeds it the worst case).
 
+/***/ }),
 
+/***/ 992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
-const DAILY_BUDGET = '250 to 1000 calls';
-const MAX_CELL_CHARS = 200;
-const MAX_FAILURE_CHARS = 4000;
-const MAX_PREVIEW_COLUMNS = 20;
-const MAX_STATUS_OUTPUT_CHARS = 1000;
-const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
-const CUT_MARK = '… (cut)';
-/** Hands what Zoho answered to later steps, and warns of what the user should know. */
-function reportOutcome(outcome, secrets) {
-    const { reply } = outcome;
-    if (reply !== undefined) {
-        setOutput('http-status', String(reply.httpStatus));
-        if (reply.data !== undefined) {
-            const response = secrets.redactJson(reply.body);
-            if (response.length <= MAX_RESPONSE_OUTPUT_CHARS)
-                setOutput('response', response);
-            else
-                core_warning(`Zoho's response is ${response.length} characters long, more than the response output ` +
-                    `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`);
-            if (reply.code !== undefined)
-                setOutput('code', String(reply.code));
-            if (reply.message !== undefined)
-                setOutput('status', cut(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
-        }
-    }
-    if (outcome.status !== undefined)
-        reportStatus(outcome.status, secrets);
-    if (outcome.warning !== undefined)
-        core_warning(secrets.redact(outcome.warning));
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BP: () => (/* binding */ logLine),
+/* harmony export */   Jj: () => (/* binding */ cut),
+/* harmony export */   TN: () => (/* binding */ oneLine)
+/* harmony export */ });
+// Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
+// error message, an output or the job summary. Each runs in time linear in the text.
+/** Any run of blanks and line breaks as one space. */
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
-const COUNT_OUTPUTS = {
-    total: 'total-records',
-    success: 'success-records',
-    failed: 'failed-records',
-    unprocessed: 'unprocessed-records'
-};
-/** Hands the followed job's state, counts and result folder to later steps. */
-function reportJob(job, secrets) {
-    if (job.wait.status !== undefined)
-        reportStatus(job.wait.status, secrets);
-    if (job.resultDir !== undefined)
-        setOutput('result-dir', job.resultDir);
-    for (const warning of job.warnings)
-        core_warning(secrets.redact(warning));
+/** The text cut to at most `max` characters, marked where it was cut; never half a character. */
+function cut(text, max, mark = '…') {
+    if (text.length <= max)
+        return text;
+    const kept = text.slice(0, max);
+    // A cut between the two halves of a surrogate pair would leave half a character.
+    return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}${mark}`;
 }
-function reportStatus(status, secrets) {
-    setOutput('job-status', cut(secrets.redact(stateName(status)), MAX_CELL_CHARS, CUT_MARK));
-    for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
-        const value = status.records[count];
-        if (value !== undefined)
-            setOutput(output, String(value));
-    }
+/**
+ * The text on one log line: its line breaks written as \r and \n, so that nothing in it starts a
+ * line of its own, where the runner would read a workflow command such as ::error::.
+ */
+function logLine(text) {
+    return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
-async function writeSummary(record, now, secrets) {
-    // Outside a runner (a local run) there is no summary file to write to.
-    const { settings, failure } = record;
-    if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
-        return;
-    const cell = (text) => summaryCell(text, secrets);
-    const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
-    const rows = [
-        ...describeRun(settings, record.outcome?.reply),
-        ...describeJob(record.job?.wait.status, record.job),
-        ...describeCost(record, now)
-    ];
-    let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
-        table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
-    if (failure !== undefined)
-        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
-    const preview = record.job?.preview;
-    if (preview !== undefined)
-        html += previewHtml(preview, cell);
-    summary.addRaw(html);
+
+
+/***/ }),
+
+/***/ 158:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ downloadApi),
+/* harmony export */   p: () => (/* binding */ callApi)
+/* harmony export */ });
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(745);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+
+
+
+/** call() with the access token. */
+async function callApi(connection, request, judge, context, options) {
+    return withToken(connection, context, async (token) => (0,_call_js__WEBPACK_IMPORTED_MODULE_0__/* .call */ .T)(authorised(request, token), judge, context, options));
+}
+/** download() with the access token. */
+async function downloadApi(connection, request, path, judge, context) {
+    await withToken(connection, context, async (token) => {
+        await (0,_call_js__WEBPACK_IMPORTED_MODULE_0__/* .download */ .R)(authorised(request, token), path, judge, context);
+    });
+}
+async function withToken(connection, context, send) {
     try {
-        await summary.write();
+        return await send(await connection.tokens.current(context));
     }
     catch (error) {
-        // The summary is a courtesy: failing to write it must not change the step's result.
-        core_warning(`Could not write the job summary: ${messageOf(error)}`);
+        if ((0,_reply_js__WEBPACK_IMPORTED_MODULE_2__/* .replyBehind */ .vk)(error)?.code !== _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .TOKEN_REFUSED_CODE */ .hF ||
+            !(await connection.tokens.renew(context)))
+            throw error;
+        return send(await connection.tokens.current(context));
     }
 }
-function describeRun(settings, reply) {
-    return [
-        ['Action', settings.action],
-        ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
-        ['App / form', `${settings.job.app} / ${settings.job.form}`],
-        ['Job ID', MASK],
-        ['Environment', settings.environment],
-        [
-            'Authentication',
-            settings.auth.kind === 'token'
-                ? 'access token'
-                : `refresh token of client ${settings.auth.credentials.clientId}`
-        ],
-        ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
-        ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-        ['Zoho status', reply?.message ?? '—']
-    ];
+function authorised(request, token) {
+    return { ...request, headers: { ...request.headers, Authorization: `Zoho-oauthtoken ${token}` } };
 }
-function describeJob(status, job) {
-    if (job === undefined)
-        return [];
-    const count = (value) => (value === undefined ? '—' : String(value));
-    const running = job.wait.end === 'finished' ? '' : ' (still running)';
-    return [
-        ['Final state', status === undefined ? `unknown${running}` : `${stateName(status)}${running}`],
-        ['Total records', count(status?.records.total)],
-        ['Succeeded', count(status?.records.success)],
-        ['Failed', count(status?.records.failed)],
-        ['Unprocessed', count(status?.records.unprocessed)]
-    ];
+
+
+/***/ }),
+
+/***/ 745:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T: () => (/* binding */ call),
+  R: () => (/* binding */ download)
+});
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(522);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/http/body.ts
+
+
+
+const DECODERS = {
+    // Unzip reads gzip and zlib-wrapped deflate alike, telling them apart by their header.
+    gzip: external_node_zlib_.createUnzip,
+    'x-gzip': external_node_zlib_.createUnzip,
+    deflate: external_node_zlib_.createUnzip,
+    br: external_node_zlib_.createBrotliDecompress
+};
+/** The body as sent, decoded; an error of the connection or the decoder reaches its reader. */
+function decodedBody(response) {
+    const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (encoding === '' || encoding === 'identity')
+        return response;
+    const decoder = DECODERS[encoding];
+    if (decoder === undefined) {
+        response.destroy();
+        throw new errors/* TransportError */.wX(`The answer came encoded as "${encoding.slice(0, 40)}", which this action cannot decode.`, { retryable: true, sent: true });
+    }
+    return (0,external_node_stream_.pipeline)(response, decoder(), () => { });
 }
-function describeCost(record, now) {
-    return [
-        ['Wall time', `${((now - record.startedMs) / 1000).toFixed(1)} s`],
-        [
-            'API calls',
-            `${record.calls.made} (Zoho allows each user ${DAILY_BUDGET} a day, by plan, shared by every integration)`
-        ],
-        ...(record.settings?.auth.kind === 'refresh'
-            ? [['Access tokens minted', String(record.mints.made)]]
-            : [])
-    ];
-}
-function previewHtml(preview, cell) {
-    const columns = preview.header.length;
-    const shown = Math.min(columns, MAX_PREVIEW_COLUMNS);
-    const notes = [
-        preview.more ? `the first ${preview.rows.length}` : '',
-        columns > shown ? `the first ${shown} of ${columns} columns` : ''
-    ].filter(note => note !== '');
-    return (`<h4>Failed rows${notes.length === 0 ? '' : ` (${notes.join('; ')})`}</h4>\n` +
-        table(preview.header.slice(0, shown).map(cell), preview.rows.map(row => row.slice(0, shown).map(cell))));
-}
-/** An HTML table on one line; cells are HTML already. */
-function table(header, rows) {
-    const row = (cells, tag) => `<tr>${cells.map(text => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
-    return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
-}
-/** Text as one summary cell: redacted, cut, escaped, with its line breaks as <br>. */
-function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
-    return escapeHtml(cut(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
-}
-function escapeHtml(text) {
-    const entities = {
-        '&': '&amp;',
-        '<': '&lt;',
-        '>': '&gt;',
-        '"': '&quot;',
-        "'": '&#39;'
+/** Reads the whole decoded body, or fails once it passes `maxBytes`, without reading further. */
+function readBody(maxBytes) {
+    return async (response) => {
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of decodedBody(response)) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                throw new errors/* TransportError */.wX(`The answer is larger than ${maxBytes / 1024} KiB, more than any answer this action ` +
+                    'expects; it was not read.', { retryable: true, sent: true });
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size);
     };
-    return text.replace(/[&<>"']/g, char => entities[char] ?? char);
 }
 
-;// CONCATENATED MODULE: ./src/zoho/auth.ts
-// The access token the API calls carry: the one given, or one minted from a refresh token at the
-// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
-// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
-// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/http/download.ts
+// Streams a result file to disk and keeps it only if it is a ZIP (by its first bytes), so that no
+// error page poses as a result; whatever came instead is handed back, cut short, to be judged.
 
 
 
 
-// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
-const DEFAULT_LIFETIME_S = 3600;
-// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
-const RENEW_MARGIN_MS = 5 * 60_000;
-/**
- * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
- * `mints`, apart from the API calls.
- */
-function accessTokens(auth, dataCentre, secrets, mints) {
-    if (auth.kind === 'token') {
-        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
+
+const ZIP_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
+/** A reader that saves a 2xx ZIP answer to `path` (through `<path>.part`). */
+function saveZip(path, maxHeadBytes) {
+    return async (response) => {
+        const chunks = decodedBody(response)[Symbol.asyncIterator]();
+        let head = Buffer.alloc(0);
+        for (let next = await chunks.next();; next = await chunks.next()) {
+            if (next.done === true)
+                return { saved: false, head };
+            head = Buffer.concat([head, next.value]);
+            if (head.length >= ZIP_SIGNATURE.length)
+                break;
+        }
+        const isZip = head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE);
+        if ((response.statusCode ?? 0) >= 300 || !isZip) {
+            while (head.length < maxHeadBytes) {
+                const next = await chunks.next();
+                if (next.done === true)
+                    break;
+                head = Buffer.concat([head, next.value]);
+            }
+            await chunks.return?.();
+            return { saved: false, head: head.subarray(0, maxHeadBytes) };
+        }
+        await writeFile(path, head, chunks);
+        return { saved: true };
+    };
+}
+async function writeFile(path, head, rest) {
+    const partial = `${path}.part`;
+    const file = (0,external_node_fs_.createWriteStream)(partial);
+    const local = {};
+    file.on('error', error => (local.error = error));
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(async function* () {
+            yield head;
+            for (let next = await rest.next(); next.done !== true; next = await rest.next())
+                yield next.value;
+        }, file);
+        await (0,promises_.rename)(partial, path);
     }
-    let held;
-    const mint = async (context, why) => {
-        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
-        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
-            ...context,
-            calls: mints
+    catch (error) {
+        const cause = local.error ?? (isFileSystemError(error) ? error : undefined);
+        if (cause !== undefined)
+            throw new errors/* LocalFileError */.QD(`Could not save ${path}: ${cause.message}`);
+        throw error;
+    }
+    finally {
+        // A stream destroyed before its file opened still creates it: remove it once it is closed.
+        await new Promise(resolve => {
+            if (file.closed)
+                resolve();
+            else
+                file.once('close', () => {
+                    resolve();
+                });
         });
-        const lifetimeMs = minted.lifetimeS * 1000;
-        held = {
-            token: minted.token,
-            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
-        };
-        return minted.token;
+        await (0,promises_.rm)(partial, { force: true });
+    }
+}
+/** A failure of the file system (rename, write), as opposed to the connection's. */
+function isFileSystemError(error) {
+    return (error instanceof Error &&
+        typeof error.syscall === 'string' &&
+        ['open', 'write', 'rename'].includes(error.syscall ?? ''));
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+// EXTERNAL MODULE: ./src/clock.ts + 1 modules
+var src_clock = __nccwpck_require__(529);
+;// CONCATENATED MODULE: ./src/http/send.ts
+// One HTTP attempt within a deadline: the bottom layer, and the only one that opens a connection.
+// @actions/http-client chooses the route (direct, or a tunnel through HTTPS_PROXY; never a proxy for
+// loopback). The request itself is made here, so that the deadline or a cancel destroys it and its
+// socket whatever the route: http-client's own request API does not hand the request back, and its
+// dispose() reaches only its direct agent, not the tunnel agent a proxy uses.
+
+
+
+
+
+
+
+const USER_AGENT = `zoho-creator-bulk-action/${package_namespaceObject.rE}`;
+// Node's codes for a certificate the runner does not trust: another attempt will not help.
+const UNTRUSTED_CERTIFICATE = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+// How the tunnel agent behind HTTPS_PROXY reports a CONNECT the proxy refused (with its status) or
+// could not make (with the cause).
+const PROXY_REFUSED = 'tunneling socket could not be established, statusCode=';
+const PROXY_UNREACHABLE = 'tunneling socket could not be established, cause=';
+/** Sends `request` and reads its answer with `read`, all within `limits.timeoutMs`. */
+async function send(request, limits, read) {
+    const url = new URL(request.url);
+    // Only asked for the route: redirects are never followed here (nothing follows them).
+    const route = new lib/* HttpClient */.Qq(USER_AGENT);
+    const progress = { sent: false, answered: false };
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+        controller.abort(new errors/* TransportError */.wX(`No complete answer from ${url.origin} within ${limits.timeoutMs / 1000} s (timeout).`, { retryable: true, sent: progress.sent }));
+    }, limits.timeoutMs);
+    const cancel = () => {
+        if (limits.signal !== undefined)
+            controller.abort((0,src_clock/* cancelReason */.z)(limits.signal));
     };
+    limits.signal?.addEventListener('abort', cancel);
+    if (limits.signal?.aborted === true)
+        cancel();
+    const { body } = request;
+    let destroy = () => { };
+    try {
+        return await new Promise((resolve, reject) => {
+            // Node sends a body given whole with its Content-Length.
+            const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, {
+                method: request.method,
+                headers: {
+                    ...request.headers,
+                    'User-Agent': USER_AGENT,
+                    // Ask for the body as it is; a gateway that compresses all the same is still read.
+                    'Accept-Encoding': 'identity',
+                    // A streamed body goes with its length, not chunked (Node counts a string body itself).
+                    ...(typeof body === 'object' ? { 'Content-Length': String(body.length) } : {})
+                },
+                agent: route.getAgent(request.url),
+                signal: controller.signal
+            });
+            const source = typeof body === 'object' ? body.open() : undefined;
+            destroy = () => {
+                req.destroy();
+                source?.destroy();
+            };
+            // Once the answer has come, its reader settles the attempt, so that whatever it was doing
+            // (a file half written) is cleaned up before the attempt is over. Before that, a request still
+            // waiting for its socket (a tunnel the proxy never opens) only learns of its end once a
+            // socket comes: the attempt ends at the deadline all the same.
+            const fail = (error) => {
+                if (!progress.answered)
+                    reject(error);
+            };
+            controller.signal.addEventListener('abort', () => {
+                fail(controller.signal.reason);
+            });
+            req.on('socket', socket => {
+                whenOnWire(socket, () => (progress.sent = true));
+            });
+            req.on('error', fail);
+            req.on('response', response => {
+                progress.answered = true;
+                read(response).then(body => {
+                    resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+                }, reject);
+            });
+            if (source === undefined)
+                req.end(body);
+            else {
+                source.on('error', error => {
+                    fail(error instanceof errors/* LocalFileError */.QD
+                        ? error
+                        : new errors/* LocalFileError */.QD(`Could not read the file to send: ${(0,errors/* messageOf */.bD)(error)}`));
+                });
+                source.pipe(req);
+            }
+        });
+    }
+    catch (error) {
+        if (controller.signal.aborted)
+            throw controller.signal.reason;
+        throw attemptFailure(error, url, progress);
+    }
+    finally {
+        clearTimeout(timer);
+        limits.signal?.removeEventListener('abort', cancel);
+        destroy();
+        route.dispose();
+    }
+}
+/** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
+function whenOnWire(socket, mark) {
+    if (socket instanceof external_node_tls_namespaceObject.TLSSocket)
+        socket.once('secureConnect', mark);
+    else if (socket.connecting)
+        socket.once('connect', mark);
+    else
+        mark();
+}
+/** What a failed attempt means for the person reading the log, and for the retry loop. */
+function attemptFailure(error, url, progress) {
+    if (error instanceof errors/* ActionError */.lZ)
+        return error;
+    // Read by shape, not instanceof: Node's network errors may come from another realm.
+    const { code } = (typeof error === 'object' && error !== null ? error : {});
+    const text = (0,errors/* messageOf */.bD)(error);
+    if (text.startsWith(PROXY_REFUSED)) {
+        const status = Number(text.slice(PROXY_REFUSED.length));
+        return proxyRefused(proxyOf(url), url.host, status);
+    }
+    if (text.startsWith(PROXY_UNREACHABLE)) {
+        return new errors/* TransportError */.wX(`Could not reach the proxy ${proxyOf(url)} (HTTPS_PROXY): ${text.slice(PROXY_UNREACHABLE.length)}.`, { retryable: true, sent: false });
+    }
+    if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
+        return new errors/* TransportError */.wX(`The request to ${url.origin} could not be built: ${text}.`, {
+            retryable: false,
+            sent: false
+        });
+    }
+    if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code)) {
+        return new errors/* TransportError */.wX(`Could not reach ${url.origin}: ${text}. The server's TLS certificate is not trusted; behind ` +
+            'a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the file of its CA certificate.', { retryable: false, sent: false });
+    }
+    if (progress.answered) {
+        return new errors/* TransportError */.wX(`The connection to ${url.origin} closed before the whole answer arrived (${text}).`, { retryable: true, sent: true });
+    }
+    return new errors/* TransportError */.wX(`Could not reach ${url.origin}: ${text}.`, {
+        retryable: true,
+        sent: progress.sent
+    });
+}
+/** The proxy's host and port (never its credentials), for a failure only a proxy route has. */
+function proxyOf(url) {
+    return new URL((0,lib/* getProxyUrl */.s_)(url.href)).host;
+}
+const PROXY_HINTS = {
+    407: 'it wants credentials: give them in HTTPS_PROXY as http://user:password@host:port',
+    403: 'it does not allow this host: ask its administrators to allow it, or list the host in NO_PROXY if the runner can reach it directly'
+};
+/** The proxy answered the CONNECT with something other than 200: nothing reached the server. */
+function proxyRefused(proxy, target, status) {
+    const hint = PROXY_HINTS[status] ?? `it could not open a connection to ${target}`;
+    return new errors/* TransportError */.wX(`The proxy ${proxy} (HTTPS_PROXY) refused the tunnel to ${target} with HTTP ${status}: ${hint}.`, { retryable: false, sent: false });
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retries a failed attempt when the caller's classifier says it is worth it: exponential backoff
+// with full jitter, at least to the end of a throttle's window, or the server's Retry-After; never
+// past the caller's deadline or a cancel. What is worth retrying, and how long a throttle lasts, is
+// not decided here: zoho/retry-table.ts holds that table.
+
+
+const RETRY_AFTER_CAP_MS = 60_000;
+/** The wait before retry number `retry` (1 for the first retry). */
+function backoffDelay(retry, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.floor(random() * ceiling);
+}
+/** A Retry-After header, in seconds or as an HTTP date, as a wait of at most 60 s (RFC 9110). */
+function retryAfterDelay(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    // An HTTP date starts with the day's name ("Sat, 28 Nov 2026 12:00:10 GMT").
+    const ms = /^\d+$/.test(text)
+        ? Number(text) * 1000
+        : /^[A-Za-z]{3},/.test(text)
+            ? Date.parse(text) - now
+            : NaN;
+    if (Number.isNaN(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+}
+/**
+ * Runs `attempt` until it succeeds, fails in a way `classify` finds not worth retrying, attempts
+ * run out, or the next wait would pass the deadline. `onFailure` hears of every failed attempt.
+ */
+async function withRetries(attempt, classify, context, onFailure = () => { }) {
+    const { policy, clock, signal } = context;
+    const attempts = policy.retries + 1;
+    for (let n = 1;; n++) {
+        if (signal?.aborted === true)
+            throw (0,src_clock/* cancelReason */.z)(signal);
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof errors/* ActionError */.lZ))
+                throw error;
+            onFailure(error);
+            const verdict = classify(error);
+            if (!verdict.retry)
+                throw error;
+            if (n === attempts)
+                throw attempts > 1 ? new errors/* RetriesExhaustedError */.i5(attempts, error) : error;
+            const told = retryAfterDelay(verdict.retryAfter, clock.now());
+            const backoff = backoffDelay(n, policy, () => clock.random());
+            const window = told === undefined && (verdict.window?.ms ?? 0) > backoff ? verdict.window : undefined;
+            const delay = told ?? (window?.ms ?? backoff) * policy.timeScale;
+            if (context.deadline !== undefined && clock.now() + delay >= context.deadline) {
+                throw new errors/* RetriesExhaustedError */.i5(n, error);
+            }
+            const seconds = (delay / 1000).toFixed(1);
+            context.log(`Attempt ${n} of ${attempts} failed: ${error.message} ` +
+                (window === undefined
+                    ? `Retrying in ${seconds} s.`
+                    : `Waiting ${seconds} s for ${window.reason}.`));
+            await clock.sleep(delay, signal);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/zoho/reply.ts
+var zoho_reply = __nccwpck_require__(806);
+// EXTERNAL MODULE: ./src/zoho/retry-table.ts
+var retry_table = __nccwpck_require__(449);
+;// CONCATENATED MODULE: ./src/zoho/call.ts
+
+
+
+
+
+
+// Zoho's JSON answers are small; anything larger is not an answer this action expects.
+const MAX_ANSWER_BYTES = 1024 * 1024;
+// Enough of what came instead of a ZIP to read Zoho's JSON error, or the start of a gateway's page.
+const MAX_NOT_ZIP_BYTES = 64 * 1024;
+/** Sends `request` until `judge` finds no fault with the reply, or retrying gives up. */
+async function call(request, judge, context, options = {}) {
+    return attemptUntilJudgedGood(request, readBody(MAX_ANSWER_BYTES), answer => {
+        const reply = (0,zoho_reply/* parseReply */.UV)(answer, context.redact);
+        return { reply, error: judge(reply) };
+    }, context, options);
+}
+/**
+ * Saves the ZIP `request` answers with to `path`, sent as call() sends; when something else comes,
+ * `judge` says why that is not the file.
+ */
+async function download(request, path, judge, context) {
+    await attemptUntilJudgedGood(request, saveZip(path, MAX_NOT_ZIP_BYTES), answer => {
+        const { body } = answer;
+        const reply = (0,zoho_reply/* parseReply */.UV)({ ...answer, body: body.saved ? Buffer.alloc(0) : body.head }, context.redact);
+        return { reply, error: body.saved ? undefined : judge(reply) };
+    }, context);
+}
+async function attemptUntilJudgedGood(request, read, judge, context, options = {}) {
+    return withRetries(async () => {
+        context.calls.made++;
+        const { reply, error } = judge(await send(request, attemptLimits(context), read));
+        if (error !== undefined)
+            throw error;
+        return reply;
+    }, options.classify ?? retry_table/* classify */.L, context, options.onFailure);
+}
+/** The attempt's deadline: `timeout`, or what is left before the wait's deadline if that is sooner. */
+function attemptLimits(context) {
+    const left = context.deadline === undefined ? Infinity : context.deadline - context.clock.now();
     return {
-        current: async (context) => {
-            if (held === undefined)
-                return mint(context, 'Minting an access token');
-            if (context.clock.now() >= held.renewAt)
-                return mint(context, 'The access token is about to expire; minting a new one');
-            return held.token;
-        },
-        renew: async (context) => {
-            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
-            return true;
+        timeoutMs: Math.max(1, Math.min(context.timeoutMs, left)),
+        signal: context.signal
+    };
+}
+
+
+/***/ }),
+
+/***/ 732:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ SUCCESS_CODE),
+/* harmony export */   JR: () => (/* binding */ hintFor),
+/* harmony export */   Lg: () => (/* binding */ PER_MINUTE_LIMIT_CODE),
+/* harmony export */   Q3: () => (/* binding */ REQUEST_FAULT_CODES),
+/* harmony export */   Sk: () => (/* binding */ FILE_EXISTS_CODE),
+/* harmony export */   hF: () => (/* binding */ TOKEN_REFUSED_CODE),
+/* harmony export */   mb: () => (/* binding */ RESULT_NOT_READY_CODE),
+/* harmony export */   r$: () => (/* binding */ UNKNOWN_URL_CODE),
+/* harmony export */   wS: () => (/* binding */ DAILY_LIMIT_CODE)
+/* harmony export */ });
+// What Zoho's response codes mean and what the person reading the log should do about them
+// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
+const SUCCESS_CODE = 3000;
+const TOKEN_REFUSED_CODE = 1030;
+const PER_MINUTE_LIMIT_CODE = 2955;
+const DAILY_LIMIT_CODE = 4000;
+const RESULT_NOT_READY_CODE = 11110;
+const UNKNOWN_URL_CODE = 1000;
+const FILE_EXISTS_CODE = 11070;
+const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
+// Said of a start: a job runs once, so there is nothing to retry.
+const ENDED = 'The job has already ended, and a job runs only once: to load the file again, create a new job and upload the file to it.';
+/**
+ * Codes that say the request itself is wrong (the token, the URL, a permission, a limit) rather
+ * than anything about the job's state: reading the job's status would not settle them.
+ */
+const REQUEST_FAULT_CODES = new Set([
+    1000, 1030, 1040, 1060, 2892, 2893, 2933, 2945, 2955, 4000, 4070, 7120, 11330
+]);
+const HINTS = new Map([
+    [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
+    [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
+    [
+        2945,
+        'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
+            '(and ZohoCreator.bulk.READ to read job status).'
+    ],
+    [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
+    [1060, CHECK_ROLE],
+    [2933, CHECK_ROLE],
+    [2892, 'No such application: check app (its link name) and owner.'],
+    [2893, 'No such form: check form (its link name) and app.'],
+    [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
+    [4000, "The account's daily API limit is reached: running again today will not help."],
+    [11080, ENDED],
+    [11090, ENDED],
+    [11100, ENDED],
+    [11110, 'The result file is still being generated: try again in a while.'],
+    [
+        11130,
+        'There is no result file of this kind for this job (for example, when no record failed).'
+    ],
+    [11330, 'No such job for this form: check job-id and form.'],
+    [
+        11070,
+        "An input file already exists for this job, and a job's file cannot be replaced: abort the job, create a new one and upload the file to it."
+    ],
+    [
+        11340,
+        "The job's state does not take a file now: check the job's state (it takes one before it starts)."
+    ],
+    [11350, 'The file upload is not complete: upload the CSV before starting the job.'],
+    [7120, 'The job ID is not valid: check job-id.'],
+    [7130, 'This is not permitted on this job: check job-id and your role in the application.']
+]);
+/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
+function hintFor(code, httpStatus) {
+    const byCode = code === undefined ? undefined : HINTS.get(code);
+    if (byCode !== undefined)
+        return byCode;
+    if (httpStatus === 401) {
+        return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.';
+    }
+    if (httpStatus === 403)
+        return CHECK_ROLE;
+    if (httpStatus === 404)
+        return 'Nothing was found at this URL: check dc, owner, app, form and job-id.';
+    if (httpStatus === 429)
+        return "Zoho's API rate limit was reached: wait and run again.";
+    if (httpStatus >= 500)
+        return 'Zoho, or a gateway in front of it, failed: run again later.';
+    return "Check the inputs against Zoho's message.";
+}
+
+
+/***/ }),
+
+/***/ 332:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ findDataCentre),
+/* harmony export */   w: () => (/* binding */ DATA_CENTRES)
+/* harmony export */ });
+// Zoho's data centres: the `dc` names a user may write and the hosts each one serves
+// (zoho-bulk-api.md, "Hosts").
+const DATA_CENTRES = [
+    { code: 'us', suffix: 'com', apiHost: 'www.zohoapis.com', accountsHost: 'accounts.zoho.com' },
+    { code: 'eu', suffix: 'eu', apiHost: 'www.zohoapis.eu', accountsHost: 'accounts.zoho.eu' },
+    { code: 'in', suffix: 'in', apiHost: 'www.zohoapis.in', accountsHost: 'accounts.zoho.in' },
+    {
+        code: 'au',
+        suffix: 'com.au',
+        apiHost: 'www.zohoapis.com.au',
+        accountsHost: 'accounts.zoho.com.au'
+    },
+    { code: 'jp', suffix: 'jp', apiHost: 'www.zohoapis.jp', accountsHost: 'accounts.zoho.jp' },
+    { code: 'ca', suffix: 'ca', apiHost: 'www.zohoapis.ca', accountsHost: 'accounts.zohocloud.ca' },
+    {
+        code: 'cn',
+        suffix: 'com.cn',
+        apiHost: 'www.zohoapis.com.cn',
+        accountsHost: 'accounts.zoho.com.cn'
+    },
+    { code: 'sa', suffix: 'sa', apiHost: 'www.zohoapis.sa', accountsHost: 'accounts.zoho.sa' }
+];
+/** Finds a data centre by its code or domain suffix, ignoring case and surrounding blanks. */
+function findDataCentre(name) {
+    const wanted = name.trim().toLowerCase();
+    return DATA_CENTRES.find(dc => dc.code === wanted || dc.suffix === wanted);
+}
+
+
+/***/ }),
+
+/***/ 620:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $H: () => (/* binding */ insertUrl),
+/* harmony export */   Ne: () => (/* binding */ jobUrl),
+/* harmony export */   PS: () => (/* binding */ JOB_ID_DIGITS),
+/* harmony export */   zj: () => (/* binding */ uploadUrl)
+/* harmony export */ });
+// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
+/**
+ * Zoho's job IDs are long decimal numbers (3888833000000114027), beyond what a JavaScript number
+ * holds exactly: they are kept as text.
+ */
+const JOB_ID_DIGITS = /^\d{10,30}$/;
+const segment = encodeURIComponent;
+/** The form's bulk insert URL: POST creates a job. */
+function insertUrl(apiBaseUrl, form) {
+    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(form.owner)}/${segment(form.app)}` +
+        `/form/${segment(form.form)}/insert`);
+}
+/** The URL of a job: PATCH starts or aborts it, GET reads its status, POST uploads its file. */
+function jobUrl(apiBaseUrl, job) {
+    return `${insertUrl(apiBaseUrl, job)}/${segment(job.jobId)}`;
+}
+/** Where a job's file is uploaded, in either of the forms Zoho documents. */
+function uploadUrl(apiBaseUrl, job, form) {
+    return form === 'path'
+        ? jobUrl(apiBaseUrl, job)
+        : `${insertUrl(apiBaseUrl, job)}?job_id=${segment(job.jobId)}`;
+}
+
+
+/***/ }),
+
+/***/ 308:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MS: () => (/* binding */ FINAL_STATES),
+/* harmony export */   Vi: () => (/* binding */ stateName),
+/* harmony export */   as: () => (/* binding */ fetchJobStatus),
+/* harmony export */   xf: () => (/* binding */ ABORTED_STATES)
+/* harmony export */ });
+/* unused harmony exports JOB_STATES, readJobStatus */
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(158);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(806);
+/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(418);
+// Reads a job's state from Zoho's status reply. Zoho's pages disagree on the field (api_status,
+// state, status), where it sits (top level, data, details) and how it is spelt (In-progress,
+// IN PROGRESS, COMPLETED): accept them all, compare without case or punctuation, and report a
+// value we do not know as unknown rather than guess (zoho-bulk-api.md, "Job status response").
+// Record counts come from `record_details`, at the top or under data/details, or from the same
+// fields directly under data/details.
+
+
+
+const JOB_STATES = [
+    'Ready-to-upload',
+    'In-progress',
+    'Completed',
+    'Failed',
+    'Aborted',
+    'User Aborted',
+    'System Aborted',
+    'Expired'
+];
+/** The states a job does not leave: all but waiting for its file and running. */
+const FINAL_STATES = new Set(JOB_STATES.filter(state => state !== 'Ready-to-upload' && state !== 'In-progress'));
+const ABORTED_STATES = new Set([
+    'Aborted',
+    'User Aborted',
+    'System Aborted'
+]);
+const COUNT_FIELDS = {
+    total: 'total_records',
+    success: 'success_records',
+    failed: 'failed_records',
+    unprocessed: 'unprocessed_records'
+};
+const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
+const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
+/** GETs the job's status (retried like every call) and reads it. */
+async function fetchJobStatus(connection, job, context) {
+    const reply = await (0,_api_js__WEBPACK_IMPORTED_MODULE_0__/* .callApi */ .p)(connection, (0,_requests_js__WEBPACK_IMPORTED_MODULE_2__/* .jobStatusRequest */ .dT)(connection, job), answer => (0,_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .replyError */ .NT)(answer, "read the job's status"), context);
+    return { reply, status: readJobStatus(reply) };
+}
+/** The state for an output or a table: normalised when known, else as Zoho wrote it. */
+function stateName(status) {
+    return status.state ?? status.raw ?? 'unknown';
+}
+function readJobStatus(reply) {
+    const top = reply.data ?? {};
+    const nested = [top['data'], top['details']].filter(_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .isRecord */ .u4);
+    return { ...readState(top, nested), records: readCounts(top, nested) };
+}
+function readState(top, nested) {
+    // A top-level `status` is as likely to be a message ("Job created successfully"), so it comes last.
+    const candidates = [
+        ...[top, ...nested].flatMap(place => [place['api_status'], place['state']]),
+        ...nested.map(place => place['status']),
+        top['status']
+    ].filter((value) => typeof value === 'string' && value.trim() !== '');
+    for (const raw of candidates) {
+        const state = BY_KEY.get(comparable(raw));
+        if (state !== undefined)
+            return { state, raw };
+    }
+    return candidates[0] === undefined ? {} : { raw: candidates[0] };
+}
+function readCounts(top, nested) {
+    const places = [top, ...nested].map(place => place['record_details']).filter(_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .isRecord */ .u4);
+    const sources = [...places, ...nested];
+    const counts = {};
+    for (const [name, field] of Object.entries(COUNT_FIELDS)) {
+        const value = sources
+            .map(source => (0,_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .wholeNumber */ .rD)(source[field]))
+            .find(count => count !== undefined);
+        if (value !== undefined)
+            counts[name] = value;
+    }
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 806:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KF: () => (/* binding */ unreadableReply),
+/* harmony export */   NT: () => (/* binding */ replyError),
+/* harmony export */   UV: () => (/* binding */ parseReply),
+/* harmony export */   fS: () => (/* binding */ ZohoError),
+/* harmony export */   o$: () => (/* binding */ jsonObject),
+/* harmony export */   rD: () => (/* binding */ wholeNumber),
+/* harmony export */   u4: () => (/* binding */ isRecord),
+/* harmony export */   vk: () => (/* binding */ replyBehind)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+// Reads Zoho's answer: the JSON body's `code` and text, tolerant of the shapes Zoho's pages show,
+// and judges it. Success is Zoho's code 3000 on a 2xx; the HTTP status alone says little, since
+// Zoho answers its daily-limit code 4000 with HTTP 200.
+
+
+
+/** Zoho (or something in front of it) answered, and the answer is not success. */
+class ZohoError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    name = 'ZohoError';
+    reply;
+    /** Whether Zoho said "too many requests" in its own words rather than by status or code. */
+    throttled;
+    constructor(message, reply, throttled = false) {
+        super(message);
+        this.reply = reply;
+        this.throttled = throttled;
+    }
+}
+const TEXT_FIELDS = ['status', 'message', 'description', 'error_description'];
+const QUOTE_CHARS = 160;
+function parseReply(answer, redact) {
+    const body = answer.body.toString('utf8').replace(/^\uFEFF/, '');
+    const data = jsonObject(body);
+    const code = wholeNumber(data?.['code']);
+    const message = TEXT_FIELDS.map(field => data?.[field]).find(value => typeof value === 'string');
+    const { location, 'retry-after': retryAfter } = answer.headers;
+    const bodyLine = shortLine(body, redact);
+    return {
+        httpStatus: answer.status,
+        body,
+        ...(data === undefined ? {} : { data }),
+        ...(code === undefined ? {} : { code }),
+        ...(message === undefined ? {} : { message }),
+        ...(location === undefined ? {} : { location }),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        quoted: {
+            body: bodyLine === '' ? 'an empty body' : JSON.stringify(bodyLine),
+            message: shortLine(message ?? '', redact) || 'no message'
         }
     };
 }
-/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
-function tokenRequest(credentials) {
-    return {
-        method: 'POST',
-        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            client_id: credentials.clientId,
-            client_secret: credentials.clientSecret,
-            refresh_token: credentials.refreshToken
-        }).toString()
-    };
+/**
+ * Text from Zoho for an error message: redacted whole before it is cut, so that no part of a
+ * secret survives the cut; then on one line.
+ */
+function shortLine(text, redact) {
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .cut */ .Jj)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(redact(text)), QUOTE_CHARS);
 }
-/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
-async function mintAccessToken(credentials, dataCentre, secrets, context) {
-    const reply = await call(tokenRequest(credentials), reply => {
-        const token = reply.data?.['access_token'];
-        // Masked before anything, even a refusal of it, can print it.
-        if (typeof token === 'string')
-            for (const line of token.split(/[\r\n]/))
-                secrets.add(line);
-        return tokenReplyError(reply, dataCentre);
-    }, context);
-    checkApiDomain(reply.data?.['api_domain'], dataCentre);
-    return {
-        token: String(reply.data?.['access_token']),
-        lifetimeS: positive(wholeNumber(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
-    };
-}
-const positive = (value) => (value === 0 ? undefined : value);
-// What an HTTP header can carry: visible ASCII, no spaces or control characters.
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
-/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
-function tokenReplyError(reply, dataCentre) {
+/**
+ * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
+ * The message is one line: HTTP status, Zoho's code and text, and what to do.
+ */
+function replyError(reply, what, hint = _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR) {
     const unreadable = unreadableReply(reply);
     if (unreadable !== undefined)
         return unreadable;
-    const error = reply.data?.['error'];
-    const description = reply.data?.['error_description'];
-    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
-    if (error === 'invalid_code') {
-        return new ZohoError(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
-            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
+    const { httpStatus, code } = reply;
+    if (code === undefined) {
+        return new ZohoError(`Zoho's response has no "code" (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
+            'Check dc and api-url: this does not look like the Creator API.', reply);
     }
-    if (error === 'invalid_client') {
-        return new ZohoError(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
-            `was made in the API console of data centre "${dataCentre.code}".`, reply);
+    if (code === _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .SUCCESS_CODE */ .CS && httpStatus >= 200 && httpStatus < 300)
+        return undefined;
+    return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ${reply.quoted.message}. ` +
+        hint(code, httpStatus), reply);
+}
+/**
+ * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
+ * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
+ */
+function unreadableReply(reply) {
+    const { httpStatus } = reply;
+    if (httpStatus >= 300 && httpStatus < 400) {
+        return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
+            'it was not followed, so the credentials are not sent to another host. Check dc, api-url and accounts-url.', reply);
     }
-    if (error === 'Access Denied' ||
-        (typeof description === 'string' && /too many requests/i.test(description))) {
-        return new ZohoError(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
-            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
-    }
-    if (error !== undefined)
-        return new ZohoError(`Zoho's accounts server refused the token request (${said}).`, reply);
-    const token = reply.data?.['access_token'];
-    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
-        return new ZohoError(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
-    }
-    if (!HEADER_SAFE.test(token)) {
-        return new ZohoError(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
-            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
+    if (reply.data === undefined) {
+        return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
+            (0,_codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR)(undefined, httpStatus), reply);
     }
     return undefined;
 }
-/** A token minted by another DC's accounts server is useless at this DC's API host. */
-function checkApiDomain(apiDomain, dataCentre) {
-    if (typeof apiDomain !== 'string')
-        return;
-    const host = URL.parse(apiDomain)?.hostname;
-    const tokenDataCentre = DATA_CENTRES.find(dc => dc.apiHost === host);
-    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
-        throw new ActionError(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
-            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
-    }
+/** Zoho's last reply behind a failure, if one came back. */
+function replyBehind(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RetriesExhaustedError */ .i5)
+        return replyBehind(error.last);
+    return error instanceof ZohoError ? error.reply : undefined;
 }
-
-;// CONCATENATED MODULE: ./src/main.ts
-// The action's flow: settings → start or abort (with an access token) → (wait → results) →
-// outputs, annotations and job summary, with a cancel heard all along.
-
-
-
-
-
-
-
-
-
-
-
-async function run() {
-    const secrets = new Secrets();
-    const cancellation = cancelOnSignals();
-    const record = {
-        startedMs: systemClock.now(),
-        calls: { made: 0 },
-        mints: { made: 0 }
-    };
+/** A JSON object, or undefined for anything else (an array, a page, nothing). */
+function jsonObject(text) {
     try {
-        await act(record, secrets, cancellation.signal);
+        const value = JSON.parse(text);
+        return isRecord(value) ? value : undefined;
     }
-    catch (error) {
-        fail(error, record, secrets);
+    catch {
+        return undefined;
     }
-    await writeSummary(record, systemClock.now(), secrets);
-    cancellation.dispose();
 }
-async function act(record, secrets, signal) {
-    const settings = (record.settings = readSettings(secrets));
-    for (const warning of settings.warnings)
-        core_warning(warning);
-    const context = {
-        policy: settings.retry,
-        timeoutMs: settings.timeoutMs,
-        clock: systemClock,
-        calls: record.calls,
-        log: line => {
-            info(logLine(secrets.redact(line)));
-        },
-        redact: text => secrets.redact(text),
-        signal
-    };
-    const connection = {
-        apiBaseUrl: settings.apiBaseUrl,
-        environment: settings.environment,
-        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
-    };
-    // Minted before the job is touched, so that an auth failure is told as one, with no API call.
-    await connection.tokens.current(context);
-    const outcome = (record.outcome = await startOrAbort(settings.job, settings.action, connection, context));
-    reportOutcome(outcome, secrets);
-    if (outcome.error !== undefined)
-        throw outcome.error;
-    if (outcome.warning === undefined)
-        context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
-    if (settings.wait === undefined)
-        return;
-    const job = (record.job = await followJob(settings.job, settings.action, settings.wait, connection, context));
-    reportJob(job, secrets);
-    if (job.failure === undefined)
-        return;
-    throw job.wait.end === 'cancelled'
-        ? new CancelledError(job.failure)
-        : new ActionError(job.failure);
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-/** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */
-function fail(error, record, secrets) {
-    if (error instanceof Error && !(error instanceof ActionError))
-        core_debug(secrets.redact(error.stack ?? ''));
-    if (error instanceof CancelledError)
-        record.cancelled = error.message;
-    const problems = error instanceof InputError ? error.problems : [failureMessage(error)];
-    const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS));
-    record.failure = lines.join(' ');
-    for (const line of lines)
-        core_error(line);
-    process.exitCode = ExitCode.Failure;
+/** A whole number of zero or more, as a JSON number or a string of digits. */
+function wholeNumber(value) {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+        return value;
+    if (typeof value === 'string' && /^\d{1,15}$/.test(value))
+        return Number(value);
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 418:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MF: () => (/* binding */ RESULT_FILTERS),
+/* harmony export */   TV: () => (/* binding */ resultRequest),
+/* harmony export */   dT: () => (/* binding */ jobStatusRequest),
+/* harmony export */   lY: () => (/* binding */ createJobRequest),
+/* harmony export */   nA: () => (/* binding */ jobActionRequest),
+/* harmony export */   tk: () => (/* binding */ uploadRequest)
+/* harmony export */ });
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
+
+function commonHeaders(place) {
+    return {
+        Accept: 'application/json',
+        ...(place.environment === 'production' ? {} : { environment: place.environment })
+    };
+}
+/** POST …/form/<form>/insert, no body: a new job for the form (scope ZohoCreator.bulk.CREATE). */
+function createJobRequest(place, form) {
+    return {
+        method: 'POST',
+        url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .insertUrl */ .$H)(place.apiBaseUrl, form),
+        headers: commonHeaders(place),
+        body: ''
+    };
+}
+/** POST the job's file as multipart/form-data, its one part named "file" (scope ZohoCreator.bulk.CREATE). */
+function uploadRequest(place, job, file, urlForm) {
+    return {
+        method: 'POST',
+        url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .uploadUrl */ .zj)(place.apiBaseUrl, job, urlForm),
+        headers: { ...commonHeaders(place), 'Content-Type': file.contentType },
+        body: file.body
+    };
+}
+/** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */
+function jobStatusRequest(place, job) {
+    return { method: 'GET', url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .jobUrl */ .Ne)(place.apiBaseUrl, job), headers: commonHeaders(place) };
+}
+const RESULT_FILTERS = ['success', 'failure', 'unprocessed'];
+/** GET …/insert/<job-id>/result?filter=…: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
+function resultRequest(place, job, filter) {
+    return {
+        method: 'GET',
+        url: `${(0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .jobUrl */ .Ne)(place.apiBaseUrl, job)}/result?filter=${filter}`,
+        headers: { ...commonHeaders(place), Accept: 'application/zip, application/json' }
+    };
+}
+/** PATCH …/insert/<job-id> with {"data":{"action":"start"}} (or "abort"). */
+function jobActionRequest(place, job, action) {
+    return {
+        method: 'PATCH',
+        url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .jobUrl */ .Ne)(place.apiBaseUrl, job),
+        headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ data: { action } })
+    };
+}
+
+
+/***/ }),
+
+/***/ 449:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ classify),
+/* harmony export */   P: () => (/* binding */ mayHaveApplied)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+// Which failed calls are worth another attempt: one table a reader can check against
+// zoho-bulk-api.md. retry.ts does the waiting; this module only decides.
+
+
+
+const SERVER_FAILURES = new Set([500, 502, 503, 504]);
+const STOP = { retry: false };
+// How long Zoho's throttles last when its answer does not say (zoho-bulk-api.md, "Limits"): the
+// per-minute API limit, and the accounts server's limit of about 10 tokens in 10 minutes.
+const PER_MINUTE = {
+    ms: 60_000,
+    reason: "the next minute of Zoho's per-minute API limit"
+};
+const TOKEN_THROTTLE = {
+    ms: 10 * 60_000,
+    reason: "the end of the accounts server's 10-minute window for token requests"
+};
+/**
+ * | failure                                                              | retry?                        |
+ * |----------------------------------------------------------------------|-------------------------------|
+ * | connection refused or reset, DNS failure, TLS handshake cut, timeout | yes                           |
+ * | an answer cut off, too large, or in an encoding we cannot read       | yes (it is a lost answer)     |
+ * | a TLS certificate the runner does not trust; a proxy's refusal       | no                            |
+ * | Zoho code 4000 (daily limit), whatever the HTTP status               | no                            |
+ * | HTTP 429, Zoho code 2955 (per-minute limit)                          | yes, after Retry-After or 60 s|
+ * | the accounts server's "Access Denied" (token requests throttled)     | yes, after 10 minutes         |
+ * | HTTP 500, 502, 503, 504, with JSON or a gateway's page               | yes, after its Retry-After    |
+ * | Zoho code 11110 (a result file still being generated)                | yes                           |
+ * | anything else: 1030, 2945, other 4xx, other Zoho codes, local files  | no                            |
+ */
+function classify(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TransportError */ .wX)
+        return error.retryable ? { retry: true } : STOP;
+    if (!(error instanceof _reply_js__WEBPACK_IMPORTED_MODULE_2__/* .ZohoError */ .fS))
+        return STOP;
+    const { httpStatus, code, retryAfter } = error.reply;
+    if (code === _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .DAILY_LIMIT_CODE */ .wS)
+        return STOP;
+    const window = error.throttled
+        ? TOKEN_THROTTLE
+        : httpStatus === 429 || code === _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .PER_MINUTE_LIMIT_CODE */ .Lg
+            ? PER_MINUTE
+            : undefined;
+    if (window === undefined && !SERVER_FAILURES.has(httpStatus) && code !== _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .RESULT_NOT_READY_CODE */ .mb)
+        return STOP;
+    return {
+        retry: true,
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        ...(window === undefined ? {} : { window })
+    };
+}
+/** Whether a failed attempt may have reached Zoho and been acted on although no answer said so. */
+function mayHaveApplied(error) {
+    if (!classify(error).retry)
+        return false;
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TransportError */ .wX)
+        return error.sent;
+    // A gateway's 5xx may come after it forwarded the request.
+    return error instanceof _reply_js__WEBPACK_IMPORTED_MODULE_2__/* .ZohoError */ .fS && error.reply.httpStatus >= 500;
 }
 
 
@@ -8245,6 +6402,41 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 75:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
 /***/ 756:
 /***/ ((module) => {
 
@@ -8256,6 +6448,3004 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 79:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yU: () => (/* binding */ ExitCode),
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 313:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  s_: () => (/* binding */ lib_getProxyUrl)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+;// CONCATENATED MODULE: ./stubs/undici/index.js
+// @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
+// proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
+// which uses node:http agents and never gets there, so the bundle carries this stand-in instead
+// of undici's ~900 kB (tsconfig.json's "paths" points ncc here). Should anything construct it,
+// it fails loudly rather than quietly.
+function ProxyAgent() {
+  throw new Error(
+    'undici is left out of this bundle: HttpClient.getAgentDispatcher() is not supported'
+  )
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
 
 /***/ })
 
