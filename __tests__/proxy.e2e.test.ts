@@ -1,6 +1,9 @@
 // Behind a proxy, as on a self-hosted runner: the bundle reaches Zoho's real host names through a
 // CONNECT proxy on loopback that tunnels them to the emulator (no DNS needed), trusting a test CA
 // given in NODE_EXTRA_CA_CERTS. Bundle only: NODE_EXTRA_CA_CERTS is read when a process starts.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
@@ -115,6 +118,46 @@ describe('through an HTTPS proxy', () => {
       expect(run.outputsFile).toBe('')
     }
   )
+
+  it('loads a CSV through the tunnel: create, the streamed upload, start and wait', async () => {
+    job.state = 'Completed' // the sample job has ended: the form is free
+    const workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
+    try {
+      await writeFile(join(workspace, 'rows.csv'), 'Email\r\nada@example.com\r\nnot-an-email\r\n')
+      const inputs: Record<string, string> = sampleInputs('')
+      delete inputs['api-url']
+      delete inputs['job-id']
+      const run = await runAction(
+        { ...inputs, action: 'load', file: 'rows.csv', 'poll-interval': '0.1' },
+        { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: ca.caPath, GITHUB_WORKSPACE: workspace }
+      )
+      expect(run.exitCode).toBe(1) // one row failed
+      expect(run.outputs['success-records']).toBe('1')
+      expect(run.outputs['failed-records']).toBe('1')
+      const upload = emulator.requests.find(request => request.url.includes('/insert/'))
+      expect(upload?.headers['content-length']).toMatch(/^\d+$/)
+      expect(upload?.headers['transfer-encoding']).toBeUndefined()
+      expect(new Set(proxy.connects)).toEqual(new Set(['www.zohoapis.eu:443']))
+    } finally {
+      await rm(workspace, { recursive: true, force: true })
+    }
+  })
+
+  it('sends a create again when its tunnel was dropped before anything reached Zoho', async () => {
+    proxy.mode = { kind: 'drop', count: 1 }
+    const inputs: Record<string, string> = sampleInputs('')
+    delete inputs['api-url']
+    delete inputs['job-id']
+    job.state = 'Completed'
+    const run = await runAction(
+      { ...inputs, action: 'create' },
+      { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: ca.caPath }
+    )
+    expect(run.errors).toEqual([])
+    expect(proxy.connects).toEqual(['www.zohoapis.eu:443', 'www.zohoapis.eu:443'])
+    expect(emulator.requests.map(request => request.method)).toEqual(['POST'])
+    expect(run.outputs['job-id']).toMatch(/^\d{19}$/)
+  })
 
   it('sends the proxy its credentials and never prints them', async () => {
     proxy.mode = { kind: 'refuse', status: 407 }

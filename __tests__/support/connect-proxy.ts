@@ -1,6 +1,7 @@
 // A CONNECT proxy on loopback, as on a self-hosted runner behind a corporate proxy: the action asks
 // it to CONNECT to Zoho's real host names, and it tunnels every one of them to the emulator, so no
-// DNS is needed. It can refuse tunnels (407, 403, 502) or never answer, and records what it was asked.
+// DNS is needed. It can refuse tunnels (407, 403, 502), drop the next ones before answering (nothing
+// reaches Zoho), or never answer, and records what it was asked.
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,6 +11,8 @@ export type ProxyMode =
   | { readonly kind: 'tunnel' }
   | { readonly kind: 'refuse'; readonly status: number }
   | { readonly kind: 'hang' }
+  /** Closes the next `count` CONNECTs without a word, then tunnels. */
+  | { kind: 'drop'; count: number }
 
 export class ConnectProxy {
   /** The targets of the CONNECT requests received, as host:port. */
@@ -29,6 +32,11 @@ export class ConnectProxy {
       this.connects.push(req.url ?? '')
       this.credentials.push(req.headers['proxy-authorization'])
       if (this.mode.kind === 'hang') return
+      if (this.mode.kind === 'drop' && this.mode.count > 0) {
+        this.mode.count -= 1
+        client.destroy()
+        return
+      }
       if (this.mode.kind === 'refuse') {
         client.end(`HTTP/1.1 ${this.mode.status} Refused\r\nContent-Length: 0\r\n\r\n`)
         return
