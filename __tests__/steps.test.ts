@@ -4,7 +4,6 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { text } from 'node:stream/consumers'
 import { multipartFile } from '../src/http/multipart.ts'
 import { jobIdOf } from '../src/steps/create.ts'
 import { reply } from './support/replies.ts'
@@ -33,6 +32,13 @@ describe('jobIdOf', () => {
     expect(jobIdOf(reply(200, body))).toBeUndefined()
   })
 })
+
+/** A body read as send.ts reads it: each piece used before the next is asked for (they share a buffer). */
+async function text(pieces: AsyncIterable<Buffer>): Promise<string> {
+  const copies: Buffer[] = []
+  for await (const piece of pieces) copies.push(Buffer.from(piece))
+  return Buffer.concat(copies).toString()
+}
 
 describe('multipartFile', () => {
   it('streams a body of the length it announces, with the file as it is on disk', async () => {

@@ -4977,8 +4977,6 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(75);
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
 // file's bytes as they are on disk, and the closing boundary, with the length of the whole known
@@ -4986,8 +4984,7 @@ var external_node_stream_ = __nccwpck_require__(75);
 
 
 
-
-// How much of the file is read at a time.
+// How much of the file is read at a time, into one buffer used again for each piece.
 const PIECE_BYTES = 256 * 1024;
 function multipartFile(part) {
     const boundary = `zoho-bulk-action-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
@@ -4999,16 +4996,31 @@ function multipartFile(part) {
         contentType: `multipart/form-data; boundary=${boundary}`,
         body: {
             length: head.length + part.size + tail.length,
-            open: () => external_node_stream_.Readable.from(pieces(head, part, tail), { objectMode: false })
+            open: () => pieces(head, part, tail)
         }
     };
 }
+/**
+ * The body's pieces. The file's go through one buffer, read again once the next piece is asked for
+ * (StreamedBody's contract): memory stays the same whatever the file's size, and no garbage grows
+ * with it for the collector to catch up on.
+ */
 async function* pieces(head, part, tail) {
     yield head;
+    const file = await (0,promises_.open)(part.path, 'r');
     let size = 0;
-    for await (const piece of (0,external_node_fs_.createReadStream)(part.path, { highWaterMark: PIECE_BYTES })) {
-        size += piece.length;
-        yield piece;
+    try {
+        const buffer = Buffer.allocUnsafe(PIECE_BYTES);
+        for (;;) {
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            size += bytesRead;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await file.close();
     }
     // Content-Length went out with the size checked before: a file changed since cannot be sent.
     if (size !== part.size) {
@@ -5619,10 +5631,10 @@ async function send(request, limits, read) {
                 agent: route.getAgent(request.url),
                 signal: controller.signal
             });
-            const source = typeof body === 'object' ? body.open() : undefined;
+            const ended = new AbortController();
             destroy = () => {
+                ended.abort();
                 req.destroy();
-                source?.destroy();
             };
             // Once the answer has come, its reader settles the attempt, so that whatever it was doing
             // (a file half written) is cleaned up before the attempt is over. Before that, a request still
@@ -5645,15 +5657,14 @@ async function send(request, limits, read) {
                     resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
                 }, reject);
             });
-            if (source === undefined)
+            if (typeof body !== 'object')
                 req.end(body);
             else {
-                source.on('error', error => {
+                writeBody(body, req, ended.signal).catch((error) => {
                     fail(error instanceof errors/* LocalFileError */.QD
                         ? error
                         : new errors/* LocalFileError */.QD(`Could not read the file to send: ${(0,errors/* messageOf */.bD)(error)}`));
                 });
-                source.pipe(req);
             }
         });
     }
@@ -5668,6 +5679,26 @@ async function send(request, limits, read) {
         destroy();
         route.dispose();
     }
+}
+/**
+ * Writes a streamed body's pieces, each once the socket took the one before (a piece's buffer is
+ * used again for the next), and ends the request; stops when the attempt has ended. A failure to
+ * send ends the attempt through the request's own error.
+ */
+async function writeBody(body, req, ended) {
+    const stopped = new Promise(resolve => {
+        ended.addEventListener('abort', () => {
+            resolve(false);
+        }, { once: true });
+    });
+    for await (const piece of body.open()) {
+        const written = new Promise(resolve => req.write(piece, error => {
+            resolve(!error);
+        }));
+        if (!(await Promise.race([written, stopped])))
+            return;
+    }
+    req.end();
 }
 /** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
 function whenOnWire(socket, mark) {

@@ -2,8 +2,7 @@
 // file's bytes as they are on disk, and the closing boundary, with the length of the whole known
 // before it is sent.
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
+import { open } from 'node:fs/promises'
 import { LocalFileError } from '../errors.ts'
 import type { StreamedBody } from './send.ts'
 
@@ -25,7 +24,7 @@ export interface Multipart {
   readonly body: StreamedBody
 }
 
-// How much of the file is read at a time.
+// How much of the file is read at a time, into one buffer used again for each piece.
 const PIECE_BYTES = 256 * 1024
 
 export function multipartFile(part: FilePart): Multipart {
@@ -40,17 +39,30 @@ export function multipartFile(part: FilePart): Multipart {
     contentType: `multipart/form-data; boundary=${boundary}`,
     body: {
       length: head.length + part.size + tail.length,
-      open: () => Readable.from(pieces(head, part, tail), { objectMode: false })
+      open: () => pieces(head, part, tail)
     }
   }
 }
 
+/**
+ * The body's pieces. The file's go through one buffer, read again once the next piece is asked for
+ * (StreamedBody's contract): memory stays the same whatever the file's size, and no garbage grows
+ * with it for the collector to catch up on.
+ */
 async function* pieces(head: Buffer, part: FilePart, tail: Buffer): AsyncGenerator<Buffer> {
   yield head
+  const file = await open(part.path, 'r')
   let size = 0
-  for await (const piece of createReadStream(part.path, { highWaterMark: PIECE_BYTES })) {
-    size += (piece as Buffer).length
-    yield piece as Buffer
+  try {
+    const buffer = Buffer.allocUnsafe(PIECE_BYTES)
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) break
+      size += bytesRead
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await file.close()
   }
   // Content-Length went out with the size checked before: a file changed since cannot be sent.
   if (size !== part.size) {

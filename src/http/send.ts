@@ -4,10 +4,9 @@
 // socket whatever the route: http-client's own request API does not hand the request back, and its
 // dispose() reaches only its direct agent, not the tunnel agent a proxy uses.
 import { HttpClient, getProxyUrl } from '@actions/http-client'
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
-import type { Readable } from 'node:stream'
 import { TLSSocket } from 'node:tls'
 import packageJson from '../../package.json' with { type: 'json' }
 import { cancelReason } from '../clock.ts'
@@ -24,11 +23,12 @@ export interface HttpRequest {
 
 /**
  * A body read from a file as it goes out, so that memory does not grow with it: its length known
- * beforehand (sent as Content-Length, not chunked), and opened anew for each attempt.
+ * beforehand (sent as Content-Length, not chunked), and opened anew for each attempt. Its pieces may
+ * share one buffer: a piece is written out before the next is asked for.
  */
 export interface StreamedBody {
   readonly length: number
-  readonly open: () => Readable
+  readonly open: () => AsyncIterable<Buffer>
 }
 
 export interface AttemptLimits {
@@ -108,10 +108,10 @@ export async function send<B>(
         agent: route.getAgent(request.url),
         signal: controller.signal
       })
-      const source = typeof body === 'object' ? body.open() : undefined
+      const ended = new AbortController()
       destroy = () => {
+        ended.abort()
         req.destroy()
-        source?.destroy()
       }
       // Once the answer has come, its reader settles the attempt, so that whatever it was doing
       // (a file half written) is cleaned up before the attempt is over. Before that, a request still
@@ -133,16 +133,15 @@ export async function send<B>(
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body })
         }, reject)
       })
-      if (source === undefined) req.end(body)
+      if (typeof body !== 'object') req.end(body)
       else {
-        source.on('error', error => {
+        writeBody(body, req, ended.signal).catch((error: unknown) => {
           fail(
             error instanceof LocalFileError
               ? error
               : new LocalFileError(`Could not read the file to send: ${messageOf(error)}`)
           )
         })
-        source.pipe(req)
       }
     })
   } catch (error) {
@@ -154,6 +153,36 @@ export async function send<B>(
     destroy()
     route.dispose()
   }
+}
+
+/**
+ * Writes a streamed body's pieces, each once the socket took the one before (a piece's buffer is
+ * used again for the next), and ends the request; stops when the attempt has ended. A failure to
+ * send ends the attempt through the request's own error.
+ */
+async function writeBody(
+  body: StreamedBody,
+  req: ClientRequest,
+  ended: AbortSignal
+): Promise<void> {
+  const stopped = new Promise<false>(resolve => {
+    ended.addEventListener(
+      'abort',
+      () => {
+        resolve(false)
+      },
+      { once: true }
+    )
+  })
+  for await (const piece of body.open()) {
+    const written = new Promise<boolean>(resolve =>
+      req.write(piece, error => {
+        resolve(!error)
+      })
+    )
+    if (!(await Promise.race([written, stopped]))) return
+  }
+  req.end()
 }
 
 /** Calls `mark` once the request can reach the server: connected, and for TLS, past the handshake. */
