@@ -26,7 +26,8 @@ const VALID: RawInputs = {
   'fail-on-failed-records': '',
   file: '',
   'abort-on-cancel': '',
-  'mask-job-id': ''
+  'mask-job-id': '',
+  'check-header': ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })

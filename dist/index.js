@@ -485,7 +485,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(264);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(187);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
 // The entry point the runner executes for the main step and, after a cancel, the post step
 // (action.yml `runs.main` and `runs.post` are its bundle). The main step leaves a mark in the
@@ -764,6 +764,8 @@ function parseFile(action, value, workspace) {
 /** A warning for inputs the action does not use, or undefined. */
 function unusedForAction(action, raw) {
     const warnings = [];
+    if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
+        warnings.push(`Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
     if (raw.file !== '' && !WITH_A_FILE.has(action))
         warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
     if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
@@ -885,7 +887,8 @@ const INPUT_NAMES = [
     'download-results',
     'fail-on-failed-records',
     'abort-on-cancel',
-    'mask-job-id'
+    'mask-job-id',
+    'check-header'
 ];
 const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -947,7 +950,8 @@ function parseSettings(raw, runner = runnerFacts({})) {
         waitOn,
         wait: problems.take(() => parseWait(raw, runner.resultRoot)),
         abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
-        maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true))
+        maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
+        checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false))
     });
     const { owner, app, form } = settled;
     return {
@@ -971,6 +975,7 @@ function parseSettings(raw, runner = runnerFacts({})) {
             : undefined,
         abortOnCancel: settled.abortOnCancel,
         maskJobId: settled.maskJobId,
+        checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
         runAttempt: runner.runAttempt,
         warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
     };
@@ -979,7 +984,239 @@ function parseSettings(raw, runner = runnerFacts({})) {
 
 /***/ }),
 
-/***/ 264:
+/***/ 215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pk: () => (/* binding */ forEachRow),
+/* harmony export */   mY: () => (/* binding */ checkJobFile)
+/* harmony export */ });
+/* unused harmony export MAX_FILE_BYTES */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(75);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(731);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
+// The file a job loads, checked on disk before any request: a CSV, or a ZIP holding exactly one
+// CSV, at most 100 MB, whose header row names each column once (zoho-bulk-api.md, "Create and
+// upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
+// same whatever the file's size.
+
+
+
+
+
+
+
+/** Zoho's limit for the file of one job. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+// A header row longer than this is surely not one.
+const MAX_HEADER_BYTES = 1024 * 1024;
+const ZIP_LOCAL = 0x04034b50;
+const ZIP_CENTRAL = 0x02014b50;
+const ZIP_END = 0x06054b50;
+const STORED = 0;
+const DEFLATED = 8;
+/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
+async function checkJobFile(path) {
+    const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz([`Input "file": ${path} ${what}`]);
+    let size;
+    try {
+        const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+        if (!stats.isFile())
+            throw fault('is not a regular file: give the path of a CSV or ZIP file.');
+        size = stats.size;
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
+            throw error;
+        const { code } = error;
+        throw fault(code === 'ENOENT'
+            ? 'does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.'
+            : `cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}.`);
+    }
+    if (size === 0)
+        throw fault('is empty: it must hold a header row and the records to load.');
+    if (size > MAX_FILE_BYTES) {
+        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`);
+    }
+    const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv';
+    try {
+        const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined;
+        const columns = await headerRow(csvText({ path, entry }));
+        checkColumns(columns, fault);
+        return {
+            path,
+            name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path),
+            size,
+            kind,
+            columns,
+            ...(entry === undefined ? {} : { entry })
+        };
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
+            throw error;
+        throw fault(`cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}.`);
+    }
+}
+/** The bytes of the file's CSV: the file itself, or the ZIP's one entry inflated. */
+function csvText(file) {
+    const { path, entry } = file;
+    if (entry === undefined)
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 64 * 1024 });
+    const data = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, {
+        start: entry.offset,
+        end: entry.offset + Math.max(entry.compressed, 1) - 1,
+        highWaterMark: 64 * 1024
+    });
+    return entry.method === STORED ? data : (0,node_stream__WEBPACK_IMPORTED_MODULE_3__.pipeline)(data, (0,node_zlib__WEBPACK_IMPORTED_MODULE_4__.createInflateRaw)(), () => { });
+}
+/**
+ * Calls `visit` with each data row of the file's CSV and its number (the header is row 1), read
+ * as a stream, while `more()` says to go on.
+ */
+async function forEachRow(file, visit, more = () => true) {
+    const reader = new _csv_js__WEBPACK_IMPORTED_MODULE_6__/* .CsvReader */ .c();
+    const decoder = new TextDecoder();
+    let row = 0;
+    const drain = () => {
+        for (const cells of reader.rows) {
+            row += 1;
+            if (row > 1)
+                visit(cells, row);
+        }
+        reader.rows.length = 0;
+    };
+    const stream = csvText(file);
+    try {
+        for await (const chunk of stream) {
+            reader.push(decoder.decode(chunk, { stream: true }));
+            drain();
+            if (!more())
+                return;
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    reader.push(decoder.decode());
+    reader.end();
+    drain();
+}
+async function startsWithZipSignature(path) {
+    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
+    try {
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+        return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL;
+    }
+    finally {
+        await file.close();
+    }
+}
+/** The first row of a CSV stream, read no further than it ends (and at most 1 MiB). */
+async function headerRow(stream) {
+    const reader = new _csv_js__WEBPACK_IMPORTED_MODULE_6__/* .CsvReader */ .c();
+    const decoder = new TextDecoder();
+    let bytes = 0;
+    try {
+        for await (const chunk of stream) {
+            bytes += chunk.length;
+            reader.push(decoder.decode(chunk, { stream: true }));
+            if (reader.rows.length > 0)
+                break;
+            if (bytes > MAX_HEADER_BYTES)
+                throw new Error('its first line is over 1 MiB long');
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    if (reader.rows.length === 0)
+        reader.end();
+    return reader.rows[0] ?? [];
+}
+/** The one CSV entry of a ZIP, read from its central directory and the entry's own header. */
+async function zipEntry(path, size, fault) {
+    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
+    try {
+        const read = async (at, length) => {
+            const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, at);
+            return buffer.subarray(0, bytesRead);
+        };
+        // The end record is the last 22 bytes, or earlier by a comment of up to 64 KiB.
+        const tailStart = Math.max(0, size - (22 + 0xffff));
+        const tail = await read(tailStart, size - tailStart);
+        let end = -1;
+        for (let at = tail.length - 22; at >= 0 && end === -1; at--)
+            if (tail.readUInt32LE(at) === ZIP_END)
+                end = at;
+        if (end === -1)
+            throw fault('is not a ZIP file Zoho can read: its directory is missing.');
+        const count = tail.readUInt16LE(end + 10);
+        const directorySize = tail.readUInt32LE(end + 12);
+        const directoryAt = tail.readUInt32LE(end + 16);
+        if (count !== 1) {
+            throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`);
+        }
+        const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46));
+        if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
+            throw fault('is not a ZIP file Zoho can read: its directory is damaged.');
+        const nameLength = directory.readUInt16LE(28);
+        const entry = {
+            name: directory.subarray(46, 46 + nameLength).toString('utf8'),
+            flags: directory.readUInt16LE(8),
+            method: directory.readUInt16LE(10),
+            compressed: directory.readUInt32LE(20),
+            offset: directory.readUInt32LE(42)
+        };
+        if (!/\.csv$/i.test(entry.name)) {
+            throw fault(`holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`);
+        }
+        if ((entry.flags & 1) !== 0)
+            throw fault('is encrypted: Zoho cannot read it.');
+        if (entry.method !== STORED && entry.method !== DEFLATED) {
+            throw fault(`is compressed with method ${entry.method}: use a ZIP compressed with deflate (the usual), or stored.`);
+        }
+        const local = await read(entry.offset, 30);
+        if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL)
+            throw fault('is not a ZIP file Zoho can read: its entry is damaged.');
+        const offset = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+        return { offset, compressed: entry.compressed, method: entry.method };
+    }
+    finally {
+        await file.close();
+    }
+}
+/** The header names each field once: no column without a name, none twice. */
+function checkColumns(columns, fault) {
+    if (columns.every(column => column.trim() === ''))
+        throw fault("has no header row: its first line must name the form's fields (their link names).");
+    const seen = new Map();
+    for (const [index, column] of columns.entries()) {
+        const name = column.trim();
+        if (name === '') {
+            throw fault(`has a header column with no name (column ${index + 1}): each column must name a field by its link name.`);
+        }
+        const first = seen.get(name);
+        if (first !== undefined) {
+            throw fault(`names the column ${JSON.stringify(name.slice(0, 100))} twice in its header (columns ${first + 1} and ${index + 1}).`);
+        }
+        seen.set(name, index);
+    }
+}
+
+
+/***/ }),
+
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1033,189 +1270,12 @@ function cancelOnSignals() {
 var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/inputs.ts + 7 modules
 var inputs = __nccwpck_require__(483);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(75);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(522);
-// EXTERNAL MODULE: ./src/csv.ts
-var csv = __nccwpck_require__(731);
-;// CONCATENATED MODULE: ./src/job-file.ts
-// The file a job loads, checked on disk before any request: a CSV, or a ZIP holding exactly one
-// CSV, at most 100 MB, whose header row names each column once (zoho-bulk-api.md, "Create and
-// upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
-// same whatever the file's size.
-
-
-
-
-
-
-
-/** Zoho's limit for the file of one job. */
-const MAX_FILE_BYTES = 100 * 1024 * 1024;
-// A header row longer than this is surely not one.
-const MAX_HEADER_BYTES = 1024 * 1024;
-const ZIP_LOCAL = 0x04034b50;
-const ZIP_CENTRAL = 0x02014b50;
-const ZIP_END = 0x06054b50;
-const STORED = 0;
-const DEFLATED = 8;
-/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
-async function checkJobFile(path) {
-    const fault = (what) => new errors/* InputError */.dz([`Input "file": ${path} ${what}`]);
-    let size;
-    try {
-        const stats = await (0,promises_.stat)(path);
-        if (!stats.isFile())
-            throw fault('is not a regular file: give the path of a CSV or ZIP file.');
-        size = stats.size;
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            throw error;
-        const { code } = error;
-        throw fault(code === 'ENOENT'
-            ? 'does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.'
-            : `cannot be read: ${(0,errors/* messageOf */.bD)(error)}.`);
-    }
-    if (size === 0)
-        throw fault('is empty: it must hold a header row and the records to load.');
-    if (size > MAX_FILE_BYTES) {
-        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`);
-    }
-    const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv';
-    try {
-        const columns = kind === 'zip' ? await zipHeader(path, size, fault) : await headerRow(csvStream(path));
-        checkColumns(columns, fault);
-        return { path, name: (0,external_node_path_.basename)(path), size, kind, columns };
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            throw error;
-        throw fault(`cannot be read: ${(0,errors/* messageOf */.bD)(error)}.`);
-    }
-}
-function csvStream(path) {
-    return (0,external_node_fs_.createReadStream)(path, { highWaterMark: 64 * 1024 });
-}
-async function startsWithZipSignature(path) {
-    const file = await (0,promises_.open)(path);
-    try {
-        const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
-        return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL;
-    }
-    finally {
-        await file.close();
-    }
-}
-/** The first row of a CSV stream, read no further than it ends (and at most 1 MiB). */
-async function headerRow(stream) {
-    const reader = new csv/* CsvReader */.c();
-    const decoder = new TextDecoder();
-    let bytes = 0;
-    try {
-        for await (const chunk of stream) {
-            bytes += chunk.length;
-            reader.push(decoder.decode(chunk, { stream: true }));
-            if (reader.rows.length > 0)
-                break;
-            if (bytes > MAX_HEADER_BYTES)
-                throw new Error('its first line is over 1 MiB long');
-        }
-    }
-    finally {
-        stream.destroy();
-    }
-    if (reader.rows.length === 0)
-        reader.end();
-    return reader.rows[0] ?? [];
-}
-/** The header row of the one CSV in a ZIP, read from its central directory and its entry. */
-async function zipHeader(path, size, fault) {
-    const file = await (0,promises_.open)(path);
-    let entry;
-    try {
-        const read = async (at, length) => {
-            const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, at);
-            return buffer.subarray(0, bytesRead);
-        };
-        // The end record is the last 22 bytes, or earlier by a comment of up to 64 KiB.
-        const tailStart = Math.max(0, size - (22 + 0xffff));
-        const tail = await read(tailStart, size - tailStart);
-        let end = -1;
-        for (let at = tail.length - 22; at >= 0 && end === -1; at--)
-            if (tail.readUInt32LE(at) === ZIP_END)
-                end = at;
-        if (end === -1)
-            throw fault('is not a ZIP file Zoho can read: its directory is missing.');
-        const count = tail.readUInt16LE(end + 10);
-        const directorySize = tail.readUInt32LE(end + 12);
-        const directoryAt = tail.readUInt32LE(end + 16);
-        if (count !== 1) {
-            throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`);
-        }
-        const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46));
-        if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
-            throw fault('is not a ZIP file Zoho can read: its directory is damaged.');
-        const nameLength = directory.readUInt16LE(28);
-        entry = {
-            name: directory.subarray(46, 46 + nameLength).toString('utf8'),
-            flags: directory.readUInt16LE(8),
-            method: directory.readUInt16LE(10),
-            compressed: directory.readUInt32LE(20),
-            offset: directory.readUInt32LE(42)
-        };
-        if (!/\.csv$/i.test(entry.name)) {
-            throw fault(`holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`);
-        }
-        if ((entry.flags & 1) !== 0)
-            throw fault('is encrypted: Zoho cannot read it.');
-        if (entry.method !== STORED && entry.method !== DEFLATED) {
-            throw fault(`is compressed with method ${entry.method}: use a ZIP compressed with deflate (the usual), or stored.`);
-        }
-        const local = await read(entry.offset, 30);
-        if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL)
-            throw fault('is not a ZIP file Zoho can read: its entry is damaged.');
-        entry.offset += 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    }
-    finally {
-        await file.close();
-    }
-    const data = (0,external_node_fs_.createReadStream)(path, {
-        start: entry.offset,
-        end: entry.offset + Math.max(entry.compressed, 1) - 1,
-        highWaterMark: 16 * 1024
-    });
-    return headerRow(entry.method === STORED ? data : (0,external_node_stream_.pipeline)(data, (0,external_node_zlib_.createInflateRaw)(), () => { }));
-}
-/** The header names each field once: no column without a name, none twice. */
-function checkColumns(columns, fault) {
-    if (columns.every(column => column.trim() === ''))
-        throw fault("has no header row: its first line must name the form's fields (their link names).");
-    const seen = new Map();
-    for (const [index, column] of columns.entries()) {
-        const name = column.trim();
-        if (name === '') {
-            throw fault(`has a header column with no name (column ${index + 1}): each column must name a field by its link name.`);
-        }
-        const first = seen.get(name);
-        if (first !== undefined) {
-            throw fault(`names the column ${JSON.stringify(name.slice(0, 100))} twice in its header (columns ${first + 1} and ${index + 1}).`);
-        }
-        seen.set(name, index);
-    }
-}
-
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/run-steps.ts + 10 modules
-var run_steps = __nccwpck_require__(851);
+// EXTERNAL MODULE: ./src/run-steps.ts + 13 modules
+var run_steps = __nccwpck_require__(515);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
@@ -1236,11 +1296,11 @@ var src_text = __nccwpck_require__(992);
 
 const STEPS = {
     create: [run_steps/* create */.vt],
-    upload: [run_steps/* upload */.Se],
+    upload: [run_steps/* checkHeader */.eb, run_steps/* upload */.Se],
     start: [run_steps/* start */.ni, run_steps/* follow */.e6],
     abort: [run_steps/* abort */.h2, run_steps/* follow */.e6],
     status: [run_steps/* readStatus */.rk, run_steps/* follow */.e6],
-    load: [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6]
+    load: [run_steps/* checkHeader */.eb, run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6]
 };
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
 // the runner kills the step at 10 s.
@@ -1272,7 +1332,7 @@ async function act(record, secrets, cancellation) {
         core/* warning */.$e(warning);
     if (settings.jobId !== undefined)
         record.jobId = settings.jobId;
-    const file = settings.file === undefined ? undefined : await checkJobFile(settings.file);
+    const file = settings.file === undefined ? undefined : await (0,job_file/* checkJobFile */.mY)(settings.file);
     const jobRun = (0,run_steps/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
     const { connection, context } = jobRun;
     // Minted before the job is touched, so that an auth failure is told as one, with no API call.
@@ -1422,7 +1482,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(483);
-/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(851);
+/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(515);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(194);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(806);
 /* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(620);
@@ -1689,7 +1749,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 851:
+/***/ 515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1698,6 +1758,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   CL: () => (/* binding */ PENDING_JOB_STATE),
   h2: () => (/* binding */ abort),
   bg: () => (/* binding */ abortLeftJob),
+  eb: () => (/* binding */ checkHeader),
   VW: () => (/* binding */ clearPending),
   vt: () => (/* binding */ create),
   e6: () => (/* binding */ follow),
@@ -1853,12 +1914,223 @@ function checkApiDomain(apiDomain, dataCentre) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/header-check.ts
+// How many suggestions an unknown column gets, and the farthest a name may be to be one.
+const SUGGESTIONS = 3;
+const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
+/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
+function headerProblems(columns, fields) {
+    const byName = new Map(fields.map(field => [field.linkName, field]));
+    const unknown = [];
+    for (const raw of columns) {
+        const column = raw.trim();
+        const dot = column.indexOf('.');
+        const name = dot === -1 ? column : column.slice(0, dot);
+        const subfield = dot === -1 ? undefined : column.slice(dot + 1);
+        const field = byName.get(name);
+        if (field === undefined) {
+            const near = closest(name, [...byName.keys()]);
+            unknown.push(unknownColumn(column, near.map(found => found + column.slice(name.length))));
+        }
+        else if (subfield !== undefined &&
+            field.subfields !== undefined &&
+            !field.subfields.includes(subfield)) {
+            const near = closest(subfield, field.subfields);
+            unknown.push(unknownColumn(column, near.map(found => `${name}.${found}`)));
+        }
+    }
+    const problems = [];
+    if (unknown.length > 0) {
+        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ${unknown.join(', ')}`);
+    }
+    const present = new Set(columns.map(column => column.trim().split('.')[0]));
+    const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
+    if (missing.length > 0) {
+        problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
+            missing.map(field => JSON.stringify(field.linkName)).join(', '));
+    }
+    return problems;
+}
+function unknownColumn(column, suggestions) {
+    const quoted = JSON.stringify(column.slice(0, 100));
+    return suggestions.length === 0
+        ? `${quoted} (no field by a close name)`
+        : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`;
+}
+/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
+function closest(name, names) {
+    const lower = name.toLowerCase();
+    return names
+        .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+        .filter(({ distance }) => distance <= closeEnough(name))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, SUGGESTIONS)
+        .map(({ candidate }) => candidate);
+}
+/**
+ * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
+ * neighbours swapped, each counting one ("Emial" is one from "Email").
+ */
+function editDistance(a, b) {
+    const rows = [Array.from({ length: b.length + 1 }, (_, index) => index)];
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        const above = rows[i - 1] ?? [];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+            row.push(best);
+        }
+        rows.push(row);
+    }
+    return rows[a.length]?.[b.length] ?? 0;
+}
+// The values kept to find repeats: about this many characters of them, and then the check stops,
+// so that memory stays bounded whatever the file.
+const MAX_KEPT_CHARS = 16 * 1024 * 1024;
+// What keeping one value costs besides its characters, counted against the same budget.
+const ENTRY_COST = 32;
+/** Finds a value held twice in a column of a unique field, row by row. */
+class RepeatFinder {
+    #columns;
+    #seen = new Map();
+    #found = [];
+    #kept = 0;
+    /** The row after which values were no longer kept, when the budget ran out. */
+    stoppedAfter;
+    constructor(columns, fields) {
+        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
+        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
+        for (const { index } of this.#columns)
+            this.#seen.set(index, new Map());
+    }
+    /** Whether any column needs its values read. */
+    get active() {
+        return this.#columns.length > 0 && this.stoppedAfter === undefined;
+    }
+    /** Looks at the data row numbered `row` (the header is row 1). */
+    add(cells, row) {
+        if (!this.active)
+            return;
+        for (const column of [...this.#columns]) {
+            const seen = this.#seen.get(column.index);
+            const value = cells[column.index]?.trim() ?? '';
+            if (seen === undefined || value === '')
+                continue;
+            const first = seen.get(value);
+            if (first !== undefined) {
+                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
+                // One repeat per column is enough to say; its values need no more keeping.
+                this.#columns.splice(this.#columns.indexOf(column), 1);
+                this.#seen.delete(column.index);
+                continue;
+            }
+            this.#kept += value.length + ENTRY_COST;
+            seen.set(value, row);
+        }
+        if (this.#kept > MAX_KEPT_CHARS) {
+            this.stoppedAfter = row;
+            this.#seen.clear();
+        }
+    }
+    /** The repeats found, one phrase each. */
+    get problems() {
+        return this.#found;
+    }
+}
+
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/zoho/api.ts
 var api = __nccwpck_require__(158);
-// EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/zoho/fields.ts
+// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
+// file's header is checked against before a job is created.
+
+
+
+
+const META_SCOPE = 'ZohoCreator.meta.form.READ';
+const SCOPE_MISSING_CODE = 2945;
+/** GETs the form's fields (retried like every call). */
+async function fetchFormFields(connection, form, context) {
+    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", fieldsHint) ?? unreadable(answer), context);
+    return readFields(reply) ?? [];
+}
+function unreadable(reply) {
+    if (readFields(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
+        'Set check-header: false to skip the check.', reply);
+}
+function fieldsHint(code, httpStatus) {
+    if (code === SCOPE_MISSING_CODE) {
+        return (`The token lacks the scope check-header needs: generate it again with ${META_SCOPE} ` +
+            'added, or set check-header: false to skip the check.');
+    }
+    return (0,codes/* hintFor */.JR)(code, httpStatus);
+}
+/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
+function readFields(reply) {
+    const list = reply.data?.['fields'];
+    if (!Array.isArray(list))
+        return undefined;
+    const fields = [];
+    for (const item of list) {
+        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
+            return undefined;
+        const subfields = Array.isArray(item['subfields'])
+            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
+            : undefined;
+        fields.push({
+            linkName: item['link_name'],
+            mandatory: item['mandatory'] === true,
+            unique: item['unique'] === true,
+            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+        });
+    }
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/steps/check-header.ts
+// Checks a file's header, and the values of its unique fields, against the form's fields before
+// anything is created or sent (check-header: true): a misspelt column then fails the step at once,
+// not after a job ran and every row failed while the form was blocked.
+
+
+
+
+/** Fails with every problem found in one line; says in the log what was checked. */
+async function checkFileHeader(file, form, connection, context, nothingDone) {
+    const fields = await fetchFormFields(connection, form, context);
+    const problems = headerProblems(file.columns, fields);
+    const repeats = new RepeatFinder(file.columns, fields);
+    if (repeats.active) {
+        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
+            repeats.add(cells, row);
+        }, () => repeats.active);
+    }
+    problems.push(...repeats.problems);
+    if (problems.length > 0) {
+        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
+            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
+    }
+    const partly = repeats.stoppedAfter === undefined
+        ? ''
+        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
+    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
+    context.log(`Checked the header of ${file.name}: ${summary}.`);
+    return summary;
+}
+
+// EXTERNAL MODULE: ./src/zoho/endpoints.ts
+var endpoints = __nccwpck_require__(620);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
 var retry_table = __nccwpck_require__(449);
 ;// CONCATENATED MODULE: ./src/steps/create.ts
@@ -4860,8 +5132,6 @@ function jobFailure(waited, action, wait) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
 ;// CONCATENATED MODULE: ./src/steps/start-abort.ts
 // Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
 // if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
@@ -5114,6 +5384,7 @@ function unknownUrl(reply) {
 
 
 
+
 /** What the steps of a run work with: the calls' context and the connection, from the settings. */
 function newJobRun(settings, file, record, secrets, signal) {
     const context = {
@@ -5146,6 +5417,15 @@ function jobOf(run) {
         throw new Error('No job yet: a step that needs one ran before create.');
     return { ...run.settings.form, jobId };
 }
+/** With check-header: true, the file's header against the form's fields, before anything is sent. */
+const checkHeader = async (run) => {
+    const { settings, file, connection, context, record } = run;
+    if (!settings.checkHeader || file === undefined)
+        return;
+    const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
+    const summary = await checkFileHeader(file, settings.form, connection, context, nothingDone);
+    record.events.push(['Header checked', summary]);
+};
 const create = async (run) => {
     const { settings, connection, context, record, secrets } = run;
     const created = await createJob(settings.form, connection, context);
@@ -6012,6 +6292,7 @@ function findDataCentre(name) {
 /* harmony export */   $H: () => (/* binding */ insertUrl),
 /* harmony export */   Ne: () => (/* binding */ jobUrl),
 /* harmony export */   PS: () => (/* binding */ JOB_ID_DIGITS),
+/* harmony export */   ve: () => (/* binding */ formFieldsUrl),
 /* harmony export */   zj: () => (/* binding */ uploadUrl)
 /* harmony export */ });
 // The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
@@ -6035,6 +6316,11 @@ function uploadUrl(apiBaseUrl, job, form) {
     return form === 'path'
         ? jobUrl(apiBaseUrl, job)
         : `${insertUrl(apiBaseUrl, job)}?job_id=${segment(job.jobId)}`;
+}
+/** The form's fields, as the meta API lists them. */
+function formFieldsUrl(apiBaseUrl, form) {
+    return (`${apiBaseUrl}/creator/v2.1/meta/${segment(form.owner)}/${segment(form.app)}` +
+        `/form/${segment(form.form)}/fields`);
 }
 
 
@@ -6266,6 +6552,7 @@ function wholeNumber(value) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   MF: () => (/* binding */ RESULT_FILTERS),
+/* harmony export */   Pi: () => (/* binding */ formFieldsRequest),
 /* harmony export */   TV: () => (/* binding */ resultRequest),
 /* harmony export */   dT: () => (/* binding */ jobStatusRequest),
 /* harmony export */   lY: () => (/* binding */ createJobRequest),
@@ -6296,6 +6583,14 @@ function uploadRequest(place, job, file, urlForm) {
         url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .uploadUrl */ .zj)(place.apiBaseUrl, job, urlForm),
         headers: { ...commonHeaders(place), 'Content-Type': file.contentType },
         body: file.body
+    };
+}
+/** GET …/meta/…/form/<form>/fields: the form's fields (scope ZohoCreator.meta.form.READ). */
+function formFieldsRequest(place, form) {
+    return {
+        method: 'GET',
+        url: (0,_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .formFieldsUrl */ .ve)(place.apiBaseUrl, form),
+        headers: commonHeaders(place)
     };
 }
 /** GET …/insert/<job-id>: the job's state (scope ZohoCreator.bulk.READ). */

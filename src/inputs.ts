@@ -15,7 +15,8 @@ import {
   parseAction,
   parseFile,
   parseJobId,
-  unusedForAction
+  unusedForAction,
+  WITH_A_FILE
 } from './inputs/job.ts'
 import { LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
 import { oneOf, parseBoolean, parseNumber, Problems, required, seconds } from './inputs/rules.ts'
@@ -46,6 +47,8 @@ export interface Settings {
   readonly abortOnCancel: boolean
   /** Whether the job ID is masked in the log (and so kept out of job outputs by the runner). */
   readonly maskJobId: boolean
+  /** Whether the file's header is checked against the form's fields before the upload. */
+  readonly checkHeader: boolean
   /** Which attempt of the workflow run this is: above 1 on a re-run. */
   readonly runAttempt: number
   /** What the user should know about the inputs, though they are valid. */
@@ -75,7 +78,8 @@ export const INPUT_NAMES = [
   'download-results',
   'fail-on-failed-records',
   'abort-on-cancel',
-  'mask-job-id'
+  'mask-job-id',
+  'check-header'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -150,7 +154,8 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     abortOnCancel: problems.take(() =>
       parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)
     ),
-    maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true))
+    maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
+    checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false))
   })
   const { owner, app, form } = settled
   return {
@@ -175,6 +180,7 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
         : undefined,
     abortOnCancel: settled.abortOnCancel,
     maskJobId: settled.maskJobId,
+    checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
     runAttempt: runner.runAttempt,
     warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
   }

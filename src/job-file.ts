@@ -22,6 +22,15 @@ export interface JobFile {
   readonly kind: 'csv' | 'zip'
   /** The header row: the fields' link names. */
   readonly columns: readonly string[]
+  /** For a ZIP, where its CSV's data is. */
+  readonly entry?: ZipEntry
+}
+
+/** The one CSV in a ZIP: where its data starts, how long it is, and how it is compressed. */
+export interface ZipEntry {
+  readonly offset: number
+  readonly compressed: number
+  readonly method: number
 }
 
 // A header row longer than this is surely not one.
@@ -57,18 +66,67 @@ export async function checkJobFile(path: string): Promise<JobFile> {
   }
   const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv'
   try {
-    const columns =
-      kind === 'zip' ? await zipHeader(path, size, fault) : await headerRow(csvStream(path))
+    const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined
+    const columns = await headerRow(csvText({ path, entry }))
     checkColumns(columns, fault)
-    return { path, name: basename(path), size, kind, columns }
+    return {
+      path,
+      name: basename(path),
+      size,
+      kind,
+      columns,
+      ...(entry === undefined ? {} : { entry })
+    }
   } catch (error) {
     if (error instanceof InputError) throw error
     throw fault(`cannot be read: ${messageOf(error)}.`)
   }
 }
 
-function csvStream(path: string): Readable {
-  return createReadStream(path, { highWaterMark: 64 * 1024 })
+/** The bytes of the file's CSV: the file itself, or the ZIP's one entry inflated. */
+function csvText(file: { readonly path: string; readonly entry?: ZipEntry | undefined }): Readable {
+  const { path, entry } = file
+  if (entry === undefined) return createReadStream(path, { highWaterMark: 64 * 1024 })
+  const data = createReadStream(path, {
+    start: entry.offset,
+    end: entry.offset + Math.max(entry.compressed, 1) - 1,
+    highWaterMark: 64 * 1024
+  })
+  return entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {})
+}
+
+/**
+ * Calls `visit` with each data row of the file's CSV and its number (the header is row 1), read
+ * as a stream, while `more()` says to go on.
+ */
+export async function forEachRow(
+  file: JobFile,
+  visit: (cells: readonly string[], row: number) => void,
+  more: () => boolean = () => true
+): Promise<void> {
+  const reader = new CsvReader()
+  const decoder = new TextDecoder()
+  let row = 0
+  const drain = (): void => {
+    for (const cells of reader.rows) {
+      row += 1
+      if (row > 1) visit(cells, row)
+    }
+    reader.rows.length = 0
+  }
+  const stream = csvText(file)
+  try {
+    for await (const chunk of stream) {
+      reader.push(decoder.decode(chunk as Buffer, { stream: true }))
+      drain()
+      if (!more()) return
+    }
+  } finally {
+    stream.destroy()
+  }
+  reader.push(decoder.decode())
+  reader.end()
+  drain()
 }
 
 async function startsWithZipSignature(path: string): Promise<boolean> {
@@ -102,10 +160,9 @@ async function headerRow(stream: Readable): Promise<string[]> {
 
 type Fault = (what: string) => InputError
 
-/** The header row of the one CSV in a ZIP, read from its central directory and its entry. */
-async function zipHeader(path: string, size: number, fault: Fault): Promise<string[]> {
+/** The one CSV entry of a ZIP, read from its central directory and the entry's own header. */
+async function zipEntry(path: string, size: number, fault: Fault): Promise<ZipEntry> {
   const file = await open(path)
-  let entry: { name: string; method: number; flags: number; offset: number; compressed: number }
   try {
     const read = async (at: number, length: number): Promise<Buffer> => {
       const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, at)
@@ -128,7 +185,7 @@ async function zipHeader(path: string, size: number, fault: Fault): Promise<stri
     if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
       throw fault('is not a ZIP file Zoho can read: its directory is damaged.')
     const nameLength = directory.readUInt16LE(28)
-    entry = {
+    const entry = {
       name: directory.subarray(46, 46 + nameLength).toString('utf8'),
       flags: directory.readUInt16LE(8),
       method: directory.readUInt16LE(10),
@@ -149,16 +206,11 @@ async function zipHeader(path: string, size: number, fault: Fault): Promise<stri
     const local = await read(entry.offset, 30)
     if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL)
       throw fault('is not a ZIP file Zoho can read: its entry is damaged.')
-    entry.offset += 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
+    const offset = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
+    return { offset, compressed: entry.compressed, method: entry.method }
   } finally {
     await file.close()
   }
-  const data = createReadStream(path, {
-    start: entry.offset,
-    end: entry.offset + Math.max(entry.compressed, 1) - 1,
-    highWaterMark: 16 * 1024
-  })
-  return headerRow(entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {}))
 }
 
 /** The header names each field once: no column without a name, none twice. */

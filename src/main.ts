@@ -11,6 +11,7 @@ import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report
 import {
   abort,
   abortLeftJob,
+  checkHeader,
   clearPending,
   create,
   follow,
@@ -27,11 +28,11 @@ import { cut } from './text.ts'
 
 const STEPS: Readonly<Record<ActionName, readonly Step[]>> = {
   create: [create],
-  upload: [upload],
+  upload: [checkHeader, upload],
   start: [start, follow],
   abort: [abort, follow],
   status: [readStatus, follow],
-  load: [create, upload, start, follow]
+  load: [checkHeader, create, upload, start, follow]
 }
 
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:

@@ -10,6 +10,7 @@ import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import type { Secrets } from './secrets.ts'
 import { logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
+import { checkFileHeader } from './steps/check-header.ts'
 import { createJob } from './steps/create.ts'
 import { followJob } from './steps/follow.ts'
 import { type ActionOutcome, startOrAbort } from './steps/start-abort.ts'
@@ -70,6 +71,15 @@ export function jobOf(run: JobRun): JobRef {
   const jobId = run.record.jobId
   if (jobId === undefined) throw new Error('No job yet: a step that needs one ran before create.')
   return { ...run.settings.form, jobId }
+}
+
+/** With check-header: true, the file's header against the form's fields, before anything is sent. */
+export const checkHeader: Step = async run => {
+  const { settings, file, connection, context, record } = run
+  if (!settings.checkHeader || file === undefined) return
+  const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
+  const summary = await checkFileHeader(file, settings.form, connection, context, nothingDone)
+  record.events.push(['Header checked', summary])
 }
 
 export const create: Step = async run => {

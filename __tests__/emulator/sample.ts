@@ -13,6 +13,21 @@ export const SAMPLE = {
   refreshToken: '1000.refresh5a4b3c2d1e0f.9e8d7c6b5a4f3e2d1c0b'
 } as const
 
+/** The sample form's fields, as the fields API lists them (type 29 is a Name, with subfields). */
+export const SAMPLE_FIELDS = [
+  { link_name: 'Employee_ID', display_name: 'Employee ID', type: 1, mandatory: true, unique: true },
+  { link_name: 'Name', display_name: 'Name', type: 29, mandatory: false, unique: false },
+  {
+    link_name: 'Email',
+    display_name: 'Email',
+    type: 3,
+    mandatory: false,
+    unique: true,
+    max_char: 255
+  },
+  { link_name: 'Department', display_name: 'Department', type: 1, mandatory: false, unique: false }
+] as const
+
 /** The inputs of a step that starts the sample job through the emulator at `url`. */
 export function sampleInputs(url: string): Record<string, string> {
   return {
@@ -40,6 +55,7 @@ export async function startSampleEmulator(
   const emulator = new ZohoEmulator(tls)
   emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form])
   emulator.addToken(SAMPLE.token)
+  emulator.fields.set(SAMPLE.form, SAMPLE_FIELDS)
   emulator.addClient(SAMPLE.clientId, SAMPLE.clientSecret, SAMPLE.refreshToken, {
     apiDomain: 'https://www.zohoapis.eu'
   })

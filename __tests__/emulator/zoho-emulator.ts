@@ -128,13 +128,15 @@ interface OAuthClient {
 
 const JOB_PATH =
   /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert(?:\/([^/]+)(\/result)?)?$/
+const FIELDS_PATH = /^\/creator\/v2\.1\/meta\/([^/]+)\/([^/]+)\/form\/([^/]+)\/fields$/
 const TOKEN_PATH = '/oauth/v2/token'
 /** POST here puts every job back as it was added (npm run emulator, to run the sample job again). */
 export const RESET_PATH = '/_emulator/reset'
 const CREATE_SCOPE = 'ZohoCreator.bulk.CREATE'
 const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
 const READ_SCOPE = 'ZohoCreator.bulk.READ'
-export const ALL_SCOPES = [CREATE_SCOPE, UPDATE_SCOPE, READ_SCOPE] as const
+export const META_SCOPE = 'ZohoCreator.meta.form.READ'
+export const ALL_SCOPES = [CREATE_SCOPE, UPDATE_SCOPE, READ_SCOPE, META_SCOPE] as const
 const SCOPE_OF: Readonly<Record<string, string>> = {
   GET: READ_SCOPE,
   PATCH: UPDATE_SCOPE,
@@ -226,6 +228,9 @@ export class ZohoEmulator {
       })
     })
   }
+
+  /** form → its fields, as the fields API lists them (link_name, mandatory, unique, type, …). */
+  readonly fields = new Map<string, readonly Readonly<Record<string, unknown>>[]>()
 
   addApp(owner: string, app: string, forms: readonly string[]): void {
     const apps = this.#apps.get(owner) ?? new Map<string, Set<string>>()
@@ -359,9 +364,15 @@ export class ZohoEmulator {
   #answer(request: RecordedRequest, raw: Buffer): Reply {
     const url = new URL(request.url, 'http://emulator')
     if (url.pathname === TOKEN_PATH && request.method === 'POST') return this.#mint(request)
-    const path = JOB_PATH.exec(url.pathname)
+    const fieldsPath = FIELDS_PATH.exec(url.pathname)
+    const path = JOB_PATH.exec(url.pathname) ?? fieldsPath
     if (path === null) return error(404, 1000, 'Invalid API URL')
-    const scope = SCOPE_OF[request.method]
+    const scope =
+      fieldsPath === null
+        ? SCOPE_OF[request.method]
+        : request.method === 'GET'
+          ? META_SCOPE
+          : undefined
     if (scope === undefined) return error(405, 1000, `Method ${request.method} is not supported`)
 
     const token = /^Zoho-oauthtoken (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
@@ -393,6 +404,8 @@ export class ZohoEmulator {
     const forms = apps.get(app)
     if (forms === undefined) return error(404, 2892, `No application named ${app}`)
     if (!forms.has(form)) return error(404, 2893, `No form named ${form} in ${app}`)
+    if (fieldsPath !== null)
+      return { status: 200, body: { code: 3000, fields: this.fields.get(form) ?? [] } }
 
     if (request.method === 'POST' && pathId === undefined && !url.searchParams.has('job_id'))
       return this.#create(environment, owner, app, form)

@@ -50,9 +50,13 @@ export function parseFile(
 /** A warning for inputs the action does not use, or undefined. */
 export function unusedForAction(
   action: ActionName,
-  raw: Readonly<Record<'file' | 'wait', string>>
+  raw: Readonly<Record<'file' | 'wait' | 'check-header', string>>
 ): string[] {
   const warnings: string[] = []
+  if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
+    warnings.push(
+      `Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`
+    )
   if (raw.file !== '' && !WITH_A_FILE.has(action))
     warnings.push(
       `Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`

@@ -42,3 +42,11 @@ export function uploadUrl(apiBaseUrl: string, job: JobRef, form: UploadUrlForm):
     ? jobUrl(apiBaseUrl, job)
     : `${insertUrl(apiBaseUrl, job)}?job_id=${segment(job.jobId)}`
 }
+
+/** The form's fields, as the meta API lists them. */
+export function formFieldsUrl(apiBaseUrl: string, form: FormRef): string {
+  return (
+    `${apiBaseUrl}/creator/v2.1/meta/${segment(form.owner)}/${segment(form.app)}` +
+    `/form/${segment(form.form)}/fields`
+  )
+}

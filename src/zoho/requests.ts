@@ -4,6 +4,7 @@
 import type { Multipart } from '../http/multipart.ts'
 import type { HttpRequest } from '../http/send.ts'
 import {
+  formFieldsUrl,
   type FormRef,
   insertUrl,
   type JobRef,
@@ -52,6 +53,15 @@ export function uploadRequest(
     url: uploadUrl(place.apiBaseUrl, job, urlForm),
     headers: { ...commonHeaders(place), 'Content-Type': file.contentType },
     body: file.body
+  }
+}
+
+/** GET …/meta/…/form/<form>/fields: the form's fields (scope ZohoCreator.meta.form.READ). */
+export function formFieldsRequest(place: ApiPlace, form: FormRef): HttpRequest {
+  return {
+    method: 'GET',
+    url: formFieldsUrl(place.apiBaseUrl, form),
+    headers: commonHeaders(place)
   }
 }
 

@@ -1,0 +1,142 @@
+// check-header: true on the bundle: the file's header, and the values of its unique fields, checked
+// against the form's fields before any job is created or any file sent.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SAMPLE } from './emulator/sample.ts'
+import { runAction } from './support/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+
+const zoho = useSampleZoho()
+let workspace = ''
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
+})
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+beforeEach(() => {
+  zoho.job.state = 'Completed' // the form is free for a new job
+})
+
+async function load(
+  csv: string,
+  overrides: Record<string, string> = {},
+  zip = false
+): Promise<Awaited<ReturnType<typeof runAction>>> {
+  const name = zip ? 'rows.zip' : 'rows.csv'
+  await writeFile(join(workspace, name), zip ? zipSync({ 'rows.csv': strToU8(csv) }) : csv)
+  return runAction(
+    {
+      dc: 'eu',
+      owner: SAMPLE.owner,
+      app: SAMPLE.app,
+      form: SAMPLE.form,
+      action: 'load',
+      file: name,
+      token: SAMPLE.token,
+      'api-url': zoho.url,
+      'poll-interval': '0.1',
+      'check-header': 'true',
+      ...overrides
+    },
+    { GITHUB_WORKSPACE: workspace }
+  )
+}
+
+const FIELDS_URL = `/creator/v2.1/meta/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/fields`
+const requested = (): string[] =>
+  zoho.emulator.requests.map(request => `${request.method} ${request.url.split('?')[0] ?? ''}`)
+
+describe('check-header: true', () => {
+  it('reads the fields, then loads a file that fits them', async () => {
+    const run = await load(
+      'Employee_ID,Name.first_name,Name.last_name,Email\r\nE-1,Ada,Lovelace,ada@example.com\r\n'
+    )
+    expect(run.errors).toEqual([])
+    expect(requested()[0]).toBe(`GET ${FIELDS_URL}`)
+    expect(requested().slice(1, 2)).toEqual([expect.stringMatching(/^POST .*\/insert$/)])
+    expect(run.stdout).toContain(
+      "Checked the header of rows.csv: its 4 columns fit the form's 4 fields."
+    )
+    expect(run.summary).toContain('Header checked')
+  })
+
+  it('lists every unknown column with the close link names, and creates no job', async () => {
+    const run = await load(
+      'Employe_ID,Name.first_name,Emial,Nmae.last_name,Salary\r\nE-1,Ada,a@b.c,L,1\r\n'
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'The file rows.csv does not fit the form Employee_Details: columns that are no field of the form: ' +
+        '"Employe_ID" (did you mean "Employee_ID"?), "Emial" (did you mean "Email"?), ' +
+        '"Nmae.last_name" (did you mean "Name.last_name"?), "Salary" (no field by a close name); ' +
+        'no column for the mandatory field "Employee_ID". No job was created. ' +
+        'Fix the file, or set check-header: false to skip the check.'
+    ])
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+  })
+
+  it('names a value twice in a unique field by its rows, quoted line breaks counted as one row, in a ZIP too', async () => {
+    const csv =
+      'Employee_ID,Name.first_name,Email\r\n' +
+      'E-1,"Ada\nwith a line break",ada@example.com\r\n' +
+      'E-2,Grace,grace@example.com\r\n' +
+      'E-3,"Ada, again",ada@example.com\r\n'
+    for (const zip of [false, true]) {
+      zoho.emulator.requests.length = 0
+      const run = await load(csv, {}, zip)
+      expect(run.exitCode).toBe(1)
+      expect(run.errors[0]).toContain(
+        'the unique field "Email" holds "ada@example.com" twice (rows 2 and 4)'
+      )
+      expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+    }
+  })
+
+  it('says which scope to add when the token lacks it, and that check-header: false skips the check', async () => {
+    zoho.emulator.addToken(SAMPLE.token, [
+      'ZohoCreator.bulk.CREATE',
+      'ZohoCreator.bulk.UPDATE',
+      'ZohoCreator.bulk.READ'
+    ])
+    const run = await load('Employee_ID,Email\r\nE-1,a@b.c\r\n')
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/code 2945/)
+    expect(run.errors[0]).toContain(
+      'generate it again with ZohoCreator.meta.form.READ added, or set check-header: false to skip the check.'
+    )
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+  })
+
+  it('checks before an upload too, and sends nothing when the header does not fit', async () => {
+    const run = await load('Emial\r\na@b.c\r\n', { action: 'upload', 'job-id': SAMPLE.jobId })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('"Emial" (did you mean "Email"?)')
+    expect(run.errors[0]).toContain('Nothing was uploaded.')
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+  })
+
+  it('is not asked for without check-header, and warns where it cannot apply', async () => {
+    const run = await load('Employee_ID,Email\r\nE-1,a@b.c\r\n', { 'check-header': '' })
+    expect(run.errors).toEqual([])
+    expect(requested()).not.toContain(`GET ${FIELDS_URL}`)
+    const start = await runAction({
+      dc: 'eu',
+      owner: SAMPLE.owner,
+      app: SAMPLE.app,
+      form: SAMPLE.form,
+      action: 'status',
+      'job-id': SAMPLE.jobId,
+      token: SAMPLE.token,
+      'api-url': zoho.url,
+      'check-header': 'true'
+    })
+    expect(start.stdout).toContain(
+      '::warning::Input "check-header" takes effect only with action "upload" or "load"; "status" sends no file.'
+    )
+  })
+})

@@ -1,0 +1,130 @@
+// The header check's pieces: the columns against the fields, the edit distance behind "did you
+// mean", and the repeats in unique fields.
+import { describe, expect, it } from '@jest/globals'
+import { closest, editDistance, headerProblems, RepeatFinder } from '../src/header-check.ts'
+import type { FormField } from '../src/zoho/fields.ts'
+import { readFields } from '../src/zoho/fields.ts'
+import { reply } from './support/replies.ts'
+
+const FIELDS: FormField[] = [
+  { linkName: 'Employee_ID', mandatory: true, unique: true },
+  { linkName: 'Name', mandatory: false, unique: false },
+  { linkName: 'Address', mandatory: false, unique: false, subfields: ['address_line_1', 'city'] },
+  { linkName: 'Email', mandatory: false, unique: true }
+]
+
+describe('headerProblems', () => {
+  it('finds none in link names and subfields, in any order, spaces around them ignored', () => {
+    expect(
+      headerProblems([' Email', 'Name.first_name', 'Address.city', 'Employee_ID '], FIELDS)
+    ).toEqual([])
+  })
+
+  it('checks a subfield against the ones Zoho lists, and suggests among them', () => {
+    expect(headerProblems(['Employee_ID', 'Address.ctiy'], FIELDS)).toEqual([
+      'a column that is no field of the form: "Address.ctiy" (did you mean "Address.city"?)'
+    ])
+  })
+
+  it('names every mandatory field without a column, a subfield column counting for its field', () => {
+    const fields = [...FIELDS, { linkName: 'Start_Date', mandatory: true, unique: false }]
+    expect(headerProblems(['Email'], fields)).toEqual([
+      'no column for the mandatory fields "Employee_ID", "Start_Date"'
+    ])
+    expect(headerProblems(['Employee_ID', 'Start_Date.x'], fields)).toEqual([])
+  })
+
+  it('lists 20 unknown columns and counts the rest', () => {
+    const columns = ['Employee_ID', ...Array.from({ length: 23 }, (_, i) => `Zz${i}`)]
+    const [problem] = headerProblems(columns, FIELDS)
+    expect(problem).toMatch(/"Zz19" \(no field by a close name\) and 3 more$/)
+    expect(problem).not.toContain('Zz20')
+  })
+})
+
+describe('closest and editDistance', () => {
+  it.each([
+    ['Email', 'Email', 0],
+    ['Emial', 'Email', 1],
+    ['Emal', 'Email', 1],
+    ['Employe_ID', 'Employee_ID', 1],
+    ['kitten', 'sitting', 3],
+    ['', 'abc', 3]
+  ])('%s to %s is %d', (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance)
+    expect(editDistance(b, a)).toBe(distance)
+  })
+
+  it('suggests up to three names, nearest first, ignoring case, and none far off', () => {
+    expect(closest('email', ['Emails', 'Email', 'Mail', 'Phone', 'E_mail'])).toEqual([
+      'Email',
+      'Emails',
+      'Mail'
+    ])
+    expect(closest('Salary', ['Email', 'Name'])).toEqual([])
+    expect(closest('x'.repeat(101), ['x'.repeat(101)])).toEqual([])
+  })
+})
+
+describe('RepeatFinder', () => {
+  it('names the first two rows of a value repeated in a unique column, once per column', () => {
+    const finder = new RepeatFinder(['Employee_ID', 'Name', 'Email'], FIELDS)
+    const rows = [
+      ['E-1', 'Ada', 'a@x'],
+      ['E-2', 'Ada', ''],
+      ['E-3', 'Bob', ' a@x '],
+      ['E-1', 'Ada', 'a@x'],
+      ['E-4', 'Eve', '']
+    ]
+    rows.forEach((cells, index) => {
+      finder.add(cells, index + 2)
+    })
+    expect(finder.problems).toEqual([
+      'the unique field "Email" holds "a@x" twice (rows 2 and 4)',
+      'the unique field "Employee_ID" holds "E-1" twice (rows 2 and 5)'
+    ])
+    // Name is not unique: its repeated "Ada" is no problem; empty cells are no values.
+    expect(finder.active).toBe(false)
+  })
+
+  it('has nothing to do without a unique column', () => {
+    expect(new RepeatFinder(['Name'], FIELDS).active).toBe(false)
+  })
+
+  it('stops keeping values at its memory bound, and says from which row', () => {
+    const finder = new RepeatFinder(['Email'], FIELDS)
+    const long = 'x'.repeat(1024 * 1024)
+    let row = 2
+    while (finder.active) finder.add([`${row}${long}`], row++)
+    expect(finder.stoppedAfter).toBe(17) // 16 values of 1 MiB went past the 16 MiB kept
+    expect(finder.problems).toEqual([])
+  })
+})
+
+describe('readFields', () => {
+  it('reads link names, mandatory, unique and listed subfields', () => {
+    expect(
+      readFields(
+        reply(
+          200,
+          '{"code":3000,"fields":[{"link_name":"Email","type":3,"mandatory":false,"unique":true},' +
+            '{"link_name":"Name","type":29,"subfields":[{"link_name":"first_name"},{"x":1}]},' +
+            '{"link_name":"ID","mandatory":true}]}'
+        )
+      )
+    ).toEqual([
+      { linkName: 'Email', mandatory: false, unique: true },
+      { linkName: 'Name', mandatory: false, unique: false, subfields: ['first_name'] },
+      { linkName: 'ID', mandatory: true, unique: false }
+    ])
+  })
+
+  it.each([
+    '{"code":3000}',
+    '{"code":3000,"fields":{}}',
+    '{"code":3000,"fields":[{"display_name":"Email"}]}',
+    '{"code":3000,"fields":["Email"]}'
+  ])('reads no fields in %s', body => {
+    expect(readFields(reply(200, body))).toBeUndefined()
+  })
+})

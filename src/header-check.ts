@@ -1,0 +1,166 @@
+// A file's header row against the form's fields, before any job exists (zoho-bulk-api.md, "The
+// form's fields"): each column a field's link name, or <link name>.<subfield> for a composite field
+// (a Name, an Address); each mandatory field present; no value twice in a unique field. Each
+// problem is a phrase for the one error the check ends with.
+import type { FormField } from './zoho/fields.ts'
+
+// How many suggestions an unknown column gets, and the farthest a name may be to be one.
+const SUGGESTIONS = 3
+const closeEnough = (name: string): number => Math.max(1, Math.ceil(name.length / 3))
+// Longer names are no misspelt link name (and would cost too much to compare).
+const MAX_COMPARED_CHARS = 100
+// How many unknown columns the error lists; it says how many more there are.
+const MAX_LISTED = 20
+
+/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
+export function headerProblems(columns: readonly string[], fields: readonly FormField[]): string[] {
+  const byName = new Map(fields.map(field => [field.linkName, field]))
+  const problems: string[] = []
+  const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName))
+  if (unknown.length > 0) {
+    const listed = unknown
+      .slice(0, MAX_LISTED)
+      .map(column => unknownColumn(column, suggestionsFor(column, byName)))
+    const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : ''
+    problems.push(
+      `${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
+        `${listed.join(', ')}${more}`
+    )
+  }
+  const present = new Set(columns.map(column => splitColumn(column.trim()).name))
+  const missing = fields.filter(field => field.mandatory && !present.has(field.linkName))
+  if (missing.length > 0) {
+    problems.push(
+      `no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
+        missing.map(field => JSON.stringify(field.linkName)).join(', ')
+    )
+  }
+  return problems
+}
+
+/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
+function splitColumn(column: string): { name: string; subfield: string | undefined } {
+  const dot = column.indexOf('.')
+  return dot === -1
+    ? { name: column, subfield: undefined }
+    : { name: column.slice(0, dot), subfield: column.slice(dot + 1) }
+}
+
+function fits(column: string, byName: ReadonlyMap<string, FormField>): boolean {
+  const { name, subfield } = splitColumn(column)
+  const field = byName.get(name)
+  if (field === undefined) return false
+  return (
+    subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield)
+  )
+}
+
+/** The columns the user may have meant: the closest link names, or subfields of the field named. */
+function suggestionsFor(column: string, byName: ReadonlyMap<string, FormField>): string[] {
+  const { name, subfield } = splitColumn(column)
+  const subfields = byName.get(name)?.subfields
+  if (subfield !== undefined && subfields !== undefined)
+    return closest(subfield, subfields).map(found => `${name}.${found}`)
+  const rest = subfield === undefined ? '' : `.${subfield}`
+  return closest(name, [...byName.keys()]).map(found => found + rest)
+}
+
+function unknownColumn(column: string, suggestions: readonly string[]): string {
+  const quoted = JSON.stringify(column.slice(0, 100))
+  return suggestions.length === 0
+    ? `${quoted} (no field by a close name)`
+    : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`
+}
+
+/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
+export function closest(name: string, names: readonly string[]): string[] {
+  if (name.length > MAX_COMPARED_CHARS) return []
+  const lower = name.toLowerCase()
+  return names
+    .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= closeEnough(name))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, SUGGESTIONS)
+    .map(({ candidate }) => candidate)
+}
+
+/**
+ * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
+ * neighbours swapped, each counting one ("Emial" is one from "Email").
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, index) => index)]
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    const above = rows[i - 1] ?? []
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1)
+      row.push(best)
+    }
+    rows.push(row)
+  }
+  return rows[a.length]?.[b.length] ?? 0
+}
+
+// The values kept to find repeats: about this many characters of them, and then the check stops,
+// so that memory stays bounded whatever the file.
+const MAX_KEPT_CHARS = 16 * 1024 * 1024
+// What keeping one value costs besides its characters, counted against the same budget.
+const ENTRY_COST = 32
+
+/** Finds a value held twice in a column of a unique field, row by row. */
+export class RepeatFinder {
+  readonly #columns: { readonly index: number; readonly name: string }[]
+  readonly #seen = new Map<number, Map<string, number>>()
+  readonly #found: string[] = []
+  #kept = 0
+  /** The row after which values were no longer kept, when the budget ran out. */
+  stoppedAfter: number | undefined
+
+  constructor(columns: readonly string[], fields: readonly FormField[]) {
+    const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName))
+    this.#columns = columns.flatMap((column, index) =>
+      unique.has(column.trim()) ? [{ index, name: column.trim() }] : []
+    )
+    for (const { index } of this.#columns) this.#seen.set(index, new Map())
+  }
+
+  /** Whether any column needs its values read. */
+  get active(): boolean {
+    return this.#columns.length > 0 && this.stoppedAfter === undefined
+  }
+
+  /** Looks at the data row numbered `row` (the header is row 1). */
+  add(cells: readonly string[], row: number): void {
+    if (!this.active) return
+    for (const column of [...this.#columns]) {
+      const seen = this.#seen.get(column.index)
+      const value = cells[column.index]?.trim() ?? ''
+      if (seen === undefined || value === '') continue
+      const first = seen.get(value)
+      if (first !== undefined) {
+        this.#found.push(
+          `the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`
+        )
+        // One repeat per column is enough to say; its values need no more keeping.
+        this.#columns.splice(this.#columns.indexOf(column), 1)
+        this.#seen.delete(column.index)
+        continue
+      }
+      this.#kept += value.length + ENTRY_COST
+      seen.set(value, row)
+    }
+    if (this.#kept > MAX_KEPT_CHARS) {
+      this.stoppedAfter = row
+      this.#seen.clear()
+    }
+  }
+
+  /** The repeats found, one phrase each. */
+  get problems(): readonly string[] {
+    return this.#found
+  }
+}
