@@ -63,6 +63,7 @@ describe('parseSettings', () => {
       wait: undefined,
       abortOnCancel: true,
       maskJobId: true,
+      checkHeader: false,
       runAttempt: 1,
       warnings: []
     })
@@ -515,6 +516,14 @@ describe('parseSettings', () => {
     const message = rejection({ app: `${'a'.repeat(100)}\nb` })
     expect(message).not.toContain('\n')
     expect(message).toContain(`"${'a'.repeat(60)}…"`)
+  })
+
+  it('keeps check-header only for the actions that send a file', () => {
+    expect(parse({ 'check-header': 'TRUE', action: 'upload', file: 'a.csv' }).checkHeader).toBe(
+      true
+    )
+    expect(parse({ 'check-header': 'true', action: 'start' }).checkHeader).toBe(false)
+    expect(rejection({ 'check-header': 'yes' })).toContain('Input "check-header"')
   })
 })
 

@@ -1918,38 +1918,53 @@ function checkApiDomain(apiDomain, dataCentre) {
 // How many suggestions an unknown column gets, and the farthest a name may be to be one.
 const SUGGESTIONS = 3;
 const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
+// Longer names are no misspelt link name (and would cost too much to compare).
+const MAX_COMPARED_CHARS = 100;
+// How many unknown columns the error lists; it says how many more there are.
+const MAX_LISTED = 20;
 /** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
 function headerProblems(columns, fields) {
     const byName = new Map(fields.map(field => [field.linkName, field]));
-    const unknown = [];
-    for (const raw of columns) {
-        const column = raw.trim();
-        const dot = column.indexOf('.');
-        const name = dot === -1 ? column : column.slice(0, dot);
-        const subfield = dot === -1 ? undefined : column.slice(dot + 1);
-        const field = byName.get(name);
-        if (field === undefined) {
-            const near = closest(name, [...byName.keys()]);
-            unknown.push(unknownColumn(column, near.map(found => found + column.slice(name.length))));
-        }
-        else if (subfield !== undefined &&
-            field.subfields !== undefined &&
-            !field.subfields.includes(subfield)) {
-            const near = closest(subfield, field.subfields);
-            unknown.push(unknownColumn(column, near.map(found => `${name}.${found}`)));
-        }
-    }
     const problems = [];
+    const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName));
     if (unknown.length > 0) {
-        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ${unknown.join(', ')}`);
+        const listed = unknown
+            .slice(0, MAX_LISTED)
+            .map(column => unknownColumn(column, suggestionsFor(column, byName)));
+        const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : '';
+        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
+            `${listed.join(', ')}${more}`);
     }
-    const present = new Set(columns.map(column => column.trim().split('.')[0]));
+    const present = new Set(columns.map(column => splitColumn(column.trim()).name));
     const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
     if (missing.length > 0) {
         problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
             missing.map(field => JSON.stringify(field.linkName)).join(', '));
     }
     return problems;
+}
+/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
+function splitColumn(column) {
+    const dot = column.indexOf('.');
+    return dot === -1
+        ? { name: column, subfield: undefined }
+        : { name: column.slice(0, dot), subfield: column.slice(dot + 1) };
+}
+function fits(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const field = byName.get(name);
+    if (field === undefined)
+        return false;
+    return (subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield));
+}
+/** The columns the user may have meant: the closest link names, or subfields of the field named. */
+function suggestionsFor(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const subfields = byName.get(name)?.subfields;
+    if (subfield !== undefined && subfields !== undefined)
+        return closest(subfield, subfields).map(found => `${name}.${found}`);
+    const rest = subfield === undefined ? '' : `.${subfield}`;
+    return closest(name, [...byName.keys()]).map(found => found + rest);
 }
 function unknownColumn(column, suggestions) {
     const quoted = JSON.stringify(column.slice(0, 100));
@@ -1959,6 +1974,8 @@ function unknownColumn(column, suggestions) {
 }
 /** The names closest to `name` (by edit distance, ignoring case), nearest first. */
 function closest(name, names) {
+    if (name.length > MAX_COMPARED_CHARS)
+        return [];
     const lower = name.toLowerCase();
     return names
         .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
