@@ -112,6 +112,16 @@ describe('check-header: true', () => {
     expect(requested()).toEqual([`GET ${FIELDS_URL}`])
   })
 
+  it('fails, creating no job, when Zoho lists the fields in a shape it cannot read', async () => {
+    zoho.emulator.fields.set(SAMPLE.form, [{ display_name: 'Email' }])
+    const run = await load('Email\r\na@b.c\r\n')
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /^Zoho listed the form's fields in a shape this action cannot read: ".*"\. Set check-header: false to skip the check\.$/
+    )
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+  })
+
   it('checks before an upload too, and sends nothing when the header does not fit', async () => {
     const run = await load('Emial\r\na@b.c\r\n', { action: 'upload', 'job-id': SAMPLE.jobId })
     expect(run.exitCode).toBe(1)
