@@ -1,0 +1,157 @@
+// The splitter: parts on record boundaries (quoted commas, quotes and line breaks stay whole, also
+// across chunk boundaries), each with the header, within the byte and record limits, skipping the
+// records asked, one part at a time.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { parseCsv } from '../src/csv.ts'
+import { countRecords, type Part, type PartLimits, splitCsv } from '../src/split.ts'
+
+let dir = ''
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zoho-split-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const HEADER = '\uFEFFEmployee_ID,Name.first_name,Note\r\n'
+const RECORDS: readonly string[] = [
+  'E-1,Ada,plain\r\n',
+  'E-2,"Grace ""Amazing"", Hopper","two\r\nlines"\r\n',
+  'E-3,"Line\nbreak","a, comma"\r\n',
+  'E-4,"""quoted""",\r\n',
+  'E-5,Eve,last\n'
+]
+const CSV = HEADER + RECORDS.join('')
+/** The header, then the records numbered (from 1). */
+const withRecords = (...numbers: number[]): string =>
+  HEADER + numbers.map(number => RECORDS[number - 1] ?? '').join('')
+
+/** The text in chunks of `size` bytes, so that chunk boundaries fall everywhere. */
+function chunked(text: string, size: number): Readable {
+  const bytes = Buffer.from(text)
+  const chunks: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size))
+  return Readable.from(chunks)
+}
+
+async function split(
+  text: string,
+  limits: Partial<PartLimits>,
+  size = 7
+): Promise<{ part: Part; text: string }[]> {
+  const parts: { part: Part; text: string }[] = []
+  for await (const part of splitCsv(chunked(text, size), 'rows', dir, {
+    maxRecords: undefined,
+    maxBytes: 1000,
+    skipRecords: 0,
+    ...limits
+  })) {
+    parts.push({ part, text: await readFile(part.path, 'utf8') })
+  }
+  return parts
+}
+
+describe('splitCsv', () => {
+  it.each([1, 2, 3, 7, 64 * 1024])(
+    'cuts only between records, each part with the header (chunks of %d bytes)',
+    async size => {
+      const parts = await split(CSV, { maxRecords: 2 }, size)
+      expect(parts.map(({ text }) => text)).toEqual([
+        withRecords(1, 2),
+        withRecords(3, 4),
+        withRecords(5)
+      ])
+      expect(
+        parts.map(({ part }) => [part.index, part.firstRow, part.lastRow, part.records])
+      ).toEqual([
+        [1, 2, 3, 2],
+        [2, 4, 5, 2],
+        [3, 6, 6, 1]
+      ])
+      for (const { part, text } of parts) {
+        expect(part.bytes).toBe(Buffer.byteLength(text))
+        expect(part.path).toBe(join(dir, `rows.part-${part.index}.csv`))
+        expect(parseCsv(text)[0]).toEqual(['Employee_ID', 'Name.first_name', 'Note'])
+      }
+    }
+  )
+
+  it('puts every record of a random file in exactly one part, in order', async () => {
+    let seed = 42
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const cells = ['a', '', '"q,uo""te"', '"multi\nline"', '"cr\r\nlf"', 'ü€', '""']
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      [`R-${i}`, cells[random(cells.length)], cells[random(cells.length)]].join(',')
+    )
+    const text = `ID,A,B\r\n${rows.join('\r\n')}\r\n`
+    for (const size of [1, 5, 13, 4096]) {
+      const parts = await split(text, { maxRecords: 1 + random(40), maxBytes: 400 }, size)
+      const records = parts.flatMap(({ text: part }) => parseCsv(part).slice(1))
+      expect(records).toEqual(parseCsv(text).slice(1))
+      for (const { part } of parts) expect(part.bytes).toBeLessThanOrEqual(400)
+    }
+  })
+
+  it('keeps each part within the byte limit, header included', async () => {
+    const maxBytes = Buffer.byteLength(HEADER) + 60
+    const parts = await split(CSV, { maxBytes })
+    expect(parts.length).toBeGreaterThan(1)
+    for (const { part } of parts) expect(part.bytes).toBeLessThanOrEqual(maxBytes)
+    expect(parts.map(({ text }) => text.slice(HEADER.length)).join('')).toBe(RECORDS.join(''))
+  })
+
+  it('leaves out the records to skip, and numbers rows as in the file', async () => {
+    const parts = await split(CSV, { skipRecords: 3 })
+    expect(parts).toHaveLength(1)
+    expect(parts[0]?.text).toBe(withRecords(4, 5))
+    expect(parts[0]?.part.firstRow).toBe(5)
+  })
+
+  it('takes a last record without a line break', async () => {
+    const parts = await split('A,B\n1,2\n3,"x\ny"', { maxRecords: 1 })
+    expect(parts.map(({ text }) => text)).toEqual(['A,B\n1,2\n', 'A,B\n3,"x\ny"'])
+  })
+
+  it('makes no part of a file with a header only, or all records skipped', async () => {
+    expect(await split('A,B\r\n', {})).toEqual([])
+    expect(await split(CSV, { skipRecords: 5 })).toEqual([])
+  })
+
+  it('refuses a record that no part can hold, and a quote that never closes', async () => {
+    await expect(split('A\n' + 'x'.repeat(50) + '\n', { maxBytes: 40 }, 1024)).rejects.toThrow(
+      'Row 2 of the file is 51 bytes long: with the header, more than the 40 bytes a job takes.'
+    )
+    await expect(split('A\n"' + 'x'.repeat(100), { maxBytes: 40 })).rejects.toThrow(
+      'Row 2 of the file runs over 40 bytes without ending (a quote never closed?)'
+    )
+  })
+
+  it('writes the next part only when it is asked for', async () => {
+    const parts = splitCsv(chunked(CSV, 5), 'rows', dir, {
+      maxRecords: 1,
+      maxBytes: 1000,
+      skipRecords: 0
+    })
+    await parts.next()
+    expect(await readdir(dir)).toEqual(['rows.part-1.csv'])
+    await parts.return(undefined)
+  })
+})
+
+describe('countRecords', () => {
+  it.each([
+    [CSV, 5],
+    ['A,B\n1,2\n3,"x\ny"', 2],
+    ['A,B\n', 0],
+    ['', 0]
+  ])('counts the records of %j', async (text, records) => {
+    expect(await countRecords(chunked(text, 3))).toBe(records)
+  })
+})

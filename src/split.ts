@@ -1,0 +1,227 @@
+// Splits a CSV into parts on record boundaries, each part with the header row: a quoted cell may
+// hold commas, quotes ("") and line breaks, and stays whole. The stream is read once; a part is
+// written, handed over, and only then is the stream read on, so that memory holds a chunk and one
+// record whatever the file's size. A record ends at a line feed outside quotes (CRLF or LF).
+import { type FileHandle, open } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { LocalFileError } from './errors.ts'
+
+export interface PartLimits {
+  /** The most data records in a part; undefined for no limit. */
+  readonly maxRecords: number | undefined
+  /** The most bytes in a part, the header included. */
+  readonly maxBytes: number
+  /** Data records at the start of the file to leave out of every part. */
+  readonly skipRecords: number
+}
+
+export interface Part {
+  /** From 1. */
+  readonly index: number
+  readonly path: string
+  readonly bytes: number
+  readonly records: number
+  /** The rows of the file the part holds, the header being row 1 (a record is one row). */
+  readonly firstRow: number
+  readonly lastRow: number
+}
+
+const QUOTE = 0x22
+const LINE_FEED = 0x0a
+
+/** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
+class RecordScanner {
+  #quoted = false
+  /** Bytes of the record under way that earlier chunks held. */
+  held = 0
+
+  /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
+  scan(chunk: Buffer, onEnd: (end: number) => void): void {
+    let at = 0
+    let nextQuote = chunk.indexOf(QUOTE)
+    let nextLine = chunk.indexOf(LINE_FEED)
+    let start = 0
+    while (at < chunk.length) {
+      if (this.#quoted) {
+        if (nextQuote === -1) break
+        this.#quoted = false
+        at = nextQuote + 1
+        nextQuote = chunk.indexOf(QUOTE, at)
+        // A line feed found before was inside the quotes: look again past them.
+        if (nextLine !== -1 && nextLine < at) nextLine = chunk.indexOf(LINE_FEED, at)
+      } else if (nextLine !== -1 && (nextQuote === -1 || nextLine < nextQuote)) {
+        at = nextLine + 1
+        onEnd(at)
+        this.held = 0
+        start = at
+        nextLine = chunk.indexOf(LINE_FEED, at)
+      } else if (nextQuote === -1) break
+      else {
+        this.#quoted = true
+        at = nextQuote + 1
+        nextQuote = chunk.indexOf(QUOTE, at)
+      }
+    }
+    this.held += chunk.length - start
+  }
+}
+
+/** Counts the data records of a CSV stream: the rows after the header. */
+export async function countRecords(source: Readable): Promise<number> {
+  const scanner = new RecordScanner()
+  let rows = 0
+  for await (const chunk of source) {
+    scanner.scan(chunk as Buffer, () => {
+      rows += 1
+    })
+  }
+  if (scanner.held > 0) rows += 1
+  return Math.max(0, rows - 1)
+}
+
+/**
+ * Bytes to write: records held from earlier chunks, then the records of one chunk from `from` to
+ * `to` (records that follow each other in a chunk are written as one piece).
+ */
+interface ChunkRun {
+  readonly held: Buffer[]
+  readonly chunk: Buffer
+  readonly from: number
+  to: number
+}
+
+const piecesOf = (run: ChunkRun): Buffer[] => [...run.held, run.chunk.subarray(run.from, run.to)]
+
+/** What the planner asks of the writer: open a part, write bytes to it, close it. */
+type Step =
+  | { readonly kind: 'open'; readonly index: number }
+  | { readonly kind: 'write'; readonly run: ChunkRun }
+  | { readonly kind: 'close'; readonly part: Omit<Part, 'path'> }
+
+/** Decides, record by record, which part each goes in; writes nothing itself. */
+class PartPlanner {
+  readonly #limits: PartLimits
+  readonly #scanner = new RecordScanner()
+  #held: Buffer[] = []
+  header: Buffer | undefined
+  #row = 0
+  #part:
+    { index: number; firstRow: number; lastRow: number; records: number; bytes: number } | undefined
+  #parts = 0
+
+  constructor(limits: PartLimits) {
+    this.#limits = limits
+  }
+
+  take(chunk: Buffer): Step[] {
+    const steps: Step[] = []
+    let start = 0
+    this.#scanner.scan(chunk, end => {
+      this.#record(chunk, start, end, steps)
+      start = end
+    })
+    if (start < chunk.length) {
+      this.#held.push(chunk.subarray(start))
+      if (this.#scanner.held > this.#limits.maxBytes) {
+        throw new LocalFileError(
+          `Row ${this.#row + 1} of the file runs over ${this.#limits.maxBytes} bytes without ending ` +
+            '(a quote never closed?): more than a job takes.'
+        )
+      }
+    }
+    return steps
+  }
+
+  end(): Step[] {
+    const steps: Step[] = []
+    if (this.#held.length > 0) this.#record(Buffer.alloc(0), 0, 0, steps)
+    if (this.#part !== undefined) steps.push({ kind: 'close', part: this.#part })
+    return steps
+  }
+
+  /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
+  #record(chunk: Buffer, from: number, to: number, steps: Step[]): void {
+    const held = this.#held
+    this.#held = []
+    this.#row += 1
+    const length = held.reduce((sum, piece) => sum + piece.length, to - from)
+    if (this.header === undefined) {
+      this.header = Buffer.concat([...held, chunk.subarray(from, to)], length)
+      return
+    }
+    if (this.#row - 1 <= this.#limits.skipRecords) return
+    const { maxBytes, maxRecords } = this.#limits
+    if (this.header.length + length > maxBytes) {
+      throw new LocalFileError(
+        `Row ${this.#row} of the file is ${length} bytes long: with the header, more than the ` +
+          `${maxBytes} bytes a job takes.`
+      )
+    }
+    const part = this.#part
+    if (
+      part !== undefined &&
+      (part.bytes + length > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))
+    ) {
+      steps.push({ kind: 'close', part })
+      this.#part = undefined
+    }
+    if (this.#part === undefined) {
+      this.#parts += 1
+      this.#part = {
+        index: this.#parts,
+        firstRow: this.#row,
+        lastRow: this.#row,
+        records: 0,
+        bytes: this.header.length
+      }
+      steps.push({ kind: 'open', index: this.#parts })
+    }
+    this.#part.records += 1
+    this.#part.bytes += length
+    this.#part.lastRow = this.#row
+    const last = steps.at(-1)
+    if (
+      last?.kind === 'write' &&
+      held.length === 0 &&
+      last.run.chunk === chunk &&
+      last.run.to === from
+    )
+      last.run.to = to
+    else steps.push({ kind: 'write', run: { held, chunk, from, to } })
+  }
+}
+
+/**
+ * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
+ * is complete when handed over; the stream is read on only when the next is asked for.
+ */
+export async function* splitCsv(
+  source: Readable,
+  stem: string,
+  dir: string,
+  limits: PartLimits
+): AsyncGenerator<Part> {
+  const planner = new PartPlanner(limits)
+  const pathOf = (index: number): string => join(dir, `${stem}.part-${index}.csv`)
+  let file: FileHandle | undefined
+  async function* run(steps: readonly Step[]): AsyncGenerator<Part> {
+    for (const step of steps) {
+      if (step.kind === 'open') {
+        file = await open(pathOf(step.index), 'w')
+        await file.write(planner.header ?? Buffer.alloc(0))
+      } else if (step.kind === 'write') await file?.writev(piecesOf(step.run))
+      else {
+        await file?.close()
+        file = undefined
+        yield { ...step.part, path: pathOf(step.part.index) }
+      }
+    }
+  }
+  try {
+    for await (const chunk of source) yield* run(planner.take(chunk as Buffer))
+    yield* run(planner.end())
+  } finally {
+    await file?.close()
+  }
+}
