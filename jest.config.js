@@ -22,7 +22,7 @@ export default {
       ...common,
       displayName: 'in-process',
       testMatch: [
-        '<rootDir>/__tests__/{action,auth,check-header,hostile,lifecycle,long-wait,resilience,result-files,wait}.e2e.test.ts'
+        '<rootDir>/__tests__/{action,auth,check-header,hostile,lifecycle,parts,long-wait,resilience,result-files,wait}.e2e.test.ts'
       ],
       globals: { ACTION_UNDER_TEST: 'in-process' }
     }

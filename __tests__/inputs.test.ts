@@ -27,7 +27,9 @@ const VALID: RawInputs = {
   file: '',
   'abort-on-cancel': '',
   'mask-job-id': '',
-  'check-header': ''
+  'check-header': '',
+  'max-records-per-job': '',
+  'skip-records': ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -64,6 +66,7 @@ describe('parseSettings', () => {
       abortOnCancel: true,
       maskJobId: true,
       checkHeader: false,
+      parts: { maxRecords: undefined, skipRecords: 0 },
       runAttempt: 1,
       warnings: []
     })

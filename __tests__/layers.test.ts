@@ -12,11 +12,11 @@ const LAYERS: readonly (readonly string[])[] = [
   ['http/'],
   ['retry.ts'],
   ['zoho/'],
-  ['csv.ts', 'poll.ts', 'header-check.ts'],
+  ['csv.ts', 'poll.ts', 'header-check.ts', 'split.ts'],
   ['inputs/', 'inputs.ts'],
   ['steps/', 'results.ts', 'job-file.ts'],
   ['report.ts', 'cancel.ts'],
-  ['run-steps.ts'],
+  ['run-steps.ts', 'load.ts'],
   ['main.ts', 'post.ts'],
   ['index.ts']
 ]

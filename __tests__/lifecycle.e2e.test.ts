@@ -340,14 +340,21 @@ describe('checks before any request', () => {
     expect(zoho.emulator.requests).toEqual([])
   })
 
-  it('refuses a file over 100 MB', async () => {
+  it('refuses to upload a file over 100 MB, and names load, which splits it', async () => {
     const path = join(workspace, 'huge.csv')
     await writeFile(path, 'A\n')
     const { truncate } = await import('node:fs/promises')
     await truncate(path, 100 * 1024 * 1024 + 1)
-    const run = await runAction(inputs({ file: 'huge.csv' }), env())
+    const run = await runAction(
+      inputs({ action: 'upload', 'job-id': SAMPLE.jobId, file: 'huge.csv' }),
+      env()
+    )
 
-    expect(run.errors).toEqual([expect.stringContaining('more than the 104857600 bytes (100 MB)')])
+    expect(run.errors).toEqual([
+      expect.stringContaining(
+        'more than the 104857600 bytes (100 MB) Zoho takes in one job: action: load splits a larger file into several jobs.'
+      )
+    ])
     expect(zoho.emulator.requests).toEqual([])
   })
 

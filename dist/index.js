@@ -485,7 +485,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(187);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(604);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
 // The entry point the runner executes for the main step and, after a cancel, the post step
 // (action.yml `runs.main` and `runs.post` are its bundle). The main step leaves a mark in the
@@ -764,6 +764,10 @@ function parseFile(action, value, workspace) {
 /** A warning for inputs the action does not use, or undefined. */
 function unusedForAction(action, raw) {
     const warnings = [];
+    for (const name of ['max-records-per-job', 'skip-records']) {
+        if (raw[name] !== '' && action !== 'load')
+            warnings.push(`Input "${name}" takes effect only with action "load"; "${action}" loads no file.`);
+    }
     if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
         warnings.push(`Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
     if (raw.file !== '' && !WITH_A_FILE.has(action))
@@ -888,7 +892,9 @@ const INPUT_NAMES = [
     'fail-on-failed-records',
     'abort-on-cancel',
     'mask-job-id',
-    'check-header'
+    'check-header',
+    'max-records-per-job',
+    'skip-records'
 ];
 const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -904,6 +910,19 @@ const RETRIES = {
 };
 const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
 const ENVIRONMENTS = ['production', 'development', 'stage'];
+const MAX_COUNT = 1_000_000_000;
+const RECORDS_PER_JOB = {
+    pattern: /^\d+$/,
+    min: 1,
+    max: MAX_COUNT,
+    allowed: 'a whole number of records from 1 (or empty for no limit)'
+};
+const SKIP_RECORDS = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_COUNT,
+    allowed: 'a whole number of records from 0'
+};
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core/* getInput */.V4(name)]));
@@ -951,7 +970,9 @@ function parseSettings(raw, runner = runnerFacts({})) {
         wait: problems.take(() => parseWait(raw, runner.resultRoot)),
         abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
         maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
-        checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false))
+        checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+        maxRecords: problems.take(() => parseNumber('max-records-per-job', raw['max-records-per-job'], 0, RECORDS_PER_JOB)),
+        skipRecords: problems.take(() => parseNumber('skip-records', raw['skip-records'], 0, SKIP_RECORDS))
     });
     const { owner, app, form } = settled;
     return {
@@ -976,6 +997,10 @@ function parseSettings(raw, runner = runnerFacts({})) {
         abortOnCancel: settled.abortOnCancel,
         maskJobId: settled.maskJobId,
         checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
+        parts: {
+            maxRecords: settled.maxRecords === 0 ? undefined : settled.maxRecords,
+            skipRecords: settled.action === 'load' ? settled.skipRecords : 0
+        },
         runAttempt: runner.runAttempt,
         warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
     };
@@ -988,10 +1013,12 @@ function parseSettings(raw, runner = runnerFacts({})) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Go: () => (/* binding */ zipCsv),
 /* harmony export */   Pk: () => (/* binding */ forEachRow),
+/* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
+/* harmony export */   kD: () => (/* binding */ csvText),
 /* harmony export */   mY: () => (/* binding */ checkJobFile)
 /* harmony export */ });
-/* unused harmony export MAX_FILE_BYTES */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
@@ -1024,8 +1051,11 @@ const ZIP_CENTRAL = 0x02014b50;
 const ZIP_END = 0x06054b50;
 const STORED = 0;
 const DEFLATED = 8;
-/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
-async function checkJobFile(path) {
+/**
+ * Checks the file at `path` (absolute); an InputError says what is wrong with it. A file that a
+ * load may split into parts (`splittable`) may be over the limit of one job.
+ */
+async function checkJobFile(path, splittable = false) {
     const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz([`Input "file": ${path} ${what}`]);
     let size;
     try {
@@ -1044,8 +1074,9 @@ async function checkJobFile(path) {
     }
     if (size === 0)
         throw fault('is empty: it must hold a header row and the records to load.');
-    if (size > MAX_FILE_BYTES) {
-        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`);
+    if (size > MAX_FILE_BYTES && !splittable) {
+        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
+            'action: load splits a larger file into several jobs.');
     }
     const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv';
     try {
@@ -1078,6 +1109,12 @@ function csvText(file) {
         highWaterMark: 64 * 1024
     });
     return entry.method === STORED ? data : (0,node_stream__WEBPACK_IMPORTED_MODULE_3__.pipeline)(data, (0,node_zlib__WEBPACK_IMPORTED_MODULE_4__.createInflateRaw)(), () => { });
+}
+/** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
+async function zipCsv(path) {
+    const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+    const entry = await zipEntry(path, size, what => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .LocalFileError */ .QD(`${path} ${what}`));
+    return csvText({ path, entry });
 }
 /**
  * Calls `visit` with each data row of the file's CSV and its number (the header is row 1), read
@@ -1216,7 +1253,7 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
-/***/ 187:
+/***/ 604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1272,10 +1309,210 @@ var clock = __nccwpck_require__(529);
 var inputs = __nccwpck_require__(483);
 // EXTERNAL MODULE: ./src/job-file.ts
 var job_file = __nccwpck_require__(215);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/run-steps.ts + 13 modules
-var run_steps = __nccwpck_require__(515);
+// EXTERNAL MODULE: ./src/results.ts + 2 modules
+var results = __nccwpck_require__(815);
+// EXTERNAL MODULE: ./src/run-steps.ts + 9 modules
+var run_steps = __nccwpck_require__(500);
+// EXTERNAL MODULE: ./src/steps/follow.ts
+var follow = __nccwpck_require__(438);
+// EXTERNAL MODULE: ./src/split.ts
+var split = __nccwpck_require__(243);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/load.ts
+// A load: the file in one job when it fits, else in parts, one job after another (a form takes
+// one active job at a time). A part is written under RUNNER_TEMP, uploaded, removed, and its job
+// started and followed to its end before the next part is read; a part that fails stops the load,
+// and the error says which skip-records resumes it. The parts' result files are merged into one CSV
+// per filter, their counts summed.
+
+
+
+
+
+
+
+
+
+
+
+const ONE_JOB = [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6];
+const load = async (run) => {
+    if (!(await needsParts(run))) {
+        for (const step of ONE_JOB)
+            await step(run);
+        return;
+    }
+    await loadInParts(run);
+};
+/** Whether the file must be split: too large for one job, too many records, or records to skip. */
+async function needsParts({ file, settings }) {
+    if (file === undefined)
+        throw new Error('No file to load: inputs should have required one.');
+    const { maxRecords, skipRecords } = settings.parts;
+    if (file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0)
+        return true;
+    return maxRecords !== undefined && (await (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file))) > maxRecords;
+}
+async function loadInParts(run) {
+    const { settings, record, context } = run;
+    const file = run.file;
+    const wait = settings.wait;
+    if (wait === undefined)
+        throw new Error('A load waits: inputs should have said how.');
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(wait.resultRoot, 'zoho-bulk-parts-'));
+    const results = new MergedResults(wait.resultRoot);
+    const parts = (record.parts = []);
+    let loaded = settings.parts.skipRecords;
+    const stem = file.name.replace(/\.(csv|zip)$/i, '');
+    try {
+        const limits = { ...settings.parts, maxBytes: job_file/* MAX_FILE_BYTES */.gZ };
+        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, limits)) {
+            context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
+                `(${part.records} records, ${part.bytes} bytes).`);
+            const report = { ...part };
+            parts.push(report);
+            try {
+                await loadPart(run, part, report);
+            }
+            catch (error) {
+                settle(report, record);
+                throw resumable(error, file, report, loaded + (completed(report) ? part.records : 0));
+            }
+            finally {
+                await results.add(record, report);
+                sumUp(run, parts);
+            }
+            loaded += part.records;
+        }
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+    if (parts.length === 0) {
+        const skipped = settings.parts.skipRecords;
+        throw new errors/* ActionError */.lZ(`${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`);
+    }
+}
+/** The error that ended a part, with where the load stopped and how to resume it. */
+function resumable(error, file, part, skip) {
+    if (!(error instanceof errors/* ActionError */.lZ))
+        return error;
+    // The failed rows of all parts are merged into one CSV.
+    const text = error.message.replace(follow/* FAILED_ROWS_FILE */.n0, 'failure.csv in result-dir');
+    const message = `${text} The load stopped at part ${part.index} of ${file.name} (rows ` +
+        `${part.firstRow} to ${part.lastRow}). To load the rest of the file, run again with ` +
+        `skip-records: ${skip}.`;
+    return error instanceof errors/* CancelledError */.cc ? new errors/* CancelledError */.cc(message) : new errors/* ActionError */.lZ(message);
+}
+/** One part's job: create, upload (the part's file removed once sent), start, follow. */
+async function loadPart(run, part, report) {
+    forgetJob(run.record);
+    const partRun = {
+        ...run,
+        file: {
+            path: part.path,
+            name: part.path.slice(part.path.lastIndexOf('/') + 1),
+            size: part.bytes,
+            kind: 'csv',
+            columns: run.file.columns
+        }
+    };
+    await (0,run_steps/* create */.vt)(partRun);
+    const { jobId } = run.record;
+    if (jobId !== undefined)
+        report.jobId = jobId;
+    core/* setOutput */.uH('job-ids', run.record.parts?.flatMap(each => each.jobId ?? []).join(','));
+    try {
+        await (0,run_steps/* upload */.Se)(partRun);
+    }
+    finally {
+        await (0,promises_.rm)(part.path, { force: true });
+    }
+    await (0,run_steps/* start */.ni)(partRun);
+    await (0,run_steps/* follow */.e6)(partRun);
+}
+/** The record keeps one job at a time: the part's, which a failure or cancel may abort. */
+function forgetJob(record) {
+    delete record.jobId;
+    delete record.created;
+    delete record.upload;
+    delete record.startTried;
+    delete record.started;
+    delete record.outcome;
+    delete record.job;
+    delete record.ended;
+}
+const completed = (report) => report.status?.state === 'Completed';
+/** Keeps the state the part's job ended in, once followed. */
+function settle(part, record) {
+    const status = record.job?.wait.status;
+    if (status !== undefined)
+        part.status = status;
+}
+/** The counts of all parts so far, as outputs and for the summary. */
+function sumUp(run, parts) {
+    const { record } = run;
+    const last = parts.at(-1);
+    if (last !== undefined)
+        settle(last, record);
+    const status = record.job?.wait.status;
+    const totals = { total: 0, success: 0, failed: 0, unprocessed: 0 };
+    for (const part of parts) {
+        for (const key of Object.keys(totals))
+            totals[key] += part.status?.records[key] ?? 0;
+    }
+    const summed = { ...(status ?? {}), records: totals };
+    record.partsStatus = summed;
+    (0,report/* reportStatus */.JE)(summed, run.secrets);
+}
+/**
+ * The result files of every part, merged into one CSV per filter in one folder (result-dir): one
+ * header row, then each part's rows in order. Each part's own folder is removed once merged.
+ */
+class MergedResults {
+    #root;
+    #dir;
+    #started = new Set();
+    constructor(root) {
+        this.#root = root;
+    }
+    async add(record, part) {
+        const from = record.job?.resultDir;
+        if (from === undefined)
+            return;
+        try {
+            this.#dir ??= await (0,promises_.mkdtemp)((0,external_node_path_.join)(this.#root, 'zoho-bulk-results-'));
+            for (const filter of requests/* RESULT_FILTERS */.MF) {
+                const zip = (0,external_node_path_.join)(from, `${filter}.zip`);
+                if (!(await exists(zip)))
+                    continue;
+                const first = !this.#started.has(filter);
+                await (0,results/* appendResultCsv */.WK)(zip, (0,external_node_path_.join)(this.#dir, `${filter}.csv`), first);
+                this.#started.add(filter);
+            }
+        }
+        catch (error) {
+            core/* warning */.$e(`The result files of part ${part.index} could not be merged: ${(0,errors/* messageOf */.bD)(error)}. ` +
+                'result-dir holds the rows of the parts before it.');
+        }
+        finally {
+            await (0,promises_.rm)(from, { recursive: true, force: true });
+            // Not the part's own folder, which is gone: the merged one, or none.
+            core/* setOutput */.uH('result-dir', this.#dir ?? '');
+        }
+    }
+}
+async function exists(path) {
+    return (0,promises_.stat)(path).then(() => true, () => false);
+}
+
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
@@ -1294,13 +1531,14 @@ var src_text = __nccwpck_require__(992);
 
 
 
+
 const STEPS = {
     create: [run_steps/* create */.vt],
     upload: [run_steps/* checkHeader */.eb, run_steps/* upload */.Se],
     start: [run_steps/* start */.ni, run_steps/* follow */.e6],
     abort: [run_steps/* abort */.h2, run_steps/* follow */.e6],
     status: [run_steps/* readStatus */.rk, run_steps/* follow */.e6],
-    load: [run_steps/* checkHeader */.eb, run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6]
+    load: [run_steps/* checkHeader */.eb, load]
 };
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
 // the runner kills the step at 10 s.
@@ -1332,7 +1570,9 @@ async function act(record, secrets, cancellation) {
         core/* warning */.$e(warning);
     if (settings.jobId !== undefined)
         record.jobId = settings.jobId;
-    const file = settings.file === undefined ? undefined : await (0,job_file/* checkJobFile */.mY)(settings.file);
+    const file = settings.file === undefined
+        ? undefined
+        : await (0,job_file/* checkJobFile */.mY)(settings.file, settings.action === 'load');
     const jobRun = (0,run_steps/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
     const { connection, context } = jobRun;
     // Minted before the job is touched, so that an auth failure is told as one, with no API call.
@@ -1482,7 +1722,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(483);
-/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(515);
+/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(500);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(194);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(806);
 /* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(620);
@@ -1538,6 +1778,7 @@ async function runPost() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JE: () => (/* binding */ reportStatus),
 /* harmony export */   OL: () => (/* binding */ reportJob),
 /* harmony export */   Rq: () => (/* binding */ reportOutcome),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
@@ -1620,7 +1861,7 @@ async function writeSummary(record, now, secrets) {
         return;
     const cell = (text) => summaryCell(text, secrets);
     const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
-    const status = record.job?.wait.status ?? record.status;
+    const status = record.partsStatus ?? record.job?.wait.status ?? record.status;
     const rows = [
         ...describeRun(settings, record),
         ...describeJob(status, record.job),
@@ -1635,6 +1876,8 @@ async function writeSummary(record, now, secrets) {
         html += `<p>⚠️ ${cell(again)}</p>\n`;
     if (record.events.length > 0)
         html += table(['Step', 'What happened'], record.events.map(row => row.map(cell)));
+    if (record.parts !== undefined && record.parts.length > 0)
+        html += table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], record.parts.map(part => partRow(part, settings.maskJobId).map(cell)));
     html += recordsChart(status);
     const preview = record.job?.preview;
     if (preview !== undefined)
@@ -1647,6 +1890,19 @@ async function writeSummary(record, now, secrets) {
         // The summary is a courtesy: failing to write it must not change the step's result.
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the job summary: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error)}`);
     }
+}
+function partRow(part, maskJobId) {
+    const count = (value) => (value === undefined ? '—' : String(value));
+    const { records } = part.status ?? { records: {} };
+    return [
+        String(part.index),
+        part.jobId === undefined ? '—' : maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v : part.jobId,
+        `${part.firstRow}–${part.lastRow} (${part.records} records)`,
+        part.status === undefined ? 'not finished' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(part.status),
+        count(records.success),
+        count(records.failed),
+        count(records.unprocessed)
+    ];
 }
 function describeRun(settings, record) {
     const { reply, jobId } = record;
@@ -1749,479 +2005,17 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 515:
+/***/ 815:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  CL: () => (/* binding */ PENDING_JOB_STATE),
-  h2: () => (/* binding */ abort),
-  bg: () => (/* binding */ abortLeftJob),
-  eb: () => (/* binding */ checkHeader),
-  VW: () => (/* binding */ clearPending),
-  vt: () => (/* binding */ create),
-  e6: () => (/* binding */ follow),
-  jw: () => (/* binding */ leftRunning),
-  pK: () => (/* binding */ newJobRun),
-  rk: () => (/* binding */ readStatus),
-  ni: () => (/* binding */ start),
-  Se: () => (/* binding */ upload)
+  WK: () => (/* binding */ appendResultCsv),
+  Xd: () => (/* binding */ downloadResults),
+  nz: () => (/* binding */ previewCsv)
 });
 
-// UNUSED EXPORTS: jobOf
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
-var core = __nccwpck_require__(79);
-// EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
-// EXTERNAL MODULE: ./src/zoho/call.ts + 9 modules
-var call = __nccwpck_require__(745);
-// EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
-// EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
-;// CONCATENATED MODULE: ./src/zoho/auth.ts
-// The access token the API calls carry: the one given, or one minted from a refresh token at the
-// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
-// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
-// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
-
-
-
-
-// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
-const DEFAULT_LIFETIME_S = 3600;
-// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
-const RENEW_MARGIN_MS = 5 * 60_000;
-/**
- * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
- * `mints`, apart from the API calls.
- */
-function accessTokens(auth, dataCentre, secrets, mints) {
-    if (auth.kind === 'token') {
-        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
-    }
-    let held;
-    const mint = async (context, why) => {
-        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
-        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
-            ...context,
-            calls: mints
-        });
-        const lifetimeMs = minted.lifetimeS * 1000;
-        held = {
-            token: minted.token,
-            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
-        };
-        return minted.token;
-    };
-    return {
-        current: async (context) => {
-            if (held === undefined)
-                return mint(context, 'Minting an access token');
-            if (context.clock.now() >= held.renewAt)
-                return mint(context, 'The access token is about to expire; minting a new one');
-            return held.token;
-        },
-        renew: async (context) => {
-            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
-            return true;
-        }
-    };
-}
-/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
-function tokenRequest(credentials) {
-    return {
-        method: 'POST',
-        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            client_id: credentials.clientId,
-            client_secret: credentials.clientSecret,
-            refresh_token: credentials.refreshToken
-        }).toString()
-    };
-}
-/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
-async function mintAccessToken(credentials, dataCentre, secrets, context) {
-    const reply = await (0,call/* call */.T)(tokenRequest(credentials), reply => {
-        const token = reply.data?.['access_token'];
-        // Masked before anything, even a refusal of it, can print it.
-        if (typeof token === 'string')
-            for (const line of token.split(/[\r\n]/))
-                secrets.add(line);
-        return tokenReplyError(reply, dataCentre);
-    }, context);
-    checkApiDomain(reply.data?.['api_domain'], dataCentre);
-    return {
-        token: String(reply.data?.['access_token']),
-        lifetimeS: positive((0,zoho_reply/* wholeNumber */.rD)(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
-    };
-}
-const positive = (value) => (value === 0 ? undefined : value);
-// What an HTTP header can carry: visible ASCII, no spaces or control characters.
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
-/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
-function tokenReplyError(reply, dataCentre) {
-    const unreadable = (0,zoho_reply/* unreadableReply */.KF)(reply);
-    if (unreadable !== undefined)
-        return unreadable;
-    const error = reply.data?.['error'];
-    const description = reply.data?.['error_description'];
-    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
-    if (error === 'invalid_code') {
-        return new zoho_reply/* ZohoError */.fS(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
-            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
-    }
-    if (error === 'invalid_client') {
-        return new zoho_reply/* ZohoError */.fS(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
-            `was made in the API console of data centre "${dataCentre.code}".`, reply);
-    }
-    if (error === 'Access Denied' ||
-        (typeof description === 'string' && /too many requests/i.test(description))) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
-            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
-    }
-    if (error !== undefined)
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server refused the token request (${said}).`, reply);
-    const token = reply.data?.['access_token'];
-    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
-    }
-    if (!HEADER_SAFE.test(token)) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
-            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
-    }
-    return undefined;
-}
-/** A token minted by another DC's accounts server is useless at this DC's API host. */
-function checkApiDomain(apiDomain, dataCentre) {
-    if (typeof apiDomain !== 'string')
-        return;
-    const host = URL.parse(apiDomain)?.hostname;
-    const tokenDataCentre = datacenters/* DATA_CENTRES */.w.find(dc => dc.apiHost === host);
-    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
-        throw new errors/* ActionError */.lZ(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
-            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/header-check.ts
-// How many suggestions an unknown column gets, and the farthest a name may be to be one.
-const SUGGESTIONS = 3;
-const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
-// Longer names are no misspelt link name (and would cost too much to compare).
-const MAX_COMPARED_CHARS = 100;
-// How many unknown columns the error lists; it says how many more there are.
-const MAX_LISTED = 20;
-/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
-function headerProblems(columns, fields) {
-    const byName = new Map(fields.map(field => [field.linkName, field]));
-    const problems = [];
-    const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName));
-    if (unknown.length > 0) {
-        const listed = unknown
-            .slice(0, MAX_LISTED)
-            .map(column => unknownColumn(column, suggestionsFor(column, byName)));
-        const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : '';
-        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
-            `${listed.join(', ')}${more}`);
-    }
-    const present = new Set(columns.map(column => splitColumn(column.trim()).name));
-    const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
-    if (missing.length > 0) {
-        problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
-            missing.map(field => JSON.stringify(field.linkName)).join(', '));
-    }
-    return problems;
-}
-/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
-function splitColumn(column) {
-    const dot = column.indexOf('.');
-    return dot === -1
-        ? { name: column, subfield: undefined }
-        : { name: column.slice(0, dot), subfield: column.slice(dot + 1) };
-}
-function fits(column, byName) {
-    const { name, subfield } = splitColumn(column);
-    const field = byName.get(name);
-    if (field === undefined)
-        return false;
-    return (subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield));
-}
-/** The columns the user may have meant: the closest link names, or subfields of the field named. */
-function suggestionsFor(column, byName) {
-    const { name, subfield } = splitColumn(column);
-    const subfields = byName.get(name)?.subfields;
-    if (subfield !== undefined && subfields !== undefined)
-        return closest(subfield, subfields).map(found => `${name}.${found}`);
-    const rest = subfield === undefined ? '' : `.${subfield}`;
-    return closest(name, [...byName.keys()]).map(found => found + rest);
-}
-function unknownColumn(column, suggestions) {
-    const quoted = JSON.stringify(column.slice(0, 100));
-    return suggestions.length === 0
-        ? `${quoted} (no field by a close name)`
-        : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`;
-}
-/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
-function closest(name, names) {
-    if (name.length > MAX_COMPARED_CHARS)
-        return [];
-    const lower = name.toLowerCase();
-    return names
-        .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
-        .filter(({ distance }) => distance <= closeEnough(name))
-        .sort((a, b) => a.distance - b.distance)
-        .slice(0, SUGGESTIONS)
-        .map(({ candidate }) => candidate);
-}
-/**
- * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
- * neighbours swapped, each counting one ("Emial" is one from "Email").
- */
-function editDistance(a, b) {
-    const rows = [Array.from({ length: b.length + 1 }, (_, index) => index)];
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        const above = rows[i - 1] ?? [];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-            row.push(best);
-        }
-        rows.push(row);
-    }
-    return rows[a.length]?.[b.length] ?? 0;
-}
-// The values kept to find repeats: about this many characters of them, and then the check stops,
-// so that memory stays bounded whatever the file.
-const MAX_KEPT_CHARS = 16 * 1024 * 1024;
-// What keeping one value costs besides its characters, counted against the same budget.
-const ENTRY_COST = 32;
-/** Finds a value held twice in a column of a unique field, row by row. */
-class RepeatFinder {
-    #columns;
-    #seen = new Map();
-    #found = [];
-    #kept = 0;
-    /** The row after which values were no longer kept, when the budget ran out. */
-    stoppedAfter;
-    constructor(columns, fields) {
-        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
-        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
-        for (const { index } of this.#columns)
-            this.#seen.set(index, new Map());
-    }
-    /** Whether any column needs its values read. */
-    get active() {
-        return this.#columns.length > 0 && this.stoppedAfter === undefined;
-    }
-    /** Looks at the data row numbered `row` (the header is row 1). */
-    add(cells, row) {
-        if (!this.active)
-            return;
-        for (const column of [...this.#columns]) {
-            const seen = this.#seen.get(column.index);
-            const value = cells[column.index]?.trim() ?? '';
-            if (seen === undefined || value === '')
-                continue;
-            const first = seen.get(value);
-            if (first !== undefined) {
-                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
-                // One repeat per column is enough to say; its values need no more keeping.
-                this.#columns.splice(this.#columns.indexOf(column), 1);
-                this.#seen.delete(column.index);
-                continue;
-            }
-            this.#kept += value.length + ENTRY_COST;
-            seen.set(value, row);
-        }
-        if (this.#kept > MAX_KEPT_CHARS) {
-            this.stoppedAfter = row;
-            this.#seen.clear();
-        }
-    }
-    /** The repeats found, one phrase each. */
-    get problems() {
-        return this.#found;
-    }
-}
-
-// EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
-// EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(158);
-// EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
-// EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
-;// CONCATENATED MODULE: ./src/zoho/fields.ts
-// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
-// file's header is checked against before a job is created.
-
-
-
-
-const META_SCOPE = 'ZohoCreator.meta.form.READ';
-const SCOPE_MISSING_CODE = 2945;
-/** GETs the form's fields (retried like every call). */
-async function fetchFormFields(connection, form, context) {
-    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", fieldsHint) ?? unreadable(answer), context);
-    return readFields(reply) ?? [];
-}
-function unreadable(reply) {
-    if (readFields(reply) !== undefined)
-        return undefined;
-    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
-        'Set check-header: false to skip the check.', reply);
-}
-function fieldsHint(code, httpStatus) {
-    if (code === SCOPE_MISSING_CODE) {
-        return (`The token lacks the scope check-header needs: generate it again with ${META_SCOPE} ` +
-            'added, or set check-header: false to skip the check.');
-    }
-    return (0,codes/* hintFor */.JR)(code, httpStatus);
-}
-/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
-function readFields(reply) {
-    const list = reply.data?.['fields'];
-    if (!Array.isArray(list))
-        return undefined;
-    const fields = [];
-    for (const item of list) {
-        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
-            return undefined;
-        const subfields = Array.isArray(item['subfields'])
-            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
-            : undefined;
-        fields.push({
-            linkName: item['link_name'],
-            mandatory: item['mandatory'] === true,
-            unique: item['unique'] === true,
-            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
-        });
-    }
-    return fields;
-}
-
-;// CONCATENATED MODULE: ./src/steps/check-header.ts
-// Checks a file's header, and the values of its unique fields, against the form's fields before
-// anything is created or sent (check-header: true): a misspelt column then fails the step at once,
-// not after a job ran and every row failed while the form was blocked.
-
-
-
-
-/** Fails with every problem found in one line; says in the log what was checked. */
-async function checkFileHeader(file, form, connection, context, nothingDone) {
-    const fields = await fetchFormFields(connection, form, context);
-    const problems = headerProblems(file.columns, fields);
-    const repeats = new RepeatFinder(file.columns, fields);
-    if (repeats.active) {
-        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
-            repeats.add(cells, row);
-        }, () => repeats.active);
-    }
-    problems.push(...repeats.problems);
-    if (problems.length > 0) {
-        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
-            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
-    }
-    const partly = repeats.stoppedAfter === undefined
-        ? ''
-        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
-    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
-    context.log(`Checked the header of ${file.name}: ${summary}.`);
-    return summary;
-}
-
-// EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
-// EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
-;// CONCATENATED MODULE: ./src/steps/create.ts
-// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
-// second one would meet the first job, and the form takes one active job at a time. So a create is
-// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
-
-
-
-
-
-
-const MAY_EXIST = 'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
-    'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
-    'before you run the step again.';
-async function createJob(form, connection, context) {
-    const request = (0,requests/* createJobRequest */.lY)(connection, form);
-    context.log(`${request.method} ${request.url} (create a job)`);
-    const failures = [];
-    let reply;
-    try {
-        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job') ?? withoutJobId(reply), context, {
-            onFailure: error => failures.push(error),
-            classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
-        });
-    }
-    catch (error) {
-        if (error instanceof errors/* ActionError */.lZ && failures.some(retry_table/* mayHaveApplied */.P))
-            throw new errors/* ActionError */.lZ(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
-        throw error;
-    }
-    return { jobId: jobIdOf(reply) ?? '', reply };
-}
-function withoutJobId(reply) {
-    if (jobIdOf(reply) !== undefined)
-        return undefined;
-    return new zoho_reply/* ZohoError */.fS(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
-}
-/**
- * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
- * JSON number, whose exact digits are read from the text, never through a JavaScript number.
- */
-function jobIdOf(reply) {
-    const { data } = reply;
-    for (const holder of [data?.['details'], data?.['data'], data]) {
-        if (!(0,zoho_reply/* isRecord */.u4)(holder))
-            continue;
-        const value = holder['job_id'];
-        const digits = typeof value === 'string'
-            ? value.trim()
-            : typeof value === 'number'
-                ? digitsOf(reply.body, value)
-                : undefined;
-        if (digits !== undefined && endpoints/* JOB_ID_DIGITS */.PS.test(digits))
-            return digits;
-    }
-    return undefined;
-}
-/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
-function digitsOf(body, parsed) {
-    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
-        const digits = match[1] ?? '';
-        if (Number(digits) === parsed)
-            return digits;
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-// EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: external "module"
 const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 ;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
@@ -4938,12 +4732,37 @@ function unzipSync(data, opts) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(466);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/csv.ts
 var src_csv = __nccwpck_require__(731);
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
+// EXTERNAL MODULE: ./src/split.ts
+var split = __nccwpck_require__(243);
+// EXTERNAL MODULE: ./src/zoho/api.ts
+var api = __nccwpck_require__(158);
+// EXTERNAL MODULE: ./src/zoho/reply.ts
+var zoho_reply = __nccwpck_require__(806);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/results.ts
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
 // failure CSV for the job summary. fflate unzips (see the README's development notes for why),
 // fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
+
+
+
+
+
 
 
 
@@ -4969,6 +4788,47 @@ async function downloadResults(filters, dir, job, connection, context) {
         }
     }
     return files;
+}
+// A result file holds at most the rows of one job's file (100 MB) and Zoho's reasons: a CSV that
+// inflates to more is no result file, and is not written out.
+const MAX_RESULT_CSV_BYTES = 2 * job_file/* MAX_FILE_BYTES */.gZ;
+/**
+ * Appends the CSV in the result ZIP `zipPath` to the CSV `into`: whole when `first`, else without
+ * its header row, so that the parts of a load give one file per filter.
+ */
+async function appendResultCsv(zipPath, into, first) {
+    const csv = await (0,job_file/* zipCsv */.Go)(zipPath);
+    const rows = first ? csv : external_node_stream_.Readable.from((0,split/* withoutHeader */["in"])(csv));
+    const lineBreak = !first && !(await endsWithLineBreak(into));
+    await (0,external_node_stream_promises_.pipeline)(rows, capped(zipPath, lineBreak), (0,external_node_fs_.createWriteStream)(into, { flags: first ? 'w' : 'a' }));
+}
+/** Passes bytes on up to the cap, after a line break when one is needed first. */
+function capped(path, lineBreakFirst) {
+    return async function* (source) {
+        if (lineBreakFirst)
+            yield Buffer.from('\r\n');
+        let bytes = 0;
+        for await (const chunk of source) {
+            bytes += chunk.length;
+            if (bytes > MAX_RESULT_CSV_BYTES) {
+                throw new errors/* LocalFileError */.QD(`${path} inflates to more than ${MAX_RESULT_CSV_BYTES} bytes: no result file of one job is that large.`);
+            }
+            yield chunk;
+        }
+    };
+}
+async function endsWithLineBreak(path) {
+    const file = await (0,promises_.open)(path, 'r');
+    try {
+        const { size } = await file.stat();
+        if (size === 0)
+            return true;
+        const { buffer } = await file.read(Buffer.alloc(1), 0, 1, size - 1);
+        return buffer[0] === 0x0a;
+    }
+    finally {
+        await file.close();
+    }
 }
 // How much of the CSV to inflate at most for a preview, whatever its rows' length.
 const MAX_PREVIEW_BYTES = 1024 * 1024;
@@ -5017,138 +4877,480 @@ async function previewCsv(zipPath, maxRows) {
     return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended };
 }
 
-// EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(308);
-;// CONCATENATED MODULE: ./src/steps/follow.ts
-// Follows a started (or aborted) job to its end: waits for a final state, downloads the result
-// files that can exist, previews the failed rows, and judges the outcome.
+
+/***/ }),
+
+/***/ 500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CL: () => (/* binding */ PENDING_JOB_STATE),
+  h2: () => (/* binding */ abort),
+  bg: () => (/* binding */ abortLeftJob),
+  eb: () => (/* binding */ checkHeader),
+  VW: () => (/* binding */ clearPending),
+  vt: () => (/* binding */ create),
+  e6: () => (/* binding */ run_steps_follow),
+  jw: () => (/* binding */ leftRunning),
+  pK: () => (/* binding */ newJobRun),
+  rk: () => (/* binding */ readStatus),
+  ni: () => (/* binding */ start),
+  Se: () => (/* binding */ upload)
+});
+
+// UNUSED EXPORTS: jobOf
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(79);
+// EXTERNAL MODULE: ./src/clock.ts + 1 modules
+var clock = __nccwpck_require__(529);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
+var call = __nccwpck_require__(777);
+// EXTERNAL MODULE: ./src/zoho/datacenters.ts
+var datacenters = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./src/zoho/reply.ts
+var zoho_reply = __nccwpck_require__(806);
+;// CONCATENATED MODULE: ./src/zoho/auth.ts
+// The access token the API calls carry: the one given, or one minted from a refresh token at the
+// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
+// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
+// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
 
 
 
 
-
-
-
-const PREVIEW_ROWS = 20;
-// The last status read at wait-timeout may take this long; the step ends within it.
-const LAST_READ_GRACE_MS = 3000;
-async function followJob(job, action, wait, connection, context) {
-    const deadline = context.clock.now() + wait.timeoutMs;
-    const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
-    const waited = await (0,poll/* waitForJob */.qt)(wait, deadline, {
-        readStatus: async () => (await (0,job_status/* fetchJobStatus */.as)(connection, job, reads)).status,
-        isPassing: error => error instanceof errors/* RetriesExhaustedError */.i5 || (0,retry_table/* classify */.L)(error).retry,
-        clock: context.clock,
-        log: context.log,
-        ...(context.signal === undefined ? {} : { signal: context.signal })
-    });
-    const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
-    const results = await collectResults(wanted, wait.resultRoot, job, connection, context);
-    if (results.cancelled !== undefined) {
-        const { cancelled } = results;
-        return {
-            ...results,
-            wait: { ...waited, end: 'cancelled', error: cancelled },
-            failure: `${cancelled.message} The job had ended ${(0,poll/* describeStatus */.Wn)(waited.status)}; its result files were not all downloaded.`
+// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
+const DEFAULT_LIFETIME_S = 3600;
+// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
+const RENEW_MARGIN_MS = 5 * 60_000;
+/**
+ * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
+ * `mints`, apart from the API calls.
+ */
+function accessTokens(auth, dataCentre, secrets, mints) {
+    if (auth.kind === 'token') {
+        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
+    }
+    let held;
+    const mint = async (context, why) => {
+        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
+        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
+            ...context,
+            calls: mints
+        });
+        const lifetimeMs = minted.lifetimeS * 1000;
+        held = {
+            token: minted.token,
+            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
         };
-    }
-    const failure = jobFailure(waited, action, wait);
-    return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) };
-}
-/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
-async function collectResults(filters, root, job, connection, context) {
-    if (filters.length === 0)
-        return { warnings: [] };
-    let resultDir;
-    try {
-        resultDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-results-'));
-    }
-    catch (error) {
-        const warning = `No result files: a folder for them could not be made under ${root}: ${(0,errors/* messageOf */.bD)(error)}.`;
-        return { warnings: [warning] };
-    }
-    let files;
-    try {
-        files = await downloadResults(filters, resultDir, job, connection, context);
-    }
-    catch (error) {
-        await (0,promises_.rm)(resultDir, { recursive: true, force: true });
-        if (!(error instanceof errors/* CancelledError */.cc))
-            throw error;
-        return { warnings: [], cancelled: error };
-    }
-    const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
-    const saved = files.some(file => file.path !== undefined);
-    if (!saved)
-        await (0,promises_.rm)(resultDir, { recursive: true, force: true });
-    const failurePath = files.find(file => file.filter === 'failure')?.path;
-    const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
+        return minted.token;
+    };
     return {
-        ...(saved ? { resultDir } : {}),
-        ...(preview === undefined ? {} : { preview }),
-        warnings
+        current: async (context) => {
+            if (held === undefined)
+                return mint(context, 'Minting an access token');
+            if (context.clock.now() >= held.renewAt)
+                return mint(context, 'The access token is about to expire; minting a new one');
+            return held.token;
+        },
+        renew: async (context) => {
+            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
+            return true;
+        }
     };
 }
-const COUNT_OF = {
-    success: 'success',
-    failure: 'failed',
-    unprocessed: 'unprocessed'
-};
-/** Zoho has no file of records it reported none of: asking for it would only fail. */
-function mayExist(filter, waited) {
-    return waited.status?.records[COUNT_OF[filter]] !== 0;
+/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
+function tokenRequest(credentials) {
+    return {
+        method: 'POST',
+        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: credentials.clientId,
+            client_secret: credentials.clientSecret,
+            refresh_token: credentials.refreshToken
+        }).toString()
+    };
 }
-/** The preview, or a warning when the file cannot be read: the job is reported either way. */
-async function readPreview(path, warnings) {
+/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
+async function mintAccessToken(credentials, dataCentre, secrets, context) {
+    const reply = await (0,call/* call */.T)(tokenRequest(credentials), reply => {
+        const token = reply.data?.['access_token'];
+        // Masked before anything, even a refusal of it, can print it.
+        if (typeof token === 'string')
+            for (const line of token.split(/[\r\n]/))
+                secrets.add(line);
+        return tokenReplyError(reply, dataCentre);
+    }, context);
+    checkApiDomain(reply.data?.['api_domain'], dataCentre);
+    return {
+        token: String(reply.data?.['access_token']),
+        lifetimeS: positive((0,zoho_reply/* wholeNumber */.rD)(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
+    };
+}
+const positive = (value) => (value === 0 ? undefined : value);
+// What an HTTP header can carry: visible ASCII, no spaces or control characters.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
+function tokenReplyError(reply, dataCentre) {
+    const unreadable = (0,zoho_reply/* unreadableReply */.KF)(reply);
+    if (unreadable !== undefined)
+        return unreadable;
+    const error = reply.data?.['error'];
+    const description = reply.data?.['error_description'];
+    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
+    if (error === 'invalid_code') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
+            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
+    }
+    if (error === 'invalid_client') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
+            `was made in the API console of data centre "${dataCentre.code}".`, reply);
+    }
+    if (error === 'Access Denied' ||
+        (typeof description === 'string' && /too many requests/i.test(description))) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
+            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
+    }
+    if (error !== undefined)
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server refused the token request (${said}).`, reply);
+    const token = reply.data?.['access_token'];
+    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
+    }
+    if (!HEADER_SAFE.test(token)) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
+            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
+    }
+    return undefined;
+}
+/** A token minted by another DC's accounts server is useless at this DC's API host. */
+function checkApiDomain(apiDomain, dataCentre) {
+    if (typeof apiDomain !== 'string')
+        return;
+    const host = URL.parse(apiDomain)?.hostname;
+    const tokenDataCentre = datacenters/* DATA_CENTRES */.w.find(dc => dc.apiHost === host);
+    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
+        throw new errors/* ActionError */.lZ(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
+            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/header-check.ts
+// How many suggestions an unknown column gets, and the farthest a name may be to be one.
+const SUGGESTIONS = 3;
+const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
+// Longer names are no misspelt link name (and would cost too much to compare).
+const MAX_COMPARED_CHARS = 100;
+// How many unknown columns the error lists; it says how many more there are.
+const MAX_LISTED = 20;
+/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
+function headerProblems(columns, fields) {
+    const byName = new Map(fields.map(field => [field.linkName, field]));
+    const problems = [];
+    const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName));
+    if (unknown.length > 0) {
+        const listed = unknown
+            .slice(0, MAX_LISTED)
+            .map(column => unknownColumn(column, suggestionsFor(column, byName)));
+        const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : '';
+        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
+            `${listed.join(', ')}${more}`);
+    }
+    const present = new Set(columns.map(column => splitColumn(column.trim()).name));
+    const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
+    if (missing.length > 0) {
+        problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
+            missing.map(field => JSON.stringify(field.linkName)).join(', '));
+    }
+    return problems;
+}
+/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
+function splitColumn(column) {
+    const dot = column.indexOf('.');
+    return dot === -1
+        ? { name: column, subfield: undefined }
+        : { name: column.slice(0, dot), subfield: column.slice(dot + 1) };
+}
+function fits(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const field = byName.get(name);
+    if (field === undefined)
+        return false;
+    return (subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield));
+}
+/** The columns the user may have meant: the closest link names, or subfields of the field named. */
+function suggestionsFor(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const subfields = byName.get(name)?.subfields;
+    if (subfield !== undefined && subfields !== undefined)
+        return closest(subfield, subfields).map(found => `${name}.${found}`);
+    const rest = subfield === undefined ? '' : `.${subfield}`;
+    return closest(name, [...byName.keys()]).map(found => found + rest);
+}
+function unknownColumn(column, suggestions) {
+    const quoted = JSON.stringify(column.slice(0, 100));
+    return suggestions.length === 0
+        ? `${quoted} (no field by a close name)`
+        : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`;
+}
+/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
+function closest(name, names) {
+    if (name.length > MAX_COMPARED_CHARS)
+        return [];
+    const lower = name.toLowerCase();
+    return names
+        .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+        .filter(({ distance }) => distance <= closeEnough(name))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, SUGGESTIONS)
+        .map(({ candidate }) => candidate);
+}
+/**
+ * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
+ * neighbours swapped, each counting one ("Emial" is one from "Email").
+ */
+function editDistance(a, b) {
+    const rows = [Array.from({ length: b.length + 1 }, (_, index) => index)];
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        const above = rows[i - 1] ?? [];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+            row.push(best);
+        }
+        rows.push(row);
+    }
+    return rows[a.length]?.[b.length] ?? 0;
+}
+// The values kept to find repeats: about this many characters of them, and then the check stops,
+// so that memory stays bounded whatever the file.
+const MAX_KEPT_CHARS = 16 * 1024 * 1024;
+// What keeping one value costs besides its characters, counted against the same budget.
+const ENTRY_COST = 32;
+/** Finds a value held twice in a column of a unique field, row by row. */
+class RepeatFinder {
+    #columns;
+    #seen = new Map();
+    #found = [];
+    #kept = 0;
+    /** The row after which values were no longer kept, when the budget ran out. */
+    stoppedAfter;
+    constructor(columns, fields) {
+        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
+        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
+        for (const { index } of this.#columns)
+            this.#seen.set(index, new Map());
+    }
+    /** Whether any column needs its values read. */
+    get active() {
+        return this.#columns.length > 0 && this.stoppedAfter === undefined;
+    }
+    /** Looks at the data row numbered `row` (the header is row 1). */
+    add(cells, row) {
+        if (!this.active)
+            return;
+        for (const column of [...this.#columns]) {
+            const seen = this.#seen.get(column.index);
+            const value = cells[column.index]?.trim() ?? '';
+            if (seen === undefined || value === '')
+                continue;
+            const first = seen.get(value);
+            if (first !== undefined) {
+                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
+                // One repeat per column is enough to say; its values need no more keeping.
+                this.#columns.splice(this.#columns.indexOf(column), 1);
+                this.#seen.delete(column.index);
+                continue;
+            }
+            this.#kept += value.length + ENTRY_COST;
+            seen.set(value, row);
+        }
+        if (this.#kept > MAX_KEPT_CHARS) {
+            this.stoppedAfter = row;
+            this.#seen.clear();
+        }
+    }
+    /** The repeats found, one phrase each. */
+    get problems() {
+        return this.#found;
+    }
+}
+
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
+// EXTERNAL MODULE: ./src/zoho/api.ts
+var api = __nccwpck_require__(158);
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/zoho/fields.ts
+// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
+// file's header is checked against before a job is created.
+
+
+
+
+const META_SCOPE = 'ZohoCreator.meta.form.READ';
+const SCOPE_MISSING_CODE = 2945;
+/** GETs the form's fields (retried like every call). */
+async function fetchFormFields(connection, form, context) {
+    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", fieldsHint) ?? unreadable(answer), context);
+    return readFields(reply) ?? [];
+}
+function unreadable(reply) {
+    if (readFields(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
+        'Set check-header: false to skip the check.', reply);
+}
+function fieldsHint(code, httpStatus) {
+    if (code === SCOPE_MISSING_CODE) {
+        return (`The token lacks the scope check-header needs: generate it again with ${META_SCOPE} ` +
+            'added, or set check-header: false to skip the check.');
+    }
+    return (0,codes/* hintFor */.JR)(code, httpStatus);
+}
+/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
+function readFields(reply) {
+    const list = reply.data?.['fields'];
+    if (!Array.isArray(list))
+        return undefined;
+    const fields = [];
+    for (const item of list) {
+        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
+            return undefined;
+        const subfields = Array.isArray(item['subfields'])
+            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
+            : undefined;
+        fields.push({
+            linkName: item['link_name'],
+            mandatory: item['mandatory'] === true,
+            unique: item['unique'] === true,
+            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+        });
+    }
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/steps/check-header.ts
+// Checks a file's header, and the values of its unique fields, against the form's fields before
+// anything is created or sent (check-header: true): a misspelt column then fails the step at once,
+// not after a job ran and every row failed while the form was blocked.
+
+
+
+
+/** Fails with every problem found in one line; says in the log what was checked. */
+async function checkFileHeader(file, form, connection, context, nothingDone) {
+    const fields = await fetchFormFields(connection, form, context);
+    const problems = headerProblems(file.columns, fields);
+    const repeats = new RepeatFinder(file.columns, fields);
+    if (repeats.active) {
+        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
+            repeats.add(cells, row);
+        }, () => repeats.active);
+    }
+    problems.push(...repeats.problems);
+    if (problems.length > 0) {
+        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
+            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
+    }
+    const partly = repeats.stoppedAfter === undefined
+        ? ''
+        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
+    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
+    context.log(`Checked the header of ${file.name}: ${summary}.`);
+    return summary;
+}
+
+// EXTERNAL MODULE: ./src/zoho/endpoints.ts
+var endpoints = __nccwpck_require__(620);
+// EXTERNAL MODULE: ./src/zoho/retry-table.ts
+var retry_table = __nccwpck_require__(449);
+;// CONCATENATED MODULE: ./src/steps/create.ts
+// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
+// second one would meet the first job, and the form takes one active job at a time. So a create is
+// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
+
+
+
+
+
+
+const MAY_EXIST = 'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
+    'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
+    'before you run the step again.';
+async function createJob(form, connection, context) {
+    const request = (0,requests/* createJobRequest */.lY)(connection, form);
+    context.log(`${request.method} ${request.url} (create a job)`);
+    const failures = [];
+    let reply;
     try {
-        return await previewCsv(path, PREVIEW_ROWS);
+        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job') ?? withoutJobId(reply), context, {
+            onFailure: error => failures.push(error),
+            classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
+        });
     }
     catch (error) {
-        if (error instanceof errors/* ActionError */.lZ)
-            warnings.push(error.message);
-        else
-            throw error;
-        return undefined;
+        if (error instanceof errors/* ActionError */.lZ && failures.some(retry_table/* mayHaveApplied */.P))
+            throw new errors/* ActionError */.lZ(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
+        throw error;
     }
+    return { jobId: jobIdOf(reply) ?? '', reply };
 }
-const ENDINGS = {
-    Failed: 'Zoho could not process the file.',
-    'System Aborted': 'Zoho aborts a job when over 5% of its batches of 200 records fail.',
-    Expired: 'A job expires when it is not started within 3 hours of its creation.',
-    'User Aborted': 'Someone aborted it.',
-    Aborted: 'Someone aborted it.'
-};
-/** Why the followed job means a failed step, or undefined when it ended as it should. */
-function jobFailure(waited, action, wait) {
-    const { status } = waited;
-    const last = `it was last ${(0,poll/* describeStatus */.Wn)(status)}`;
-    switch (waited.end) {
-        case 'timed-out':
-            return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
-                'The job goes on in Zoho.');
-        case 'cancelled':
-            return `The step was cancelled while waiting for the job; ${last}.`;
-        case 'failed':
-            return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
-    }
-    const state = status?.state;
-    if (action === 'abort' &&
-        state !== undefined &&
-        (job_status/* ABORTED_STATES */.xf.has(state) || state === 'Completed')) {
+function withoutJobId(reply) {
+    if (jobIdOf(reply) !== undefined)
         return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
+}
+/**
+ * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
+ * JSON number, whose exact digits are read from the text, never through a JavaScript number.
+ */
+function jobIdOf(reply) {
+    const { data } = reply;
+    for (const holder of [data?.['details'], data?.['data'], data]) {
+        if (!(0,zoho_reply/* isRecord */.u4)(holder))
+            continue;
+        const value = holder['job_id'];
+        const digits = typeof value === 'string'
+            ? value.trim()
+            : typeof value === 'number'
+                ? digitsOf(reply.body, value)
+                : undefined;
+        if (digits !== undefined && endpoints/* JOB_ID_DIGITS */.PS.test(digits))
+            return digits;
     }
-    if (state !== 'Completed') {
-        const why = state === undefined ? undefined : ENDINGS[state];
-        return `The job ended ${(0,poll/* describeStatus */.Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
-    }
-    const failed = status?.records.failed ?? 0;
-    if (failed > 0 && wait.failOnFailedRecords) {
-        return (`The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
-            'failure.zip in result-dir and the job summary, or set fail-on-failed-records: false.');
+    return undefined;
+}
+/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
+function digitsOf(body, parsed) {
+    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
+        const digits = match[1] ?? '';
+        if (Number(digits) === parsed)
+            return digits;
     }
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/steps/follow.ts
+var follow = __nccwpck_require__(438);
+// EXTERNAL MODULE: ./src/zoho/job-status.ts
+var job_status = __nccwpck_require__(308);
 ;// CONCATENATED MODULE: ./src/steps/start-abort.ts
 // Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
 // if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
@@ -5264,6 +5466,8 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
 // file's bytes as they are on disk, and the closing boundary, with the length of the whole known
@@ -5499,12 +5703,12 @@ const readStatus = async (run) => {
     record.status = read.status;
     answered(run, { reply: read.reply, error: undefined, status: read.status });
 };
-const follow = async (run) => {
+const run_steps_follow = async (run) => {
     const { settings, connection, context, record, secrets } = run;
     if (settings.wait === undefined)
         return;
     const action = settings.action === 'abort' ? 'abort' : 'start';
-    const job = (record.job = await followJob(jobOf(run), action, settings.wait, connection, context));
+    const job = (record.job = await (0,follow/* followJob */.Bv)(jobOf(run), action, settings.wait, connection, context));
     (0,report/* reportJob */.OL)(job, secrets);
     const final = job.wait.status?.state;
     record.ended = final !== undefined && job_status/* FINAL_STATES */.MS.has(final);
@@ -5641,6 +5845,374 @@ function nextQuote(json, from) {
 
 /***/ }),
 
+/***/ 243:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F8: () => (/* binding */ splitCsv),
+/* harmony export */   "in": () => (/* binding */ withoutHeader),
+/* harmony export */   qJ: () => (/* binding */ countRecords)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+// Splits a CSV into parts on record boundaries, each part with the header row: a quoted cell may
+// hold commas, quotes ("") and line breaks, and stays whole. The stream is read once; a part is
+// written, handed over, and only then is the stream read on, so that memory holds a chunk and one
+// record whatever the file's size. A record ends at a line feed outside quotes (CRLF or LF).
+
+
+
+const QUOTE = 0x22;
+const LINE_FEED = 0x0a;
+/** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
+class RecordScanner {
+    #quoted = false;
+    /** Bytes of the record under way that earlier chunks held. */
+    held = 0;
+    /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
+    scan(chunk, onEnd) {
+        let at = 0;
+        let nextQuote = chunk.indexOf(QUOTE);
+        let nextLine = chunk.indexOf(LINE_FEED);
+        let start = 0;
+        while (at < chunk.length) {
+            if (this.#quoted) {
+                if (nextQuote === -1)
+                    break;
+                this.#quoted = false;
+                at = nextQuote + 1;
+                nextQuote = chunk.indexOf(QUOTE, at);
+                // A line feed found before was inside the quotes: look again past them.
+                if (nextLine !== -1 && nextLine < at)
+                    nextLine = chunk.indexOf(LINE_FEED, at);
+            }
+            else if (nextLine !== -1 && (nextQuote === -1 || nextLine < nextQuote)) {
+                at = nextLine + 1;
+                onEnd(at);
+                this.held = 0;
+                start = at;
+                nextLine = chunk.indexOf(LINE_FEED, at);
+            }
+            else if (nextQuote === -1)
+                break;
+            else {
+                this.#quoted = true;
+                at = nextQuote + 1;
+                nextQuote = chunk.indexOf(QUOTE, at);
+            }
+        }
+        this.held += chunk.length - start;
+    }
+}
+/** Counts the data records of a CSV stream: the rows after the header. */
+async function countRecords(source) {
+    const scanner = new RecordScanner();
+    let rows = 0;
+    for await (const chunk of source) {
+        scanner.scan(chunk, () => {
+            rows += 1;
+        });
+    }
+    if (scanner.held > 0)
+        rows += 1;
+    return Math.max(0, rows - 1);
+}
+const piecesOf = (run) => [...run.held, run.chunk.subarray(run.from, run.to)];
+/** Decides, record by record, which part each goes in; writes nothing itself. */
+class PartPlanner {
+    #limits;
+    #scanner = new RecordScanner();
+    #held = [];
+    header;
+    #row = 0;
+    #part;
+    #parts = 0;
+    constructor(limits) {
+        this.#limits = limits;
+    }
+    take(chunk) {
+        const steps = [];
+        let start = 0;
+        this.#scanner.scan(chunk, end => {
+            this.#record(chunk, start, end, steps);
+            start = end;
+        });
+        if (start < chunk.length) {
+            this.#held.push(chunk.subarray(start));
+            if (this.#scanner.held > this.#limits.maxBytes) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row + 1} of the file runs over ${this.#limits.maxBytes} bytes without ending ` +
+                    '(a quote never closed?): more than a job takes.');
+            }
+        }
+        return steps;
+    }
+    end() {
+        const steps = [];
+        if (this.#held.length > 0)
+            this.#record(Buffer.alloc(0), 0, 0, steps);
+        if (this.#part !== undefined)
+            steps.push({ kind: 'close', part: this.#part });
+        return steps;
+    }
+    /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
+    #record(chunk, from, to, steps) {
+        const held = this.#held;
+        this.#held = [];
+        this.#row += 1;
+        const length = held.reduce((sum, piece) => sum + piece.length, to - from);
+        if (this.header === undefined) {
+            this.header = Buffer.concat([...held, chunk.subarray(from, to)], length);
+            return;
+        }
+        if (this.#row - 1 <= this.#limits.skipRecords)
+            return;
+        const { maxBytes, maxRecords } = this.#limits;
+        if (this.header.length + length > maxBytes) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row} of the file is ${length} bytes long: with the header, more than the ` +
+                `${maxBytes} bytes a job takes.`);
+        }
+        const part = this.#part;
+        if (part !== undefined &&
+            (part.bytes + length > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))) {
+            steps.push({ kind: 'close', part });
+            this.#part = undefined;
+        }
+        if (this.#part === undefined) {
+            this.#parts += 1;
+            this.#part = {
+                index: this.#parts,
+                firstRow: this.#row,
+                lastRow: this.#row,
+                records: 0,
+                bytes: this.header.length
+            };
+            steps.push({ kind: 'open', index: this.#parts });
+        }
+        this.#part.records += 1;
+        this.#part.bytes += length;
+        this.#part.lastRow = this.#row;
+        const last = steps.at(-1);
+        if (last?.kind === 'write' &&
+            held.length === 0 &&
+            last.run.chunk === chunk &&
+            last.run.to === from)
+            last.run.to = to;
+        else
+            steps.push({ kind: 'write', run: { held, chunk, from, to } });
+    }
+}
+/**
+ * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
+ * is complete when handed over; the stream is read on only when the next is asked for.
+ */
+async function* splitCsv(source, stem, dir, limits) {
+    const planner = new PartPlanner(limits);
+    const pathOf = (index) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, `${stem}.part-${index}.csv`);
+    let file;
+    async function* run(steps) {
+        for (const step of steps) {
+            if (step.kind === 'open') {
+                file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(pathOf(step.index), 'w');
+                await file.write(planner.header ?? Buffer.alloc(0));
+            }
+            else if (step.kind === 'write')
+                await file?.writev(piecesOf(step.run));
+            else {
+                await file?.close();
+                file = undefined;
+                yield { ...step.part, path: pathOf(step.part.index) };
+            }
+        }
+    }
+    try {
+        for await (const chunk of source)
+            yield* run(planner.take(chunk));
+        yield* run(planner.end());
+    }
+    finally {
+        await file?.close();
+    }
+}
+/** The bytes of a CSV stream after its header row. */
+async function* withoutHeader(source) {
+    const scanner = new RecordScanner();
+    let inHeader = true;
+    for await (const chunk of source) {
+        const buffer = chunk;
+        if (!inHeader) {
+            yield buffer;
+            continue;
+        }
+        let headerEnd = -1;
+        scanner.scan(buffer, end => {
+            if (headerEnd === -1)
+                headerEnd = end;
+        });
+        if (headerEnd === -1)
+            continue;
+        inHeader = false;
+        if (headerEnd < buffer.length)
+            yield buffer.subarray(headerEnd);
+    }
+}
+
+
+/***/ }),
+
+/***/ 438:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ followJob),
+/* harmony export */   n0: () => (/* binding */ FAILED_ROWS_FILE)
+/* harmony export */ });
+/* unused harmony exports PREVIEW_ROWS, jobFailure */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(815);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
+// Follows a started (or aborted) job to its end: waits for a final state, downloads the result
+// files that can exist, previews the failed rows, and judges the outcome.
+
+
+
+
+
+
+
+const PREVIEW_ROWS = 20;
+/** Where a failure message sends the reader for the failed rows of one job. */
+const FAILED_ROWS_FILE = 'failure.zip in result-dir';
+// The last status read at wait-timeout may take this long; the step ends within it.
+const LAST_READ_GRACE_MS = 3000;
+async function followJob(job, action, wait, connection, context) {
+    const deadline = context.clock.now() + wait.timeoutMs;
+    const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
+    const waited = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .waitForJob */ .qt)(wait, deadline, {
+        readStatus: async () => (await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchJobStatus */ .as)(connection, job, reads)).status,
+        isPassing: error => error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RetriesExhaustedError */ .i5 || (0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__/* .classify */ .L)(error).retry,
+        clock: context.clock,
+        log: context.log,
+        ...(context.signal === undefined ? {} : { signal: context.signal })
+    });
+    const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
+    const results = await collectResults(wanted, wait.resultRoot, job, connection, context);
+    if (results.cancelled !== undefined) {
+        const { cancelled } = results;
+        return {
+            ...results,
+            wait: { ...waited, end: 'cancelled', error: cancelled },
+            failure: `${cancelled.message} The job had ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(waited.status)}; its result files were not all downloaded.`
+        };
+    }
+    const failure = jobFailure(waited, action, wait);
+    return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) };
+}
+/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
+async function collectResults(filters, root, job, connection, context) {
+    if (filters.length === 0)
+        return { warnings: [] };
+    let resultDir;
+    try {
+        resultDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, 'zoho-bulk-results-'));
+    }
+    catch (error) {
+        const warning = `No result files: a folder for them could not be made under ${root}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}.`;
+        return { warnings: [warning] };
+    }
+    let files;
+    try {
+        files = await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .downloadResults */ .Xd)(filters, resultDir, job, connection, context);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CancelledError */ .cc))
+            throw error;
+        return { warnings: [], cancelled: error };
+    }
+    const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
+    const saved = files.some(file => file.path !== undefined);
+    if (!saved)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
+    const failurePath = files.find(file => file.filter === 'failure')?.path;
+    const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
+    return {
+        ...(saved ? { resultDir } : {}),
+        ...(preview === undefined ? {} : { preview }),
+        warnings
+    };
+}
+const COUNT_OF = {
+    success: 'success',
+    failure: 'failed',
+    unprocessed: 'unprocessed'
+};
+/** Zoho has no file of records it reported none of: asking for it would only fail. */
+function mayExist(filter, waited) {
+    return waited.status?.records[COUNT_OF[filter]] !== 0;
+}
+/** The preview, or a warning when the file cannot be read: the job is reported either way. */
+async function readPreview(path, warnings) {
+    try {
+        return await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .previewCsv */ .nz)(path, PREVIEW_ROWS);
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
+            warnings.push(error.message);
+        else
+            throw error;
+        return undefined;
+    }
+}
+const ENDINGS = {
+    Failed: 'Zoho could not process the file.',
+    'System Aborted': 'Zoho aborts a job when over 5% of its batches of 200 records fail.',
+    Expired: 'A job expires when it is not started within 3 hours of its creation.',
+    'User Aborted': 'Someone aborted it.',
+    Aborted: 'Someone aborted it.'
+};
+/** Why the followed job means a failed step, or undefined when it ended as it should. */
+function jobFailure(waited, action, wait) {
+    const { status } = waited;
+    const last = `it was last ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}`;
+    switch (waited.end) {
+        case 'timed-out':
+            return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
+                'The job goes on in Zoho.');
+        case 'cancelled':
+            return `The step was cancelled while waiting for the job; ${last}.`;
+        case 'failed':
+            return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
+    }
+    const state = status?.state;
+    if (action === 'abort' &&
+        state !== undefined &&
+        (_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .ABORTED_STATES */ .xf.has(state) || state === 'Completed')) {
+        return undefined;
+    }
+    if (state !== 'Completed') {
+        const why = state === undefined ? undefined : ENDINGS[state];
+        return `The job ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
+    }
+    const failed = status?.records.failed ?? 0;
+    if (failed > 0 && wait.failOnFailedRecords) {
+        return (`The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
+            `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5681,7 +6253,7 @@ function logLine(text) {
 /* harmony export */   $: () => (/* binding */ downloadApi),
 /* harmony export */   p: () => (/* binding */ callApi)
 /* harmony export */ });
-/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(745);
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(777);
 /* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
 /* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
 
@@ -5715,7 +6287,7 @@ function authorised(request, token) {
 
 /***/ }),
 
-/***/ 745:
+/***/ 777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5775,8 +6347,8 @@ function readBody(maxBytes) {
 var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __nccwpck_require__(466);
 ;// CONCATENATED MODULE: ./src/http/download.ts
 // Streams a result file to disk and keeps it only if it is a ZIP (by its first bytes), so that no
 // error page poses as a result; whatever came instead is handed back, cut short, to be judged.
@@ -5819,7 +6391,7 @@ async function writeFile(path, head, rest) {
     const local = {};
     file.on('error', error => (local.error = error));
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(async function* () {
+        await (0,external_node_stream_promises_.pipeline)(async function* () {
             yield head;
             for (let next = await rest.next(); next.done !== true; next = await rest.next())
                 yield next.value;
@@ -6770,6 +7342,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

@@ -49,6 +49,8 @@ export interface Settings {
   readonly maskJobId: boolean
   /** Whether the file's header is checked against the form's fields before the upload. */
   readonly checkHeader: boolean
+  /** How a load splits its file into jobs: the most records a job takes, and records to skip. */
+  readonly parts: { readonly maxRecords: number | undefined; readonly skipRecords: number }
   /** Which attempt of the workflow run this is: above 1 on a re-run. */
   readonly runAttempt: number
   /** What the user should know about the inputs, though they are valid. */
@@ -79,7 +81,9 @@ export const INPUT_NAMES = [
   'fail-on-failed-records',
   'abort-on-cancel',
   'mask-job-id',
-  'check-header'
+  'check-header',
+  'max-records-per-job',
+  'skip-records'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -99,6 +103,19 @@ const RETRIES = {
 }
 const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS)
 const ENVIRONMENTS = ['production', 'development', 'stage'] as const
+const MAX_COUNT = 1_000_000_000
+const RECORDS_PER_JOB = {
+  pattern: /^\d+$/,
+  min: 1,
+  max: MAX_COUNT,
+  allowed: 'a whole number of records from 1 (or empty for no limit)'
+}
+const SKIP_RECORDS = {
+  pattern: /^\d+$/,
+  min: 0,
+  max: MAX_COUNT,
+  allowed: 'a whole number of records from 0'
+}
 
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 export function readSettings(secrets: Secrets): Settings {
@@ -155,7 +172,13 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
       parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)
     ),
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
-    checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false))
+    checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+    maxRecords: problems.take(() =>
+      parseNumber('max-records-per-job', raw['max-records-per-job'], 0, RECORDS_PER_JOB)
+    ),
+    skipRecords: problems.take(() =>
+      parseNumber('skip-records', raw['skip-records'], 0, SKIP_RECORDS)
+    )
   })
   const { owner, app, form } = settled
   return {
@@ -181,6 +204,10 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     abortOnCancel: settled.abortOnCancel,
     maskJobId: settled.maskJobId,
     checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
+    parts: {
+      maxRecords: settled.maxRecords === 0 ? undefined : settled.maxRecords,
+      skipRecords: settled.action === 'load' ? settled.skipRecords : 0
+    },
     runAttempt: runner.runAttempt,
     warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
   }

@@ -8,7 +8,7 @@ import { basename } from 'node:path'
 import { pipeline, type Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import { CsvReader } from './csv.ts'
-import { InputError, messageOf } from './errors.ts'
+import { InputError, LocalFileError, messageOf } from './errors.ts'
 
 /** Zoho's limit for the file of one job. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -41,8 +41,11 @@ const ZIP_END = 0x06054b50
 const STORED = 0
 const DEFLATED = 8
 
-/** Checks the file at `path` (absolute); an InputError says what is wrong with it. */
-export async function checkJobFile(path: string): Promise<JobFile> {
+/**
+ * Checks the file at `path` (absolute); an InputError says what is wrong with it. A file that a
+ * load may split into parts (`splittable`) may be over the limit of one job.
+ */
+export async function checkJobFile(path: string, splittable = false): Promise<JobFile> {
   const fault = (what: string): InputError => new InputError([`Input "file": ${path} ${what}`])
   let size: number
   try {
@@ -59,9 +62,10 @@ export async function checkJobFile(path: string): Promise<JobFile> {
     )
   }
   if (size === 0) throw fault('is empty: it must hold a header row and the records to load.')
-  if (size > MAX_FILE_BYTES) {
+  if (size > MAX_FILE_BYTES && !splittable) {
     throw fault(
-      `is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job.`
+      `is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
+        'action: load splits a larger file into several jobs.'
     )
   }
   const kind = (await startsWithZipSignature(path)) ? 'zip' : 'csv'
@@ -84,7 +88,10 @@ export async function checkJobFile(path: string): Promise<JobFile> {
 }
 
 /** The bytes of the file's CSV: the file itself, or the ZIP's one entry inflated. */
-function csvText(file: { readonly path: string; readonly entry?: ZipEntry | undefined }): Readable {
+export function csvText(file: {
+  readonly path: string
+  readonly entry?: ZipEntry | undefined
+}): Readable {
   const { path, entry } = file
   if (entry === undefined) return createReadStream(path, { highWaterMark: 64 * 1024 })
   const data = createReadStream(path, {
@@ -93,6 +100,13 @@ function csvText(file: { readonly path: string; readonly entry?: ZipEntry | unde
     highWaterMark: 64 * 1024
   })
   return entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {})
+}
+
+/** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
+export async function zipCsv(path: string): Promise<Readable> {
+  const { size } = await stat(path)
+  const entry = await zipEntry(path, size, what => new LocalFileError(`${path} ${what}`))
+  return csvText({ path, entry })
 }
 
 /**
@@ -158,7 +172,7 @@ async function headerRow(stream: Readable): Promise<string[]> {
   return reader.rows[0] ?? []
 }
 
-type Fault = (what: string) => InputError
+type Fault = (what: string) => Error
 
 /** The one CSV entry of a ZIP, read from its central directory and the entry's own header. */
 async function zipEntry(path: string, size: number, fault: Fault): Promise<ZipEntry> {

@@ -7,6 +7,7 @@ import { systemClock } from './clock.ts'
 import { ActionError, CancelledError, InputError, failureMessage } from './errors.ts'
 import { type ActionName, readSettings } from './inputs.ts'
 import { checkJobFile } from './job-file.ts'
+import { load } from './load.ts'
 import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import {
   abort,
@@ -32,7 +33,7 @@ const STEPS: Readonly<Record<ActionName, readonly Step[]>> = {
   start: [start, follow],
   abort: [abort, follow],
   status: [readStatus, follow],
-  load: [checkHeader, create, upload, start, follow]
+  load: [checkHeader, load]
 }
 
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
@@ -63,7 +64,10 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
   const warning = rerun(settings)
   if (warning !== undefined) core.warning(warning)
   if (settings.jobId !== undefined) record.jobId = settings.jobId
-  const file = settings.file === undefined ? undefined : await checkJobFile(settings.file)
+  const file =
+    settings.file === undefined
+      ? undefined
+      : await checkJobFile(settings.file, settings.action === 'load')
   const jobRun = newJobRun(settings, file, record, secrets, cancellation.signal)
   const { connection, context } = jobRun
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.

@@ -49,6 +49,20 @@ export interface RunRecord {
   failure?: string
   /** The signal that cancelled the step, when one did. */
   cancelled?: string
+  /** A load in parts: each part's job, in order. */
+  parts?: PartReport[]
+  /** A load in parts: the last part's state, with the counts of every part summed. */
+  partsStatus?: JobStatus
+}
+
+/** One part of a load in parts, for the summary. */
+export interface PartReport {
+  readonly index: number
+  readonly firstRow: number
+  readonly lastRow: number
+  readonly records: number
+  jobId?: string
+  status?: JobStatus
 }
 
 const DAILY_BUDGET = '250 to 1000 calls'
@@ -98,7 +112,7 @@ export function reportJob(job: FollowedJob, secrets: Secrets): void {
   for (const warning of job.warnings) core.warning(secrets.redact(warning))
 }
 
-function reportStatus(status: JobStatus, secrets: Secrets): void {
+export function reportStatus(status: JobStatus, secrets: Secrets): void {
   core.setOutput('job-status', cut(secrets.redact(stateName(status)), MAX_CELL_CHARS, CUT_MARK))
   for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
     const value = status.records[count as keyof typeof COUNT_OUTPUTS]
@@ -117,7 +131,7 @@ export async function writeSummary(
   const cell = (text: string): string => summaryCell(text, secrets)
   const verdict =
     record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
-  const status = record.job?.wait.status ?? record.status
+  const status = record.partsStatus ?? record.job?.wait.status ?? record.status
   const rows = [
     ...describeRun(settings, record),
     ...describeJob(status, record.job),
@@ -137,6 +151,11 @@ export async function writeSummary(
       ['Step', 'What happened'],
       record.events.map(row => row.map(cell))
     )
+  if (record.parts !== undefined && record.parts.length > 0)
+    html += table(
+      ['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'],
+      record.parts.map(part => partRow(part, settings.maskJobId).map(cell))
+    )
   html += recordsChart(status)
   const preview = record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
@@ -150,6 +169,20 @@ export async function writeSummary(
 }
 
 type Row = [field: string, value: string]
+
+function partRow(part: PartReport, maskJobId: boolean): string[] {
+  const count = (value: number | undefined): string => (value === undefined ? '—' : String(value))
+  const { records } = part.status ?? { records: {} }
+  return [
+    String(part.index),
+    part.jobId === undefined ? '—' : maskJobId ? MASK : part.jobId,
+    `${part.firstRow}–${part.lastRow} (${part.records} records)`,
+    part.status === undefined ? 'not finished' : stateName(part.status),
+    count(records.success),
+    count(records.failed),
+    count(records.unprocessed)
+  ]
+}
 
 function describeRun(settings: Settings, record: RunRecord): Row[] {
   const { reply, jobId } = record

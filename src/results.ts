@@ -2,10 +2,15 @@
 // failure CSV for the job summary. fflate unzips (see the README's development notes for why),
 // fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
 import { Unzip, UnzipInflate } from 'fflate'
-import { createReadStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
 import { join } from 'node:path'
-import { ActionError, CancelledError, messageOf } from './errors.ts'
+import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { CsvReader } from './csv.ts'
+import { MAX_FILE_BYTES, zipCsv } from './job-file.ts'
+import { withoutHeader } from './split.ts'
 import { type Connection, downloadApi } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
 import type { JobRef } from './zoho/endpoints.ts'
@@ -51,6 +56,58 @@ export async function downloadResults(
     }
   }
   return files
+}
+
+// A result file holds at most the rows of one job's file (100 MB) and Zoho's reasons: a CSV that
+// inflates to more is no result file, and is not written out.
+const MAX_RESULT_CSV_BYTES = 2 * MAX_FILE_BYTES
+
+/**
+ * Appends the CSV in the result ZIP `zipPath` to the CSV `into`: whole when `first`, else without
+ * its header row, so that the parts of a load give one file per filter.
+ */
+export async function appendResultCsv(
+  zipPath: string,
+  into: string,
+  first: boolean
+): Promise<void> {
+  const csv = await zipCsv(zipPath)
+  const rows = first ? csv : Readable.from(withoutHeader(csv))
+  const lineBreak = !first && !(await endsWithLineBreak(into))
+  await pipeline(
+    rows,
+    capped(zipPath, lineBreak),
+    createWriteStream(into, { flags: first ? 'w' : 'a' })
+  )
+}
+
+/** Passes bytes on up to the cap, after a line break when one is needed first. */
+function capped(path: string, lineBreakFirst: boolean) {
+  return async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    if (lineBreakFirst) yield Buffer.from('\r\n')
+    let bytes = 0
+    for await (const chunk of source) {
+      bytes += chunk.length
+      if (bytes > MAX_RESULT_CSV_BYTES) {
+        throw new LocalFileError(
+          `${path} inflates to more than ${MAX_RESULT_CSV_BYTES} bytes: no result file of one job is that large.`
+        )
+      }
+      yield chunk
+    }
+  }
+}
+
+async function endsWithLineBreak(path: string): Promise<boolean> {
+  const file = await open(path, 'r')
+  try {
+    const { size } = await file.stat()
+    if (size === 0) return true
+    const { buffer } = await file.read(Buffer.alloc(1), 0, 1, size - 1)
+    return buffer[0] === 0x0a
+  } finally {
+    await file.close()
+  }
 }
 
 export interface CsvPreview {

@@ -225,3 +225,23 @@ export async function* splitCsv(
     await file?.close()
   }
 }
+
+/** The bytes of a CSV stream after its header row. */
+export async function* withoutHeader(source: Readable): AsyncGenerator<Buffer> {
+  const scanner = new RecordScanner()
+  let inHeader = true
+  for await (const chunk of source) {
+    const buffer = chunk as Buffer
+    if (!inHeader) {
+      yield buffer
+      continue
+    }
+    let headerEnd = -1
+    scanner.scan(buffer, end => {
+      if (headerEnd === -1) headerEnd = end
+    })
+    if (headerEnd === -1) continue
+    inHeader = false
+    if (headerEnd < buffer.length) yield buffer.subarray(headerEnd)
+  }
+}

@@ -50,9 +50,17 @@ export function parseFile(
 /** A warning for inputs the action does not use, or undefined. */
 export function unusedForAction(
   action: ActionName,
-  raw: Readonly<Record<'file' | 'wait' | 'check-header', string>>
+  raw: Readonly<
+    Record<'file' | 'wait' | 'check-header' | 'max-records-per-job' | 'skip-records', string>
+  >
 ): string[] {
   const warnings: string[] = []
+  for (const name of ['max-records-per-job', 'skip-records'] as const) {
+    if (raw[name] !== '' && action !== 'load')
+      warnings.push(
+        `Input "${name}" takes effect only with action "load"; "${action}" loads no file.`
+      )
+  }
   if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
     warnings.push(
       `Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`

@@ -19,6 +19,8 @@ import type { JobAction, ResultFilter } from '../zoho/requests.ts'
 import { classify } from '../zoho/retry-table.ts'
 
 export const PREVIEW_ROWS = 20
+/** Where a failure message sends the reader for the failed rows of one job. */
+export const FAILED_ROWS_FILE = 'failure.zip in result-dir'
 // The last status read at wait-timeout may take this long; the step ends within it.
 const LAST_READ_GRACE_MS = 3000
 
@@ -171,7 +173,7 @@ export function jobFailure(
   if (failed > 0 && wait.failOnFailedRecords) {
     return (
       `The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
-      'failure.zip in result-dir and the job summary, or set fail-on-failed-records: false.'
+      `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`
     )
   }
   return undefined

@@ -1,0 +1,167 @@
+// A load in parts on the bundle: a file with more records than max-records-per-job goes in as
+// consecutive jobs, each part with the header and whole records; a part that fails stops the load
+// with the skip-records that resumes it; the parts' failed rows come back as one CSV.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseCsv } from '../src/csv.ts'
+import { SAMPLE } from './emulator/sample.ts'
+import type { EmulatedJob } from './emulator/zoho-emulator.ts'
+import { type ActionRun, runAction } from './support/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+
+const zoho = useSampleZoho()
+let workspace = ''
+
+const HEADER = 'Employee_ID,Name.first_name,Email\r\n'
+/** Five records, quoted cells with commas, quotes and line breaks among them. */
+const RECORDS: readonly string[] = [
+  'E-1,Ada,ada@example.com\r\n',
+  'E-2,"Grace ""Amazing"", Hopper",grace@example.com\r\n',
+  'E-3,"Line\r\nbreak",lin@example.com\r\n',
+  'E-4,Alan,alan@example.com\r\n',
+  'E-5,"Eve, again",eve@example.com\r\n'
+]
+
+/** The header, then the records numbered (from 1) of `records`. */
+const csvOf = (numbers: readonly number[], records = RECORDS): string =>
+  HEADER + numbers.map(number => records[number - 1] ?? '').join('')
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
+})
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+beforeEach(() => {
+  zoho.job.state = 'Completed' // the form is free for new jobs
+})
+
+async function load(
+  records: readonly string[],
+  overrides: Record<string, string> = {}
+): Promise<ActionRun> {
+  await writeFile(join(workspace, 'employees.csv'), HEADER + records.join(''))
+  return runAction(
+    {
+      dc: 'eu',
+      owner: SAMPLE.owner,
+      app: SAMPLE.app,
+      form: SAMPLE.form,
+      action: 'load',
+      file: 'employees.csv',
+      token: SAMPLE.token,
+      'api-url': zoho.url,
+      'poll-interval': '0.1',
+      'max-records-per-job': '2',
+      ...overrides
+    },
+    { GITHUB_WORKSPACE: workspace }
+  )
+}
+
+/** The jobs the run created, in order, by its job-ids output. */
+function jobsOf(run: ActionRun): EmulatedJob[] {
+  return (run.outputs['job-ids'] ?? '')
+    .split(',')
+    .filter(id => id !== '')
+    .map(id => {
+      const job = zoho.emulator.jobById(id)
+      if (job === undefined) throw new Error(`no job ${id}`)
+      return job
+    })
+}
+
+const uploaded = (job: EmulatedJob): string => job.file?.bytes.toString('utf8') ?? ''
+
+describe('a load in parts', () => {
+  it('loads each part as its own job, in order, every record in exactly one part', async () => {
+    const run = await load(RECORDS)
+    expect(run.errors).toEqual([])
+    const jobs = jobsOf(run)
+    expect(jobs.map(uploaded)).toEqual([csvOf([1, 2]), csvOf([3, 4]), csvOf([5])])
+    expect(jobs.map(job => job.file?.name)).toEqual([
+      'employees.part-1.csv',
+      'employees.part-2.csv',
+      'employees.part-3.csv'
+    ])
+    expect(jobs.map(job => job.state)).toEqual(['Completed', 'Completed', 'Completed'])
+    expect(run.outputs['job-id']).toBe(jobs[2]?.id)
+    expect(run.outputs['total-records']).toBe('5')
+    expect(run.outputs['success-records']).toBe('5')
+    expect(run.outputs['failed-records']).toBe('0')
+    expect(run.summary).toContain('<td>4–5 (2 records)</td>')
+    expect(run.stdout).toContain('Part 2: rows 4 to 5 of employees.csv (2 records,')
+    // The parts were written under RUNNER_TEMP and are gone.
+    expect(Object.keys(run.files).filter(path => path.includes('.part-'))).toEqual([])
+  })
+
+  it('stops at a part with failed rows, says which skip-records resumes, and creates no later part', async () => {
+    const records = [...RECORDS]
+    records[2] = 'E-3,"Line\r\nbreak",not-an-email\r\n'
+    const run = await load(records)
+    expect(run.exitCode).toBe(1)
+    expect(jobsOf(run)).toHaveLength(2)
+    expect(run.errors[0]).toBe(
+      'The job completed, but 1 of 2 records failed: see failure.csv in result-dir and the job summary, or set fail-on-failed-records: false. The load stopped at part 2 of employees.csv (rows 4 to 5). To load the rest of the file, run again with skip-records: 4.'
+    )
+    expect(run.outputs['total-records']).toBe('4')
+    expect(run.outputs['failed-records']).toBe('1')
+    const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
+    expect(failure).toEqual([
+      ['Employee_ID', 'Name.first_name', 'Email', 'Error'],
+      ['E-3', 'Line\r\nbreak', 'not-an-email', 'Invalid email address']
+    ])
+  })
+
+  it('merges the failed rows of every part into one CSV with one header', async () => {
+    const records = [...RECORDS]
+    records[0] = 'E-1,Ada,ada-at-example\r\n'
+    records[4] = 'E-5,"Eve, again",eve-at-example\r\n'
+    const run = await load(records, { 'fail-on-failed-records': 'false' })
+    expect(run.errors).toEqual([])
+    expect(jobsOf(run)).toHaveLength(3)
+    expect(run.outputs['failed-records']).toBe('2')
+    expect(run.outputs['success-records']).toBe('3')
+    const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
+    expect(failure.map(row => row[0])).toEqual(['Employee_ID', 'E-1', 'E-5'])
+  })
+
+  it('resumes with skip-records: only the records after those skipped go in', async () => {
+    const run = await load(RECORDS, { 'skip-records': '3', 'max-records-per-job': '' })
+    expect(run.errors).toEqual([])
+    expect(jobsOf(run).map(uploaded)).toEqual([csvOf([4, 5])])
+    expect(run.outputs['total-records']).toBe('2')
+  })
+
+  it('loads a file that fits one job as it is, without parts', async () => {
+    const run = await load(RECORDS, { 'max-records-per-job': '5' })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['job-ids']).toBeUndefined()
+    expect(zoho.emulator.jobById(run.outputs['job-id'] ?? '')?.file?.name).toBe('employees.csv')
+  })
+
+  it('aborts the job of a part whose start is refused, and resumes before that part', async () => {
+    // The emulator numbers jobs from 3888833000000200000: the second part's job is the next.
+    zoho.emulator.replyNext({
+      method: 'PATCH',
+      urlIncludes: 'insert/3888833000000200001',
+      status: 400,
+      body: JSON.stringify({ code: 1000, message: 'Invalid request' })
+    })
+    const run = await load(RECORDS)
+    expect(run.exitCode).toBe(1)
+    const jobs = jobsOf(run)
+    expect(jobs.map(job => job.state)).toEqual(['Completed', 'User Aborted'])
+    expect(run.errors[0]).toContain('run again with skip-records: 2.')
+    expect(run.errors[0]).toContain('The job was aborted')
+  })
+
+  it('says when there is nothing left to load', async () => {
+    const run = await load(RECORDS, { 'skip-records': '5' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual(['employees.csv has no records to load after the 5 skipped.'])
+    expect(zoho.emulator.requests.filter(request => request.method === 'POST')).toEqual([])
+  })
+})

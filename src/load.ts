@@ -1,0 +1,195 @@
+// A load: the file in one job when it fits, else in parts, one job after another (a form takes
+// one active job at a time). A part is written under RUNNER_TEMP, uploaded, removed, and its job
+// started and followed to its end before the next part is read; a part that fails stops the load,
+// and the error says which skip-records resumes it. The parts' result files are merged into one CSV
+// per filter, their counts summed.
+import * as core from '@actions/core'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ActionError, CancelledError, messageOf } from './errors.ts'
+import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import { type PartReport, reportStatus, type RunRecord } from './report.ts'
+import { appendResultCsv } from './results.ts'
+import { create, follow, type JobRun, start, type Step, upload } from './run-steps.ts'
+import { FAILED_ROWS_FILE } from './steps/follow.ts'
+import { countRecords, type Part, splitCsv } from './split.ts'
+import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
+import { RESULT_FILTERS } from './zoho/requests.ts'
+
+const ONE_JOB: readonly Step[] = [create, upload, start, follow]
+
+export const load: Step = async run => {
+  if (!(await needsParts(run))) {
+    for (const step of ONE_JOB) await step(run)
+    return
+  }
+  await loadInParts(run)
+}
+
+/** Whether the file must be split: too large for one job, too many records, or records to skip. */
+async function needsParts({ file, settings }: JobRun): Promise<boolean> {
+  if (file === undefined) throw new Error('No file to load: inputs should have required one.')
+  const { maxRecords, skipRecords } = settings.parts
+  if (file.size > MAX_FILE_BYTES || skipRecords > 0) return true
+  return maxRecords !== undefined && (await countRecords(csvText(file))) > maxRecords
+}
+
+async function loadInParts(run: JobRun): Promise<void> {
+  const { settings, record, context } = run
+  const file = run.file as JobFile
+  const wait = settings.wait
+  if (wait === undefined) throw new Error('A load waits: inputs should have said how.')
+  const dir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-parts-'))
+  const results = new MergedResults(wait.resultRoot)
+  const parts: PartReport[] = (record.parts = [])
+  let loaded = settings.parts.skipRecords
+  const stem = file.name.replace(/\.(csv|zip)$/i, '')
+  try {
+    const limits = { ...settings.parts, maxBytes: MAX_FILE_BYTES }
+    for await (const part of splitCsv(csvText(file), stem, dir, limits)) {
+      context.log(
+        `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
+          `(${part.records} records, ${part.bytes} bytes).`
+      )
+      const report: PartReport = { ...part }
+      parts.push(report)
+      try {
+        await loadPart(run, part, report)
+      } catch (error) {
+        settle(report, record)
+        throw resumable(error, file, report, loaded + (completed(report) ? part.records : 0))
+      } finally {
+        await results.add(record, report)
+        sumUp(run, parts)
+      }
+      loaded += part.records
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  if (parts.length === 0) {
+    const skipped = settings.parts.skipRecords
+    throw new ActionError(
+      `${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`
+    )
+  }
+}
+
+/** The error that ended a part, with where the load stopped and how to resume it. */
+function resumable(error: unknown, file: JobFile, part: PartReport, skip: number): unknown {
+  if (!(error instanceof ActionError)) return error
+  // The failed rows of all parts are merged into one CSV.
+  const text = error.message.replace(FAILED_ROWS_FILE, 'failure.csv in result-dir')
+  const message =
+    `${text} The load stopped at part ${part.index} of ${file.name} (rows ` +
+    `${part.firstRow} to ${part.lastRow}). To load the rest of the file, run again with ` +
+    `skip-records: ${skip}.`
+  return error instanceof CancelledError ? new CancelledError(message) : new ActionError(message)
+}
+
+/** One part's job: create, upload (the part's file removed once sent), start, follow. */
+async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<void> {
+  forgetJob(run.record)
+  const partRun: JobRun = {
+    ...run,
+    file: {
+      path: part.path,
+      name: part.path.slice(part.path.lastIndexOf('/') + 1),
+      size: part.bytes,
+      kind: 'csv',
+      columns: (run.file as JobFile).columns
+    }
+  }
+  await create(partRun)
+  const { jobId } = run.record
+  if (jobId !== undefined) report.jobId = jobId
+  core.setOutput('job-ids', run.record.parts?.flatMap(each => each.jobId ?? []).join(','))
+  try {
+    await upload(partRun)
+  } finally {
+    await rm(part.path, { force: true })
+  }
+  await start(partRun)
+  await follow(partRun)
+}
+
+/** The record keeps one job at a time: the part's, which a failure or cancel may abort. */
+function forgetJob(record: RunRecord): void {
+  delete record.jobId
+  delete record.created
+  delete record.upload
+  delete record.startTried
+  delete record.started
+  delete record.outcome
+  delete record.job
+  delete record.ended
+}
+
+const completed = (report: PartReport): boolean => report.status?.state === 'Completed'
+
+/** Keeps the state the part's job ended in, once followed. */
+function settle(part: PartReport, record: RunRecord): void {
+  const status = record.job?.wait.status
+  if (status !== undefined) part.status = status
+}
+
+/** The counts of all parts so far, as outputs and for the summary. */
+function sumUp(run: JobRun, parts: PartReport[]): void {
+  const { record } = run
+  const last = parts.at(-1)
+  if (last !== undefined) settle(last, record)
+  const status = record.job?.wait.status
+  const totals = { total: 0, success: 0, failed: 0, unprocessed: 0 }
+  for (const part of parts) {
+    for (const key of Object.keys(totals) as (keyof RecordCounts)[])
+      totals[key] += part.status?.records[key] ?? 0
+  }
+  const summed: JobStatus = { ...(status ?? {}), records: totals }
+  record.partsStatus = summed
+  reportStatus(summed, run.secrets)
+}
+
+/**
+ * The result files of every part, merged into one CSV per filter in one folder (result-dir): one
+ * header row, then each part's rows in order. Each part's own folder is removed once merged.
+ */
+class MergedResults {
+  readonly #root: string
+  #dir: string | undefined
+  readonly #started = new Set<string>()
+
+  constructor(root: string) {
+    this.#root = root
+  }
+
+  async add(record: RunRecord, part: PartReport): Promise<void> {
+    const from = record.job?.resultDir
+    if (from === undefined) return
+    try {
+      this.#dir ??= await mkdtemp(join(this.#root, 'zoho-bulk-results-'))
+      for (const filter of RESULT_FILTERS) {
+        const zip = join(from, `${filter}.zip`)
+        if (!(await exists(zip))) continue
+        const first = !this.#started.has(filter)
+        await appendResultCsv(zip, join(this.#dir, `${filter}.csv`), first)
+        this.#started.add(filter)
+      }
+    } catch (error) {
+      core.warning(
+        `The result files of part ${part.index} could not be merged: ${messageOf(error)}. ` +
+          'result-dir holds the rows of the parts before it.'
+      )
+    } finally {
+      await rm(from, { recursive: true, force: true })
+      // Not the part's own folder, which is gone: the merged one, or none.
+      core.setOutput('result-dir', this.#dir ?? '')
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  )
+}
