@@ -2,13 +2,15 @@
 // consecutive jobs, each part with the header and whole records; a part that fails stops the load
 // with the skip-records that resumes it; the parts' failed rows come back as one CSV.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCsv } from '../src/csv.ts'
 import { SAMPLE } from './emulator/sample.ts'
 import type { EmulatedJob } from './emulator/zoho-emulator.ts'
-import { type ActionRun, runAction } from './support/run-action.ts'
+import { type ActionRun, IN_PROCESS, runAction } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -164,4 +166,61 @@ describe('a load in parts', () => {
     expect(run.errors).toEqual(['employees.csv has no records to load after the 5 skipped.'])
     expect(zoho.emulator.requests.filter(request => request.method === 'POST')).toEqual([])
   })
+})
+
+// Bundle only: the one test of a file larger than a job, as Zoho's limit makes it (about 30 s).
+;(IN_PROCESS ? describe.skip : describe)('a file over 100 MB', () => {
+  it('loads as three jobs, each under 100 MB, every record in exactly one part, in order', async () => {
+    // About 250 MB: records with quoted commas, quotes and line breaks.
+    const path = join(workspace, 'large.csv')
+    const out = createWriteStream(path)
+    out.write(HEADER)
+    const records = 3_500_000
+    const block: string[] = []
+    for (let id = 1; id <= records; id++) {
+      block.push(
+        `R-${String(id).padStart(8, '0')},"Name ""${id}"", with a\r\nline break",p${id}@example.com\r\n`
+      )
+      if (block.length === 10_000 || id === records) {
+        if (!out.write(block.join(''))) await once(out, 'drain')
+        block.length = 0
+      }
+    }
+    out.end()
+    await once(out, 'close')
+    const size = (await stat(path)).size
+    expect(size).toBeGreaterThan(200 * 1_000_000)
+    expect(size).toBeLessThan(300 * 1_000_000)
+
+    const run = await runAction(
+      {
+        dc: 'eu',
+        owner: SAMPLE.owner,
+        app: SAMPLE.app,
+        form: SAMPLE.form,
+        action: 'load',
+        file: 'large.csv',
+        token: SAMPLE.token,
+        'api-url': zoho.url,
+        'poll-interval': '0.1',
+        'download-results': 'failure'
+      },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    await rm(path)
+    expect(run.errors).toEqual([])
+    const jobs = jobsOf(run)
+    expect(jobs).toHaveLength(3)
+    let next = 1
+    for (const job of jobs) {
+      expect(job.file?.bytes.length).toBeLessThanOrEqual(100 * 1024 * 1024)
+      const received = job.received
+      expect(received?.first[0]).toBe(`R-${String(next).padStart(8, '0')}`)
+      next += received?.records ?? 0
+      expect(received?.last[0]).toBe(`R-${String(next - 1).padStart(8, '0')}`)
+      expect(received?.last[1]).toBe(`Name "${next - 1}", with a\r\nline break`)
+    }
+    expect(next - 1).toBe(records)
+    expect(run.outputs['total-records']).toBe(String(records))
+  }, 120_000)
 })

@@ -39,6 +39,8 @@ export interface EmulatedJob {
   resultNotReady?: number
   /** The file uploaded to the job: its name as sent, and its bytes. */
   file?: { readonly name: string; readonly bytes: Buffer }
+  /** What the job found in its file when it ran: its records, the first and the last. */
+  received?: { readonly records: number; readonly first: string[]; readonly last: string[] }
 }
 
 /** One row of an uploaded CSV that the emulator rejects when it runs the job, and why. */
@@ -67,6 +69,7 @@ export interface RecordedRequest {
   /** Path and query, as sent. */
   readonly url: string
   readonly headers: http.IncomingHttpHeaders
+  /** The body as text; empty for a body over 1 MiB (see bytes). */
   readonly body: string
   /** The body's size in bytes. */
   readonly bytes: number
@@ -296,7 +299,7 @@ export class ZohoEmulator {
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
-      body: raw.toString('utf8'),
+      body: raw.length <= KEPT_BODY_BYTES ? raw.toString('utf8') : '',
       bytes: raw.length
     }
     this.requests.push(request)
@@ -617,6 +620,10 @@ function filePart(raw: Buffer, boundary: string): { name: string; bytes: Buffer 
   return undefined
 }
 
+const KEPT_SUCCESS_BYTES = 10 * 1024 * 1024
+// A request body larger than this is recorded by its size only.
+const KEPT_BODY_BYTES = 1024 * 1024
+
 /** Plans the run of a job from its uploaded CSV (or the one CSV in its ZIP): each row by `rule`. */
 function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
   const file = job.file
@@ -624,29 +631,45 @@ function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
   const text = /\.zip$/i.test(file.name)
     ? Buffer.from(Object.values(unzipSync(file.bytes))[0] ?? new Uint8Array()).toString('utf8')
     : file.bytes.toString('utf8')
-  const [header = [], ...rows] = parseCsvText(text.replace(/^\uFEFF/, ''))
+  let header: string[] | undefined
   const failed: string[][] = []
-  const succeeded: string[][] = []
-  for (const row of rows) {
+  // The rows that go in are kept for the success file, unless the file is large (tests of large
+  // files count records; they do not ask for the success file).
+  const succeeded: string[][] | undefined = file.bytes.length <= KEPT_SUCCESS_BYTES ? [] : undefined
+  let total = 0
+  let success = 0
+  forEachCsvRow(text.replace(/^\uFEFF/, ''), row => {
+    if (header === undefined) {
+      header = row
+      return
+    }
+    total += 1
+    job.received = { records: total, first: job.received?.first ?? row, last: row }
     const record = Object.fromEntries(header.map((name, index) => [name, row[index] ?? '']))
     const reason = rule(record)
-    if (reason === undefined) succeeded.push(row)
-    else failed.push([...row, reason])
-  }
+    if (reason !== undefined) failed.push([...row, reason])
+    else {
+      success += 1
+      succeeded?.push(row)
+    }
+  })
+  header ??= []
   const csvZip = (name: string, table: string[][]): Uint8Array =>
     zipSync({ [name]: strToU8(table.map(row => row.map(csvCell).join(',')).join('\r\n') + '\r\n') })
   job.run = {
     forMs: runMs,
     ends: 'Completed',
     records: {
-      total: rows.length,
-      success: succeeded.length,
+      total,
+      success,
       failed: failed.length,
       unprocessed: 0
     }
   }
   job.results = {
-    ...(succeeded.length > 0 ? { success: csvZip('success.csv', [header, ...succeeded]) } : {}),
+    ...(succeeded !== undefined && succeeded.length > 0
+      ? { success: csvZip('success.csv', [header, ...succeeded]) }
+      : {}),
     ...(failed.length > 0
       ? { failure: csvZip('failure.csv', [[...header, 'Error'], ...failed]) }
       : {})
@@ -657,9 +680,9 @@ function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-/** A CSV's rows (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
-function parseCsvText(text: string): string[][] {
-  const rows: string[][] = []
+/** Each row of a CSV (RFC 4180: quoted cells may hold commas, quotes and line breaks), in order. */
+function forEachCsvRow(text: string, visit: (row: string[]) => void): void {
+  const rows = { push: visit }
   let row: string[] = []
   let cell = ''
   let quoted = false
@@ -684,5 +707,4 @@ function parseCsvText(text: string): string[][] {
     } else cell += char
   }
   if (cell !== '' || row.length > 0) rows.push([...row, cell])
-  return rows
 }
