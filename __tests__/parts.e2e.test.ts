@@ -160,6 +160,38 @@ describe('a load in parts', () => {
     expect(run.errors[0]).toContain('The job was aborted')
   })
 
+  it('aborts the job of the part under way when the step is cancelled, and says where to resume', async () => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      urlIncludes: 'insert/3888833000000200001',
+      fault: 'hang'
+    })
+    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    const run = await runAction(
+      {
+        dc: 'eu',
+        owner: SAMPLE.owner,
+        app: SAMPLE.app,
+        form: SAMPLE.form,
+        action: 'load',
+        file: 'employees.csv',
+        token: SAMPLE.token,
+        'api-url': zoho.url,
+        'poll-interval': '0.1',
+        'max-records-per-job': '2'
+      },
+      { GITHUB_WORKSPACE: workspace },
+      { name: 'SIGINT', when: /upload employees\.part-2\.csv/ }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/^The step was cancelled/)
+    expect(run.errors[0]).toContain('The load stopped at part 2 of employees.csv (rows 4 to 5).')
+    expect(run.errors[0]).toContain('run again with skip-records: 2.')
+    expect(run.errors[0]).toContain('The job was aborted')
+    expect(jobsOf(run).map(job => job.state)).toEqual(['Completed', 'User Aborted'])
+    expect(run.state['pending-job']).toBe('')
+  })
+
   it('says when there is nothing left to load', async () => {
     const run = await load(RECORDS, { 'skip-records': '5' })
     expect(run.exitCode).toBe(1)

@@ -293,7 +293,11 @@ export class ZohoEmulator {
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+    } catch {
+      return // the client gave up sending (a cancelled upload): there is no request to answer
+    }
     const raw = Buffer.concat(chunks)
     const request: RecordedRequest = {
       method: req.method ?? '',
