@@ -7,12 +7,15 @@
 //  4. The upload of a 10 MB and a 100 MB CSV to a loopback server that reads and drops the body:
 //     wall time against a bare node:http script streaming the same multipart body (and curl -F,
 //     where curl exists), and the action's peak memory.
+//  5. Splitting a 300 MB CSV (quoted line breaks in it) into 100 MB parts as a load does, against
+//     `split -C` (line-based, so wrong on quoted line breaks, but the speed to beat), and its peak
+//     memory.
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
@@ -31,6 +34,11 @@ const UPLOAD_RUNS = 5
 const BASELINE = join(ROOT, 'scripts/bench/baseline.mjs')
 const UPLOAD_BASELINE = join(ROOT, 'scripts/bench/upload-baseline.mjs')
 const MAX_RSS = join(ROOT, 'scripts/bench/max-rss.mjs')
+const SPLIT_FILE = join(ROOT, 'scripts/bench/split-file.ts')
+const SPLIT_MB = 300
+const MAX_SPLIT_RATIO = 2
+const MAX_SPLIT_RSS_MIB = 150
+const SPLIT_RUNS = 3
 
 const { emulator, job, url } = await startSampleEmulator()
 const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
@@ -183,6 +191,69 @@ async function benchUpload(mb: number, sinkUrl: string): Promise<BenchRow[]> {
   ]
 }
 
+/** Splitting a CSV of about SPLIT_MB MB: the action's splitter against split -C. */
+async function benchSplit(): Promise<BenchRow[]> {
+  const path = join(dir, 'split.csv')
+  const file = createWriteStream(path)
+  file.write('Employee_ID,Note,Email\r\n')
+  const rows = Array.from(
+    { length: 1000 },
+    (_, i) => `E-${i},"Line one, ""quoted""\r\nline two",person${i}@example.com\r\n`
+  ).join('')
+  for (let written = 0; written < SPLIT_MB * 1_000_000; written += rows.length) {
+    if (!file.write(rows)) await once(file, 'drain')
+  }
+  file.end()
+  await once(file, 'close')
+  const parts = join(dir, 'parts')
+  const timed = async (args: string[]): Promise<number> => {
+    await rm(parts, { recursive: true, force: true })
+    await mkdir(parts)
+    const started = performance.now()
+    const child = spawn(args[0] ?? '', args.slice(1), {
+      stdio: 'ignore',
+      env: { ...process.env, BENCH_RSS_FILE: join(dir, 'split-rss') }
+    })
+    const [code] = (await once(child, 'close')) as [number | null]
+    if (code !== 0) throw new Error(`${args.join(' ')} failed (exit code ${code})`)
+    return performance.now() - started
+  }
+  const splitter = [NODE24, '--import', MAX_RSS, SPLIT_FILE, path, parts]
+  const floor = ['split', '-C', String(100 * 1024 * 1024), path, join(parts, 'floor-')]
+  const action: number[] = []
+  const line: number[] = []
+  await timed(splitter)
+  for (let run = 0; run < SPLIT_RUNS; run++) {
+    action.push(await timed(splitter))
+    line.push(await timed(floor))
+  }
+  await timed(splitter)
+  const rss = Number(await readFile(join(dir, 'split-rss'), 'utf8')) / 1024
+  await rm(path)
+  await rm(parts, { recursive: true, force: true })
+  const ratio = median(action) / median(line)
+  return [
+    [
+      `Split ${SPLIT_MB} MB into 100 MB parts: the action, split -C (median of ${SPLIT_RUNS})`,
+      `${median(action).toFixed(0)} ms, ${median(line).toFixed(0)} ms`,
+      '',
+      undefined
+    ],
+    [
+      `Split: ratio to split -C`,
+      ratio.toFixed(2),
+      `≤ ${MAX_SPLIT_RATIO}`,
+      ratio <= MAX_SPLIT_RATIO
+    ],
+    [
+      'Split: peak RSS of the splitter',
+      `${rss.toFixed(1)} MiB`,
+      `< ${MAX_SPLIT_RSS_MIB} MiB`,
+      rss < MAX_SPLIT_RSS_MIB
+    ]
+  ]
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -227,6 +298,7 @@ try {
   const sink = await startSink()
   const uploads = [...(await benchUpload(10, sink.url)), ...(await benchUpload(100, sink.url))]
   sink.server.close()
+  const splits = await benchSplit()
   const oneHour = await simulateJob(1)
   const [fiveHours, oneDay] = [await simulateJob(5), await simulateJob(24)]
 
@@ -263,7 +335,8 @@ try {
       '≤ one poll delay (60 s)',
       oneHour.lateSeconds <= 60
     ],
-    ...uploads
+    ...uploads,
+    ...splits
   ]
   console.log(
     `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`

@@ -1,0 +1,19 @@
+// For npm run bench: splits the CSV argv[2] into parts in the folder argv[3] as a load does
+// (100 MB parts on record boundaries), removing each part once it is handed over, as a load does
+// once the part is uploaded.
+import { rm } from 'node:fs/promises'
+import { checkJobFile, csvText, MAX_FILE_BYTES } from '../../src/job-file.ts'
+import { splitCsv } from '../../src/split.ts'
+
+const [path = '', dir = ''] = process.argv.slice(2)
+const file = await checkJobFile(path, true)
+let parts = 0
+for await (const part of splitCsv(csvText(file), 'bench', dir, {
+  maxRecords: undefined,
+  maxBytes: MAX_FILE_BYTES,
+  skipRecords: 0
+})) {
+  parts += 1
+  await rm(part.path)
+}
+console.log(parts)
