@@ -93,7 +93,7 @@ export function csvText(file: {
   readonly entry?: ZipEntry | undefined
 }): Readable {
   const { path, entry } = file
-  if (entry === undefined) return createReadStream(path, { highWaterMark: 64 * 1024 })
+  if (entry === undefined) return createReadStream(path, { highWaterMark: 256 * 1024 })
   const data = createReadStream(path, {
     start: entry.offset,
     end: entry.offset + Math.max(entry.compressed, 1) - 1,
