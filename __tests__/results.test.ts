@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CsvReader, parseCsv } from '../src/csv.ts'
-import { previewCsv } from '../src/results.ts'
+import { appendResultCsv, previewCsv } from '../src/results.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
 afterAll(() => {
@@ -133,5 +133,24 @@ describe('previewCsv', () => {
 
   it('finds nothing to preview in a ZIP without a CSV', async () => {
     expect(await previewCsv(zipFile('none.zip', { 'a.txt': 'x' }), 20)).toBeUndefined()
+  })
+})
+
+describe('appendResultCsv', () => {
+  it('merges the CSVs of result ZIPs: the first whole, the next without header, a line break between', async () => {
+    const into = join(dir, 'failure.csv')
+    const header = 'ID,"Note, with\r\na break",Error\r\n'
+    await appendResultCsv(zipFile('p1.zip', { 'f.csv': `${header}1,a,x` }), into, true)
+    await appendResultCsv(zipFile('p2.zip', { 'f.csv': `${header}2,"b\nc",y\r\n` }, 0), into, false)
+    await appendResultCsv(zipFile('p3.zip', { 'f.csv': `${header}3,d,z\r\n` }), into, false)
+    expect(readFileSync(into, 'utf8')).toBe(`${header}1,a,x\r\n2,"b\nc",y\r\n3,d,z\r\n`)
+  })
+
+  it('fails on a file that is no ZIP', async () => {
+    const path = join(dir, 'not.zip')
+    writeFileSync(path, 'ID\n1\n')
+    await expect(appendResultCsv(path, join(dir, 'x.csv'), true)).rejects.toThrow(
+      `${path} is not a ZIP file Zoho can read: its directory is missing.`
+    )
   })
 })

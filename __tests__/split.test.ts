@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv.ts'
-import { countRecords, type Part, type PartLimits, splitCsv } from '../src/split.ts'
+import { countRecords, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
 
 let dir = ''
 beforeEach(async () => {
@@ -154,4 +154,19 @@ describe('countRecords', () => {
   ])('counts the records of %j', async (text, records) => {
     expect(await countRecords(chunked(text, 3))).toBe(records)
   })
+})
+
+describe('withoutHeader', () => {
+  it.each([1, 4, 1024])(
+    'drops a header with a quoted line break (chunks of %d bytes)',
+    async size => {
+      const rest: Buffer[] = []
+      for await (const piece of withoutHeader(chunked(CSV, size))) rest.push(piece)
+      expect(Buffer.concat(rest).toString()).toBe(RECORDS.join(''))
+      const quotedHeader: Buffer[] = []
+      for await (const piece of withoutHeader(chunked('"A\nB",C\n1,2\n', size)))
+        quotedHeader.push(piece)
+      expect(Buffer.concat(quotedHeader).toString()).toBe('1,2\n')
+    }
+  )
 })

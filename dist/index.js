@@ -1102,7 +1102,7 @@ async function checkJobFile(path, splittable = false) {
 function csvText(file) {
     const { path, entry } = file;
     if (entry === undefined)
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 64 * 1024 });
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 256 * 1024 });
     const data = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, {
         start: entry.offset,
         end: entry.offset + Math.max(entry.compressed, 1) - 1,
@@ -5870,43 +5870,57 @@ const LINE_FEED = 0x0a;
 /** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
 class RecordScanner {
     #quoted = false;
+    /** Where the last record ended in the chunk being scanned. */
+    #lastEnd = 0;
     /** Bytes of the record under way that earlier chunks held. */
     held = 0;
     /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
     scan(chunk, onEnd) {
-        let at = 0;
-        let nextQuote = chunk.indexOf(QUOTE);
-        let nextLine = chunk.indexOf(LINE_FEED);
-        let start = 0;
-        while (at < chunk.length) {
-            if (this.#quoted) {
-                if (nextQuote === -1)
-                    break;
-                this.#quoted = false;
-                at = nextQuote + 1;
-                nextQuote = chunk.indexOf(QUOTE, at);
-                // A line feed found before was inside the quotes: look again past them.
-                if (nextLine !== -1 && nextLine < at)
-                    nextLine = chunk.indexOf(LINE_FEED, at);
+        // A quote toggles the state ("" inside quotes toggles it twice); UTF-8 puts neither a quote
+        // nor a line feed inside a character. Four bytes are tested at once, and only a word that
+        // holds a quote or a line feed is looked at byte by byte.
+        this.#lastEnd = 0;
+        const length = chunk.length;
+        const head = (4 - (chunk.byteOffset & 3)) & 3;
+        const count = length > head ? (length - head) >>> 2 : 0;
+        if (count === 0)
+            this.#bytes(chunk, 0, length, onEnd);
+        else {
+            this.#bytes(chunk, 0, head, onEnd);
+            const words = new Uint32Array(chunk.buffer, chunk.byteOffset + head, count);
+            for (let word = 0; word < count; word++) {
+                const value = words[word] ?? 0;
+                const quotes = value ^ QUOTES;
+                const lineFeeds = value ^ LINE_FEEDS;
+                if ((((quotes - ONES) & ~quotes) | ((lineFeeds - ONES) & ~lineFeeds)) & HIGH_BITS) {
+                    const at = head + word * 4;
+                    this.#bytes(chunk, at, at + 4, onEnd);
+                }
             }
-            else if (nextLine !== -1 && (nextQuote === -1 || nextLine < nextQuote)) {
-                at = nextLine + 1;
-                onEnd(at);
-                this.held = 0;
-                start = at;
-                nextLine = chunk.indexOf(LINE_FEED, at);
-            }
-            else if (nextQuote === -1)
-                break;
-            else {
-                this.#quoted = true;
-                at = nextQuote + 1;
-                nextQuote = chunk.indexOf(QUOTE, at);
+            this.#bytes(chunk, head + count * 4, length, onEnd);
+        }
+        if (this.#lastEnd > 0)
+            this.held = 0;
+        this.held += length - this.#lastEnd;
+    }
+    #bytes(chunk, from, to, onEnd) {
+        for (let at = from; at < to; at++) {
+            const value = chunk[at];
+            if (value === QUOTE)
+                this.#quoted = !this.#quoted;
+            else if (value === LINE_FEED && !this.#quoted) {
+                this.#lastEnd = at + 1;
+                onEnd(at + 1);
             }
         }
-        this.held += chunk.length - start;
     }
 }
+// For the test of four bytes at once: a byte of the word is zero when (w - 0x01…) & ~w & 0x80… is
+// not zero, and a byte equals a quote (a line feed) when it is zero in the word xor 0x22… (0x0a…).
+const ONES = 0x01010101;
+const HIGH_BITS = 0x80808080 | 0;
+const QUOTES = 0x22222222;
+const LINE_FEEDS = 0x0a0a0a0a;
 /** Counts the data records of a CSV stream: the rows after the header. */
 async function countRecords(source) {
     const scanner = new RecordScanner();
