@@ -2,6 +2,7 @@
 // consecutive jobs, each part with the header and whole records; a part that fails stops the load
 // with the skip-records that resumes it; the parts' failed rows come back as one CSV.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { strToU8, zipSync } from 'fflate'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
@@ -135,6 +136,22 @@ describe('a load in parts', () => {
     expect(run.errors).toEqual([])
     expect(jobsOf(run).map(uploaded)).toEqual([csvOf([4, 5])])
     expect(run.outputs['total-records']).toBe('2')
+  })
+
+  it('splits the CSV inside a ZIP the same way, the parts going up as CSV files', async () => {
+    await writeFile(
+      join(workspace, 'employees.zip'),
+      zipSync({ 'employees.csv': strToU8(csvOf([1, 2, 3, 4, 5])) })
+    )
+    const run = await load(RECORDS, { file: 'employees.zip' })
+    expect(run.errors).toEqual([])
+    const jobs = jobsOf(run)
+    expect(jobs.map(uploaded)).toEqual([csvOf([1, 2]), csvOf([3, 4]), csvOf([5])])
+    expect(jobs.map(job => job.file?.name)).toEqual([
+      'employees.part-1.csv',
+      'employees.part-2.csv',
+      'employees.part-3.csv'
+    ])
   })
 
   it('loads a file that fits one job as it is, without parts', async () => {

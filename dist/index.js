@@ -5877,8 +5877,9 @@ class RecordScanner {
     /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
     scan(chunk, onEnd) {
         // A quote toggles the state ("" inside quotes toggles it twice); UTF-8 puts neither a quote
-        // nor a line feed inside a character. Four bytes are tested at once, and only a word that
-        // holds a quote or a line feed is looked at byte by byte.
+        // nor a line feed inside a character. The bytes go four at a time, as a 32-bit word (byte k
+        // at bits 8k to 8k+7): masks mark the quotes and the line feeds, a prefix XOR of the quote
+        // marks tells which bytes are inside quotes, and only the line feeds outside end a record.
         this.#lastEnd = 0;
         const length = chunk.length;
         const head = (4 - (chunk.byteOffset & 3)) & 3;
@@ -5888,15 +5889,28 @@ class RecordScanner {
         else {
             this.#bytes(chunk, 0, head, onEnd);
             const words = new Uint32Array(chunk.buffer, chunk.byteOffset + head, count);
+            let quoted = this.#quoted;
             for (let word = 0; word < count; word++) {
                 const value = words[word] ?? 0;
-                const quotes = value ^ QUOTES;
-                const lineFeeds = value ^ LINE_FEEDS;
-                if ((((quotes - ONES) & ~quotes) | ((lineFeeds - ONES) & ~lineFeeds)) & HIGH_BITS) {
-                    const at = head + word * 4;
-                    this.#bytes(chunk, at, at + 4, onEnd);
+                const quotes = bytesEqual(value, QUOTES);
+                const lineFeeds = bytesEqual(value, LINE_FEEDS);
+                if ((quotes | lineFeeds) === 0)
+                    continue;
+                let parity = quotes ^ (quotes << 8);
+                parity ^= parity << 16;
+                let ends = lineFeeds & (quoted ? parity : ~parity);
+                // The word's last byte holds the parity of all its quotes.
+                if (parity < 0)
+                    quoted = !quoted;
+                while (ends !== 0) {
+                    const bit = 31 - Math.clz32(ends & -ends);
+                    const end = head + word * 4 + (bit >>> 3) + 1;
+                    this.#lastEnd = end;
+                    onEnd(end);
+                    ends &= ends - 1;
                 }
             }
+            this.#quoted = quoted;
             this.#bytes(chunk, head + count * 4, length, onEnd);
         }
         if (this.#lastEnd > 0)
@@ -5915,12 +5929,14 @@ class RecordScanner {
         }
     }
 }
-// For the test of four bytes at once: a byte of the word is zero when (w - 0x01…) & ~w & 0x80… is
-// not zero, and a byte equals a quote (a line feed) when it is zero in the word xor 0x22… (0x0a…).
-const ONES = 0x01010101;
-const HIGH_BITS = 0x80808080 | 0;
 const QUOTES = 0x22222222;
 const LINE_FEEDS = 0x0a0a0a0a;
+const LOW_BITS = 0x7f7f7f7f;
+/** 0x80 in each byte of `value` that equals `pattern`'s byte there, 0 in every other bit. */
+function bytesEqual(value, pattern) {
+    const differ = value ^ pattern;
+    return ~(((differ & LOW_BITS) + LOW_BITS) | differ | LOW_BITS);
+}
 /** Counts the data records of a CSV stream: the rows after the header. */
 async function countRecords(source) {
     const scanner = new RecordScanner();
