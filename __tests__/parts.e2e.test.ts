@@ -209,6 +209,19 @@ describe('a load in parts', () => {
     expect(run.state['pending-job']).toBe('')
   })
 
+  it('fails before any job exists on a quote that never closes, even in the last part', async () => {
+    const run = await load([
+      ...RECORDS,
+      'E-6,"never closed,x@y.z\r\n',
+      'E-7,Bob,bob@example.com\r\n'
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'employees.csv cannot be split into jobs: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell. No job was created.'
+    ])
+    expect(zoho.emulator.requests.filter(request => request.method === 'POST')).toEqual([])
+  })
+
   it('says when there is nothing left to load', async () => {
     const run = await load(RECORDS, { 'skip-records': '5' })
     expect(run.exitCode).toBe(1)

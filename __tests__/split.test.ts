@@ -146,6 +146,15 @@ describe('splitCsv', () => {
 })
 
 describe('countRecords', () => {
+  it('fails on a record longer than the bound, and on a quote that never closes', async () => {
+    await expect(countRecords(chunked(`A\n${'x'.repeat(50)}`, 8), 40)).rejects.toThrow(
+      'Row 2 of the file runs over 40 bytes without ending'
+    )
+    await expect(countRecords(chunked('A\n1\n"2\n3\n', 3))).rejects.toThrow(
+      'Row 3 of the file opens a quote that never closes'
+    )
+  })
+
   it.each([
     [CSV, 5],
     ['A,B\n1,2\n3,"x\ny"', 2],

@@ -1351,14 +1351,30 @@ const load = async (run) => {
     }
     await loadInParts(run);
 };
-/** Whether the file must be split: too large for one job, too many records, or records to skip. */
-async function needsParts({ file, settings }) {
+/**
+ * Whether the file must be split: too large for one job, too many records, or records to skip.
+ * A file to split is read through once first, so that a record no part can hold (a quote that
+ * never closes) fails the step before any job exists rather than after some parts loaded.
+ */
+async function needsParts({ file, settings, context }) {
     if (file === undefined)
         throw new Error('No file to load: inputs should have required one.');
     const { maxRecords, skipRecords } = settings.parts;
-    if (file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0)
-        return true;
-    return maxRecords !== undefined && (await (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file))) > maxRecords;
+    if (file.size <= job_file/* MAX_FILE_BYTES */.gZ && skipRecords === 0 && maxRecords === undefined)
+        return false;
+    let records;
+    try {
+        records = await (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ);
+    }
+    catch (error) {
+        if (!(error instanceof errors/* LocalFileError */.QD))
+            throw error;
+        throw new errors/* ActionError */.lZ(`${file.name} cannot be split into jobs: ${error.message} No job was created.`);
+    }
+    context.log(`${file.name} holds ${records} records.`);
+    return (file.size > job_file/* MAX_FILE_BYTES */.gZ ||
+        skipRecords > 0 ||
+        (maxRecords !== undefined && records > maxRecords));
 }
 async function loadInParts(run) {
     const { settings, record, context } = run;
@@ -5870,6 +5886,10 @@ const LINE_FEED = 0x0a;
 /** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
 class RecordScanner {
     #quoted = false;
+    /** Whether the bytes scanned so far end inside quotes. */
+    get quoted() {
+        return this.#quoted;
+    }
     /** Where the last record ended in the chunk being scanned. */
     #lastEnd = 0;
     /** Bytes of the record under way that earlier chunks held. */
@@ -5937,18 +5957,31 @@ function bytesEqual(value, pattern) {
     const differ = value ^ pattern;
     return ~(((differ & LOW_BITS) + LOW_BITS) | differ | LOW_BITS);
 }
-/** Counts the data records of a CSV stream: the rows after the header. */
-async function countRecords(source) {
+/**
+ * Counts the data records of a CSV stream (the rows after the header), and fails on a record
+ * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
+ * before any job exists.
+ */
+async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     const scanner = new RecordScanner();
     let rows = 0;
     for await (const chunk of source) {
         scanner.scan(chunk, () => {
             rows += 1;
         });
+        if (scanner.held > maxRecordBytes)
+            throw recordTooLong(rows + 1, maxRecordBytes);
     }
     if (scanner.held > 0)
         rows += 1;
+    if (scanner.quoted) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${rows} of the file opens a quote that never closes: the rest of the file would be one cell.`);
+    }
     return Math.max(0, rows - 1);
+}
+function recordTooLong(row, maxBytes) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
+        'more than a job takes.');
 }
 const piecesOf = (run) => [...run.held, run.chunk.subarray(run.from, run.to)];
 /** Decides, record by record, which part each goes in; writes nothing itself. */
@@ -5973,8 +6006,7 @@ class PartPlanner {
         if (start < chunk.length) {
             this.#held.push(chunk.subarray(start));
             if (this.#scanner.held > this.#limits.maxBytes) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row + 1} of the file runs over ${this.#limits.maxBytes} bytes without ending ` +
-                    '(a quote never closed?): more than a job takes.');
+                throw recordTooLong(this.#row + 1, this.#limits.maxBytes);
             }
         }
         return steps;

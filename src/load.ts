@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ActionError, CancelledError, messageOf } from './errors.ts'
+import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv } from './results.ts'
@@ -26,12 +26,30 @@ export const load: Step = async run => {
   await loadInParts(run)
 }
 
-/** Whether the file must be split: too large for one job, too many records, or records to skip. */
-async function needsParts({ file, settings }: JobRun): Promise<boolean> {
+/**
+ * Whether the file must be split: too large for one job, too many records, or records to skip.
+ * A file to split is read through once first, so that a record no part can hold (a quote that
+ * never closes) fails the step before any job exists rather than after some parts loaded.
+ */
+async function needsParts({ file, settings, context }: JobRun): Promise<boolean> {
   if (file === undefined) throw new Error('No file to load: inputs should have required one.')
   const { maxRecords, skipRecords } = settings.parts
-  if (file.size > MAX_FILE_BYTES || skipRecords > 0) return true
-  return maxRecords !== undefined && (await countRecords(csvText(file))) > maxRecords
+  if (file.size <= MAX_FILE_BYTES && skipRecords === 0 && maxRecords === undefined) return false
+  let records: number
+  try {
+    records = await countRecords(csvText(file), MAX_FILE_BYTES)
+  } catch (error) {
+    if (!(error instanceof LocalFileError)) throw error
+    throw new ActionError(
+      `${file.name} cannot be split into jobs: ${error.message} No job was created.`
+    )
+  }
+  context.log(`${file.name} holds ${records} records.`)
+  return (
+    file.size > MAX_FILE_BYTES ||
+    skipRecords > 0 ||
+    (maxRecords !== undefined && records > maxRecords)
+  )
 }
 
 async function loadInParts(run: JobRun): Promise<void> {

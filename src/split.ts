@@ -33,6 +33,11 @@ const LINE_FEED = 0x0a
 /** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
 class RecordScanner {
   #quoted = false
+  /** Whether the bytes scanned so far end inside quotes. */
+  get quoted(): boolean {
+    return this.#quoted
+  }
+
   /** Where the last record ended in the chunk being scanned. */
   #lastEnd = 0
   /** Bytes of the record under way that earlier chunks held. */
@@ -100,17 +105,37 @@ function bytesEqual(value: number, pattern: number): number {
   return ~(((differ & LOW_BITS) + LOW_BITS) | differ | LOW_BITS)
 }
 
-/** Counts the data records of a CSV stream: the rows after the header. */
-export async function countRecords(source: Readable): Promise<number> {
+/**
+ * Counts the data records of a CSV stream (the rows after the header), and fails on a record
+ * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
+ * before any job exists.
+ */
+export async function countRecords(
+  source: Readable,
+  maxRecordBytes = Number.POSITIVE_INFINITY
+): Promise<number> {
   const scanner = new RecordScanner()
   let rows = 0
   for await (const chunk of source) {
     scanner.scan(chunk as Buffer, () => {
       rows += 1
     })
+    if (scanner.held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
   }
   if (scanner.held > 0) rows += 1
+  if (scanner.quoted) {
+    throw new LocalFileError(
+      `Row ${rows} of the file opens a quote that never closes: the rest of the file would be one cell.`
+    )
+  }
   return Math.max(0, rows - 1)
+}
+
+function recordTooLong(row: number, maxBytes: number): LocalFileError {
+  return new LocalFileError(
+    `Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
+      'more than a job takes.'
+  )
 }
 
 /**
@@ -157,10 +182,7 @@ class PartPlanner {
     if (start < chunk.length) {
       this.#held.push(chunk.subarray(start))
       if (this.#scanner.held > this.#limits.maxBytes) {
-        throw new LocalFileError(
-          `Row ${this.#row + 1} of the file runs over ${this.#limits.maxBytes} bytes without ending ` +
-            '(a quote never closed?): more than a job takes.'
-        )
+        throw recordTooLong(this.#row + 1, this.#limits.maxBytes)
       }
     }
     return steps
