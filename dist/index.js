@@ -5983,6 +5983,7 @@ function recordTooLong(row, maxBytes) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
         'more than a job takes.');
 }
+const NO_PIECES = Object.freeze([]);
 const piecesOf = (run) => [...run.held, run.chunk.subarray(run.from, run.to)];
 /** Decides, record by record, which part each goes in; writes nothing itself. */
 class PartPlanner {
@@ -5993,6 +5994,8 @@ class PartPlanner {
     #row = 0;
     #part;
     #parts = 0;
+    /** The write the next record of the same chunk may extend. */
+    #lastWrite;
     constructor(limits) {
         this.#limits = limits;
     }
@@ -6021,24 +6024,41 @@ class PartPlanner {
     }
     /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
     #record(chunk, from, to, steps) {
-        const held = this.#held;
-        this.#held = [];
         this.#row += 1;
-        const length = held.reduce((sum, piece) => sum + piece.length, to - from);
-        if (this.header === undefined) {
-            this.header = Buffer.concat([...held, chunk.subarray(from, to)], length);
+        // Most records: whole in this chunk, and fitting the part under way after the one before.
+        const part = this.#part;
+        const { maxBytes, maxRecords, skipRecords } = this.#limits;
+        const length = to - from;
+        if (this.#held.length === 0 &&
+            part !== undefined &&
+            part.bytes + length <= maxBytes &&
+            (maxRecords === undefined || part.records < maxRecords)) {
+            part.records += 1;
+            part.bytes += length;
+            part.lastRow = this.#row;
+            const last = this.#lastWrite;
+            if (last?.chunk === chunk && last.to === from)
+                last.to = to;
+            else
+                this.#write({ held: NO_PIECES, chunk, from, to }, steps);
             return;
         }
-        if (this.#row - 1 <= this.#limits.skipRecords)
+        const held = this.#held;
+        if (held.length > 0)
+            this.#held = [];
+        const bytes = held.reduce((sum, piece) => sum + piece.length, length);
+        if (this.header === undefined) {
+            this.header = Buffer.concat([...held, chunk.subarray(from, to)], bytes);
             return;
-        const { maxBytes, maxRecords } = this.#limits;
-        if (this.header.length + length > maxBytes) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row} of the file is ${length} bytes long: with the header, more than the ` +
+        }
+        if (this.#row - 1 <= skipRecords)
+            return;
+        if (this.header.length + bytes > maxBytes) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row} of the file is ${bytes} bytes long: with the header, more than the ` +
                 `${maxBytes} bytes a job takes.`);
         }
-        const part = this.#part;
         if (part !== undefined &&
-            (part.bytes + length > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))) {
+            (part.bytes + bytes > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))) {
             steps.push({ kind: 'close', part });
             this.#part = undefined;
         }
@@ -6052,18 +6072,17 @@ class PartPlanner {
                 bytes: this.header.length
             };
             steps.push({ kind: 'open', index: this.#parts });
+            this.#lastWrite = undefined;
         }
         this.#part.records += 1;
-        this.#part.bytes += length;
+        this.#part.bytes += bytes;
         this.#part.lastRow = this.#row;
-        const last = steps.at(-1);
-        if (last?.kind === 'write' &&
-            held.length === 0 &&
-            last.run.chunk === chunk &&
-            last.run.to === from)
-            last.run.to = to;
-        else
-            steps.push({ kind: 'write', run: { held, chunk, from, to } });
+        // Not the planner's own array when empty: take() adds to that one the next record's start.
+        this.#write({ held: held.length > 0 ? held : NO_PIECES, chunk, from, to }, steps);
+    }
+    #write(run, steps) {
+        steps.push({ kind: 'write', run });
+        this.#lastWrite = run;
     }
 }
 /**

@@ -143,11 +143,13 @@ function recordTooLong(row: number, maxBytes: number): LocalFileError {
  * `to` (records that follow each other in a chunk are written as one piece).
  */
 interface ChunkRun {
-  readonly held: Buffer[]
+  readonly held: readonly Buffer[]
   readonly chunk: Buffer
   readonly from: number
   to: number
 }
+
+const NO_PIECES: readonly Buffer[] = Object.freeze([])
 
 const piecesOf = (run: ChunkRun): Buffer[] => [...run.held, run.chunk.subarray(run.from, run.to)]
 
@@ -167,6 +169,8 @@ class PartPlanner {
   #part:
     { index: number; firstRow: number; lastRow: number; records: number; bytes: number } | undefined
   #parts = 0
+  /** The write the next record of the same chunk may extend. */
+  #lastWrite: ChunkRun | undefined
 
   constructor(limits: PartLimits) {
     this.#limits = limits
@@ -197,26 +201,42 @@ class PartPlanner {
 
   /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
   #record(chunk: Buffer, from: number, to: number, steps: Step[]): void {
-    const held = this.#held
-    this.#held = []
     this.#row += 1
-    const length = held.reduce((sum, piece) => sum + piece.length, to - from)
-    if (this.header === undefined) {
-      this.header = Buffer.concat([...held, chunk.subarray(from, to)], length)
+    // Most records: whole in this chunk, and fitting the part under way after the one before.
+    const part = this.#part
+    const { maxBytes, maxRecords, skipRecords } = this.#limits
+    const length = to - from
+    if (
+      this.#held.length === 0 &&
+      part !== undefined &&
+      part.bytes + length <= maxBytes &&
+      (maxRecords === undefined || part.records < maxRecords)
+    ) {
+      part.records += 1
+      part.bytes += length
+      part.lastRow = this.#row
+      const last = this.#lastWrite
+      if (last?.chunk === chunk && last.to === from) last.to = to
+      else this.#write({ held: NO_PIECES, chunk, from, to }, steps)
       return
     }
-    if (this.#row - 1 <= this.#limits.skipRecords) return
-    const { maxBytes, maxRecords } = this.#limits
-    if (this.header.length + length > maxBytes) {
+    const held = this.#held
+    if (held.length > 0) this.#held = []
+    const bytes = held.reduce((sum, piece) => sum + piece.length, length)
+    if (this.header === undefined) {
+      this.header = Buffer.concat([...held, chunk.subarray(from, to)], bytes)
+      return
+    }
+    if (this.#row - 1 <= skipRecords) return
+    if (this.header.length + bytes > maxBytes) {
       throw new LocalFileError(
-        `Row ${this.#row} of the file is ${length} bytes long: with the header, more than the ` +
+        `Row ${this.#row} of the file is ${bytes} bytes long: with the header, more than the ` +
           `${maxBytes} bytes a job takes.`
       )
     }
-    const part = this.#part
     if (
       part !== undefined &&
-      (part.bytes + length > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))
+      (part.bytes + bytes > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))
     ) {
       steps.push({ kind: 'close', part })
       this.#part = undefined
@@ -231,19 +251,18 @@ class PartPlanner {
         bytes: this.header.length
       }
       steps.push({ kind: 'open', index: this.#parts })
+      this.#lastWrite = undefined
     }
     this.#part.records += 1
-    this.#part.bytes += length
+    this.#part.bytes += bytes
     this.#part.lastRow = this.#row
-    const last = steps.at(-1)
-    if (
-      last?.kind === 'write' &&
-      held.length === 0 &&
-      last.run.chunk === chunk &&
-      last.run.to === from
-    )
-      last.run.to = to
-    else steps.push({ kind: 'write', run: { held, chunk, from, to } })
+    // Not the planner's own array when empty: take() adds to that one the next record's start.
+    this.#write({ held: held.length > 0 ? held : NO_PIECES, chunk, from, to }, steps)
+  }
+
+  #write(run: ChunkRun, steps: Step[]): void {
+    steps.push({ kind: 'write', run })
+    this.#lastWrite = run
   }
 }
 
