@@ -217,7 +217,7 @@ describe('a load in parts', () => {
     ])
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
-      'employees.csv cannot be split into jobs: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell. No job was created.'
+      'employees.csv cannot be loaded: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell. No job was created.'
     ])
     expect(zoho.emulator.requests.filter(request => request.method === 'POST')).toEqual([])
   })

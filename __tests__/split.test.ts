@@ -133,6 +133,12 @@ describe('splitCsv', () => {
     )
   })
 
+  it('refuses a quote still open at the end of the file', async () => {
+    await expect(split('A\n1\n"2\n3\n', { maxRecords: 1 })).rejects.toThrow(
+      'Row 3 of the file opens a quote that never closes'
+    )
+  })
+
   it('writes the next part only when it is asked for', async () => {
     const parts = splitCsv(chunked(CSV, 5), 'rows', dir, {
       maxRecords: 1,

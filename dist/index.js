@@ -1327,10 +1327,10 @@ var split = __nccwpck_require__(243);
 var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
 // A load: the file in one job when it fits, else in parts, one job after another (a form takes
-// one active job at a time). A part is written under RUNNER_TEMP, uploaded, removed, and its job
-// started and followed to its end before the next part is read; a part that fails stops the load,
-// and the error says which skip-records resumes it. The parts' result files are merged into one CSV
-// per filter, their counts summed.
+// one active job at a time). The parts are written under RUNNER_TEMP in one pass before any job
+// exists; each is uploaded, removed, and its job started and followed to its end before the next;
+// a part that fails stops the load, and the error says which skip-records resumes it. The parts'
+// result files are merged into one CSV per filter, their counts summed.
 
 
 
@@ -1351,31 +1351,39 @@ const load = async (run) => {
     }
     await loadInParts(run);
 };
-/**
- * Whether the file must be split: too large for one job, too many records, or records to skip.
- * A file to split is read through once first, so that a record no part can hold (a quote that
- * never closes) fails the step before any job exists rather than after some parts loaded.
- */
-async function needsParts({ file, settings, context }) {
+/** Whether the file must be split: too large for one job, too many records, or records to skip. */
+async function needsParts({ file, settings }) {
     if (file === undefined)
         throw new Error('No file to load: inputs should have required one.');
     const { maxRecords, skipRecords } = settings.parts;
-    if (file.size <= job_file/* MAX_FILE_BYTES */.gZ && skipRecords === 0 && maxRecords === undefined)
+    if (file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0)
+        return true;
+    if (maxRecords === undefined)
         return false;
-    let records;
+    return (await unlessMalformed(file, (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ))) > maxRecords;
+}
+async function collect(items) {
+    const all = [];
+    for await (const item of items)
+        all.push(item);
+    return all;
+}
+/** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
+async function unlessMalformed(file, reading) {
     try {
-        records = await (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ);
+        return await reading;
     }
     catch (error) {
         if (!(error instanceof errors/* LocalFileError */.QD))
             throw error;
-        throw new errors/* ActionError */.lZ(`${file.name} cannot be split into jobs: ${error.message} No job was created.`);
+        throw new errors/* ActionError */.lZ(`${file.name} cannot be loaded: ${error.message} No job was created.`);
     }
-    context.log(`${file.name} holds ${records} records.`);
-    return (file.size > job_file/* MAX_FILE_BYTES */.gZ ||
-        skipRecords > 0 ||
-        (maxRecords !== undefined && records > maxRecords));
 }
+/**
+ * Splits the file into parts under RUNNER_TEMP in one pass, all of them before any job exists (so
+ * that a file no part can hold, such as one with a quote that never closes, fails the step with
+ * nothing created), then loads them in turn, each removed once uploaded.
+ */
 async function loadInParts(run) {
     const { settings, record, context } = run;
     const file = run.file;
@@ -1383,17 +1391,18 @@ async function loadInParts(run) {
     if (wait === undefined)
         throw new Error('A load waits: inputs should have said how.');
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(wait.resultRoot, 'zoho-bulk-parts-'));
-    const results = new MergedResults(wait.resultRoot);
-    const parts = (record.parts = []);
-    let loaded = settings.parts.skipRecords;
-    const stem = file.name.replace(/\.(csv|zip)$/i, '');
     try {
-        const limits = { ...settings.parts, maxBytes: job_file/* MAX_FILE_BYTES */.gZ };
-        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, limits)) {
+        const parts = await splitFile(file, dir, settings.parts);
+        context.log(`${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
+            `${parts.length} part${parts.length === 1 ? '' : 's'}.`);
+        const results = new MergedResults(wait.resultRoot);
+        const reports = (record.parts = []);
+        let loaded = settings.parts.skipRecords;
+        for (const part of parts) {
             context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
                 `(${part.records} records, ${part.bytes} bytes).`);
             const report = { ...part };
-            parts.push(report);
+            reports.push(report);
             try {
                 await loadPart(run, part, report);
             }
@@ -1403,7 +1412,7 @@ async function loadInParts(run) {
             }
             finally {
                 await results.add(record, report);
-                sumUp(run, parts);
+                sumUp(run, reports);
             }
             loaded += part.records;
         }
@@ -1411,10 +1420,15 @@ async function loadInParts(run) {
     finally {
         await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
+}
+async function splitFile(file, dir, limits) {
+    const stem = file.name.replace(/\.(csv|zip)$/i, '');
+    const parts = await unlessMalformed(file, collect((0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, { ...limits, maxBytes: job_file/* MAX_FILE_BYTES */.gZ })));
     if (parts.length === 0) {
-        const skipped = settings.parts.skipRecords;
+        const skipped = limits.skipRecords;
         throw new errors/* ActionError */.lZ(`${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`);
     }
+    return parts;
 }
 /** The error that ended a part, with where the load stopped and how to resume it. */
 function resumable(error, file, part, skip) {
@@ -5974,10 +5988,12 @@ async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     }
     if (scanner.held > 0)
         rows += 1;
-    if (scanner.quoted) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${rows} of the file opens a quote that never closes: the rest of the file would be one cell.`);
-    }
+    if (scanner.quoted)
+        throw quoteNeverCloses(rows);
     return Math.max(0, rows - 1);
+}
+function quoteNeverCloses(row) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`);
 }
 function recordTooLong(row, maxBytes) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
@@ -6016,6 +6032,8 @@ class PartPlanner {
     }
     end() {
         const steps = [];
+        if (this.#scanner.quoted)
+            throw quoteNeverCloses(this.#row + 1);
         if (this.#held.length > 0)
             this.#record(Buffer.alloc(0), 0, 0, steps);
         if (this.#part !== undefined)

@@ -1,8 +1,8 @@
 // A load: the file in one job when it fits, else in parts, one job after another (a form takes
-// one active job at a time). A part is written under RUNNER_TEMP, uploaded, removed, and its job
-// started and followed to its end before the next part is read; a part that fails stops the load,
-// and the error says which skip-records resumes it. The parts' result files are merged into one CSV
-// per filter, their counts summed.
+// one active job at a time). The parts are written under RUNNER_TEMP in one pass before any job
+// exists; each is uploaded, removed, and its job started and followed to its end before the next;
+// a part that fails stops the load, and the error says which skip-records resumes it. The parts'
+// result files are merged into one CSV per filter, their counts summed.
 import * as core from '@actions/core'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -26,51 +26,58 @@ export const load: Step = async run => {
   await loadInParts(run)
 }
 
-/**
- * Whether the file must be split: too large for one job, too many records, or records to skip.
- * A file to split is read through once first, so that a record no part can hold (a quote that
- * never closes) fails the step before any job exists rather than after some parts loaded.
- */
-async function needsParts({ file, settings, context }: JobRun): Promise<boolean> {
+/** Whether the file must be split: too large for one job, too many records, or records to skip. */
+async function needsParts({ file, settings }: JobRun): Promise<boolean> {
   if (file === undefined) throw new Error('No file to load: inputs should have required one.')
   const { maxRecords, skipRecords } = settings.parts
-  if (file.size <= MAX_FILE_BYTES && skipRecords === 0 && maxRecords === undefined) return false
-  let records: number
-  try {
-    records = await countRecords(csvText(file), MAX_FILE_BYTES)
-  } catch (error) {
-    if (!(error instanceof LocalFileError)) throw error
-    throw new ActionError(
-      `${file.name} cannot be split into jobs: ${error.message} No job was created.`
-    )
-  }
-  context.log(`${file.name} holds ${records} records.`)
-  return (
-    file.size > MAX_FILE_BYTES ||
-    skipRecords > 0 ||
-    (maxRecords !== undefined && records > maxRecords)
-  )
+  if (file.size > MAX_FILE_BYTES || skipRecords > 0) return true
+  if (maxRecords === undefined) return false
+  return (await unlessMalformed(file, countRecords(csvText(file), MAX_FILE_BYTES))) > maxRecords
 }
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = []
+  for await (const item of items) all.push(item)
+  return all
+}
+
+/** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
+async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading
+  } catch (error) {
+    if (!(error instanceof LocalFileError)) throw error
+    throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`)
+  }
+}
+
+/**
+ * Splits the file into parts under RUNNER_TEMP in one pass, all of them before any job exists (so
+ * that a file no part can hold, such as one with a quote that never closes, fails the step with
+ * nothing created), then loads them in turn, each removed once uploaded.
+ */
 async function loadInParts(run: JobRun): Promise<void> {
   const { settings, record, context } = run
   const file = run.file as JobFile
   const wait = settings.wait
   if (wait === undefined) throw new Error('A load waits: inputs should have said how.')
   const dir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-parts-'))
-  const results = new MergedResults(wait.resultRoot)
-  const parts: PartReport[] = (record.parts = [])
-  let loaded = settings.parts.skipRecords
-  const stem = file.name.replace(/\.(csv|zip)$/i, '')
   try {
-    const limits = { ...settings.parts, maxBytes: MAX_FILE_BYTES }
-    for await (const part of splitCsv(csvText(file), stem, dir, limits)) {
+    const parts = await splitFile(file, dir, settings.parts)
+    context.log(
+      `${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
+        `${parts.length} part${parts.length === 1 ? '' : 's'}.`
+    )
+    const results = new MergedResults(wait.resultRoot)
+    const reports: PartReport[] = (record.parts = [])
+    let loaded = settings.parts.skipRecords
+    for (const part of parts) {
       context.log(
         `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
           `(${part.records} records, ${part.bytes} bytes).`
       )
       const report: PartReport = { ...part }
-      parts.push(report)
+      reports.push(report)
       try {
         await loadPart(run, part, report)
       } catch (error) {
@@ -78,19 +85,32 @@ async function loadInParts(run: JobRun): Promise<void> {
         throw resumable(error, file, report, loaded + (completed(report) ? part.records : 0))
       } finally {
         await results.add(record, report)
-        sumUp(run, parts)
+        sumUp(run, reports)
       }
       loaded += part.records
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+async function splitFile(
+  file: JobFile,
+  dir: string,
+  limits: JobRun['settings']['parts']
+): Promise<Part[]> {
+  const stem = file.name.replace(/\.(csv|zip)$/i, '')
+  const parts = await unlessMalformed(
+    file,
+    collect(splitCsv(csvText(file), stem, dir, { ...limits, maxBytes: MAX_FILE_BYTES }))
+  )
   if (parts.length === 0) {
-    const skipped = settings.parts.skipRecords
+    const skipped = limits.skipRecords
     throw new ActionError(
       `${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`
     )
   }
+  return parts
 }
 
 /** The error that ended a part, with where the load stopped and how to resume it. */

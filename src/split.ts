@@ -123,12 +123,14 @@ export async function countRecords(
     if (scanner.held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
   }
   if (scanner.held > 0) rows += 1
-  if (scanner.quoted) {
-    throw new LocalFileError(
-      `Row ${rows} of the file opens a quote that never closes: the rest of the file would be one cell.`
-    )
-  }
+  if (scanner.quoted) throw quoteNeverCloses(rows)
   return Math.max(0, rows - 1)
+}
+
+function quoteNeverCloses(row: number): LocalFileError {
+  return new LocalFileError(
+    `Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`
+  )
 }
 
 function recordTooLong(row: number, maxBytes: number): LocalFileError {
@@ -194,6 +196,7 @@ class PartPlanner {
 
   end(): Step[] {
     const steps: Step[] = []
+    if (this.#scanner.quoted) throw quoteNeverCloses(this.#row + 1)
     if (this.#held.length > 0) this.#record(Buffer.alloc(0), 0, 0, steps)
     if (this.#part !== undefined) steps.push({ kind: 'close', part: this.#part })
     return steps
