@@ -5,7 +5,7 @@ import { strToU8, zipSync } from 'fflate'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLE } from './emulator/sample.ts'
+import { SAMPLE, sampleLoadInputs } from './emulator/sample.ts'
 import { runAction } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
@@ -30,19 +30,7 @@ async function load(
   const name = zip ? 'rows.zip' : 'rows.csv'
   await writeFile(join(workspace, name), zip ? zipSync({ 'rows.csv': strToU8(csv) }) : csv)
   return runAction(
-    {
-      dc: 'eu',
-      owner: SAMPLE.owner,
-      app: SAMPLE.app,
-      form: SAMPLE.form,
-      action: 'load',
-      file: name,
-      token: SAMPLE.token,
-      'api-url': zoho.url,
-      'poll-interval': '0.1',
-      'check-header': 'true',
-      ...overrides
-    },
+    { ...sampleLoadInputs(zoho.url, name), 'check-header': 'true', ...overrides },
     { GITHUB_WORKSPACE: workspace }
   )
 }

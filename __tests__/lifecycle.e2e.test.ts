@@ -6,7 +6,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLE } from './emulator/sample.ts'
+import { SAMPLE, sampleLoadInputs } from './emulator/sample.ts'
 import type { EmulatedJob, RecordedRequest } from './emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
 import { IN_PROCESS, runAction, runPostStep } from './support/run-action.ts'
@@ -36,18 +36,7 @@ beforeEach(() => {
 const env = () => ({ GITHUB_WORKSPACE: workspace })
 
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    dc: 'eu',
-    owner: SAMPLE.owner,
-    app: SAMPLE.app,
-    form: SAMPLE.form,
-    action: 'load',
-    file: 'employees.csv',
-    token: SAMPLE.token,
-    'api-url': zoho.url,
-    'poll-interval': '0.1',
-    ...overrides
-  }
+  return { ...sampleLoadInputs(zoho.url, 'employees.csv'), ...overrides }
 }
 
 const calls = (method: string, includes = ''): RecordedRequest[] =>

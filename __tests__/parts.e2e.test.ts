@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCsv } from '../src/csv.ts'
-import { SAMPLE } from './emulator/sample.ts'
+import { sampleLoadInputs } from './emulator/sample.ts'
 import type { EmulatedJob } from './emulator/zoho-emulator.ts'
 import { type ActionRun, IN_PROCESS, runAction } from './support/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
@@ -47,19 +47,7 @@ async function load(
 ): Promise<ActionRun> {
   await writeFile(join(workspace, 'employees.csv'), HEADER + records.join(''))
   return runAction(
-    {
-      dc: 'eu',
-      owner: SAMPLE.owner,
-      app: SAMPLE.app,
-      form: SAMPLE.form,
-      action: 'load',
-      file: 'employees.csv',
-      token: SAMPLE.token,
-      'api-url': zoho.url,
-      'poll-interval': '0.1',
-      'max-records-per-job': '2',
-      ...overrides
-    },
+    { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2', ...overrides },
     { GITHUB_WORKSPACE: workspace }
   )
 }
@@ -185,18 +173,7 @@ describe('a load in parts', () => {
     })
     await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
     const run = await runAction(
-      {
-        dc: 'eu',
-        owner: SAMPLE.owner,
-        app: SAMPLE.app,
-        form: SAMPLE.form,
-        action: 'load',
-        file: 'employees.csv',
-        token: SAMPLE.token,
-        'api-url': zoho.url,
-        'poll-interval': '0.1',
-        'max-records-per-job': '2'
-      },
+      { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },
       { GITHUB_WORKSPACE: workspace },
       { name: 'SIGINT', when: /upload employees\.part-2\.csv/ }
     )
@@ -255,18 +232,7 @@ describe('a load in parts', () => {
     expect(size).toBeLessThan(300 * 1_000_000)
 
     const run = await runAction(
-      {
-        dc: 'eu',
-        owner: SAMPLE.owner,
-        app: SAMPLE.app,
-        form: SAMPLE.form,
-        action: 'load',
-        file: 'large.csv',
-        token: SAMPLE.token,
-        'api-url': zoho.url,
-        'poll-interval': '0.1',
-        'download-results': 'failure'
-      },
+      { ...sampleLoadInputs(zoho.url, 'large.csv'), 'download-results': 'failure' },
       { GITHUB_WORKSPACE: workspace }
     )
     await rm(path)

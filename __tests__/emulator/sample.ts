@@ -42,6 +42,11 @@ export function sampleInputs(url: string): Record<string, string> {
   }
 }
 
+/** The inputs of a step that loads `file` into the sample form, polling every 0.1 s at first. */
+export function sampleLoadInputs(url: string, file: string): Record<string, string> {
+  return { ...sampleInputs(url), 'job-id': '', action: 'load', file, 'poll-interval': '0.1' }
+}
+
 /** The inputs of a step that starts the sample job and waits for it, polling every 0.1 s at first. */
 export function sampleWaitInputs(url: string): Record<string, string> {
   return { ...sampleInputs(url), wait: 'true', 'poll-interval': '0.1' }
