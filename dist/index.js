@@ -1342,6 +1342,7 @@ var requests = __nccwpck_require__(418);
 
 
 
+
 const ONE_JOB = [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6];
 const load = async (run) => {
     if (!(await needsParts(run))) {
@@ -1361,12 +1362,6 @@ async function needsParts({ file, settings }) {
     if (maxRecords === undefined)
         return false;
     return (await unlessMalformed(file, (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ))) > maxRecords;
-}
-async function collect(items) {
-    const all = [];
-    for await (const item of items)
-        all.push(item);
-    return all;
 }
 /** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
 async function unlessMalformed(file, reading) {
@@ -1392,7 +1387,7 @@ async function loadInParts(run) {
         throw new Error('A load waits: inputs should have said how.');
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(wait.resultRoot, 'zoho-bulk-parts-'));
     try {
-        const parts = await splitFile(file, dir, settings.parts);
+        const parts = await splitFile(file, dir, settings.parts, context.signal);
         context.log(`${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
             `${parts.length} part${parts.length === 1 ? '' : 's'}.`);
         const results = new MergedResults(wait.resultRoot);
@@ -1421,9 +1416,20 @@ async function loadInParts(run) {
         await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
-async function splitFile(file, dir, limits) {
+async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
-    const parts = await unlessMalformed(file, collect((0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, { ...limits, maxBytes: job_file/* MAX_FILE_BYTES */.gZ })));
+    const parts = [];
+    await unlessMalformed(file, (async () => {
+        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, {
+            ...limits,
+            maxBytes: job_file/* MAX_FILE_BYTES */.gZ
+        })) {
+            // A cancel while a large file is split ends the step at the next part, not at the end.
+            if (signal?.aborted === true)
+                throw (0,clock/* cancelReason */.z)(signal);
+            parts.push(part);
+        }
+    })());
     if (parts.length === 0) {
         const skipped = limits.skipRecords;
         throw new errors/* ActionError */.lZ(`${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`);
@@ -1448,7 +1454,7 @@ async function loadPart(run, part, report) {
         ...run,
         file: {
             path: part.path,
-            name: part.path.slice(part.path.lastIndexOf('/') + 1),
+            name: (0,external_node_path_.basename)(part.path),
             size: part.bytes,
             kind: 'csv',
             columns: run.file.columns

@@ -5,7 +5,8 @@
 // result files are merged into one CSV per filter, their counts summed.
 import * as core from '@actions/core'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import { cancelReason } from './clock.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
@@ -35,12 +36,6 @@ async function needsParts({ file, settings }: JobRun): Promise<boolean> {
   return (await unlessMalformed(file, countRecords(csvText(file), MAX_FILE_BYTES))) > maxRecords
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = []
-  for await (const item of items) all.push(item)
-  return all
-}
-
 /** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
 async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T> {
   try {
@@ -63,7 +58,7 @@ async function loadInParts(run: JobRun): Promise<void> {
   if (wait === undefined) throw new Error('A load waits: inputs should have said how.')
   const dir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-parts-'))
   try {
-    const parts = await splitFile(file, dir, settings.parts)
+    const parts = await splitFile(file, dir, settings.parts, context.signal)
     context.log(
       `${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
         `${parts.length} part${parts.length === 1 ? '' : 's'}.`
@@ -97,12 +92,23 @@ async function loadInParts(run: JobRun): Promise<void> {
 async function splitFile(
   file: JobFile,
   dir: string,
-  limits: JobRun['settings']['parts']
+  limits: JobRun['settings']['parts'],
+  signal: AbortSignal | undefined
 ): Promise<Part[]> {
   const stem = file.name.replace(/\.(csv|zip)$/i, '')
-  const parts = await unlessMalformed(
+  const parts: Part[] = []
+  await unlessMalformed(
     file,
-    collect(splitCsv(csvText(file), stem, dir, { ...limits, maxBytes: MAX_FILE_BYTES }))
+    (async () => {
+      for await (const part of splitCsv(csvText(file), stem, dir, {
+        ...limits,
+        maxBytes: MAX_FILE_BYTES
+      })) {
+        // A cancel while a large file is split ends the step at the next part, not at the end.
+        if (signal?.aborted === true) throw cancelReason(signal)
+        parts.push(part)
+      }
+    })()
   )
   if (parts.length === 0) {
     const skipped = limits.skipRecords
@@ -132,7 +138,7 @@ async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<vo
     ...run,
     file: {
       path: part.path,
-      name: part.path.slice(part.path.lastIndexOf('/') + 1),
+      name: basename(part.path),
       size: part.bytes,
       kind: 'csv',
       columns: (run.file as JobFile).columns
