@@ -1017,7 +1017,8 @@ function parseSettings(raw, runner = runnerFacts({})) {
 /* harmony export */   Pk: () => (/* binding */ forEachRow),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
 /* harmony export */   kD: () => (/* binding */ csvText),
-/* harmony export */   mY: () => (/* binding */ checkJobFile)
+/* harmony export */   mY: () => (/* binding */ checkJobFile),
+/* harmony export */   rv: () => (/* binding */ csvChunks)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -1110,6 +1111,33 @@ function csvText(file) {
     });
     return entry.method === STORED ? data : (0,node_stream__WEBPACK_IMPORTED_MODULE_3__.pipeline)(data, (0,node_zlib__WEBPACK_IMPORTED_MODULE_4__.createInflateRaw)(), () => { });
 }
+/**
+ * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
+ * for the next: a CSV file is read into one buffer used again for every chunk, so that reading
+ * makes no garbage whatever the file's size.
+ */
+async function* csvChunks(file) {
+    if (file.entry !== undefined) {
+        for await (const chunk of csvText(file))
+            yield chunk;
+        return;
+    }
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file.path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+// How much of a CSV file csvChunks reads at a time.
+const CHUNK_BYTES = 1024 * 1024;
 /** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
 async function zipCsv(path) {
     const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
@@ -1420,7 +1448,7 @@ async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
     const parts = [];
     await unlessMalformed(file, (async () => {
-        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvText */.kD)(file), stem, dir, {
+        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvChunks */.rv)(file), stem, dir, {
             ...limits,
             maxBytes: job_file/* MAX_FILE_BYTES */.gZ
         })) {
@@ -6029,7 +6057,8 @@ class PartPlanner {
             start = end;
         });
         if (start < chunk.length) {
-            this.#held.push(chunk.subarray(start));
+            // Copied: the chunk's memory may be read over once the next chunk is asked for.
+            this.#held.push(Buffer.from(chunk.subarray(start)));
             if (this.#scanner.held > this.#limits.maxBytes) {
                 throw recordTooLong(this.#row + 1, this.#limits.maxBytes);
             }
@@ -6111,7 +6140,8 @@ class PartPlanner {
 }
 /**
  * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
- * is complete when handed over; the stream is read on only when the next is asked for.
+ * is complete when handed over; the source is read on only when the next is asked for, and each
+ * of its chunks is written out before the next is asked for (so it may reuse a chunk's memory).
  */
 async function* splitCsv(source, stem, dir, limits) {
     const planner = new PartPlanner(limits);

@@ -102,6 +102,32 @@ export function csvText(file: {
   return entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {})
 }
 
+/**
+ * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
+ * for the next: a CSV file is read into one buffer used again for every chunk, so that reading
+ * makes no garbage whatever the file's size.
+ */
+export async function* csvChunks(file: JobFile): AsyncGenerator<Buffer> {
+  if (file.entry !== undefined) {
+    for await (const chunk of csvText(file)) yield chunk as Buffer
+    return
+  }
+  const handle = await open(file.path, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+// How much of a CSV file csvChunks reads at a time.
+const CHUNK_BYTES = 1024 * 1024
+
 /** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
 export async function zipCsv(path: string): Promise<Readable> {
   const { size } = await stat(path)

@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { cancelReason } from './clock.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
-import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import { csvChunks, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv } from './results.ts'
 import { create, follow, type JobRun, start, type Step, upload } from './run-steps.ts'
@@ -100,7 +100,7 @@ async function splitFile(
   await unlessMalformed(
     file,
     (async () => {
-      for await (const part of splitCsv(csvText(file), stem, dir, {
+      for await (const part of splitCsv(csvChunks(file), stem, dir, {
         ...limits,
         maxBytes: MAX_FILE_BYTES
       })) {

@@ -186,7 +186,8 @@ class PartPlanner {
       start = end
     })
     if (start < chunk.length) {
-      this.#held.push(chunk.subarray(start))
+      // Copied: the chunk's memory may be read over once the next chunk is asked for.
+      this.#held.push(Buffer.from(chunk.subarray(start)))
       if (this.#scanner.held > this.#limits.maxBytes) {
         throw recordTooLong(this.#row + 1, this.#limits.maxBytes)
       }
@@ -271,10 +272,11 @@ class PartPlanner {
 
 /**
  * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
- * is complete when handed over; the stream is read on only when the next is asked for.
+ * is complete when handed over; the source is read on only when the next is asked for, and each
+ * of its chunks is written out before the next is asked for (so it may reuse a chunk's memory).
  */
 export async function* splitCsv(
-  source: Readable,
+  source: AsyncIterable<Buffer>,
   stem: string,
   dir: string,
   limits: PartLimits
@@ -296,7 +298,7 @@ export async function* splitCsv(
     }
   }
   try {
-    for await (const chunk of source) yield* run(planner.take(chunk as Buffer))
+    for await (const chunk of source) yield* run(planner.take(chunk))
     yield* run(planner.end())
   } finally {
     await file?.close()

@@ -1,13 +1,13 @@
 // For npm run bench: splits the CSV argv[2] into 100 MB parts on record boundaries in the folder
 // argv[3], as a load does before its first job, then removes them, as a load does once uploaded.
 import { rm } from 'node:fs/promises'
-import { checkJobFile, csvText, MAX_FILE_BYTES } from '../../src/job-file.ts'
+import { checkJobFile, csvChunks, MAX_FILE_BYTES } from '../../src/job-file.ts'
 import { splitCsv } from '../../src/split.ts'
 
 const [path = '', dir = ''] = process.argv.slice(2)
 const file = await checkJobFile(path, true)
 const parts = []
-for await (const part of splitCsv(csvText(file), 'bench', dir, {
+for await (const part of splitCsv(csvChunks(file), 'bench', dir, {
   maxRecords: undefined,
   maxBytes: MAX_FILE_BYTES,
   skipRecords: 0
