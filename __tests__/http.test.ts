@@ -2,7 +2,7 @@
 // its deadline, what a failure means, bounded and decoded bodies, and ZIPs saved or refused.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { getEventListeners, once } from 'node:events'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import net, { type AddressInfo } from 'node:net'
@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TLSSocket } from 'node:tls'
 import { gzipSync } from 'node:zlib'
-import { CancelledError, LocalFileError, TransportError } from '../src/errors.ts'
+import {
+  ActionError,
+  CancelledError,
+  InputError,
+  LocalFileError,
+  TransportError
+} from '../src/errors.ts'
 import { readBody } from '../src/http/body.ts'
 import { saveZip } from '../src/http/download.ts'
 import { attemptFailure, type HttpRequest, send, whenOnWire } from '../src/http/send.ts'
@@ -492,5 +498,85 @@ describe('send over TLS, and through a proxy that fails', () => {
     } finally {
       await proxy.stop()
     }
+  })
+})
+
+// saveZip as a reader of a response it is handed piece by piece: how far it reads, and how it tells
+// a failure of the file system from one of the connection.
+describe('saveZip, piece by piece', () => {
+  const SIGNATURE = Buffer.from('PK\x03\x04', 'latin1')
+
+  /** A response of `status` whose body comes in `pieces` as they are asked for, counting them. */
+  function response(status: number, pieces: (Buffer | Error)[]) {
+    const read = { pieces: 0 }
+    function* body(): Generator<Buffer> {
+      for (const piece of pieces) {
+        read.pieces += 1
+        if (piece instanceof Error) throw piece
+        yield piece
+      }
+    }
+    const message = { statusCode: status, headers: {}, [Symbol.asyncIterator]: body }
+    return { message: message as unknown as http.IncomingMessage, read }
+  }
+
+  it('saves a ZIP that is no more than its signature', async () => {
+    const { message } = response(200, [SIGNATURE])
+    const path = join(dir, 'tiny.zip')
+    expect(await saveZip(path, 100)(message)).toEqual({ saved: true })
+    expect(readFileSync(path)).toEqual(SIGNATURE)
+  })
+
+  it('keeps no ZIP sent with a 3xx status', async () => {
+    const { message } = response(300, [SIGNATURE])
+    expect(await saveZip(join(dir, 'moved.zip'), 100)(message)).toEqual({
+      saved: false,
+      head: SIGNATURE
+    })
+  })
+
+  it('reads what is not a ZIP only as far as the head it hands back', async () => {
+    const pieces = ['<html', '>ERR', 'OR 50', '0</ht', 'ml>'].map(text => Buffer.from(text))
+    const { message, read } = response(502, pieces)
+    expect(await saveZip(join(dir, 'page.zip'), 9)(message)).toEqual({
+      saved: false,
+      head: Buffer.from('<html>ERR')
+    })
+    expect(read.pieces).toBe(2)
+  })
+
+  it.each(['open', 'write', 'rename'])(
+    'calls a failure of the file system (%s) a local one, with the path',
+    async syscall => {
+      const failure = Object.assign(new Error(`EIO: i/o error, ${syscall}`), { syscall })
+      const { message } = response(200, [SIGNATURE, failure])
+      const path = join(dir, `${syscall}.zip`)
+      await expect(saveZip(path, 100)(message)).rejects.toThrow(
+        new LocalFileError(`Could not save ${path}: EIO: i/o error, ${syscall}`)
+      )
+    }
+  )
+
+  it('hands back a failure of the connection as it came', async () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { syscall: 'read' })
+    const { message } = response(200, [SIGNATURE, reset])
+    await expect(saveZip(join(dir, 'reset.zip'), 100)(message)).rejects.toBe(reset)
+  })
+
+  it('cannot rename over a folder: a local failure', async () => {
+    const path = join(dir, 'a-folder.zip')
+    mkdirSync(join(path, 'inside'), { recursive: true })
+    const { message } = response(200, [SIGNATURE])
+    await expect(saveZip(path, 100)(message)).rejects.toThrow(LocalFileError)
+    expect(existsSync(`${path}.part`)).toBe(false)
+  })
+})
+
+describe('errors', () => {
+  it('name themselves, and an InputError says its problems in one line', () => {
+    expect(new ActionError('x').name).toBe('ActionError')
+    const error = new InputError(['Input "dc" is missing.', 'Input "app" is missing.'])
+    expect(error.message).toBe('Input "dc" is missing. Input "app" is missing.')
+    expect(error.name).toBe('InputError')
   })
 })

@@ -6552,12 +6552,15 @@ async function writeFile(path, head, rest) {
         await (0,promises_.rm)(partial, { force: true });
     }
 }
-/** A failure of the file system (rename, write), as opposed to the connection's. */
+/**
+ * A failure of the file system (open, write, rename), as opposed to the connection's. Read by
+ * shape, not instanceof: errors of node:fs may come from another realm.
+ */
 function isFileSystemError(error) {
-    return (error instanceof Error &&
-        typeof error.syscall === 'string' &&
-        ['open', 'write', 'rename'].includes(error.syscall ?? ''));
+    const { syscall, message } = (typeof error === 'object' && error !== null ? error : {});
+    return typeof message === 'string' && FILE_SYSTEM_CALLS.has(syscall);
 }
+const FILE_SYSTEM_CALLS = new Set(['open', 'write', 'rename']);
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
 var lib = __nccwpck_require__(313);

@@ -66,11 +66,16 @@ async function writeFile(path: string, head: Buffer, rest: AsyncIterator<Buffer>
   }
 }
 
-/** A failure of the file system (rename, write), as opposed to the connection's. */
+/**
+ * A failure of the file system (open, write, rename), as opposed to the connection's. Read by
+ * shape, not instanceof: errors of node:fs may come from another realm.
+ */
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return (
-    error instanceof Error &&
-    typeof (error as NodeJS.ErrnoException).syscall === 'string' &&
-    ['open', 'write', 'rename'].includes((error as NodeJS.ErrnoException).syscall ?? '')
-  )
+  const { syscall, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    syscall?: unknown
+    message?: unknown
+  }
+  return typeof message === 'string' && FILE_SYSTEM_CALLS.has(syscall)
 }
+
+const FILE_SYSTEM_CALLS: ReadonlySet<unknown> = new Set(['open', 'write', 'rename'])
