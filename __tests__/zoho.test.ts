@@ -79,7 +79,7 @@ describe('jobActionRequest', () => {
 describe('hintFor', () => {
   it.each([
     [1030, 401, 'invalid or expired'],
-    [2945, 401, 'ZohoCreator.bulk.UPDATE'],
+    [2945, 401, 'ZohoCreator.bulk.UPDATE (and ZohoCreator.bulk.READ to read job status).'],
     [4000, 200, 'daily API limit'],
     [2955, 429, 'per-minute API limit'],
     [11350, 400, 'upload the CSV'],
@@ -90,7 +90,11 @@ describe('hintFor', () => {
     [undefined, 404, 'check dc, owner, app, form and job-id'],
     [99999, 401, 'check that it is current'],
     [undefined, 403, 'admin or developer role'],
-    [undefined, 503, 'run again later']
+    [undefined, 503, 'run again later'],
+    [undefined, 500, 'Zoho, or a gateway in front of it, failed: run again later.'],
+    [undefined, 429, "Zoho's API rate limit was reached: wait and run again."],
+    [99999, 499, "Check the inputs against Zoho's message."],
+    [undefined, 400, "Check the inputs against Zoho's message."]
   ])('code %s with HTTP %s → %s', (code, status, hint) => {
     expect(hintFor(code, status)).toContain(hint)
   })
