@@ -1,7 +1,6 @@
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
 // failure CSV for the job summary. fflate unzips (see the README's development notes for why),
 // fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
-import { Unzip, UnzipInflate } from 'fflate'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
@@ -130,6 +129,8 @@ export async function previewCsv(
   zipPath: string,
   maxRows: number
 ): Promise<CsvPreview | undefined> {
+  // Loaded when a preview is made: fflate builds its tables as it loads, which every run would pay.
+  const { Unzip, UnzipInflate } = await import('fflate')
   const unzip = new Unzip()
   unzip.register(UnzipInflate)
   const decoder = new TextDecoder()
