@@ -2815,7 +2815,7 @@ var promises_ = __nccwpck_require__(455);
 
 
 
-// How much of the file is read at a time, into one buffer used again for each piece.
+// How much of the file is read at a time, into one of two buffers used in turn.
 const PIECE_BYTES = 256 * 1024;
 function multipartFile(part) {
     const boundary = `zoho-bulk-action-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
@@ -2832,17 +2832,19 @@ function multipartFile(part) {
     };
 }
 /**
- * The body's pieces. The file's go through one buffer, read again once the next piece is asked for
- * (StreamedBody's contract): memory stays the same whatever the file's size, and no garbage grows
- * with it for the collector to catch up on.
+ * The body's pieces. The file's go through two buffers in turn, each read again once the piece after
+ * the next is asked for (StreamedBody's contract), so that reading overlaps sending: memory stays
+ * the same whatever the file's size, and no garbage grows with it for the collector to catch up on.
  */
 async function* pieces(head, part, tail) {
     yield head;
     const file = await (0,promises_.open)(part.path, 'r');
     let size = 0;
     try {
-        const buffer = Buffer.allocUnsafe(PIECE_BYTES);
-        for (;;) {
+        // Two buffers in turn: one is read into while the other is being sent.
+        const buffers = [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)];
+        for (let turn = 0;; turn ^= 1) {
+            const buffer = buffers[turn] ?? Buffer.alloc(0);
             const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
             if (bytesRead === 0)
                 break;
@@ -3974,12 +3976,19 @@ async function writeBody(body, req, ended) {
             resolve(false);
         }, { once: true });
     });
-    for await (const piece of body.open()) {
-        const written = new Promise(resolve => req.write(piece, error => {
+    const pieces = body.open()[Symbol.asyncIterator]();
+    let next = pieces.next();
+    for (let piece = await next; piece.done !== true; piece = await next) {
+        const written = new Promise(resolve => req.write(piece.value, error => {
             resolve(!error);
         }));
-        if (!(await Promise.race([written, stopped])))
+        // The next piece is read while this one is written (the body's pieces use two buffers).
+        next = pieces.next();
+        if (!(await Promise.race([written, stopped]))) {
+            await next.catch(() => undefined);
+            await pieces.return?.(undefined);
             return;
+        }
     }
     req.end();
 }

@@ -24,7 +24,7 @@ export interface Multipart {
   readonly body: StreamedBody
 }
 
-// How much of the file is read at a time, into one buffer used again for each piece.
+// How much of the file is read at a time, into one of two buffers used in turn.
 const PIECE_BYTES = 256 * 1024
 
 export function multipartFile(part: FilePart): Multipart {
@@ -45,17 +45,19 @@ export function multipartFile(part: FilePart): Multipart {
 }
 
 /**
- * The body's pieces. The file's go through one buffer, read again once the next piece is asked for
- * (StreamedBody's contract): memory stays the same whatever the file's size, and no garbage grows
- * with it for the collector to catch up on.
+ * The body's pieces. The file's go through two buffers in turn, each read again once the piece after
+ * the next is asked for (StreamedBody's contract), so that reading overlaps sending: memory stays
+ * the same whatever the file's size, and no garbage grows with it for the collector to catch up on.
  */
 async function* pieces(head: Buffer, part: FilePart, tail: Buffer): AsyncGenerator<Buffer> {
   yield head
   const file = await open(part.path, 'r')
   let size = 0
   try {
-    const buffer = Buffer.allocUnsafe(PIECE_BYTES)
-    for (;;) {
+    // Two buffers in turn: one is read into while the other is being sent.
+    const buffers = [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)]
+    for (let turn = 0; ; turn ^= 1) {
+      const buffer = buffers[turn] ?? Buffer.alloc(0)
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
       if (bytesRead === 0) break
       size += bytesRead

@@ -24,7 +24,7 @@ export interface HttpRequest {
 /**
  * A body read from a file as it goes out, so that memory does not grow with it: its length known
  * beforehand (sent as Content-Length, not chunked), and opened anew for each attempt. Its pieces may
- * share one buffer: a piece is written out before the next is asked for.
+ * share two buffers: a piece is written out before the one after the next is asked for.
  */
 export interface StreamedBody {
   readonly length: number
@@ -174,13 +174,21 @@ async function writeBody(
       { once: true }
     )
   })
-  for await (const piece of body.open()) {
+  const pieces = body.open()[Symbol.asyncIterator]()
+  let next = pieces.next()
+  for (let piece = await next; piece.done !== true; piece = await next) {
     const written = new Promise<boolean>(resolve =>
-      req.write(piece, error => {
+      req.write(piece.value, error => {
         resolve(!error)
       })
     )
-    if (!(await Promise.race([written, stopped]))) return
+    // The next piece is read while this one is written (the body's pieces use two buffers).
+    next = pieces.next()
+    if (!(await Promise.race([written, stopped]))) {
+      await next.catch(() => undefined)
+      await pieces.return?.(undefined)
+      return
+    }
   }
   req.end()
 }
