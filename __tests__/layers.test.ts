@@ -12,7 +12,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['http/'],
   ['retry.ts'],
   ['zoho/'],
-  ['csv.ts', 'poll.ts', 'header-check.ts', 'split.ts'],
+  ['csv.ts', 'poll.ts', 'header-check.ts', 'split.ts', 'records/'],
   ['inputs/', 'inputs.ts'],
   ['steps/', 'results.ts', 'job-file.ts'],
   ['report.ts', 'cancel.ts'],

@@ -2,11 +2,12 @@
 // across chunk boundaries), each with the header, within the byte and record limits, skipping the
 // records asked, one part at a time.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv.ts'
+import { checkJobFile, csvChunks } from '../src/job-file.ts'
 import { countRecords, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
 
 let dir = ''
@@ -44,7 +45,7 @@ async function split(
   size = 7
 ): Promise<{ part: Part; text: string }[]> {
   const parts: { part: Part; text: string }[] = []
-  for await (const part of splitCsv(chunked(text, size), 'rows', dir, {
+  for await (const part of splitCsv(() => chunked(text, size), 'rows', dir, {
     maxRecords: undefined,
     maxBytes: 1000,
     skipRecords: 0,
@@ -99,6 +100,39 @@ describe('splitCsv', () => {
     }
   })
 
+  it.each([
+    ['bytes', undefined, 1_000_000],
+    ['records', 7000, 10_000_000]
+  ])(
+    "splits a file read into the scanner's two buffers in turn, cut by %s",
+    async (_cut, maxRecords, maxBytes) => {
+      // Records of many lengths, so that the 1 MiB chunks end anywhere, inside quotes too.
+      const rows = Array.from(
+        { length: 40_000 },
+        (_, i) => `R-${i},"two\nlines ${'x'.repeat(i % 97)}","""q"", ${i}"\r\n`
+      )
+      const text = `ID,Note,Quote\r\n${rows.join('')}`
+      const path = join(dir, 'big.csv')
+      await writeFile(path, text)
+      const file = await checkJobFile(path, true)
+      const parts: string[] = []
+      for await (const part of splitCsv(into => csvChunks(file, into), 'big', dir, {
+        maxRecords,
+        maxBytes,
+        skipRecords: 0
+      })) {
+        const partText = await readFile(part.path, 'utf8')
+        expect(part.bytes).toBe(Buffer.byteLength(partText))
+        expect(part.bytes).toBeLessThanOrEqual(maxBytes)
+        expect(partText.startsWith('ID,Note,Quote\r\n')).toBe(true)
+        if (maxRecords !== undefined) expect(part.records).toBeLessThanOrEqual(maxRecords)
+        parts.push(partText)
+      }
+      expect(parts.length).toBeGreaterThan(2)
+      expect(parts.flatMap(part => parseCsv(part).slice(1))).toEqual(parseCsv(text).slice(1))
+    }
+  )
+
   it('keeps each part within the byte limit, header included', async () => {
     const maxBytes = Buffer.byteLength(HEADER) + 60
     const parts = await split(CSV, { maxBytes })
@@ -119,6 +153,14 @@ describe('splitCsv', () => {
     expect(parts.map(({ text }) => text)).toEqual(['A,B\n1,2\n', 'A,B\n3,"x\ny"'])
   })
 
+  it.each([1, 3, 7, 1024])(
+    'starts a part for a last record without a line break that the part under way cannot take (chunks of %d bytes)',
+    async size => {
+      const parts = await split('A\n123\n45678', { maxBytes: 10 }, size)
+      expect(parts.map(({ text }) => text)).toEqual(['A\n123\n', 'A\n45678'])
+    }
+  )
+
   it('makes no part of a file with a header only, or all records skipped', async () => {
     expect(await split('A,B\r\n', {})).toEqual([])
     expect(await split(CSV, { skipRecords: 5 })).toEqual([])
@@ -127,6 +169,9 @@ describe('splitCsv', () => {
   it('refuses a record that no part can hold, and a quote that never closes', async () => {
     await expect(split('A\n' + 'x'.repeat(50) + '\n', { maxBytes: 40 }, 1024)).rejects.toThrow(
       'Row 2 of the file is 51 bytes long: with the header, more than the 40 bytes a job takes.'
+    )
+    await expect(split('A\n' + 'x'.repeat(39), { maxBytes: 40 })).rejects.toThrow(
+      'Row 2 of the file is 39 bytes long: with the header, more than the 40 bytes a job takes.'
     )
     await expect(split('A\n"' + 'x'.repeat(100), { maxBytes: 40 })).rejects.toThrow(
       'Row 2 of the file runs over 40 bytes without ending (a quote never closed?)'
@@ -140,7 +185,7 @@ describe('splitCsv', () => {
   })
 
   it('writes the next part only when it is asked for', async () => {
-    const parts = splitCsv(chunked(CSV, 5), 'rows', dir, {
+    const parts = splitCsv(() => chunked(CSV, 5), 'rows', dir, {
       maxRecords: 1,
       maxBytes: 1000,
       skipRecords: 0

@@ -1113,10 +1113,11 @@ function csvText(file) {
 }
 /**
  * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
- * for the next: a CSV file is read into one buffer used again for every chunk, so that reading
- * makes no garbage whatever the file's size.
+ * for the chunk after next: a CSV file is read into the buffers `into` in turn (by default two of
+ * 1 MiB), so that reading makes no garbage whatever the file's size, and a reader may ask for the
+ * next chunk while it works on this one.
  */
-async function* csvChunks(file) {
+async function* csvChunks(file, into = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]) {
     if (file.entry !== undefined) {
         for await (const chunk of csvText(file))
             yield chunk;
@@ -1124,8 +1125,8 @@ async function* csvChunks(file) {
     }
     const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file.path, 'r');
     try {
-        const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-        for (;;) {
+        for (let turn = 0;; turn = (turn + 1) % into.length) {
+            const buffer = into[turn] ?? Buffer.alloc(0);
             const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
             if (bytesRead === 0)
                 return;
@@ -1193,8 +1194,16 @@ async function headerRow(stream) {
     let bytes = 0;
     try {
         for await (const chunk of stream) {
-            bytes += chunk.length;
-            reader.push(decoder.decode(chunk, { stream: true }));
+            // A line at a time: the records after the header are not parsed (a line feed is never
+            // inside a UTF-8 character).
+            const buffer = chunk;
+            for (let at = 0; at < buffer.length && reader.rows.length === 0;) {
+                const lineFeed = buffer.indexOf(0x0a, at);
+                const end = lineFeed === -1 ? buffer.length : lineFeed + 1;
+                reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }));
+                bytes += end - at;
+                at = end;
+            }
             if (reader.rows.length > 0)
                 break;
             if (bytes > MAX_HEADER_BYTES)
@@ -1349,8 +1358,8 @@ var results = __nccwpck_require__(385);
 var run_steps = __nccwpck_require__(500);
 // EXTERNAL MODULE: ./src/steps/follow.ts
 var follow = __nccwpck_require__(438);
-// EXTERNAL MODULE: ./src/split.ts
-var split = __nccwpck_require__(243);
+// EXTERNAL MODULE: ./src/split.ts + 2 modules
+var split = __nccwpck_require__(919);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
@@ -1448,7 +1457,7 @@ async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
     const parts = [];
     await unlessMalformed(file, (async () => {
-        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvChunks */.rv)(file), stem, dir, {
+        for await (const part of (0,split/* splitCsv */.F8)(into => (0,job_file/* csvChunks */.rv)(file, into), stem, dir, {
             ...limits,
             maxBytes: job_file/* MAX_FILE_BYTES */.gZ
         })) {
@@ -2090,7 +2099,7 @@ function escapeHtml(text) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
 /* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(731);
 /* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
-/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(243);
+/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(919);
 /* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(158);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(806);
 /* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(418);
@@ -3187,19 +3196,114 @@ function nextQuote(json, from) {
 
 /***/ }),
 
-/***/ 243:
+/***/ 919:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F8: () => (/* binding */ splitCsv),
-/* harmony export */   "in": () => (/* binding */ withoutHeader),
-/* harmony export */   qJ: () => (/* binding */ countRecords)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  qJ: () => (/* binding */ countRecords),
+  F8: () => (/* binding */ splitCsv),
+  "in": () => (/* binding */ withoutHeader)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+;// CONCATENATED MODULE: ./src/records/scan-wasm.ts
+// Generated by `npm run build:wasm` from scan.wat: do not edit.
+// The record scanner, as the bytes of a WebAssembly module in base64.
+const SCAN_WASM = 'AGFzbQEAAAABDgJgAn97AX5gA39/fwF/AwMCAAEFAwEAIQYQA38BQQALfwFBAAt/AUF/CwcsBQZtZW1vcnkCAAZxdW90ZWQD' +
+    'AAVmb3VuZAMBB2xhc3RFbmQDAgRzY2FuAAEKhgMCQgAgAP0ABAAgAf0j/WStIAD9AAQQIAH9I/1krUIQhoQgAP0ABCAgAf0j' +
+    '/WStQiCGIAD9AAQwIAH9I/1krUIwhoSEC8ACAwV/Bn4Ce0IAIwCtfSENQX8hBkEi/Q8hDkEK/Q8hDyAAIQMCQANAIAMgAU8N' +
+    'ASADIA4QACEIIAMgDxAAIQkgASADayEEIARBwABJBEBCASAErYZCAX0hDCAIIAyDIQggCSAMgyEJCyAIIAhCAYaFIQogCiAK' +
+    'QgKGhSEKIAogCkIEhoUhCiAKIApCCIaFIQogCiAKQhCGhSEKIAogCkIghoUhCiAKIA2FIQogCSAKQn+FgyELIApCP4chDSAL' +
+    'QgBSBEAgAiAFayEHIAUgC3unaiEFIAUgAk8EQANAIAdBAUsEQCALIAtCAX2DIQsgB0EBayEHDAELCyADIAt6p2pBAWohAyAC' +
+    'JAEgAyQCQQAkACADDwsgA0HAAGogC3mnayEGCyADQcAAaiEDDAALCyAFJAEgBiQCIA1CAYOnJAAgAQs=';
+
+;// CONCATENATED MODULE: ./src/records/scanner.ts
+// Where the records of a CSV end (a line feed outside quotes), found by the WebAssembly scanner of
+// scan.wat, 64 bytes at a time. A chunk is scanned in the scanner's own memory: read a file
+// straight into one of its `buffers`, or let `pieces` copy a chunk there.
+
+/** The most bytes of each of the scanner's two buffers. */
+const SCAN_CHUNK_BYTES = 1024 * 1024;
+/** No limit to the records a scan may find. */
+const NO_LIMIT = 0xffffffff;
+let compiled;
+class RecordScanner {
+    #wasm;
+    /**
+     * The scanner's memory, as two buffers of SCAN_CHUNK_BYTES: a file can be read into one while
+     * a chunk in the other is scanned.
+     */
+    buffers;
+    /** Where the last chunk scanned starts in the memory. */
+    #base = 0;
+    constructor() {
+        compiled ??= new WebAssembly.Module(Buffer.from(SCAN_WASM, 'base64'));
+        this.#wasm = new WebAssembly.Instance(compiled).exports;
+        const memory = this.#wasm.memory.buffer;
+        this.buffers = [
+            Buffer.from(memory, 0, SCAN_CHUNK_BYTES),
+            Buffer.from(memory, SCAN_CHUNK_BYTES, SCAN_CHUNK_BYTES)
+        ];
+    }
+    /**
+     * The bytes of `chunk` in the scanner's memory: the chunk itself when read into one of its
+     * buffers, else copied into the first a piece at a time (each piece read over by the next).
+     */
+    *pieces(chunk) {
+        if (this.#holds(chunk)) {
+            yield chunk;
+            return;
+        }
+        const [buffer] = this.buffers;
+        for (let at = 0; at < chunk.length; at += SCAN_CHUNK_BYTES) {
+            const piece = chunk.subarray(at, at + SCAN_CHUNK_BYTES);
+            piece.copy(buffer);
+            yield buffer.subarray(0, piece.length);
+        }
+    }
+    /**
+     * Scans `chunk`, a piece of the scanner's memory, from `from` to `to`, carrying the quote state
+     * from the scan before; stops just past the `limit`-th record that ends (at least 1), and
+     * answers where it stopped.
+     */
+    scan(chunk, from, to, limit = NO_LIMIT) {
+        if (!(this.#holds(chunk) && 0 <= from && from <= to && to <= chunk.length && limit >= 1)) {
+            throw new RangeError(`No scan from ${from} to ${to} of this chunk for ${limit} records.`);
+        }
+        this.#base = chunk.byteOffset;
+        return (this.#wasm.scan(this.#base + from, this.#base + to, Math.min(limit, NO_LIMIT)) - this.#base);
+    }
+    /** Records that ended in the last scan. */
+    get found() {
+        return this.#wasm.found.value;
+    }
+    /** Just past the last record that ended in the last scan, in its chunk; -1 if none did. */
+    get lastEnd() {
+        const end = this.#wasm.lastEnd.value;
+        return end < 0 ? end : end - this.#base;
+    }
+    /** Whether the bytes scanned so far end inside quotes. */
+    get quoted() {
+        return this.#wasm.quoted.value === 1;
+    }
+    /** Scans on from a known state: false at a record's end. */
+    set quoted(quoted) {
+        this.#wasm.quoted.value = quoted ? 1 : 0;
+    }
+    #holds(chunk) {
+        return (chunk.buffer === this.buffers[0].buffer &&
+            chunk.byteOffset + chunk.length <= 2 * SCAN_CHUNK_BYTES);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/split.ts
 // Splits a CSV into parts on record boundaries, each part with the header row: a quoted cell may
 // hold commas, quotes ("") and line breaks, and stays whole. The stream is read once; a part is
 // written, handed over, and only then is the stream read on, so that memory holds a chunk and one
@@ -3207,82 +3311,7 @@ function nextQuote(json, from) {
 
 
 
-const QUOTE = 0x22;
-const LINE_FEED = 0x0a;
-/** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
-class RecordScanner {
-    #quoted = false;
-    /** Whether the bytes scanned so far end inside quotes. */
-    get quoted() {
-        return this.#quoted;
-    }
-    /** Where the last record ended in the chunk being scanned. */
-    #lastEnd = 0;
-    /** Bytes of the record under way that earlier chunks held. */
-    held = 0;
-    /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
-    scan(chunk, onEnd) {
-        // A quote toggles the state ("" inside quotes toggles it twice); UTF-8 puts neither a quote
-        // nor a line feed inside a character. The bytes go four at a time, as a 32-bit word (byte k
-        // at bits 8k to 8k+7): masks mark the quotes and the line feeds, a prefix XOR of the quote
-        // marks tells which bytes are inside quotes, and only the line feeds outside end a record.
-        this.#lastEnd = 0;
-        const length = chunk.length;
-        const head = (4 - (chunk.byteOffset & 3)) & 3;
-        const count = length > head ? (length - head) >>> 2 : 0;
-        if (count === 0)
-            this.#bytes(chunk, 0, length, onEnd);
-        else {
-            this.#bytes(chunk, 0, head, onEnd);
-            const words = new Uint32Array(chunk.buffer, chunk.byteOffset + head, count);
-            let quoted = this.#quoted;
-            for (let word = 0; word < count; word++) {
-                const value = words[word] ?? 0;
-                const quotes = bytesEqual(value, QUOTES);
-                const lineFeeds = bytesEqual(value, LINE_FEEDS);
-                if ((quotes | lineFeeds) === 0)
-                    continue;
-                let parity = quotes ^ (quotes << 8);
-                parity ^= parity << 16;
-                let ends = lineFeeds & (quoted ? parity : ~parity);
-                // The word's last byte holds the parity of all its quotes.
-                if (parity < 0)
-                    quoted = !quoted;
-                while (ends !== 0) {
-                    const bit = 31 - Math.clz32(ends & -ends);
-                    const end = head + word * 4 + (bit >>> 3) + 1;
-                    this.#lastEnd = end;
-                    onEnd(end);
-                    ends &= ends - 1;
-                }
-            }
-            this.#quoted = quoted;
-            this.#bytes(chunk, head + count * 4, length, onEnd);
-        }
-        if (this.#lastEnd > 0)
-            this.held = 0;
-        this.held += length - this.#lastEnd;
-    }
-    #bytes(chunk, from, to, onEnd) {
-        for (let at = from; at < to; at++) {
-            const value = chunk[at];
-            if (value === QUOTE)
-                this.#quoted = !this.#quoted;
-            else if (value === LINE_FEED && !this.#quoted) {
-                this.#lastEnd = at + 1;
-                onEnd(at + 1);
-            }
-        }
-    }
-}
-const QUOTES = 0x22222222;
-const LINE_FEEDS = 0x0a0a0a0a;
-const LOW_BITS = 0x7f7f7f7f;
-/** 0x80 in each byte of `value` that equals `pattern`'s byte there, 0 in every other bit. */
-function bytesEqual(value, pattern) {
-    const differ = value ^ pattern;
-    return ~(((differ & LOW_BITS) + LOW_BITS) | differ | LOW_BITS);
-}
+
 /**
  * Counts the data records of a CSV stream (the rows after the header), and fails on a record
  * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
@@ -3291,148 +3320,224 @@ function bytesEqual(value, pattern) {
 async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     const scanner = new RecordScanner();
     let rows = 0;
+    let held = 0;
     for await (const chunk of source) {
-        scanner.scan(chunk, () => {
-            rows += 1;
-        });
-        if (scanner.held > maxRecordBytes)
-            throw recordTooLong(rows + 1, maxRecordBytes);
+        for (const piece of scanner.pieces(chunk)) {
+            scanner.scan(piece, 0, piece.length);
+            rows += scanner.found;
+            held = scanner.found > 0 ? piece.length - scanner.lastEnd : held + piece.length;
+            if (held > maxRecordBytes)
+                throw recordTooLong(rows + 1, maxRecordBytes);
+        }
     }
-    if (scanner.held > 0)
+    if (held > 0)
         rows += 1;
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
     return Math.max(0, rows - 1);
 }
 function quoteNeverCloses(row) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`);
+    return new errors/* LocalFileError */.QD(`Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`);
 }
 function recordTooLong(row, maxBytes) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
+    return new errors/* LocalFileError */.QD(`Row ${row} of the file runs over ${maxBytes} bytes without ending (a quote never closed?): ` +
         'more than a job takes.');
 }
-const NO_PIECES = Object.freeze([]);
-const piecesOf = (run) => [...run.held, run.chunk.subarray(run.from, run.to)];
-/** Decides, record by record, which part each goes in; writes nothing itself. */
+function recordOverPart(row, bytes, maxBytes) {
+    return new errors/* LocalFileError */.QD(`Row ${row} of the file is ${bytes} bytes long: with the header, more than the ${maxBytes} ` +
+        'bytes a job takes.');
+}
+/**
+ * Decides which part each record goes in, a run of records at a time; writes nothing itself. A
+ * chunk's records go to the part under way up to its byte and record limits (the scanner stops
+ * at either); a record that straddles chunks is held, copied, until it ends.
+ */
 class PartPlanner {
     #limits;
-    #scanner = new RecordScanner();
-    #held = [];
+    #scanner;
     header;
-    #row = 0;
+    /** Rows that ended so far, the header included. */
+    #rows = 0;
+    /** The record under way, from earlier chunks: copied, unless it is skipped or too long. */
+    #held = [];
+    #heldBytes = 0;
+    /** The record under way cannot go in any part: only its length is followed, for the error. */
+    #tooLong = false;
     #part;
     #parts = 0;
-    /** The write the next record of the same chunk may extend. */
-    #lastWrite;
-    constructor(limits) {
+    #steps = [];
+    constructor(limits, scanner) {
         this.#limits = limits;
+        this.#scanner = scanner;
     }
+    /** The steps for a chunk in the scanner's memory. */
     take(chunk) {
-        const steps = [];
-        let start = 0;
-        this.#scanner.scan(chunk, end => {
-            this.#record(chunk, start, end, steps);
-            start = end;
-        });
-        if (start < chunk.length) {
-            // Copied: the chunk's memory may be read over once the next chunk is asked for.
-            this.#held.push(Buffer.from(chunk.subarray(start)));
-            if (this.#scanner.held > this.#limits.maxBytes) {
-                throw recordTooLong(this.#row + 1, this.#limits.maxBytes);
-            }
+        this.#steps = [];
+        let at = 0;
+        while (at < chunk.length) {
+            if (this.header === undefined)
+                at = this.#takeHeader(chunk, at);
+            else if (this.#tooLong)
+                at = this.#measure(chunk, at);
+            else if (this.#rows - 1 < this.#limits.skipRecords)
+                at = this.#skip(chunk, at);
+            else
+                at = this.#fill(chunk, at);
         }
-        return steps;
+        return this.#steps;
     }
     end() {
-        const steps = [];
+        this.#steps = [];
         if (this.#scanner.quoted)
-            throw quoteNeverCloses(this.#row + 1);
-        if (this.#held.length > 0)
-            this.#record(Buffer.alloc(0), 0, 0, steps);
+            throw quoteNeverCloses(this.#rows + 1);
+        // A last record without a line break.
+        if (this.#heldBytes > 0) {
+            if (this.#tooLong)
+                throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes);
+            if (this.header === undefined)
+                this.header = Buffer.concat(this.#held);
+            else if (this.#rows - 1 >= this.#limits.skipRecords) {
+                // The part under way has room for it: #fill holds a record only where it fits.
+                this.#write(Buffer.alloc(0), 0, 0, 1);
+            }
+        }
         if (this.#part !== undefined)
-            steps.push({ kind: 'close', part: this.#part });
-        return steps;
+            this.#close();
+        return this.#steps;
     }
-    /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
-    #record(chunk, from, to, steps) {
-        this.#row += 1;
-        // Most records: whole in this chunk, and fitting the part under way after the one before.
+    #takeHeader(chunk, at) {
+        const end = this.#scanner.scan(chunk, at, chunk.length, 1);
+        if (this.#scanner.found === 0)
+            return this.#hold(chunk, at);
+        this.header = Buffer.concat([...this.#held, chunk.subarray(at, end)]);
+        this.#rows = 1;
+        this.#dropHeld();
+        return end;
+    }
+    #skip(chunk, at) {
+        const skip = this.#limits.skipRecords - (this.#rows - 1);
+        const scanner = this.#scanner;
+        const end = scanner.scan(chunk, at, chunk.length, skip);
+        this.#rows += scanner.found;
+        if (scanner.found === skip) {
+            this.#dropHeld();
+            return end;
+        }
+        this.#count(scanner.found > 0 ? chunk.length - scanner.lastEnd : this.#heldBytes + end - at);
+        return end;
+    }
+    /** The record under way is too long for a part: finds its end, for the error's sake. */
+    #measure(chunk, at) {
+        const end = this.#scanner.scan(chunk, at, chunk.length, 1);
+        const bytes = this.#heldBytes + end - at;
+        if (this.#scanner.found > 0)
+            throw recordOverPart(this.#rows + 1, bytes, this.#limits.maxBytes);
+        this.#count(bytes);
+        return end;
+    }
+    /** Puts the records from `at` in the part under way, or in a new one, as far as they fit. */
+    #fill(chunk, at) {
+        const scanner = this.#scanner;
         const part = this.#part;
-        const { maxBytes, maxRecords, skipRecords } = this.#limits;
-        const length = to - from;
-        if (this.#held.length === 0 &&
-            part !== undefined &&
-            part.bytes + length <= maxBytes &&
-            (maxRecords === undefined || part.records < maxRecords)) {
-            part.records += 1;
-            part.bytes += length;
-            part.lastRow = this.#row;
-            const last = this.#lastWrite;
-            if (last?.chunk === chunk && last.to === from)
-                last.to = to;
-            else
-                this.#write({ held: NO_PIECES, chunk, from, to }, steps);
-            return;
+        // A part under way takes one record more at least (the one that reaches the limit closes it),
+        // though perhaps not one more byte.
+        const room = this.#limits.maxBytes - (part === undefined ? this.#headerBytes : part.bytes);
+        const records = (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
+            (part === undefined ? 0 : part.records);
+        const until = Math.min(chunk.length, at + room - this.#heldBytes);
+        const quotedAt = scanner.quoted;
+        const end = until > at ? scanner.scan(chunk, at, until, records) : at;
+        const found = until > at ? scanner.found : 0;
+        if (found === records) {
+            this.#write(chunk, at, end, found);
+            this.#close();
+            return end;
         }
-        const held = this.#held;
-        if (held.length > 0)
-            this.#held = [];
-        const bytes = held.reduce((sum, piece) => sum + piece.length, length);
-        if (this.header === undefined) {
-            this.header = Buffer.concat([...held, chunk.subarray(from, to)], bytes);
-            return;
+        if (found > 0)
+            this.#write(chunk, at, scanner.lastEnd, found);
+        if (until === chunk.length)
+            return found > 0 ? this.#hold(chunk, scanner.lastEnd) : this.#hold(chunk, at);
+        // The part's bytes end inside the chunk: the record there goes on in a new part.
+        if (found > 0) {
+            scanner.quoted = false;
+            this.#close();
+            return scanner.lastEnd;
         }
-        if (this.#row - 1 <= skipRecords)
-            return;
-        if (this.header.length + bytes > maxBytes) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .LocalFileError */ .QD(`Row ${this.#row} of the file is ${bytes} bytes long: with the header, more than the ` +
-                `${maxBytes} bytes a job takes.`);
-        }
-        if (part !== undefined &&
-            (part.bytes + bytes > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))) {
-            steps.push({ kind: 'close', part });
-            this.#part = undefined;
-        }
+        scanner.quoted = quotedAt;
+        if (part !== undefined)
+            this.#close();
+        else
+            this.#tooLong = true;
+        return at;
+    }
+    get #headerBytes() {
+        return this.header?.length ?? 0;
+    }
+    /** Writes the held bytes and `chunk` from `from` to `to`: `records` records that end there. */
+    #write(chunk, from, to, records) {
         if (this.#part === undefined) {
             this.#parts += 1;
             this.#part = {
                 index: this.#parts,
-                firstRow: this.#row,
-                lastRow: this.#row,
+                firstRow: this.#rows + 1,
+                lastRow: this.#rows,
                 records: 0,
-                bytes: this.header.length
+                bytes: this.#headerBytes
             };
-            steps.push({ kind: 'open', index: this.#parts });
-            this.#lastWrite = undefined;
+            this.#steps.push({ kind: 'open', index: this.#parts });
         }
-        this.#part.records += 1;
-        this.#part.bytes += bytes;
-        this.#part.lastRow = this.#row;
-        // Not the planner's own array when empty: take() adds to that one the next record's start.
-        this.#write({ held: held.length > 0 ? held : NO_PIECES, chunk, from, to }, steps);
+        const part = this.#part;
+        const pieces = from < to ? [...this.#held, chunk.subarray(from, to)] : this.#held;
+        this.#steps.push({ kind: 'write', pieces });
+        part.bytes += this.#heldBytes + to - from;
+        part.records += records;
+        this.#rows += records;
+        part.lastRow = this.#rows;
+        this.#held = [];
+        this.#heldBytes = 0;
     }
-    #write(run, steps) {
-        steps.push({ kind: 'write', run });
-        this.#lastWrite = run;
+    #close() {
+        if (this.#part !== undefined)
+            this.#steps.push({ kind: 'close', part: this.#part });
+        this.#part = undefined;
+    }
+    /** Holds the rest of the chunk from `at`: the start of a record that ends in a later chunk. */
+    #hold(chunk, at) {
+        // Copied: the chunk's memory is read over by the next chunk.
+        this.#held.push(Buffer.from(chunk.subarray(at)));
+        this.#count(this.#heldBytes + chunk.length - at);
+        return chunk.length;
+    }
+    /** The bytes of the record under way, which fails once over what a part can take. */
+    #count(bytes) {
+        this.#heldBytes = bytes;
+        if (bytes > this.#limits.maxBytes)
+            throw recordTooLong(this.#rows + 1, this.#limits.maxBytes);
+    }
+    #dropHeld() {
+        this.#held = [];
+        this.#heldBytes = 0;
     }
 }
 /**
- * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
- * is complete when handed over; the source is read on only when the next is asked for, and each
- * of its chunks is written out before the next is asked for (so it may reuse a chunk's memory).
+ * The parts of a CSV, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part is complete
+ * when handed over. `read` gives the CSV's chunks: into the two buffers it is handed in turn (a
+ * buffer read into again only once the chunk after next is asked for), which spares a copy, or in
+ * chunks of its own. The next chunk is read while this one is scanned and written out.
  */
-async function* splitCsv(source, stem, dir, limits) {
-    const planner = new PartPlanner(limits);
-    const pathOf = (index) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, `${stem}.part-${index}.csv`);
+async function* splitCsv(read, stem, dir, limits) {
+    const scanner = new RecordScanner();
+    const planner = new PartPlanner(limits, scanner);
+    const pathOf = (index) => (0,external_node_path_.join)(dir, `${stem}.part-${index}.csv`);
     let file;
     async function* run(steps) {
         for (const step of steps) {
             if (step.kind === 'open') {
-                file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(pathOf(step.index), 'w');
+                file = await (0,promises_.open)(pathOf(step.index), 'w');
                 await file.write(planner.header ?? Buffer.alloc(0));
             }
             else if (step.kind === 'write')
-                await file?.writev(piecesOf(step.run));
+                await file?.writev(step.pieces);
             else {
                 await file?.close();
                 file = undefined;
@@ -3440,12 +3545,20 @@ async function* splitCsv(source, stem, dir, limits) {
             }
         }
     }
+    const chunks = read(scanner.buffers)[Symbol.asyncIterator]();
+    let next = chunks.next();
     try {
-        for await (const chunk of source)
-            yield* run(planner.take(chunk));
+        for (let chunk = await next; chunk.done !== true; chunk = await next) {
+            next = chunks.next();
+            for (const piece of scanner.pieces(chunk.value))
+                yield* run(planner.take(piece));
+        }
         yield* run(planner.end());
     }
     finally {
+        // A read under way when the split stopped ends before its file is closed.
+        await next.catch(() => undefined);
+        await chunks.return?.(undefined);
         await file?.close();
     }
 }
@@ -3459,16 +3572,17 @@ async function* withoutHeader(source) {
             yield buffer;
             continue;
         }
-        let headerEnd = -1;
-        scanner.scan(buffer, end => {
-            if (headerEnd === -1)
-                headerEnd = end;
-        });
-        if (headerEnd === -1)
-            continue;
-        inHeader = false;
-        if (headerEnd < buffer.length)
-            yield buffer.subarray(headerEnd);
+        let start = 0;
+        for (const piece of scanner.pieces(buffer)) {
+            const end = scanner.scan(piece, 0, piece.length, 1);
+            if (scanner.found === 1) {
+                inHeader = false;
+                if (start + end < buffer.length)
+                    yield buffer.subarray(start + end);
+                break;
+            }
+            start += piece.length;
+        }
     }
 }
 

@@ -104,18 +104,22 @@ export function csvText(file: {
 
 /**
  * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
- * for the next: a CSV file is read into one buffer used again for every chunk, so that reading
- * makes no garbage whatever the file's size.
+ * for the chunk after next: a CSV file is read into the buffers `into` in turn (by default two of
+ * 1 MiB), so that reading makes no garbage whatever the file's size, and a reader may ask for the
+ * next chunk while it works on this one.
  */
-export async function* csvChunks(file: JobFile): AsyncGenerator<Buffer> {
+export async function* csvChunks(
+  file: JobFile,
+  into: readonly Buffer[] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]
+): AsyncGenerator<Buffer> {
   if (file.entry !== undefined) {
     for await (const chunk of csvText(file)) yield chunk as Buffer
     return
   }
   const handle = await open(file.path, 'r')
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-    for (;;) {
+    for (let turn = 0; ; turn = (turn + 1) % into.length) {
+      const buffer = into[turn] ?? Buffer.alloc(0)
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
       if (bytesRead === 0) return
       yield buffer.subarray(0, bytesRead)
@@ -186,8 +190,16 @@ async function headerRow(stream: Readable): Promise<string[]> {
   let bytes = 0
   try {
     for await (const chunk of stream) {
-      bytes += (chunk as Buffer).length
-      reader.push(decoder.decode(chunk as Buffer, { stream: true }))
+      // A line at a time: the records after the header are not parsed (a line feed is never
+      // inside a UTF-8 character).
+      const buffer = chunk as Buffer
+      for (let at = 0; at < buffer.length && reader.rows.length === 0;) {
+        const lineFeed = buffer.indexOf(0x0a, at)
+        const end = lineFeed === -1 ? buffer.length : lineFeed + 1
+        reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }))
+        bytes += end - at
+        at = end
+      }
       if (reader.rows.length > 0) break
       if (bytes > MAX_HEADER_BYTES) throw new Error('its first line is over 1 MiB long')
     }

@@ -100,7 +100,7 @@ async function splitFile(
   await unlessMalformed(
     file,
     (async () => {
-      for await (const part of splitCsv(csvChunks(file), stem, dir, {
+      for await (const part of splitCsv(into => csvChunks(file, into), stem, dir, {
         ...limits,
         maxBytes: MAX_FILE_BYTES
       })) {

@@ -6,6 +6,7 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { LocalFileError } from './errors.ts'
+import { RecordScanner } from './records/scanner.ts'
 
 export interface PartLimits {
   /** The most data records in a part; undefined for no limit. */
@@ -27,84 +28,6 @@ export interface Part {
   readonly lastRow: number
 }
 
-const QUOTE = 0x22
-const LINE_FEED = 0x0a
-
-/** Finds where records end in a stream of chunks; the quote state carries from chunk to chunk. */
-class RecordScanner {
-  #quoted = false
-  /** Whether the bytes scanned so far end inside quotes. */
-  get quoted(): boolean {
-    return this.#quoted
-  }
-
-  /** Where the last record ended in the chunk being scanned. */
-  #lastEnd = 0
-  /** Bytes of the record under way that earlier chunks held. */
-  held = 0
-
-  /** Calls `onEnd` with the index just past each record's line feed in `chunk`. */
-  scan(chunk: Buffer, onEnd: (end: number) => void): void {
-    // A quote toggles the state ("" inside quotes toggles it twice); UTF-8 puts neither a quote
-    // nor a line feed inside a character. The bytes go four at a time, as a 32-bit word (byte k
-    // at bits 8k to 8k+7): masks mark the quotes and the line feeds, a prefix XOR of the quote
-    // marks tells which bytes are inside quotes, and only the line feeds outside end a record.
-    this.#lastEnd = 0
-    const length = chunk.length
-    const head = (4 - (chunk.byteOffset & 3)) & 3
-    const count = length > head ? (length - head) >>> 2 : 0
-    if (count === 0) this.#bytes(chunk, 0, length, onEnd)
-    else {
-      this.#bytes(chunk, 0, head, onEnd)
-      const words = new Uint32Array(chunk.buffer, chunk.byteOffset + head, count)
-      let quoted = this.#quoted
-      for (let word = 0; word < count; word++) {
-        const value = words[word] ?? 0
-        const quotes = bytesEqual(value, QUOTES)
-        const lineFeeds = bytesEqual(value, LINE_FEEDS)
-        if ((quotes | lineFeeds) === 0) continue
-        let parity = quotes ^ (quotes << 8)
-        parity ^= parity << 16
-        let ends = lineFeeds & (quoted ? parity : ~parity)
-        // The word's last byte holds the parity of all its quotes.
-        if (parity < 0) quoted = !quoted
-        while (ends !== 0) {
-          const bit = 31 - Math.clz32(ends & -ends)
-          const end = head + word * 4 + (bit >>> 3) + 1
-          this.#lastEnd = end
-          onEnd(end)
-          ends &= ends - 1
-        }
-      }
-      this.#quoted = quoted
-      this.#bytes(chunk, head + count * 4, length, onEnd)
-    }
-    if (this.#lastEnd > 0) this.held = 0
-    this.held += length - this.#lastEnd
-  }
-
-  #bytes(chunk: Buffer, from: number, to: number, onEnd: (end: number) => void): void {
-    for (let at = from; at < to; at++) {
-      const value = chunk[at]
-      if (value === QUOTE) this.#quoted = !this.#quoted
-      else if (value === LINE_FEED && !this.#quoted) {
-        this.#lastEnd = at + 1
-        onEnd(at + 1)
-      }
-    }
-  }
-}
-
-const QUOTES = 0x22222222
-const LINE_FEEDS = 0x0a0a0a0a
-const LOW_BITS = 0x7f7f7f7f
-
-/** 0x80 in each byte of `value` that equals `pattern`'s byte there, 0 in every other bit. */
-function bytesEqual(value: number, pattern: number): number {
-  const differ = value ^ pattern
-  return ~(((differ & LOW_BITS) + LOW_BITS) | differ | LOW_BITS)
-}
-
 /**
  * Counts the data records of a CSV stream (the rows after the header), and fails on a record
  * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
@@ -116,13 +39,16 @@ export async function countRecords(
 ): Promise<number> {
   const scanner = new RecordScanner()
   let rows = 0
+  let held = 0
   for await (const chunk of source) {
-    scanner.scan(chunk as Buffer, () => {
-      rows += 1
-    })
-    if (scanner.held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
+    for (const piece of scanner.pieces(chunk as Buffer)) {
+      scanner.scan(piece, 0, piece.length)
+      rows += scanner.found
+      held = scanner.found > 0 ? piece.length - scanner.lastEnd : held + piece.length
+      if (held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
+    }
   }
-  if (scanner.held > 0) rows += 1
+  if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
   return Math.max(0, rows - 1)
 }
@@ -140,148 +66,214 @@ function recordTooLong(row: number, maxBytes: number): LocalFileError {
   )
 }
 
-/**
- * Bytes to write: records held from earlier chunks, then the records of one chunk from `from` to
- * `to` (records that follow each other in a chunk are written as one piece).
- */
-interface ChunkRun {
-  readonly held: readonly Buffer[]
-  readonly chunk: Buffer
-  readonly from: number
-  to: number
+function recordOverPart(row: number, bytes: number, maxBytes: number): LocalFileError {
+  return new LocalFileError(
+    `Row ${row} of the file is ${bytes} bytes long: with the header, more than the ${maxBytes} ` +
+      'bytes a job takes.'
+  )
 }
-
-const NO_PIECES: readonly Buffer[] = Object.freeze([])
-
-const piecesOf = (run: ChunkRun): Buffer[] => [...run.held, run.chunk.subarray(run.from, run.to)]
 
 /** What the planner asks of the writer: open a part, write bytes to it, close it. */
 type Step =
   | { readonly kind: 'open'; readonly index: number }
-  | { readonly kind: 'write'; readonly run: ChunkRun }
+  | { readonly kind: 'write'; readonly pieces: readonly Buffer[] }
   | { readonly kind: 'close'; readonly part: Omit<Part, 'path'> }
 
-/** Decides, record by record, which part each goes in; writes nothing itself. */
+interface PartUnderWay {
+  index: number
+  firstRow: number
+  lastRow: number
+  records: number
+  bytes: number
+}
+
+/**
+ * Decides which part each record goes in, a run of records at a time; writes nothing itself. A
+ * chunk's records go to the part under way up to its byte and record limits (the scanner stops
+ * at either); a record that straddles chunks is held, copied, until it ends.
+ */
 class PartPlanner {
   readonly #limits: PartLimits
-  readonly #scanner = new RecordScanner()
-  #held: Buffer[] = []
+  readonly #scanner: RecordScanner
   header: Buffer | undefined
-  #row = 0
-  #part:
-    { index: number; firstRow: number; lastRow: number; records: number; bytes: number } | undefined
+  /** Rows that ended so far, the header included. */
+  #rows = 0
+  /** The record under way, from earlier chunks: copied, unless it is skipped or too long. */
+  #held: Buffer[] = []
+  #heldBytes = 0
+  /** The record under way cannot go in any part: only its length is followed, for the error. */
+  #tooLong = false
+  #part: PartUnderWay | undefined
   #parts = 0
-  /** The write the next record of the same chunk may extend. */
-  #lastWrite: ChunkRun | undefined
+  #steps: Step[] = []
 
-  constructor(limits: PartLimits) {
+  constructor(limits: PartLimits, scanner: RecordScanner) {
     this.#limits = limits
+    this.#scanner = scanner
   }
 
+  /** The steps for a chunk in the scanner's memory. */
   take(chunk: Buffer): Step[] {
-    const steps: Step[] = []
-    let start = 0
-    this.#scanner.scan(chunk, end => {
-      this.#record(chunk, start, end, steps)
-      start = end
-    })
-    if (start < chunk.length) {
-      // Copied: the chunk's memory may be read over once the next chunk is asked for.
-      this.#held.push(Buffer.from(chunk.subarray(start)))
-      if (this.#scanner.held > this.#limits.maxBytes) {
-        throw recordTooLong(this.#row + 1, this.#limits.maxBytes)
-      }
+    this.#steps = []
+    let at = 0
+    while (at < chunk.length) {
+      if (this.header === undefined) at = this.#takeHeader(chunk, at)
+      else if (this.#tooLong) at = this.#measure(chunk, at)
+      else if (this.#rows - 1 < this.#limits.skipRecords) at = this.#skip(chunk, at)
+      else at = this.#fill(chunk, at)
     }
-    return steps
+    return this.#steps
   }
 
   end(): Step[] {
-    const steps: Step[] = []
-    if (this.#scanner.quoted) throw quoteNeverCloses(this.#row + 1)
-    if (this.#held.length > 0) this.#record(Buffer.alloc(0), 0, 0, steps)
-    if (this.#part !== undefined) steps.push({ kind: 'close', part: this.#part })
-    return steps
+    this.#steps = []
+    if (this.#scanner.quoted) throw quoteNeverCloses(this.#rows + 1)
+    // A last record without a line break.
+    if (this.#heldBytes > 0) {
+      if (this.#tooLong)
+        throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes)
+      if (this.header === undefined) this.header = Buffer.concat(this.#held)
+      else if (this.#rows - 1 >= this.#limits.skipRecords) {
+        // The part under way has room for it: #fill holds a record only where it fits.
+        this.#write(Buffer.alloc(0), 0, 0, 1)
+      }
+    }
+    if (this.#part !== undefined) this.#close()
+    return this.#steps
   }
 
-  /** The record that ends at `to` in `chunk`, from `from` on (and held from earlier chunks). */
-  #record(chunk: Buffer, from: number, to: number, steps: Step[]): void {
-    this.#row += 1
-    // Most records: whole in this chunk, and fitting the part under way after the one before.
+  #takeHeader(chunk: Buffer, at: number): number {
+    const end = this.#scanner.scan(chunk, at, chunk.length, 1)
+    if (this.#scanner.found === 0) return this.#hold(chunk, at)
+    this.header = Buffer.concat([...this.#held, chunk.subarray(at, end)])
+    this.#rows = 1
+    this.#dropHeld()
+    return end
+  }
+
+  #skip(chunk: Buffer, at: number): number {
+    const skip = this.#limits.skipRecords - (this.#rows - 1)
+    const scanner = this.#scanner
+    const end = scanner.scan(chunk, at, chunk.length, skip)
+    this.#rows += scanner.found
+    if (scanner.found === skip) {
+      this.#dropHeld()
+      return end
+    }
+    this.#count(scanner.found > 0 ? chunk.length - scanner.lastEnd : this.#heldBytes + end - at)
+    return end
+  }
+
+  /** The record under way is too long for a part: finds its end, for the error's sake. */
+  #measure(chunk: Buffer, at: number): number {
+    const end = this.#scanner.scan(chunk, at, chunk.length, 1)
+    const bytes = this.#heldBytes + end - at
+    if (this.#scanner.found > 0) throw recordOverPart(this.#rows + 1, bytes, this.#limits.maxBytes)
+    this.#count(bytes)
+    return end
+  }
+
+  /** Puts the records from `at` in the part under way, or in a new one, as far as they fit. */
+  #fill(chunk: Buffer, at: number): number {
+    const scanner = this.#scanner
     const part = this.#part
-    const { maxBytes, maxRecords, skipRecords } = this.#limits
-    const length = to - from
-    if (
-      this.#held.length === 0 &&
-      part !== undefined &&
-      part.bytes + length <= maxBytes &&
-      (maxRecords === undefined || part.records < maxRecords)
-    ) {
-      part.records += 1
-      part.bytes += length
-      part.lastRow = this.#row
-      const last = this.#lastWrite
-      if (last?.chunk === chunk && last.to === from) last.to = to
-      else this.#write({ held: NO_PIECES, chunk, from, to }, steps)
-      return
+    // A part under way takes one record more at least (the one that reaches the limit closes it),
+    // though perhaps not one more byte.
+    const room = this.#limits.maxBytes - (part === undefined ? this.#headerBytes : part.bytes)
+    const records =
+      (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
+      (part === undefined ? 0 : part.records)
+    const until = Math.min(chunk.length, at + room - this.#heldBytes)
+    const quotedAt = scanner.quoted
+    const end = until > at ? scanner.scan(chunk, at, until, records) : at
+    const found = until > at ? scanner.found : 0
+    if (found === records) {
+      this.#write(chunk, at, end, found)
+      this.#close()
+      return end
     }
-    const held = this.#held
-    if (held.length > 0) this.#held = []
-    const bytes = held.reduce((sum, piece) => sum + piece.length, length)
-    if (this.header === undefined) {
-      this.header = Buffer.concat([...held, chunk.subarray(from, to)], bytes)
-      return
+    if (found > 0) this.#write(chunk, at, scanner.lastEnd, found)
+    if (until === chunk.length)
+      return found > 0 ? this.#hold(chunk, scanner.lastEnd) : this.#hold(chunk, at)
+    // The part's bytes end inside the chunk: the record there goes on in a new part.
+    if (found > 0) {
+      scanner.quoted = false
+      this.#close()
+      return scanner.lastEnd
     }
-    if (this.#row - 1 <= skipRecords) return
-    if (this.header.length + bytes > maxBytes) {
-      throw new LocalFileError(
-        `Row ${this.#row} of the file is ${bytes} bytes long: with the header, more than the ` +
-          `${maxBytes} bytes a job takes.`
-      )
-    }
-    if (
-      part !== undefined &&
-      (part.bytes + bytes > maxBytes || (maxRecords !== undefined && part.records >= maxRecords))
-    ) {
-      steps.push({ kind: 'close', part })
-      this.#part = undefined
-    }
+    scanner.quoted = quotedAt
+    if (part !== undefined) this.#close()
+    else this.#tooLong = true
+    return at
+  }
+
+  get #headerBytes(): number {
+    return this.header?.length ?? 0
+  }
+
+  /** Writes the held bytes and `chunk` from `from` to `to`: `records` records that end there. */
+  #write(chunk: Buffer, from: number, to: number, records: number): void {
     if (this.#part === undefined) {
       this.#parts += 1
       this.#part = {
         index: this.#parts,
-        firstRow: this.#row,
-        lastRow: this.#row,
+        firstRow: this.#rows + 1,
+        lastRow: this.#rows,
         records: 0,
-        bytes: this.header.length
+        bytes: this.#headerBytes
       }
-      steps.push({ kind: 'open', index: this.#parts })
-      this.#lastWrite = undefined
+      this.#steps.push({ kind: 'open', index: this.#parts })
     }
-    this.#part.records += 1
-    this.#part.bytes += bytes
-    this.#part.lastRow = this.#row
-    // Not the planner's own array when empty: take() adds to that one the next record's start.
-    this.#write({ held: held.length > 0 ? held : NO_PIECES, chunk, from, to }, steps)
+    const part = this.#part
+    const pieces = from < to ? [...this.#held, chunk.subarray(from, to)] : this.#held
+    this.#steps.push({ kind: 'write', pieces })
+    part.bytes += this.#heldBytes + to - from
+    part.records += records
+    this.#rows += records
+    part.lastRow = this.#rows
+    this.#held = []
+    this.#heldBytes = 0
   }
 
-  #write(run: ChunkRun, steps: Step[]): void {
-    steps.push({ kind: 'write', run })
-    this.#lastWrite = run
+  #close(): void {
+    if (this.#part !== undefined) this.#steps.push({ kind: 'close', part: this.#part })
+    this.#part = undefined
+  }
+
+  /** Holds the rest of the chunk from `at`: the start of a record that ends in a later chunk. */
+  #hold(chunk: Buffer, at: number): number {
+    // Copied: the chunk's memory is read over by the next chunk.
+    this.#held.push(Buffer.from(chunk.subarray(at)))
+    this.#count(this.#heldBytes + chunk.length - at)
+    return chunk.length
+  }
+
+  /** The bytes of the record under way, which fails once over what a part can take. */
+  #count(bytes: number): void {
+    this.#heldBytes = bytes
+    if (bytes > this.#limits.maxBytes) throw recordTooLong(this.#rows + 1, this.#limits.maxBytes)
+  }
+
+  #dropHeld(): void {
+    this.#held = []
+    this.#heldBytes = 0
   }
 }
 
 /**
- * The parts of the CSV `source`, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part
- * is complete when handed over; the source is read on only when the next is asked for, and each
- * of its chunks is written out before the next is asked for (so it may reuse a chunk's memory).
+ * The parts of a CSV, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part is complete
+ * when handed over. `read` gives the CSV's chunks: into the two buffers it is handed in turn (a
+ * buffer read into again only once the chunk after next is asked for), which spares a copy, or in
+ * chunks of its own. The next chunk is read while this one is scanned and written out.
  */
 export async function* splitCsv(
-  source: AsyncIterable<Buffer>,
+  read: (into: readonly Buffer[]) => AsyncIterable<Buffer>,
   stem: string,
   dir: string,
   limits: PartLimits
 ): AsyncGenerator<Part> {
-  const planner = new PartPlanner(limits)
+  const scanner = new RecordScanner()
+  const planner = new PartPlanner(limits, scanner)
   const pathOf = (index: number): string => join(dir, `${stem}.part-${index}.csv`)
   let file: FileHandle | undefined
   async function* run(steps: readonly Step[]): AsyncGenerator<Part> {
@@ -289,7 +281,7 @@ export async function* splitCsv(
       if (step.kind === 'open') {
         file = await open(pathOf(step.index), 'w')
         await file.write(planner.header ?? Buffer.alloc(0))
-      } else if (step.kind === 'write') await file?.writev(piecesOf(step.run))
+      } else if (step.kind === 'write') await file?.writev(step.pieces)
       else {
         await file?.close()
         file = undefined
@@ -297,10 +289,18 @@ export async function* splitCsv(
       }
     }
   }
+  const chunks = read(scanner.buffers)[Symbol.asyncIterator]()
+  let next = chunks.next()
   try {
-    for await (const chunk of source) yield* run(planner.take(chunk))
+    for (let chunk = await next; chunk.done !== true; chunk = await next) {
+      next = chunks.next()
+      for (const piece of scanner.pieces(chunk.value)) yield* run(planner.take(piece))
+    }
     yield* run(planner.end())
   } finally {
+    // A read under way when the split stopped ends before its file is closed.
+    await next.catch(() => undefined)
+    await chunks.return?.(undefined)
     await file?.close()
   }
 }
@@ -315,12 +315,15 @@ export async function* withoutHeader(source: Readable): AsyncGenerator<Buffer> {
       yield buffer
       continue
     }
-    let headerEnd = -1
-    scanner.scan(buffer, end => {
-      if (headerEnd === -1) headerEnd = end
-    })
-    if (headerEnd === -1) continue
-    inHeader = false
-    if (headerEnd < buffer.length) yield buffer.subarray(headerEnd)
+    let start = 0
+    for (const piece of scanner.pieces(buffer)) {
+      const end = scanner.scan(piece, 0, piece.length, 1)
+      if (scanner.found === 1) {
+        inHeader = false
+        if (start + end < buffer.length) yield buffer.subarray(start + end)
+        break
+      }
+      start += piece.length
+    }
   }
 }

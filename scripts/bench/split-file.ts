@@ -7,7 +7,7 @@ import { splitCsv } from '../../src/split.ts'
 const [path = '', dir = ''] = process.argv.slice(2)
 const file = await checkJobFile(path, true)
 const parts = []
-for await (const part of splitCsv(csvChunks(file), 'bench', dir, {
+for await (const part of splitCsv(into => csvChunks(file, into), 'bench', dir, {
   maxRecords: undefined,
   maxBytes: MAX_FILE_BYTES,
   skipRecords: 0
