@@ -104,14 +104,11 @@ export function csvText(file: {
 
 /**
  * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
- * for the chunk after next: a CSV file is read into the buffers `into` in turn (by default two of
- * 1 MiB), so that reading makes no garbage whatever the file's size, and a reader may ask for the
- * next chunk while it works on this one.
+ * for the chunk after next: a CSV file is read into the buffers `into` in turn (two, so that a
+ * reader may ask for the next chunk while it works on this one), which makes no garbage whatever
+ * the file's size.
  */
-export async function* csvChunks(
-  file: JobFile,
-  into: readonly Buffer[] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]
-): AsyncGenerator<Buffer> {
+export async function* csvChunks(file: JobFile, into: readonly Buffer[]): AsyncGenerator<Buffer> {
   if (file.entry !== undefined) {
     for await (const chunk of csvText(file)) yield chunk as Buffer
     return
@@ -128,9 +125,6 @@ export async function* csvChunks(
     await handle.close()
   }
 }
-
-// How much of a CSV file csvChunks reads at a time.
-const CHUNK_BYTES = 1024 * 1024
 
 /** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
 export async function zipCsv(path: string): Promise<Readable> {
