@@ -29,9 +29,10 @@ function expected(
 }
 
 let seed = 7
+// The high bits of the generator: its low ones repeat with a short period.
 const random = (n: number): number => {
   seed = (seed * 1103515245 + 12345) % 2 ** 31
-  return seed % n
+  return Math.floor((seed / 2 ** 31) * n)
 }
 
 /** Random bytes, most of them letters, with quotes and line feeds often enough to matter. */
@@ -75,11 +76,11 @@ describe('RecordScanner', () => {
   it('carries the quote state from chunk to chunk', () => {
     const scanner = new RecordScanner()
     const [first, second] = scanner.buffers
-    first.write('A,"one\n')
-    scanner.scan(first.subarray(0, 7), 0, 7)
-    expect([scanner.found, scanner.quoted]).toEqual([0, true])
-    second.write('two"\nB\n')
-    expect(scanner.scan(second.subarray(0, 7), 0, 7)).toBe(7)
+    second.write('A,"one\n')
+    scanner.scan(second.subarray(0, 7), 0, 7)
+    expect([scanner.found, scanner.lastEnd, scanner.quoted]).toEqual([0, -1, true])
+    first.write('two"\nB\n')
+    expect(scanner.scan(first.subarray(0, 7), 0, 7)).toBe(7)
     expect([scanner.found, scanner.lastEnd, scanner.quoted]).toEqual([2, 7, false])
   })
 
@@ -114,12 +115,16 @@ describe('RecordScanner', () => {
     expect(seen).toEqual([SCAN_CHUNK_BYTES, -1, 10, 5])
     const inPlace = scanner.buffers[1].subarray(0, 100)
     expect([...scanner.pieces(inPlace)]).toEqual([inPlace])
+    expect([...scanner.pieces(Buffer.alloc(0))]).toEqual([])
   })
 
   it('refuses a chunk outside its memory, a range outside the chunk, and no record to find', () => {
     const scanner = new RecordScanner()
     const chunk = scanner.buffers[0].subarray(0, 10)
-    expect(() => scanner.scan(Buffer.alloc(10), 0, 10)).toThrow(RangeError)
+    expect(() => scanner.scan(Buffer.alloc(10), 0, 10)).toThrow(
+      new RangeError('No scan from 0 to 10 of this chunk for 4294967295 records.')
+    )
+    expect(() => scanner.scan(chunk, -1, 5)).toThrow(RangeError)
     expect(() => scanner.scan(chunk, 0, 11)).toThrow(RangeError)
     expect(() => scanner.scan(chunk, 5, 4)).toThrow(RangeError)
     expect(() => scanner.scan(chunk, 0, 10, 0)).toThrow(RangeError)

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv.ts'
 import { checkJobFile, csvChunks } from '../src/job-file.ts'
+import { SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
 import { countRecords, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
 
 let dir = ''
@@ -83,9 +84,10 @@ describe('splitCsv', () => {
 
   it('puts every record of a random file in exactly one part, in order', async () => {
     let seed = 42
+    // The high bits of the generator: its low ones repeat with a short period.
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed % n
+      return Math.floor((seed / 2 ** 31) * n)
     }
     const cells = ['a', '', '"q,uo""te"', '"multi\nline"', '"cr\r\nlf"', 'ü€', '""']
     const rows = Array.from({ length: 300 }, (_, i) =>
@@ -163,8 +165,34 @@ describe('splitCsv', () => {
 
   it('makes no part of a file with a header only, or all records skipped', async () => {
     expect(await split('A,B\r\n', {})).toEqual([])
+    expect(await split('A,B', {})).toEqual([])
     expect(await split(CSV, { skipRecords: 5 })).toEqual([])
+    expect(await split('A\n1\n2', { skipRecords: 2 })).toEqual([])
   })
+
+  it('skips up to a last record without a line break', async () => {
+    const parts = await split('A\n1\n2', { skipRecords: 1 })
+    expect(parts.map(({ text }) => text)).toEqual(['A\n2'])
+    expect(parts[0]?.part.firstRow).toBe(3)
+  })
+
+  it.each([
+    ['the first record skipped', 'A\n"', 1],
+    ['a record after one skipped', 'A\n1\n"', 5]
+  ])(
+    'follows the length of %s, to fail on a quote that never closes before the end of the file',
+    async (_what, start, skipRecords) => {
+      const text = start + 'x'.repeat(60)
+      const row = skipRecords === 1 ? 2 : 3
+      // The record's 61 bytes fit 61: the end of the file finds the quote open.
+      await expect(split(text, { maxBytes: 61, skipRecords })).rejects.toThrow(
+        `Row ${row} of the file opens a quote that never closes`
+      )
+      await expect(split(text, { maxBytes: 60, skipRecords })).rejects.toThrow(
+        `Row ${row} of the file runs over 60 bytes without ending`
+      )
+    }
+  )
 
   it('refuses a record that no part can hold, and a quote that never closes', async () => {
     await expect(split('A\n' + 'x'.repeat(50) + '\n', { maxBytes: 40 }, 1024)).rejects.toThrow(
@@ -174,7 +202,8 @@ describe('splitCsv', () => {
       'Row 2 of the file is 39 bytes long: with the header, more than the 40 bytes a job takes.'
     )
     await expect(split('A\n"' + 'x'.repeat(100), { maxBytes: 40 })).rejects.toThrow(
-      'Row 2 of the file runs over 40 bytes without ending (a quote never closed?)'
+      'Row 2 of the file runs over 40 bytes without ending (a quote never closed?): more than a ' +
+        'job takes.'
     )
   })
 
@@ -184,19 +213,33 @@ describe('splitCsv', () => {
     )
   })
 
-  it('writes the next part only when it is asked for', async () => {
-    const parts = splitCsv(() => chunked(CSV, 5), 'rows', dir, {
+  it('writes the next part only when it is asked for, and ends the reading when stopped', async () => {
+    let reading = true
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        yield* chunked(CSV, 5)
+      } finally {
+        reading = false
+      }
+    }
+    const parts = splitCsv(source, 'rows', dir, {
       maxRecords: 1,
       maxBytes: 1000,
       skipRecords: 0
     })
     await parts.next()
     expect(await readdir(dir)).toEqual(['rows.part-1.csv'])
+    expect(reading).toBe(true)
     await parts.return(undefined)
+    expect(reading).toBe(false)
   })
 })
 
 describe('countRecords', () => {
+  it('takes a record as long as the bound', async () => {
+    expect(await countRecords(chunked(`A\n${'x'.repeat(40)}`, 8), 40)).toBe(1)
+  })
+
   it('fails on a record longer than the bound, and on a quote that never closes', async () => {
     await expect(countRecords(chunked(`A\n${'x'.repeat(50)}`, 8), 40)).rejects.toThrow(
       'Row 2 of the file runs over 40 bytes without ending'
@@ -229,4 +272,12 @@ describe('withoutHeader', () => {
       expect(Buffer.concat(quotedHeader).toString()).toBe('1,2\n')
     }
   )
+
+  it('drops a header longer than the scanner takes at a time, in one chunk', async () => {
+    const header = `"${'h\n'.repeat(SCAN_CHUNK_BYTES / 2 + 10)}",B\n`
+    const rest: Buffer[] = []
+    for await (const piece of withoutHeader(Readable.from([Buffer.from(`${header}1,2\n`)])))
+      rest.push(piece)
+    expect(Buffer.concat(rest).toString()).toBe('1,2\n')
+  })
 })

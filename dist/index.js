@@ -3296,8 +3296,7 @@ class RecordScanner {
         this.#wasm.quoted.value = quoted ? 1 : 0;
     }
     #holds(chunk) {
-        return (chunk.buffer === this.buffers[0].buffer &&
-            chunk.byteOffset + chunk.length <= 2 * SCAN_CHUNK_BYTES);
+        return chunk.buffer === this.buffers[0].buffer;
     }
 }
 
@@ -3323,7 +3322,7 @@ async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
         for (const piece of scanner.pieces(chunk)) {
             scanner.scan(piece, 0, piece.length);
             rows += scanner.found;
-            held = scanner.found > 0 ? piece.length - scanner.lastEnd : held + piece.length;
+            held = underWay(scanner, 0, piece.length, held);
             if (held > maxRecordBytes)
                 throw recordTooLong(rows + 1, maxRecordBytes);
         }
@@ -3333,6 +3332,10 @@ async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
     return Math.max(0, rows - 1);
+}
+/** The bytes of the record under way after a scan from `from` to `to`, `before` of it before. */
+function underWay(scanner, from, to, before) {
+    return scanner.found > 0 ? to - scanner.lastEnd : before + to - from;
 }
 function quoteNeverCloses(row) {
     return new errors/* LocalFileError */.QD(`Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`);
@@ -3388,19 +3391,15 @@ class PartPlanner {
         this.#steps = [];
         if (this.#scanner.quoted)
             throw quoteNeverCloses(this.#rows + 1);
-        // A last record without a line break.
-        if (this.#heldBytes > 0) {
+        // A last record without a line break (a file that ends in its header has no parts).
+        if (this.#heldBytes > 0 && this.header !== undefined) {
             if (this.#tooLong)
                 throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes);
-            if (this.header === undefined)
-                this.header = Buffer.concat(this.#held);
-            else if (this.#rows - 1 >= this.#limits.skipRecords) {
-                // The part under way has room for it: #fill holds a record only where it fits.
+            // The part under way has room for it: #fill holds a record only where it fits.
+            if (this.#rows - 1 >= this.#limits.skipRecords)
                 this.#write(Buffer.alloc(0), 0, 0, 1);
-            }
         }
-        if (this.#part !== undefined)
-            this.#close();
+        this.#close();
         return this.#steps;
     }
     #takeHeader(chunk, at) {
@@ -3421,7 +3420,7 @@ class PartPlanner {
             this.#dropHeld();
             return end;
         }
-        this.#count(scanner.found > 0 ? chunk.length - scanner.lastEnd : this.#heldBytes + end - at);
+        this.#count(underWay(scanner, at, end, this.#heldBytes));
         return end;
     }
     /** The record under way is too long for a part: finds its end, for the error's sake. */
@@ -3442,10 +3441,11 @@ class PartPlanner {
         const room = this.#limits.maxBytes - (part === undefined ? this.#headerBytes : part.bytes);
         const records = (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
             (part === undefined ? 0 : part.records);
+        // Not before `at`: a record is held only where it fits the part under way.
         const until = Math.min(chunk.length, at + room - this.#heldBytes);
         const quotedAt = scanner.quoted;
-        const end = until > at ? scanner.scan(chunk, at, until, records) : at;
-        const found = until > at ? scanner.found : 0;
+        const end = scanner.scan(chunk, at, until, records);
+        const found = scanner.found;
         if (found === records) {
             this.#write(chunk, at, end, found);
             this.#close();
@@ -3485,8 +3485,7 @@ class PartPlanner {
             this.#steps.push({ kind: 'open', index: this.#parts });
         }
         const part = this.#part;
-        const pieces = from < to ? [...this.#held, chunk.subarray(from, to)] : this.#held;
-        this.#steps.push({ kind: 'write', pieces });
+        this.#steps.push({ kind: 'write', pieces: [...this.#held, chunk.subarray(from, to)] });
         part.bytes += this.#heldBytes + to - from;
         part.records += records;
         this.#rows += records;
@@ -3575,8 +3574,7 @@ async function* withoutHeader(source) {
             const end = scanner.scan(piece, 0, piece.length, 1);
             if (scanner.found === 1) {
                 inHeader = false;
-                if (start + end < buffer.length)
-                    yield buffer.subarray(start + end);
+                yield buffer.subarray(start + end);
                 break;
             }
             start += piece.length;

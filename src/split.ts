@@ -44,13 +44,18 @@ export async function countRecords(
     for (const piece of scanner.pieces(chunk as Buffer)) {
       scanner.scan(piece, 0, piece.length)
       rows += scanner.found
-      held = scanner.found > 0 ? piece.length - scanner.lastEnd : held + piece.length
+      held = underWay(scanner, 0, piece.length, held)
       if (held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
     }
   }
   if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
   return Math.max(0, rows - 1)
+}
+
+/** The bytes of the record under way after a scan from `from` to `to`, `before` of it before. */
+function underWay(scanner: RecordScanner, from: number, to: number, before: number): number {
+  return scanner.found > 0 ? to - scanner.lastEnd : before + to - from
 }
 
 function quoteNeverCloses(row: number): LocalFileError {
@@ -128,17 +133,14 @@ class PartPlanner {
   end(): Step[] {
     this.#steps = []
     if (this.#scanner.quoted) throw quoteNeverCloses(this.#rows + 1)
-    // A last record without a line break.
-    if (this.#heldBytes > 0) {
+    // A last record without a line break (a file that ends in its header has no parts).
+    if (this.#heldBytes > 0 && this.header !== undefined) {
       if (this.#tooLong)
         throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes)
-      if (this.header === undefined) this.header = Buffer.concat(this.#held)
-      else if (this.#rows - 1 >= this.#limits.skipRecords) {
-        // The part under way has room for it: #fill holds a record only where it fits.
-        this.#write(Buffer.alloc(0), 0, 0, 1)
-      }
+      // The part under way has room for it: #fill holds a record only where it fits.
+      if (this.#rows - 1 >= this.#limits.skipRecords) this.#write(Buffer.alloc(0), 0, 0, 1)
     }
-    if (this.#part !== undefined) this.#close()
+    this.#close()
     return this.#steps
   }
 
@@ -160,7 +162,7 @@ class PartPlanner {
       this.#dropHeld()
       return end
     }
-    this.#count(scanner.found > 0 ? chunk.length - scanner.lastEnd : this.#heldBytes + end - at)
+    this.#count(underWay(scanner, at, end, this.#heldBytes))
     return end
   }
 
@@ -183,10 +185,11 @@ class PartPlanner {
     const records =
       (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
       (part === undefined ? 0 : part.records)
+    // Not before `at`: a record is held only where it fits the part under way.
     const until = Math.min(chunk.length, at + room - this.#heldBytes)
     const quotedAt = scanner.quoted
-    const end = until > at ? scanner.scan(chunk, at, until, records) : at
-    const found = until > at ? scanner.found : 0
+    const end = scanner.scan(chunk, at, until, records)
+    const found = scanner.found
     if (found === records) {
       this.#write(chunk, at, end, found)
       this.#close()
@@ -225,8 +228,7 @@ class PartPlanner {
       this.#steps.push({ kind: 'open', index: this.#parts })
     }
     const part = this.#part
-    const pieces = from < to ? [...this.#held, chunk.subarray(from, to)] : this.#held
-    this.#steps.push({ kind: 'write', pieces })
+    this.#steps.push({ kind: 'write', pieces: [...this.#held, chunk.subarray(from, to)] })
     part.bytes += this.#heldBytes + to - from
     part.records += records
     this.#rows += records
@@ -320,7 +322,7 @@ export async function* withoutHeader(source: Readable): AsyncGenerator<Buffer> {
       const end = scanner.scan(piece, 0, piece.length, 1)
       if (scanner.found === 1) {
         inHeader = false
-        if (start + end < buffer.length) yield buffer.subarray(start + end)
+        yield buffer.subarray(start + end)
         break
       }
       start += piece.length

@@ -99,9 +99,6 @@ export class RecordScanner {
   }
 
   #holds(chunk: Buffer): boolean {
-    return (
-      chunk.buffer === this.buffers[0].buffer &&
-      chunk.byteOffset + chunk.length <= 2 * SCAN_CHUNK_BYTES
-    )
+    return chunk.buffer === this.buffers[0].buffer
   }
 }
