@@ -133,12 +133,12 @@ class PartPlanner {
   end(): Step[] {
     this.#steps = []
     if (this.#scanner.quoted) throw quoteNeverCloses(this.#rows + 1)
-    // A last record without a line break (a file that ends in its header has no parts).
-    if (this.#heldBytes > 0 && this.header !== undefined) {
+    // A last record without a line break, unless skipped, or the header itself (#rows is 0 then).
+    if (this.#heldBytes > 0 && this.#rows - 1 >= this.#limits.skipRecords) {
       if (this.#tooLong)
         throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes)
       // The part under way has room for it: #fill holds a record only where it fits.
-      if (this.#rows - 1 >= this.#limits.skipRecords) this.#write(Buffer.alloc(0), 0, 0, 1)
+      this.#write(Buffer.alloc(0), 0, 0, 1)
     }
     this.#close()
     return this.#steps
@@ -158,10 +158,7 @@ class PartPlanner {
     const scanner = this.#scanner
     const end = scanner.scan(chunk, at, chunk.length, skip)
     this.#rows += scanner.found
-    if (scanner.found === skip) {
-      this.#dropHeld()
-      return end
-    }
+    // Nothing is held of a skipped record: only its length is followed (0 once the last ends).
     this.#count(underWay(scanner, at, end, this.#heldBytes))
     return end
   }
