@@ -83,9 +83,11 @@ describe('a load in parts', () => {
     expect(run.outputs['success-records']).toBe('5')
     expect(run.outputs['failed-records']).toBe('0')
     expect(run.summary).toContain('<td>4–5 (2 records)</td>')
+    expect(run.stdout).toContain('employees.csv: 5 records to load, in 3 parts.')
     expect(run.stdout).toContain('Part 2: rows 4 to 5 of employees.csv (2 records,')
-    // The parts were written under RUNNER_TEMP and are gone.
+    // The parts were written under RUNNER_TEMP and are gone, with their folder.
     expect(Object.keys(run.files).filter(path => path.includes('.part-'))).toEqual([])
+    expect(run.folders.filter(path => path.includes('zoho-bulk-parts-'))).toEqual([])
   })
 
   it('stops at a part with failed rows, says which skip-records resumes, and creates no later part', async () => {
@@ -124,6 +126,7 @@ describe('a load in parts', () => {
     expect(run.errors).toEqual([])
     expect(jobsOf(run).map(uploaded)).toEqual([csvOf([4, 5])])
     expect(run.outputs['total-records']).toBe('2')
+    expect(run.stdout).toContain('employees.csv: 2 records to load, in 1 part.')
   })
 
   it('splits the CSV inside a ZIP the same way, the parts going up as CSV files', async () => {

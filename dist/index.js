@@ -1465,9 +1465,9 @@ async function splitFile(file, dir, limits, signal) {
             parts.push(part);
         }
     })());
+    // Only skip-records can leave no part: a file split for its size or its records has records.
     if (parts.length === 0) {
-        const skipped = limits.skipRecords;
-        throw new errors/* ActionError */.lZ(`${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`);
+        throw new errors/* ActionError */.lZ(`${file.name} has no records to load after the ${limits.skipRecords} skipped.`);
     }
     return parts;
 }

@@ -110,10 +110,10 @@ async function splitFile(
       }
     })()
   )
+  // Only skip-records can leave no part: a file split for its size or its records has records.
   if (parts.length === 0) {
-    const skipped = limits.skipRecords
     throw new ActionError(
-      `${file.name} has no records to load${skipped > 0 ? ` after the ${skipped} skipped` : ''}.`
+      `${file.name} has no records to load after the ${limits.skipRecords} skipped.`
     )
   }
   return parts
