@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { assemble, WAT } from '../scripts/build-wasm.ts'
 import { SCAN_WASM } from '../src/records/scan-wasm.ts'
 import { RecordScanner, SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
+import { seededRandom } from './support/seeded-random.ts'
 
 /** What a scan should answer, a byte at a time. */
 function expected(
@@ -28,12 +29,7 @@ function expected(
   return { stop: to, found, lastEnd, quoted }
 }
 
-let seed = 7
-// The high bits of the generator: its low ones repeat with a short period.
-const random = (n: number): number => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31
-  return Math.floor((seed / 2 ** 31) * n)
-}
+const random = seededRandom(7)
 
 /** Random bytes, most of them letters, with quotes and line feeds often enough to matter. */
 function randomBytes(length: number): Buffer {

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv.ts'
 import { checkJobFile, csvChunks } from '../src/job-file.ts'
 import { SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
+import { seededRandom } from './support/seeded-random.ts'
 import { countRecords, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
 
 let dir = ''
@@ -83,12 +84,7 @@ describe('splitCsv', () => {
   )
 
   it('puts every record of a random file in exactly one part, in order', async () => {
-    let seed = 42
-    // The high bits of the generator: its low ones repeat with a short period.
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return Math.floor((seed / 2 ** 31) * n)
-    }
+    const random = seededRandom(42)
     const cells = ['a', '', '"q,uo""te"', '"multi\nline"', '"cr\r\nlf"', 'ü€', '""']
     const rows = Array.from({ length: 300 }, (_, i) =>
       [`R-${i}`, cells[random(cells.length)], cells[random(cells.length)]].join(',')

@@ -3450,7 +3450,7 @@ class PartPlanner {
         if (found > 0)
             this.#write(chunk, at, scanner.lastEnd, found);
         if (until === chunk.length)
-            return found > 0 ? this.#hold(chunk, scanner.lastEnd) : this.#hold(chunk, at);
+            return this.#hold(chunk, found > 0 ? scanner.lastEnd : at);
         // The part's bytes end inside the chunk: the record there goes on in a new part.
         if (found > 0) {
             scanner.quoted = false;
@@ -3474,7 +3474,6 @@ class PartPlanner {
             this.#part = {
                 index: this.#parts,
                 firstRow: this.#rows + 1,
-                lastRow: this.#rows,
                 records: 0,
                 bytes: this.#headerBytes
             };
@@ -3485,13 +3484,16 @@ class PartPlanner {
         part.bytes += this.#heldBytes + to - from;
         part.records += records;
         this.#rows += records;
-        part.lastRow = this.#rows;
-        this.#held = [];
-        this.#heldBytes = 0;
+        this.#dropHeld();
     }
     #close() {
-        if (this.#part !== undefined)
-            this.#steps.push({ kind: 'close', part: this.#part });
+        const part = this.#part;
+        if (part !== undefined) {
+            this.#steps.push({
+                kind: 'close',
+                part: { ...part, lastRow: part.firstRow + part.records - 1 }
+            });
+        }
         this.#part = undefined;
     }
     /** Holds the rest of the chunk from `at`: the start of a record that ends in a later chunk. */

@@ -87,7 +87,6 @@ type Step =
 interface PartUnderWay {
   index: number
   firstRow: number
-  lastRow: number
   records: number
   bytes: number
 }
@@ -193,8 +192,7 @@ class PartPlanner {
       return end
     }
     if (found > 0) this.#write(chunk, at, scanner.lastEnd, found)
-    if (until === chunk.length)
-      return found > 0 ? this.#hold(chunk, scanner.lastEnd) : this.#hold(chunk, at)
+    if (until === chunk.length) return this.#hold(chunk, found > 0 ? scanner.lastEnd : at)
     // The part's bytes end inside the chunk: the record there goes on in a new part.
     if (found > 0) {
       scanner.quoted = false
@@ -218,7 +216,6 @@ class PartPlanner {
       this.#part = {
         index: this.#parts,
         firstRow: this.#rows + 1,
-        lastRow: this.#rows,
         records: 0,
         bytes: this.#headerBytes
       }
@@ -229,13 +226,17 @@ class PartPlanner {
     part.bytes += this.#heldBytes + to - from
     part.records += records
     this.#rows += records
-    part.lastRow = this.#rows
-    this.#held = []
-    this.#heldBytes = 0
+    this.#dropHeld()
   }
 
   #close(): void {
-    if (this.#part !== undefined) this.#steps.push({ kind: 'close', part: this.#part })
+    const part = this.#part
+    if (part !== undefined) {
+      this.#steps.push({
+        kind: 'close',
+        part: { ...part, lastRow: part.firstRow + part.records - 1 }
+      })
+    }
     this.#part = undefined
   }
 
