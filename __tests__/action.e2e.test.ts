@@ -200,7 +200,8 @@ describe('Zoho says no', () => {
     expect(run.outputs['http-status']).toBe('401')
     expect(run.errors).toEqual([
       'Zoho did not start the job (HTTP 401, code 1030): Invalid OAuth token. ' +
-        'The access token is invalid or expired: mint a new one (access tokens live one hour).'
+        'The access token is invalid or expired: mint a new one (access tokens live one hour). ' +
+        'A token of another data centre is refused the same way: check dc.'
     ])
     expect(run.summary).toContain('start failed')
   })
@@ -211,7 +212,9 @@ describe('Zoho says no', () => {
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs['code']).toBe('2945')
-    expect(run.errors[0]).toContain('generate it again with ZohoCreator.bulk.UPDATE')
+    expect(run.errors[0]).toContain(
+      'The token lacks ZohoCreator.bulk.UPDATE, the scope this call needs: generate it again with it added'
+    )
   })
 
   it('fails on the daily limit, which Zoho answers with HTTP 200 and code 4000', async () => {

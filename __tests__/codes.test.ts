@@ -70,7 +70,37 @@ describe('the codes the action names', () => {
 
   it.each(SAME_MEANING)('code %d means what the contract says (%j)', (code, word) => {
     expect(CODES.get(code)).toContain(word)
-    expect(hintFor(code, 400).toLowerCase()).toContain(word)
+    expect(hintFor(code, 400, 'start').toLowerCase()).toContain(word)
+  })
+
+  it.each([
+    ['create', 'ZohoCreator.bulk.CREATE'],
+    ['upload', 'ZohoCreator.bulk.CREATE'],
+    ['start', 'ZohoCreator.bulk.UPDATE'],
+    ['abort', 'ZohoCreator.bulk.UPDATE'],
+    ['status', 'ZohoCreator.bulk.READ'],
+    ['result', 'ZohoCreator.bulk.READ'],
+    ['fields', 'ZohoCreator.meta.form.READ']
+  ] as const)(
+    'names the scope a %s needs when the token lacks one (2945), and only it',
+    (operation, scope) => {
+      const hint = hintFor(2945, 401, operation)
+      expect(hint).toContain(
+        operation === 'fields' ? `with ${scope} added` : `lacks ${scope}, the scope`
+      )
+      const unauthorised = hintFor(undefined, 401, operation)
+      expect(unauthorised).toBe(
+        `Zoho did not accept the token: check that it is current and has scope ${scope}.`
+      )
+    }
+  )
+
+  it('says a form takes one job at a time when a create is refused with 7130', () => {
+    expect(hintFor(7130, 400, 'create')).toBe(
+      'Another bulk job of this form has not ended (a form takes one at a time): wait for it ' +
+        '(action: status, wait: true) or abort it, then run again.'
+    )
+    expect(hintFor(7130, 400, 'start')).toContain('check job-id')
   })
 
   it('names in codes.ts only codes the contract has', () => {
@@ -86,8 +116,8 @@ describe('the codes the action names', () => {
     ]
     expect(named.filter(code => !CODES.has(code))).toEqual([])
     // Every code with a hint of its own is checked above.
-    const generic = hintFor(undefined, 400)
-    const hinted = [...CODES.keys()].filter(code => hintFor(code, 400) !== generic)
+    const generic = hintFor(undefined, 400, 'start')
+    const hinted = [...CODES.keys()].filter(code => hintFor(code, 400, 'start') !== generic)
     expect(hinted.filter(code => !SAME_MEANING.some(([known]) => known === code))).toEqual([])
   })
 

@@ -212,7 +212,7 @@ describe('inputs', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain(
-      '::warning::Inputs "download-results", "fail-on-failed-records" take effect only with "wait: true"; without it they do nothing.'
+      '::warning::Inputs "download-results", "fail-on-failed-records" take effect only with "wait: true"; without it they have no effect.'
     )
   })
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.ts'
-import { parseSettings, type RawInputs } from '../src/inputs.ts'
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { DEFAULTS, INPUT_NAMES, parseSettings, type RawInputs } from '../src/inputs.ts'
 import { runnerFacts, TIME_SCALE_ENV } from '../src/inputs/runner.ts'
 
 const VALID: RawInputs = {
@@ -43,6 +45,40 @@ function rejection(overrides: Partial<RawInputs>): string {
   }
   throw new Error(`accepted ${JSON.stringify(overrides)}`)
 }
+
+describe('the defaults action.yml states', () => {
+  const action = parseYaml(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+    inputs: Record<string, { description: string; default?: string }>
+  }
+
+  it('are the ones the action holds, input by input', () => {
+    const stated = Object.fromEntries(
+      Object.entries(action.inputs).flatMap(([name, input]) =>
+        input.default === undefined || input.default === '' ? [] : [[name, input.default]]
+      )
+    )
+    expect(stated).toEqual(DEFAULTS)
+    expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
+    for (const input of Object.values(action.inputs))
+      expect(input.description.length).toBeGreaterThan(10)
+  })
+
+  it.each(['start', 'status', 'create', 'load'])(
+    'give a %s the settings that empty inputs give, with no warning',
+    name => {
+      const empty = {
+        ...VALID,
+        action: name,
+        'job-id': name === 'create' || name === 'load' ? '' : VALID['job-id'],
+        file: name === 'load' ? 'employees.csv' : ''
+      }
+      const runner = runnerFacts({ RUNNER_TEMP: '/tmp/runner', GITHUB_WORKSPACE: '/w' })
+      const defaults = { ...empty, ...DEFAULTS, dc: empty.dc }
+      expect(parseSettings(defaults, runner)).toEqual(parseSettings(empty, runner))
+      expect(parseSettings(defaults, runner).warnings).toEqual([])
+    }
+  )
+})
 
 describe('parseSettings', () => {
   it('turns valid inputs into settings', () => {
@@ -102,8 +138,9 @@ describe('parseSettings', () => {
         'Inputs "wait-timeout", "poll-interval" take'
       ]
     ])('warns of %j given without wait', (given, start) => {
+      const single = start.startsWith('Input ')
       expect(parse(given).warnings).toEqual([
-        `${start} effect only with "wait: true"; without it they do nothing.`
+        `${start} effect only with "wait: true"; without it ${single ? 'it has' : 'they have'} no effect.`
       ])
       expect(parse({ ...given, wait: 'true' }).warnings).toEqual([])
     })

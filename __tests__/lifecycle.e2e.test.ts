@@ -153,6 +153,29 @@ describe('action: load', () => {
     expect(createdJob(run).state).toBe('User Aborted')
   })
 
+  it('says to wait for the job of the form that has not ended when the create is refused (7130)', async () => {
+    zoho.job.state = 'In-progress'
+    const run = await runAction(inputs(), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'Zoho did not create the job (HTTP 400, code 7130): Another bulk job of this form is not yet ' +
+        'completed. Another bulk job of this form has not ended (a form takes one at a time): wait ' +
+        'for it (action: status, wait: true) or abort it, then run again.'
+    ])
+    expect(calls('POST')).toHaveLength(1)
+  })
+
+  it('names the scope a load lacks, not those it has', async () => {
+    zoho.emulator.addToken(SAMPLE.token, ['ZohoCreator.bulk.UPDATE', 'ZohoCreator.bulk.READ'])
+    const run = await runAction(inputs(), env())
+
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /^Zoho did not create the job \(HTTP 401, code 2945\): .*\. The token lacks ZohoCreator\.bulk\.CREATE, the scope this call needs: generate it again with it added \(a load needs ZohoCreator\.bulk\.CREATE, ZohoCreator\.bulk\.UPDATE and ZohoCreator\.bulk\.READ\)\.$/
+    )
+  })
+
   it('warns on a re-run that records may go in twice', async () => {
     const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
       ...env(),

@@ -79,7 +79,7 @@ describe('jobActionRequest', () => {
 describe('hintFor', () => {
   it.each([
     [1030, 401, 'invalid or expired'],
-    [2945, 401, 'ZohoCreator.bulk.UPDATE (and ZohoCreator.bulk.READ to read job status).'],
+    [2945, 401, 'The token lacks ZohoCreator.bulk.UPDATE, the scope this call needs'],
     [4000, 200, 'daily API limit'],
     [2955, 429, 'per-minute API limit'],
     [11350, 400, 'upload the CSV'],
@@ -96,14 +96,14 @@ describe('hintFor', () => {
     [99999, 499, "Check the inputs against Zoho's message."],
     [undefined, 400, "Check the inputs against Zoho's message."]
   ])('code %s with HTTP %s → %s', (code, status, hint) => {
-    expect(hintFor(code, status)).toContain(hint)
+    expect(hintFor(code, status, 'start')).toContain(hint)
   })
 })
 
 describe('parseReply and replyError', () => {
   const judge = (status: number, body: string, location?: string) => {
     const reply = parsed(status, body, location === undefined ? {} : { location })
-    return { reply, error: replyError(reply, 'start the job')?.message }
+    return { reply, error: replyError(reply, 'start the job', 'start')?.message }
   }
 
   it('takes code 3000 with HTTP 200 as success', () => {

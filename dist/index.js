@@ -518,7 +518,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sb: () => (/* binding */ readSettings)
 });
 
-// UNUSED EXPORTS: INPUT_NAMES, parseSettings
+// UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
 var core = __nccwpck_require__(79);
@@ -839,7 +839,9 @@ function unusedWaitInputs(raw) {
     if (given.length === 0)
         return undefined;
     const names = given.map(name => `"${name}"`).join(', ');
-    return `Input${given.length > 1 ? 's' : ''} ${names} take${given.length > 1 ? '' : 's'} effect only with "wait: true"; without it they do nothing.`;
+    return given.length > 1
+        ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
+        : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`;
 }
 /** Any of success, failure and unprocessed, comma or space separated, or none. */
 function parseDownloads(value) {
@@ -896,6 +898,26 @@ const INPUT_NAMES = [
     'max-records-per-job',
     'skip-records'
 ];
+/**
+ * The defaults action.yml states (a test keeps the two in step). The runner passes them when an
+ * input is not given; a value equal to its default counts as not given, so that no warning says an
+ * input the user never wrote has no effect.
+ */
+const DEFAULTS = {
+    dc: 'us',
+    environment: 'production',
+    retries: '3',
+    timeout: '30',
+    wait: 'false',
+    'wait-timeout': '3600',
+    'poll-interval': '5',
+    'download-results': 'failure',
+    'fail-on-failed-records': 'true',
+    'abort-on-cancel': 'true',
+    'mask-job-id': 'true',
+    'check-header': 'false',
+    'skip-records': '0'
+};
 const DEFAULT_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_RETRIES = 10;
@@ -945,7 +967,8 @@ function readSettings(secrets) {
     return settings;
 }
 /** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
-function parseSettings(raw, runner = runnerFacts({})) {
+function parseSettings(given, runner = runnerFacts({})) {
+    const raw = withoutDefaults(given);
     const problems = new Problems();
     const dataCentre = problems.take(() => parseDataCentre(raw.dc));
     const waitOn = problems.take(() => parseWaitFlag(raw));
@@ -1004,6 +1027,10 @@ function parseSettings(raw, runner = runnerFacts({})) {
         runAttempt: runner.runAttempt,
         warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
     };
+}
+/** The inputs with each value equal to its default made empty, as if it was not given. */
+function withoutDefaults(raw) {
+    return Object.fromEntries(INPUT_NAMES.map(name => [name, raw[name] === DEFAULTS[name] ? '' : raw[name]]));
 }
 
 
@@ -1348,6 +1375,8 @@ var job_file = __nccwpck_require__(215);
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
@@ -1366,6 +1395,7 @@ var requests = __nccwpck_require__(418);
 // exists; each is uploaded, removed, and its job started and followed to its end before the next;
 // a part that fails stops the load, and the error says which skip-records resumes it. The parts'
 // result files are merged into one CSV per filter, their counts summed.
+
 
 
 
@@ -1423,14 +1453,13 @@ async function loadInParts(run) {
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(wait.resultRoot, 'zoho-bulk-parts-'));
     try {
         const parts = await splitFile(file, dir, settings.parts, context.signal);
-        context.log(`${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
-            `${parts.length} part${parts.length === 1 ? '' : 's'}.`);
+        context.log(`${file.name}: ${(0,src_text/* counted */.hS)(parts.reduce((sum, part) => sum + part.records, 0), 'record')} to load, in ${(0,src_text/* counted */.hS)(parts.length, 'part')}.`);
         const results = new MergedResults(wait.resultRoot);
         const reports = (record.parts = []);
         let loaded = settings.parts.skipRecords;
         for (const part of parts) {
             context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
-                `(${part.records} records, ${part.bytes} bytes).`);
+                `(${(0,src_text/* counted */.hS)(part.records, 'record')}, ${part.bytes} bytes).`);
             const report = { ...part };
             reports.push(report);
             try {
@@ -1586,8 +1615,6 @@ async function exists(path) {
 
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(194);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's flow: settings → the file checked → an access token → the steps the action names
 // (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
@@ -1699,8 +1726,10 @@ function fail(error, record, secrets) {
 /* harmony export */   qt: () => (/* binding */ waitForJob)
 /* harmony export */ });
 /* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
 /* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
+
 
 
 const POLL_GROWTH = 1.5;
@@ -1775,7 +1804,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
         failed === undefined ? '' : `${failed} failed`,
         unprocessed === undefined ? '' : `${unprocessed} unprocessed`
     ].filter(part => part !== '');
-    const of = total === undefined ? '' : `${total} records`;
+    const of = total === undefined ? '' : (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .counted */ .hS)(total, 'record');
     if (parts.length === 0)
         return of;
     return of === '' ? parts.join(', ') : `${of} (${parts.join(', ')})`;
@@ -1968,7 +1997,7 @@ function partRow(part, maskJobId) {
     return [
         String(part.index),
         part.jobId === undefined ? '—' : maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v : part.jobId,
-        `${part.firstRow}–${part.lastRow} (${part.records} records)`,
+        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .counted */ .hS)(part.records, 'record')})`,
         part.status === undefined ? 'not finished' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(part.status),
         count(records.success),
         count(records.failed),
@@ -2122,7 +2151,7 @@ async function downloadResults(filters, dir, job, connection, context) {
     for (const filter of filters) {
         const path = (0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dir, `${filter}.zip`);
         try {
-            await (0,_zoho_api_js__WEBPACK_IMPORTED_MODULE_8__/* .downloadApi */ .$)(connection, (0,_zoho_requests_js__WEBPACK_IMPORTED_MODULE_10__/* .resultRequest */ .TV)(connection, job, filter), path, reply => (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_9__/* .replyError */ .NT)(reply, `hand over the ${filter} results`) ??
+            await (0,_zoho_api_js__WEBPACK_IMPORTED_MODULE_8__/* .downloadApi */ .$)(connection, (0,_zoho_requests_js__WEBPACK_IMPORTED_MODULE_10__/* .resultRequest */ .TV)(connection, job, filter), path, reply => (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_9__/* .replyError */ .NT)(reply, `hand over the ${filter} results`, 'result') ??
                 new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_9__/* .ZohoError */ .fS(`Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`, reply), context);
             files.push({ filter, path });
         }
@@ -2540,8 +2569,6 @@ class RepeatFinder {
 var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/zoho/api.ts
 var api = __nccwpck_require__(158);
-// EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/zoho/fields.ts
@@ -2550,12 +2577,9 @@ var requests = __nccwpck_require__(418);
 
 
 
-
-const META_SCOPE = 'ZohoCreator.meta.form.READ';
-const SCOPE_MISSING_CODE = 2945;
 /** GETs the form's fields (retried like every call). */
 async function fetchFormFields(connection, form, context) {
-    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", fieldsHint) ?? unreadable(answer), context);
+    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
     return readFields(reply) ?? [];
 }
 function unreadable(reply) {
@@ -2563,13 +2587,6 @@ function unreadable(reply) {
         return undefined;
     return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
         'Set check-header: false to skip the check.', reply);
-}
-function fieldsHint(code, httpStatus) {
-    if (code === SCOPE_MISSING_CODE) {
-        return (`The token lacks the scope check-header needs: generate it again with ${META_SCOPE} ` +
-            'added, or set check-header: false to skip the check.');
-    }
-    return (0,codes/* hintFor */.JR)(code, httpStatus);
 }
 /** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
 function readFields(reply) {
@@ -2647,7 +2664,7 @@ async function createJob(form, connection, context) {
     const failures = [];
     let reply;
     try {
-        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job') ?? withoutJobId(reply), context, {
+        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job', 'create') ?? withoutJobId(reply), context, {
             onFailure: error => failures.push(error),
             classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
         });
@@ -2696,6 +2713,8 @@ function digitsOf(body, parsed) {
 
 // EXTERNAL MODULE: ./src/steps/follow.ts
 var follow = __nccwpck_require__(438);
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
 // EXTERNAL MODULE: ./src/zoho/job-status.ts
 var job_status = __nccwpck_require__(308);
 ;// CONCATENATED MODULE: ./src/steps/start-abort.ts
@@ -2723,7 +2742,7 @@ async function startOrAbort(job, action, connection, context) {
     const request = (0,requests/* jobActionRequest */.nA)(connection, job, action);
     context.log(`${request.method} ${request.url} (action: ${action})`);
     try {
-        const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, `${action} the job`), context, { onFailure: error => failures.push(error) });
+        const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, `${action} the job`, action), context, { onFailure: error => failures.push(error) });
         return { reply, error: undefined };
     }
     catch (error) {
@@ -2908,7 +2927,7 @@ async function uploadJobFile(job, file, connection, context) {
             ...(warning === undefined ? {} : { warning })
         });
         try {
-            const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'take the file'), uploading, { onFailure: error => failures.push(error) });
+            const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'take the file', 'upload'), uploading, { onFailure: error => failures.push(error) });
             return done(reply);
         }
         catch (error) {
@@ -3598,10 +3617,12 @@ async function* withoutHeader(source) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
 /* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
 /* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
 /* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
 /* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
 // Follows a started (or aborted) job to its end: waits for a final state, downloads the result
 // files that can exist, previews the failed rows, and judges the outcome.
+
 
 
 
@@ -3724,8 +3745,9 @@ function jobFailure(waited, action, wait) {
         return `The job ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
     }
     const failed = status?.records.failed ?? 0;
+    const total = status?.records.total;
     if (failed > 0 && wait.failOnFailedRecords) {
-        return (`The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
+        return (`The job completed, but ${failed} of ${total === undefined ? 'its records' : (0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(total, 'record')} failed: see ` +
             `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`);
     }
     return undefined;
@@ -3740,10 +3762,15 @@ function jobFailure(waited, action, wait) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BP: () => (/* binding */ logLine),
 /* harmony export */   Jj: () => (/* binding */ cut),
-/* harmony export */   TN: () => (/* binding */ oneLine)
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   hS: () => (/* binding */ counted)
 /* harmony export */ });
 // Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
 // error message, an output or the job summary. Each runs in time linear in the text.
+/** A count and its noun, singular for one: "1 record", "3 records". */
+function counted(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 /** Any run of blanks and line breaks as one space. */
 function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
@@ -3795,11 +3822,21 @@ async function withToken(connection, context, send) {
         return await send(await connection.tokens.current(context));
     }
     catch (error) {
-        if ((0,_reply_js__WEBPACK_IMPORTED_MODULE_2__/* .replyBehind */ .vk)(error)?.code !== _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .TOKEN_REFUSED_CODE */ .hF ||
-            !(await connection.tokens.renew(context)))
+        if ((0,_reply_js__WEBPACK_IMPORTED_MODULE_2__/* .replyBehind */ .vk)(error)?.code !== _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .TOKEN_REFUSED_CODE */ .hF)
             throw error;
+        if (!(await connection.tokens.renew(context)))
+            throw givenTokenRefused(error);
         return send(await connection.tokens.current(context));
     }
+}
+/**
+ * A given token Zoho refused: expired, or of another data centre, which Zoho refuses the same way
+ * (a minted one is checked against dc when it is minted).
+ */
+function givenTokenRefused(error) {
+    if (!(error instanceof _reply_js__WEBPACK_IMPORTED_MODULE_2__/* .ZohoError */ .fS))
+        return error;
+    return new _reply_js__WEBPACK_IMPORTED_MODULE_2__/* .ZohoError */ .fS(`${error.message} A token of another data centre is refused the same way: check dc.`, error.reply);
 }
 function authorised(request, token) {
     return { ...request, headers: { ...request.headers, Authorization: `Zoho-oauthtoken ${token}` } };
@@ -4290,8 +4327,10 @@ function attemptLimits(context) {
 /* harmony export */   r$: () => (/* binding */ UNKNOWN_URL_CODE),
 /* harmony export */   wS: () => (/* binding */ DAILY_LIMIT_CODE)
 /* harmony export */ });
+/* unused harmony exports SCOPE_MISSING_CODE, NOT_PERMITTED_CODE, CREATE_SCOPE, UPDATE_SCOPE, READ_SCOPE, META_SCOPE, SCOPES, LOAD_SCOPES */
 // What Zoho's response codes mean and what the person reading the log should do about them
-// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
+// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step). A hint depends on the
+// operation that was refused: the scope a token lacks, and what 7130 means, differ by call.
 const SUCCESS_CODE = 3000;
 const TOKEN_REFUSED_CODE = 1030;
 const PER_MINUTE_LIMIT_CODE = 2955;
@@ -4299,6 +4338,23 @@ const DAILY_LIMIT_CODE = 4000;
 const RESULT_NOT_READY_CODE = 11110;
 const UNKNOWN_URL_CODE = 1000;
 const FILE_EXISTS_CODE = 11070;
+const SCOPE_MISSING_CODE = 2945;
+const NOT_PERMITTED_CODE = 7130;
+const CREATE_SCOPE = 'ZohoCreator.bulk.CREATE';
+const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE';
+const READ_SCOPE = 'ZohoCreator.bulk.READ';
+const META_SCOPE = 'ZohoCreator.meta.form.READ';
+const SCOPES = {
+    create: CREATE_SCOPE,
+    upload: CREATE_SCOPE,
+    start: UPDATE_SCOPE,
+    abort: UPDATE_SCOPE,
+    status: READ_SCOPE,
+    result: READ_SCOPE,
+    fields: META_SCOPE
+};
+/** Every scope a load needs: it creates, uploads, starts, follows and downloads. */
+const LOAD_SCOPES = `${CREATE_SCOPE}, ${UPDATE_SCOPE} and ${READ_SCOPE}`;
 const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
 // Said of a start: a job runs once, so there is nothing to retry.
 const ENDED = 'The job has already ended, and a job runs only once: to load the file again, create a new job and upload the file to it.';
@@ -4312,11 +4368,6 @@ const REQUEST_FAULT_CODES = new Set([
 const HINTS = new Map([
     [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
     [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
-    [
-        2945,
-        'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
-            '(and ZohoCreator.bulk.READ to read job status).'
-    ],
     [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
     [1060, CHECK_ROLE],
     [2933, CHECK_ROLE],
@@ -4345,13 +4396,32 @@ const HINTS = new Map([
     [7120, 'The job ID is not valid: check job-id.'],
     [7130, 'This is not permitted on this job: check job-id and your role in the application.']
 ]);
-/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
-function hintFor(code, httpStatus) {
+/** What a missing scope means for `operation`: the scope to add, and what else needs it. */
+function scopeHint(operation) {
+    const scope = SCOPES[operation];
+    if (operation === 'fields')
+        return (`The token lacks the scope check-header needs: generate it again with ${scope} added, ` +
+            'or set check-header: false to skip the check.');
+    return (`The token lacks ${scope}, the scope this call needs: generate it again with it added ` +
+        `(a load needs ${LOAD_SCOPES}).`);
+}
+// 7130 on a create: Zoho takes one active bulk job per form (zoho-bulk-api.md, "Limits").
+const FORM_BUSY = 'Another bulk job of this form has not ended (a form takes one at a time): wait for it ' +
+    '(action: status, wait: true) or abort it, then run again.';
+/**
+ * What to do after `operation` failed: by Zoho's code when it is known, else by the HTTP status.
+ */
+function hintFor(code, httpStatus, operation) {
+    if (code === SCOPE_MISSING_CODE && operation !== undefined)
+        return scopeHint(operation);
+    if (code === NOT_PERMITTED_CODE && operation === 'create')
+        return FORM_BUSY;
     const byCode = code === undefined ? undefined : HINTS.get(code);
     if (byCode !== undefined)
         return byCode;
     if (httpStatus === 401) {
-        return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.';
+        const scope = operation === undefined ? '' : ` and has scope ${SCOPES[operation]}`;
+        return `Zoho did not accept the token: check that it is current${scope}.`;
     }
     if (httpStatus === 403)
         return CHECK_ROLE;
@@ -4495,7 +4565,7 @@ const comparable = (text) => text.toLowerCase().replace(/[^a-z]/g, '');
 const BY_KEY = new Map(JOB_STATES.map(state => [comparable(state), state]));
 /** GETs the job's status (retried like every call) and reads it. */
 async function fetchJobStatus(connection, job, context) {
-    const reply = await (0,_api_js__WEBPACK_IMPORTED_MODULE_0__/* .callApi */ .p)(connection, (0,_requests_js__WEBPACK_IMPORTED_MODULE_2__/* .jobStatusRequest */ .dT)(connection, job), answer => (0,_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .replyError */ .NT)(answer, "read the job's status"), context);
+    const reply = await (0,_api_js__WEBPACK_IMPORTED_MODULE_0__/* .callApi */ .p)(connection, (0,_requests_js__WEBPACK_IMPORTED_MODULE_2__/* .jobStatusRequest */ .dT)(connection, job), answer => (0,_reply_js__WEBPACK_IMPORTED_MODULE_1__/* .replyError */ .NT)(answer, "read the job's status", 'status'), context);
     return { reply, status: readJobStatus(reply) };
 }
 /** The state for an output or a table: normalised when known, else as Zoho wrote it. */
@@ -4606,8 +4676,8 @@ function shortLine(text, redact) {
  * Why a reply is not the success of `what` ("start the job"), or undefined when it is.
  * The message is one line: HTTP status, Zoho's code and text, and what to do.
  */
-function replyError(reply, what, hint = _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR) {
-    const unreadable = unreadableReply(reply);
+function replyError(reply, what, operation) {
+    const unreadable = unreadableReply(reply, operation);
     if (unreadable !== undefined)
         return unreadable;
     const { httpStatus, code } = reply;
@@ -4618,13 +4688,13 @@ function replyError(reply, what, hint = _codes_js__WEBPACK_IMPORTED_MODULE_1__/*
     if (code === _codes_js__WEBPACK_IMPORTED_MODULE_1__/* .SUCCESS_CODE */ .CS && httpStatus >= 200 && httpStatus < 300)
         return undefined;
     return new ZohoError(`Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ${reply.quoted.message}. ` +
-        hint(code, httpStatus), reply);
+        (0,_codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR)(code, httpStatus, operation), reply);
 }
 /**
  * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
  * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
  */
-function unreadableReply(reply) {
+function unreadableReply(reply, operation) {
     const { httpStatus } = reply;
     if (httpStatus >= 300 && httpStatus < 400) {
         return new ZohoError(`Zoho answered HTTP ${httpStatus}, a redirect to ${reply.location ?? '(no Location header)'}; ` +
@@ -4632,7 +4702,7 @@ function unreadableReply(reply) {
     }
     if (reply.data === undefined) {
         return new ZohoError(`Zoho's response is not JSON (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
-            (0,_codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR)(undefined, httpStatus), reply);
+            (0,_codes_js__WEBPACK_IMPORTED_MODULE_1__/* .hintFor */ .JR)(undefined, httpStatus, operation), reply);
     }
     return undefined;
 }

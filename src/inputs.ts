@@ -89,6 +89,27 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Readonly<Record<InputName, string>>
 
+/**
+ * The defaults action.yml states (a test keeps the two in step). The runner passes them when an
+ * input is not given; a value equal to its default counts as not given, so that no warning says an
+ * input the user never wrote has no effect.
+ */
+export const DEFAULTS: Readonly<Partial<RawInputs>> = {
+  dc: 'us',
+  environment: 'production',
+  retries: '3',
+  timeout: '30',
+  wait: 'false',
+  'wait-timeout': '3600',
+  'poll-interval': '5',
+  'download-results': 'failure',
+  'fail-on-failed-records': 'true',
+  'abort-on-cancel': 'true',
+  'mask-job-id': 'true',
+  'check-header': 'false',
+  'skip-records': '0'
+}
+
 const DEFAULT_RETRIES = 3
 const DEFAULT_TIMEOUT_SECONDS = 30
 const MAX_RETRIES = 10
@@ -141,7 +162,8 @@ export function readSettings(secrets: Secrets): Settings {
 }
 
 /** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
-export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts({})): Settings {
+export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFacts({})): Settings {
+  const raw = withoutDefaults(given)
   const problems = new Problems()
   const dataCentre = problems.take(() => parseDataCentre(raw.dc))
   const waitOn = problems.take(() => parseWaitFlag(raw))
@@ -211,4 +233,11 @@ export function parseSettings(raw: RawInputs, runner: RunnerFacts = runnerFacts(
     runAttempt: runner.runAttempt,
     warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
   }
+}
+
+/** The inputs with each value equal to its default made empty, as if it was not given. */
+function withoutDefaults(raw: RawInputs): RawInputs {
+  return Object.fromEntries(
+    INPUT_NAMES.map(name => [name, raw[name] === DEFAULTS[name] ? '' : raw[name]])
+  ) as RawInputs
 }

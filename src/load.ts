@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { cancelReason } from './clock.ts'
+import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { csvChunks, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
@@ -60,8 +61,10 @@ async function loadInParts(run: JobRun): Promise<void> {
   try {
     const parts = await splitFile(file, dir, settings.parts, context.signal)
     context.log(
-      `${file.name}: ${parts.reduce((sum, part) => sum + part.records, 0)} records to load, in ` +
-        `${parts.length} part${parts.length === 1 ? '' : 's'}.`
+      `${file.name}: ${counted(
+        parts.reduce((sum, part) => sum + part.records, 0),
+        'record'
+      )} to load, in ${counted(parts.length, 'part')}.`
     )
     const results = new MergedResults(wait.resultRoot)
     const reports: PartReport[] = (record.parts = [])
@@ -69,7 +72,7 @@ async function loadInParts(run: JobRun): Promise<void> {
     for (const part of parts) {
       context.log(
         `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
-          `(${part.records} records, ${part.bytes} bytes).`
+          `(${counted(part.records, 'record')}, ${part.bytes} bytes).`
       )
       const report: PartReport = { ...part }
       reports.push(report)

@@ -5,6 +5,7 @@
 // finished job is noticed within one delay. A poll that fails for a passing reason (an outage, a
 // timeout) does not end the wait; the wait's deadline does, and a cancel.
 import type { Clock } from './clock.ts'
+import { counted } from './text.ts'
 import { type ActionError, CancelledError } from './errors.ts'
 import { FINAL_STATES, type JobStatus, type RecordCounts } from './zoho/job-status.ts'
 
@@ -114,7 +115,7 @@ function describeCounts({ total, success, failed, unprocessed }: RecordCounts): 
     failed === undefined ? '' : `${failed} failed`,
     unprocessed === undefined ? '' : `${unprocessed} unprocessed`
   ].filter(part => part !== '')
-  const of = total === undefined ? '' : `${total} records`
+  const of = total === undefined ? '' : counted(total, 'record')
   if (parts.length === 0) return of
   return of === '' ? parts.join(', ') : `${of} (${parts.join(', ')})`
 }

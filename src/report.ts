@@ -12,7 +12,7 @@ import type { ActionOutcome } from './steps/start-abort.ts'
 import type { Upload } from './steps/upload.ts'
 import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
-import { cut } from './text.ts'
+import { counted, cut } from './text.ts'
 import { type JobStatus, stateName } from './zoho/job-status.ts'
 import type { Counter } from './zoho/call.ts'
 import type { ZohoReply } from './zoho/reply.ts'
@@ -176,7 +176,7 @@ function partRow(part: PartReport, maskJobId: boolean): string[] {
   return [
     String(part.index),
     part.jobId === undefined ? '—' : maskJobId ? MASK : part.jobId,
-    `${part.firstRow}–${part.lastRow} (${part.records} records)`,
+    `${part.firstRow}–${part.lastRow} (${counted(part.records, 'record')})`,
     part.status === undefined ? 'not finished' : stateName(part.status),
     count(records.success),
     count(records.failed),

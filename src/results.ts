@@ -41,7 +41,7 @@ export async function downloadResults(
         resultRequest(connection, job, filter),
         path,
         reply =>
-          replyError(reply, `hand over the ${filter} results`) ??
+          replyError(reply, `hand over the ${filter} results`, 'result') ??
           new ZohoError(
             `Zoho sent no ZIP for the ${filter} results (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`,
             reply

@@ -1,6 +1,11 @@
 // Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
 // error message, an output or the job summary. Each runs in time linear in the text.
 
+/** A count and its noun, singular for one: "1 record", "3 records". */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
 /** Any run of blanks and line breaks as one space. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim()

@@ -59,7 +59,9 @@ export function unusedWaitInputs(raw: WaitInputs): string | undefined {
   const given = WAIT_INPUTS.filter(name => raw[name] !== '')
   if (given.length === 0) return undefined
   const names = given.map(name => `"${name}"`).join(', ')
-  return `Input${given.length > 1 ? 's' : ''} ${names} take${given.length > 1 ? '' : 's'} effect only with "wait: true"; without it they do nothing.`
+  return given.length > 1
+    ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
+    : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`
 }
 
 /** Any of success, failure and unprocessed, comma or space separated, or none. */

@@ -32,7 +32,7 @@ export async function createJob(
     reply = await callApi(
       connection,
       request,
-      reply => replyError(reply, 'create the job') ?? withoutJobId(reply),
+      reply => replyError(reply, 'create the job', 'create') ?? withoutJobId(reply),
       context,
       {
         onFailure: error => failures.push(error),

@@ -7,6 +7,7 @@ import type { WaitForJob } from '../inputs.ts'
 import { describeStatus, waitForJob, type WaitResult } from '../poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from '../results.ts'
 import type { Connection } from '../zoho/api.ts'
+import { counted } from '../text.ts'
 import type { CallContext } from '../zoho/call.ts'
 import type { JobRef } from '../zoho/endpoints.ts'
 import {
@@ -170,9 +171,10 @@ export function jobFailure(
     return `The job ended ${describeStatus(status)}.${why === undefined ? '' : ` ${why}`}`
   }
   const failed = status?.records.failed ?? 0
+  const total = status?.records.total
   if (failed > 0 && wait.failOnFailedRecords) {
     return (
-      `The job completed, but ${failed} of ${status?.records.total ?? 'its'} records failed: see ` +
+      `The job completed, but ${failed} of ${total === undefined ? 'its records' : counted(total, 'record')} failed: see ` +
       `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`
     )
   }

@@ -52,7 +52,7 @@ export async function startOrAbort(
     const reply = await callApi(
       connection,
       request,
-      reply => replyError(reply, `${action} the job`),
+      reply => replyError(reply, `${action} the job`, action),
       context,
       { onFailure: error => failures.push(error) }
     )

@@ -55,7 +55,7 @@ export async function uploadJobFile(
       const reply = await callApi(
         connection,
         request,
-        reply => replyError(reply, 'take the file'),
+        reply => replyError(reply, 'take the file', 'upload'),
         uploading,
         { onFailure: error => failures.push(error) }
       )

@@ -1,5 +1,6 @@
 // What Zoho's response codes mean and what the person reading the log should do about them
-// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step).
+// (docs/zoho-bulk-api.md, "Response codes"; a test keeps the two in step). A hint depends on the
+// operation that was refused: the scope a token lacks, and what 7130 means, differ by call.
 
 export const SUCCESS_CODE = 3000
 export const TOKEN_REFUSED_CODE = 1030
@@ -8,6 +9,29 @@ export const DAILY_LIMIT_CODE = 4000
 export const RESULT_NOT_READY_CODE = 11110
 export const UNKNOWN_URL_CODE = 1000
 export const FILE_EXISTS_CODE = 11070
+export const SCOPE_MISSING_CODE = 2945
+export const NOT_PERMITTED_CODE = 7130
+
+/** The calls the action makes to the Creator API, each with the OAuth scope it needs. */
+export type Operation = 'create' | 'upload' | 'start' | 'abort' | 'status' | 'result' | 'fields'
+
+export const CREATE_SCOPE = 'ZohoCreator.bulk.CREATE'
+export const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
+export const READ_SCOPE = 'ZohoCreator.bulk.READ'
+export const META_SCOPE = 'ZohoCreator.meta.form.READ'
+
+export const SCOPES: Readonly<Record<Operation, string>> = {
+  create: CREATE_SCOPE,
+  upload: CREATE_SCOPE,
+  start: UPDATE_SCOPE,
+  abort: UPDATE_SCOPE,
+  status: READ_SCOPE,
+  result: READ_SCOPE,
+  fields: META_SCOPE
+}
+
+/** Every scope a load needs: it creates, uploads, starts, follows and downloads. */
+export const LOAD_SCOPES = `${CREATE_SCOPE}, ${UPDATE_SCOPE} and ${READ_SCOPE}`
 
 const CHECK_ROLE =
   'No permission on this application: the bulk API needs the admin or developer role.'
@@ -27,11 +51,6 @@ export const REQUEST_FAULT_CODES: ReadonlySet<number> = new Set([
 const HINTS: ReadonlyMap<number, string> = new Map([
   [1000, 'The URL or a parameter is not valid: check owner, app and form.'],
   [1030, 'The access token is invalid or expired: mint a new one (access tokens live one hour).'],
-  [
-    2945,
-    'The token lacks an OAuth scope: generate it again with ZohoCreator.bulk.UPDATE ' +
-      '(and ZohoCreator.bulk.READ to read job status).'
-  ],
   [1040, 'No such account owner: check owner (the user name of the account that owns the app).'],
   [1060, CHECK_ROLE],
   [2933, CHECK_ROLE],
@@ -61,12 +80,40 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [7130, 'This is not permitted on this job: check job-id and your role in the application.']
 ])
 
-/** What to do after a failed call: by Zoho's code when it is known, else by the HTTP status. */
-export function hintFor(code: number | undefined, httpStatus: number): string {
+/** What a missing scope means for `operation`: the scope to add, and what else needs it. */
+function scopeHint(operation: Operation): string {
+  const scope = SCOPES[operation]
+  if (operation === 'fields')
+    return (
+      `The token lacks the scope check-header needs: generate it again with ${scope} added, ` +
+      'or set check-header: false to skip the check.'
+    )
+  return (
+    `The token lacks ${scope}, the scope this call needs: generate it again with it added ` +
+    `(a load needs ${LOAD_SCOPES}).`
+  )
+}
+
+// 7130 on a create: Zoho takes one active bulk job per form (zoho-bulk-api.md, "Limits").
+const FORM_BUSY =
+  'Another bulk job of this form has not ended (a form takes one at a time): wait for it ' +
+  '(action: status, wait: true) or abort it, then run again.'
+
+/**
+ * What to do after `operation` failed: by Zoho's code when it is known, else by the HTTP status.
+ */
+export function hintFor(
+  code: number | undefined,
+  httpStatus: number,
+  operation?: Operation
+): string {
+  if (code === SCOPE_MISSING_CODE && operation !== undefined) return scopeHint(operation)
+  if (code === NOT_PERMITTED_CODE && operation === 'create') return FORM_BUSY
   const byCode = code === undefined ? undefined : HINTS.get(code)
   if (byCode !== undefined) return byCode
   if (httpStatus === 401) {
-    return 'Zoho did not accept the token: check that it is current and has scope ZohoCreator.bulk.UPDATE.'
+    const scope = operation === undefined ? '' : ` and has scope ${SCOPES[operation]}`
+    return `Zoho did not accept the token: check that it is current${scope}.`
   }
   if (httpStatus === 403) return CHECK_ROLE
   if (httpStatus === 404)

@@ -2,7 +2,6 @@
 // file's header is checked against before a job is created.
 import { callApi, type Connection } from './api.ts'
 import type { CallContext } from './call.ts'
-import { hintFor } from './codes.ts'
 import type { FormRef } from './endpoints.ts'
 import { isRecord, replyError, ZohoError, type ZohoReply } from './reply.ts'
 import { formFieldsRequest } from './requests.ts'
@@ -15,9 +14,6 @@ export interface FormField {
   readonly subfields?: readonly string[]
 }
 
-export const META_SCOPE = 'ZohoCreator.meta.form.READ'
-const SCOPE_MISSING_CODE = 2945
-
 /** GETs the form's fields (retried like every call). */
 export async function fetchFormFields(
   connection: Connection,
@@ -27,7 +23,7 @@ export async function fetchFormFields(
   const reply = await callApi(
     connection,
     formFieldsRequest(connection, form),
-    answer => replyError(answer, "list the form's fields", fieldsHint) ?? unreadable(answer),
+    answer => replyError(answer, "list the form's fields", 'fields') ?? unreadable(answer),
     context
   )
   return readFields(reply) ?? []
@@ -40,16 +36,6 @@ function unreadable(reply: ZohoReply): ZohoError | undefined {
       'Set check-header: false to skip the check.',
     reply
   )
-}
-
-function fieldsHint(code: number | undefined, httpStatus: number): string {
-  if (code === SCOPE_MISSING_CODE) {
-    return (
-      `The token lacks the scope check-header needs: generate it again with ${META_SCOPE} ` +
-      'added, or set check-header: false to skip the check.'
-    )
-  }
-  return hintFor(code, httpStatus)
 }
 
 /** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */

@@ -74,7 +74,7 @@ export async function fetchJobStatus(
   const reply = await callApi(
     connection,
     jobStatusRequest(connection, job),
-    answer => replyError(answer, "read the job's status"),
+    answer => replyError(answer, "read the job's status", 'status'),
     context
   )
   return { reply, status: readJobStatus(reply) }

@@ -4,7 +4,7 @@
 import { ActionError, RetriesExhaustedError } from '../errors.ts'
 import type { HttpAnswer } from '../http/send.ts'
 import { cut, oneLine } from '../text.ts'
-import { SUCCESS_CODE, hintFor } from './codes.ts'
+import { hintFor, type Operation, SUCCESS_CODE } from './codes.ts'
 
 export interface ZohoReply {
   readonly httpStatus: number
@@ -81,9 +81,9 @@ function shortLine(text: string, redact: (text: string) => string): string {
 export function replyError(
   reply: ZohoReply,
   what: string,
-  hint: (code: number | undefined, httpStatus: number) => string = hintFor
+  operation: Operation
 ): ZohoError | undefined {
-  const unreadable = unreadableReply(reply)
+  const unreadable = unreadableReply(reply, operation)
   if (unreadable !== undefined) return unreadable
   const { httpStatus, code } = reply
   if (code === undefined) {
@@ -96,7 +96,7 @@ export function replyError(
   if (code === SUCCESS_CODE && httpStatus >= 200 && httpStatus < 300) return undefined
   return new ZohoError(
     `Zoho did not ${what} (HTTP ${httpStatus}, code ${code}): ${reply.quoted.message}. ` +
-      hint(code, httpStatus),
+      hintFor(code, httpStatus, operation),
     reply
   )
 }
@@ -105,7 +105,7 @@ export function replyError(
  * Why a reply carries no JSON answer to read: a redirect (never followed, so that credentials stay
  * with the host they were meant for) or a body that is not a JSON object, such as a gateway's page.
  */
-export function unreadableReply(reply: ZohoReply): ZohoError | undefined {
+export function unreadableReply(reply: ZohoReply, operation?: Operation): ZohoError | undefined {
   const { httpStatus } = reply
   if (httpStatus >= 300 && httpStatus < 400) {
     return new ZohoError(
@@ -117,7 +117,7 @@ export function unreadableReply(reply: ZohoReply): ZohoError | undefined {
   if (reply.data === undefined) {
     return new ZohoError(
       `Zoho's response is not JSON (HTTP ${httpStatus}): ${reply.quoted.body}. ` +
-        hintFor(undefined, httpStatus),
+        hintFor(undefined, httpStatus, operation),
       reply
     )
   }
