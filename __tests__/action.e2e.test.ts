@@ -60,6 +60,7 @@ describe('start and abort', () => {
     expect(zoho.job.state).toBe('In-progress')
 
     expect(run.outputs).toEqual({
+      'job-id': SAMPLE.jobId,
       code: '3000',
       status: 'Job created successfully',
       'http-status': '200',
@@ -240,7 +241,9 @@ describe('Zoho says no', () => {
       message: 'No bulk insert job *** exists for form Employee_Details'
     })
     expect(run.errors[0]).toContain('check job-id and form')
-    for (const text of [run.outputsFile, run.summary, run.errors.join('\n')]) {
+    expect(run.outputs['job-id']).toBe(otherJob)
+    const others = Object.entries(run.outputs).filter(([name]) => name !== 'job-id')
+    for (const text of [JSON.stringify(others), run.summary, run.errors.join('\n')]) {
       expect(text).not.toContain(otherJob)
     }
   })
@@ -361,7 +364,7 @@ describe('what is not Zoho’s JSON', () => {
         '<body>nginx</body></html>". Zoho, or a gateway in front of it, failed: run again later. ' +
         "An attempt may have reached Zoho all the same: check the job's status before you run the step again."
     ])
-    expect(run.outputs).toEqual({ 'http-status': '502' })
+    expect(run.outputs).toEqual({ 'http-status': '502', 'job-id': SAMPLE.jobId })
     expect(run.stdout).not.toMatch(/\n\s+at /)
     expect(zoho.job.state).toBe('Ready-to-upload')
   })

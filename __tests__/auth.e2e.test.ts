@@ -48,7 +48,13 @@ describe('refresh-token authentication', () => {
     expect(patch?.headers.authorization).toBe(`Zoho-oauthtoken ${zoho.emulator.minted[0]}`)
     expect(zoho.job.state).toBe('In-progress')
 
-    expect(Object.keys(run.outputs).sort()).toEqual(['code', 'http-status', 'response', 'status'])
+    expect(Object.keys(run.outputs).sort()).toEqual([
+      'code',
+      'http-status',
+      'job-id',
+      'response',
+      'status'
+    ])
     expect(run.summary).toContain(`refresh token of client ${SAMPLE.clientId}`)
     // The token request is not an API call: the summary counts them apart.
     expect(run.summary).toMatch(/<td>API calls<\/td><td>1 \(/)
@@ -79,7 +85,7 @@ describe('refresh-token authentication', () => {
     expect(run.errors).toHaveLength(1)
     expect(run.errors[0]).toContain(message)
     expect(zoho.emulator.requests.map(request => request.method)).toEqual(['POST'])
-    expect(run.outputsFile).toBe('')
+    expect(run.outputs).toEqual({ 'job-id': SAMPLE.jobId })
     expect(zoho.job.state).toBe('Ready-to-upload')
   })
 

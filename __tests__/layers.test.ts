@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['retry.ts'],
   ['zoho/'],
   ['csv.ts', 'poll.ts', 'header-check.ts', 'split.ts', 'records/'],
-  ['inputs/', 'inputs.ts'],
+  ['inputs/', 'inputs.ts', 'outputs.ts'],
   ['steps/', 'results.ts', 'job-file.ts'],
   ['report.ts', 'cancel.ts'],
   ['run-steps.ts', 'load.ts'],

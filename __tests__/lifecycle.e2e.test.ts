@@ -244,6 +244,8 @@ describe('action: upload', () => {
     expect(calls('POST', `insert/${jobId}`)).toHaveLength(1)
     expect(calls('POST', `insert?job_id=${jobId}`)).toHaveLength(1)
     expect(zoho.emulator.jobById(jobId)?.uploaded).toBe(true)
+    // A later step reads the job's ID from the upload, as from every action on a job.
+    expect(run.outputs['job-id']).toBe(jobId)
   })
 
   it('succeeds with a warning when a lost attempt had uploaded the file (11070 on the retry)', async () => {

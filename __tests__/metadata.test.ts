@@ -53,7 +53,12 @@ describe('npm run validate', () => {
           '          app: zylker-store',
           '          form: Employee_Details',
           '          job_id: "1"',
-          '          token: x'
+          '          token: x',
+          '      - uses: ./',
+          '        id: create',
+          '        with: { owner: o, app: a, form: f, action: create, token: x }',
+          '      - run: echo ${{ steps.create.outputs.result-dir }} ${{ steps.create.outputs.job-id }}',
+          '      - run: echo ${{ steps.upload.outputs.job-id }}'
         ].join('\n')
       )
       const action = join(dir, 'action.yml')
@@ -70,7 +75,14 @@ describe('npm run validate', () => {
         'job load, step 2 (uses: ./): missing required input "action"'
       )
       expect(result.stderr).toContain("Unexpected value 'mian'")
-      expect(result.stdout).toContain('2 files checked, 5 problems.')
+      expect(result.stderr).toContain(
+        'job load reads steps.create.outputs.result-dir, which action "create" does not set'
+      )
+      expect(result.stderr).toContain(
+        'job load reads steps.upload.outputs.job-id, but no step has id upload'
+      )
+      expect(result.stderr).not.toContain('steps.create.outputs.job-id')
+      expect(result.stdout).toContain('2 files checked, 7 problems.')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -115,7 +115,7 @@ describe('through an HTTPS proxy', () => {
         `The proxy ${host} (HTTPS_PROXY) refused the tunnel to www.zohoapis.eu with HTTP ${status}: ${hint}.`
       ])
       expect(run.stdout).not.toContain('Attempt 1')
-      expect(run.outputsFile).toBe('')
+      expect(run.outputs).toEqual({ 'job-id': SAMPLE.jobId })
     }
   )
 

@@ -1666,8 +1666,10 @@ async function act(record, secrets, cancellation) {
     const warning = (0,report/* rerun */.nt)(settings);
     if (warning !== undefined)
         core/* warning */.$e(warning);
-    if (settings.jobId !== undefined)
+    if (settings.jobId !== undefined) {
         record.jobId = settings.jobId;
+        core/* setOutput */.uH('job-id', settings.jobId);
+    }
     const file = settings.file === undefined
         ? undefined
         : await (0,job_file/* checkJobFile */.mY)(settings.file, settings.action === 'load');

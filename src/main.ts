@@ -63,7 +63,10 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
   for (const warning of settings.warnings) core.warning(warning)
   const warning = rerun(settings)
   if (warning !== undefined) core.warning(warning)
-  if (settings.jobId !== undefined) record.jobId = settings.jobId
+  if (settings.jobId !== undefined) {
+    record.jobId = settings.jobId
+    core.setOutput('job-id', settings.jobId)
+  }
   const file =
     settings.file === undefined
       ? undefined

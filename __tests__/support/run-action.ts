@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { OUTPUTS_OF } from '../../src/outputs.ts'
 import { findNode24 } from './node24.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -99,6 +100,7 @@ export async function runAction(
         files[path] = await readFile(path)
     }
     const outputs = parseOutputs(outputsFile)
+    checkOutputsOf(inputs['action'] ?? '', outputs)
     return {
       ...execution,
       outputs,
@@ -116,6 +118,19 @@ export async function runAction(
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** Every run is held to the table of what its action sets, which npm run validate reads. */
+function checkOutputsOf(action: string, outputs: Readonly<Record<string, string>>): void {
+  const allowed: readonly string[] | undefined = (OUTPUTS_OF as Record<string, readonly string[]>)[
+    action.toLowerCase()
+  ]
+  if (allowed === undefined) return
+  const unlisted = Object.keys(outputs).filter(name => !allowed.includes(name))
+  if (unlisted.length > 0)
+    throw new Error(
+      `action ${action} set outputs src/outputs.ts does not list: ${unlisted.join(', ')}`
+    )
 }
 
 /** The post step of a run whose main step saved `state`, as the runner runs it after a cancel. */
