@@ -68,7 +68,9 @@ describe('action: load', () => {
       'job-status': 'Completed',
       'total-records': '3',
       'success-records': '2',
-      'failed-records': '1'
+      'failed-records': '1',
+      // The last status read decided the result: its text, not the start's "Job created successfully".
+      status: 'COMPLETED'
     })
     expect(
       zoho.emulator.requests.map(request => `${request.method} ${request.url.split('?')[0]}`)
@@ -135,6 +137,14 @@ describe('action: load', () => {
     )
     expect(createdJob(run).state).toBe('User Aborted')
     expect(run.state['pending-job']).toBe('')
+    // The outputs and the summary give the upload's answer, which decided the result, not the create's.
+    expect(run.outputs).toMatchObject({
+      code: '9350',
+      'http-status': '400',
+      status: 'file is not mentioned in the request parameter'
+    })
+    expect(run.summary).toContain('<tr><td>Zoho code</td><td>9350</td></tr>')
+    expect(run.summary).not.toContain('<td>3000</td>')
   })
 
   it('aborts the job it created when its start is refused', async () => {
@@ -284,6 +294,12 @@ describe('action: status', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ 'job-status': 'Failed', 'failed-records': '5' })
     expect(zoho.emulator.requests.map(request => request.method)).toEqual(['GET'])
+    // What it read is shown, not only handed to later steps.
+    expect(run.stdout).toContain(
+      'The job is Failed, 5 records (0 succeeded, 5 failed, 0 unprocessed).'
+    )
+    expect(run.summary).toContain('<tr><td>State</td><td>Failed</td></tr>')
+    expect(run.summary).toContain('<tr><td>Failed</td><td>5</td></tr>')
   })
 })
 

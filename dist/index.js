@@ -1924,8 +1924,10 @@ function reportOutcome(outcome, secrets) {
                     `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`);
             if (reply.code !== undefined)
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('code', String(reply.code));
-            if (reply.message !== undefined)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
+            // A status read may carry no message: its state, as Zoho wrote it, is its status text.
+            const text = reply.message ?? outcome.status?.raw;
+            if (text !== undefined)
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
         }
     }
     if (outcome.status !== undefined)
@@ -2025,13 +2027,15 @@ function describeRun(settings, record) {
         ['Zoho status', reply?.message ?? '—']
     ];
 }
+/** The job's state and counts: as the wait left them, or as a status read found them. */
 function describeJob(status, job) {
-    if (job === undefined)
+    if (job === undefined && status === undefined)
         return [];
     const count = (value) => (value === undefined ? '—' : String(value));
-    const running = job.wait.end === 'finished' ? '' : ' (still running)';
+    const running = job === undefined || job.wait.end === 'finished' ? '' : ' (still running)';
+    const state = status === undefined ? 'unknown' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status);
     return [
-        ['Final state', status === undefined ? `unknown${running}` : `${(0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status)}${running}`],
+        [job === undefined ? 'State' : 'Final state', `${state}${running}`],
         ['Total records', count(status?.records.total)],
         ['Succeeded', count(status?.records.success)],
         ['Failed', count(status?.records.failed)],
@@ -2960,10 +2964,14 @@ function unknownUrl(reply) {
     return reply.httpStatus === 404 && (reply.data === undefined || reply.code === codes/* UNKNOWN_URL_CODE */.r$);
 }
 
+// EXTERNAL MODULE: ./src/poll.ts
+var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: ./src/run-steps.ts
 // The steps of a job's life as main.ts's table runs them: each calls its module in steps/, keeps
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
+
+
 
 
 
@@ -3014,12 +3022,12 @@ const checkHeader = async (run) => {
     if (!settings.checkHeader || file === undefined)
         return;
     const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
-    const summary = await checkFileHeader(file, settings.form, connection, context, nothingDone);
+    const summary = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
     record.events.push(['Header checked', summary]);
 };
 const create = async (run) => {
     const { settings, connection, context, record, secrets } = run;
-    const created = await createJob(settings.form, connection, context);
+    const created = await reporting(run, createJob(settings.form, connection, context));
     if (settings.maskJobId)
         secrets.add(created.jobId);
     record.jobId = created.jobId;
@@ -3036,7 +3044,7 @@ const upload = async (run) => {
     const { file, connection, context, record, secrets } = run;
     if (file === undefined)
         throw new Error('No file to upload: inputs should have required one.');
-    const sent = (record.upload = await uploadJobFile(jobOf(run), file, connection, context));
+    const sent = (record.upload = await reporting(run, uploadJobFile(jobOf(run), file, connection, context)));
     answered(run, { reply: sent.reply, error: undefined });
     if (sent.warning !== undefined)
         core/* warning */.$e(secrets.redact(sent.warning));
@@ -3068,10 +3076,12 @@ async function startOrAbortStep(run, action) {
         context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
 }
 const readStatus = async (run) => {
-    const { connection, context, record } = run;
-    const read = await (0,job_status/* fetchJobStatus */.as)(connection, jobOf(run), context);
+    const { connection, context, record, settings } = run;
+    const read = await reporting(run, (0,job_status/* fetchJobStatus */.as)(connection, jobOf(run), context));
     record.status = read.status;
     answered(run, { reply: read.reply, error: undefined, status: read.status });
+    if (settings.wait === undefined)
+        context.log(`The job is ${(0,poll/* describeStatus */.Wn)(read.status)}.`);
 };
 const run_steps_follow = async (run) => {
     const { settings, connection, context, record, secrets } = run;
@@ -3079,6 +3089,9 @@ const run_steps_follow = async (run) => {
         return;
     const action = settings.action === 'abort' ? 'abort' : 'start';
     const job = (record.job = await (0,follow/* followJob */.Bv)(jobOf(run), action, settings.wait, connection, context));
+    // The last status read decided the outcome: its answer is the one the outputs give.
+    if (job.reply !== undefined)
+        answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
     (0,report/* reportJob */.OL)(job, secrets);
     const final = job.wait.status?.state;
     record.ended = final !== undefined && job_status/* FINAL_STATES */.MS.has(final);
@@ -3090,6 +3103,22 @@ const run_steps_follow = async (run) => {
         ? new errors/* CancelledError */.cc(job.failure)
         : new errors/* ActionError */.lZ(job.failure);
 };
+const statusOf = ({ status }) => status === undefined ? {} : { status };
+/**
+ * What `operation` gives; when it fails on Zoho's answer, that answer is the one the outputs and the
+ * summary show, not an earlier call's success.
+ */
+async function reporting(run, operation) {
+    try {
+        return await operation;
+    }
+    catch (error) {
+        const reply = (0,zoho_reply/* replyBehind */.vk)(error);
+        if (reply !== undefined)
+            answered(run, { reply, error: undefined });
+        throw error;
+    }
+}
 /** Hands Zoho's answer to later steps, and keeps it for the summary. */
 function answered(run, outcome) {
     if (outcome.reply !== undefined)
@@ -3640,15 +3669,23 @@ const LAST_READ_GRACE_MS = 3000;
 async function followJob(job, action, wait, connection, context) {
     const deadline = context.clock.now() + wait.timeoutMs;
     const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
+    let reply;
     const waited = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .waitForJob */ .qt)(wait, deadline, {
-        readStatus: async () => (await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchJobStatus */ .as)(connection, job, reads)).status,
+        readStatus: async () => {
+            const read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchJobStatus */ .as)(connection, job, reads);
+            reply = read.reply;
+            return read.status;
+        },
         isPassing: error => error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RetriesExhaustedError */ .i5 || (0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__/* .classify */ .L)(error).retry,
         clock: context.clock,
         log: context.log,
         ...(context.signal === undefined ? {} : { signal: context.signal })
     });
     const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
-    const results = await collectResults(wanted, wait.resultRoot, job, connection, context);
+    const results = {
+        ...(await collectResults(wanted, wait.resultRoot, job, connection, context)),
+        ...(reply === undefined ? {} : { reply })
+    };
     if (results.cancelled !== undefined) {
         const { cancelled } = results;
         return {

@@ -87,11 +87,10 @@ export function reportOutcome(outcome: ActionOutcome, secrets: Secrets): void {
             `takes (${MAX_RESPONSE_OUTPUT_CHARS}); the output is left empty.`
         )
       if (reply.code !== undefined) core.setOutput('code', String(reply.code))
-      if (reply.message !== undefined)
-        core.setOutput(
-          'status',
-          cut(secrets.redact(reply.message), MAX_STATUS_OUTPUT_CHARS, CUT_MARK)
-        )
+      // A status read may carry no message: its state, as Zoho wrote it, is its status text.
+      const text = reply.message ?? outcome.status?.raw
+      if (text !== undefined)
+        core.setOutput('status', cut(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK))
     }
   }
   if (outcome.status !== undefined) reportStatus(outcome.status, secrets)
@@ -204,12 +203,14 @@ function describeRun(settings: Settings, record: RunRecord): Row[] {
   ]
 }
 
+/** The job's state and counts: as the wait left them, or as a status read found them. */
 function describeJob(status: JobStatus | undefined, job: FollowedJob | undefined): Row[] {
-  if (job === undefined) return []
+  if (job === undefined && status === undefined) return []
   const count = (value: number | undefined): string => (value === undefined ? '—' : String(value))
-  const running = job.wait.end === 'finished' ? '' : ' (still running)'
+  const running = job === undefined || job.wait.end === 'finished' ? '' : ' (still running)'
+  const state = status === undefined ? 'unknown' : stateName(status)
   return [
-    ['Final state', status === undefined ? `unknown${running}` : `${stateName(status)}${running}`],
+    [job === undefined ? 'State' : 'Final state', `${state}${running}`],
     ['Total records', count(status?.records.total)],
     ['Succeeded', count(status?.records.success)],
     ['Failed', count(status?.records.failed)],

@@ -18,7 +18,9 @@ import { uploadJobFile } from './steps/upload.ts'
 import type { Connection } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
 import type { JobRef } from './zoho/endpoints.ts'
-import { FINAL_STATES, fetchJobStatus } from './zoho/job-status.ts'
+import { FINAL_STATES, fetchJobStatus, type JobStatus } from './zoho/job-status.ts'
+import { replyBehind } from './zoho/reply.ts'
+import { describeStatus } from './poll.ts'
 
 /** What every step works with. */
 export interface JobRun {
@@ -78,13 +80,16 @@ export const checkHeader: Step = async run => {
   const { settings, file, connection, context, record } = run
   if (!settings.checkHeader || file === undefined) return
   const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
-  const summary = await checkFileHeader(file, settings.form, connection, context, nothingDone)
+  const summary = await reporting(
+    run,
+    checkFileHeader(file, settings.form, connection, context, nothingDone)
+  )
   record.events.push(['Header checked', summary])
 }
 
 export const create: Step = async run => {
   const { settings, connection, context, record, secrets } = run
-  const created = await createJob(settings.form, connection, context)
+  const created = await reporting(run, createJob(settings.form, connection, context))
   if (settings.maskJobId) secrets.add(created.jobId)
   record.jobId = created.jobId
   record.created = true
@@ -99,7 +104,10 @@ export const create: Step = async run => {
 export const upload: Step = async run => {
   const { file, connection, context, record, secrets } = run
   if (file === undefined) throw new Error('No file to upload: inputs should have required one.')
-  const sent = (record.upload = await uploadJobFile(jobOf(run), file, connection, context))
+  const sent = (record.upload = await reporting(
+    run,
+    uploadJobFile(jobOf(run), file, connection, context)
+  ))
   answered(run, { reply: sent.reply, error: undefined })
   if (sent.warning !== undefined) core.warning(secrets.redact(sent.warning))
   record.events.push([
@@ -128,10 +136,11 @@ async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise
 }
 
 export const readStatus: Step = async run => {
-  const { connection, context, record } = run
-  const read = await fetchJobStatus(connection, jobOf(run), context)
+  const { connection, context, record, settings } = run
+  const read = await reporting(run, fetchJobStatus(connection, jobOf(run), context))
   record.status = read.status
   answered(run, { reply: read.reply, error: undefined, status: read.status })
+  if (settings.wait === undefined) context.log(`The job is ${describeStatus(read.status)}.`)
 }
 
 export const follow: Step = async run => {
@@ -139,6 +148,9 @@ export const follow: Step = async run => {
   if (settings.wait === undefined) return
   const action = settings.action === 'abort' ? 'abort' : 'start'
   const job = (record.job = await followJob(jobOf(run), action, settings.wait, connection, context))
+  // The last status read decided the outcome: its answer is the one the outputs give.
+  if (job.reply !== undefined)
+    answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) })
   reportJob(job, secrets)
   const final = job.wait.status?.state
   record.ended = final !== undefined && FINAL_STATES.has(final)
@@ -148,6 +160,23 @@ export const follow: Step = async run => {
   throw job.wait.end === 'cancelled'
     ? new CancelledError(job.failure)
     : new ActionError(job.failure)
+}
+
+const statusOf = ({ status }: { status?: JobStatus }): { status?: JobStatus } =>
+  status === undefined ? {} : { status }
+
+/**
+ * What `operation` gives; when it fails on Zoho's answer, that answer is the one the outputs and the
+ * summary show, not an earlier call's success.
+ */
+async function reporting<T>(run: JobRun, operation: Promise<T>): Promise<T> {
+  try {
+    return await operation
+  } catch (error) {
+    const reply = replyBehind(error)
+    if (reply !== undefined) answered(run, { reply, error: undefined })
+    throw error
+  }
 }
 
 /** Hands Zoho's answer to later steps, and keeps it for the summary. */

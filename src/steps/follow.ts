@@ -16,6 +16,7 @@ import {
   type JobState,
   type RecordCounts
 } from '../zoho/job-status.ts'
+import type { ZohoReply } from '../zoho/reply.ts'
 import type { JobAction, ResultFilter } from '../zoho/requests.ts'
 import { classify } from '../zoho/retry-table.ts'
 
@@ -27,6 +28,8 @@ const LAST_READ_GRACE_MS = 3000
 
 export interface FollowedJob {
   readonly wait: WaitResult
+  /** Zoho's answer to the last status read that succeeded: the call that decided the outcome. */
+  readonly reply?: ZohoReply
   /** The folder holding the saved result files; undefined when none was saved. */
   readonly resultDir?: string
   /** The first rows of failure.zip's CSV. */
@@ -46,8 +49,13 @@ export async function followJob(
 ): Promise<FollowedJob> {
   const deadline = context.clock.now() + wait.timeoutMs
   const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS }
+  let reply: ZohoReply | undefined
   const waited = await waitForJob(wait, deadline, {
-    readStatus: async () => (await fetchJobStatus(connection, job, reads)).status,
+    readStatus: async () => {
+      const read = await fetchJobStatus(connection, job, reads)
+      reply = read.reply
+      return read.status
+    },
     isPassing: error => error instanceof RetriesExhaustedError || classify(error).retry,
     clock: context.clock,
     log: context.log,
@@ -55,7 +63,10 @@ export async function followJob(
   })
   const wanted =
     waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : []
-  const results = await collectResults(wanted, wait.resultRoot, job, connection, context)
+  const results = {
+    ...(await collectResults(wanted, wait.resultRoot, job, connection, context)),
+    ...(reply === undefined ? {} : { reply })
+  }
   if (results.cancelled !== undefined) {
     const { cancelled } = results
     return {
