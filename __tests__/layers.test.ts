@@ -16,6 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['inputs/', 'inputs.ts', 'outputs.ts'],
   ['steps/', 'results.ts', 'job-file.ts'],
   ['report.ts', 'cancel.ts'],
+  ['held-job.ts'],
   ['run-steps.ts', 'load.ts'],
   ['main.ts', 'post.ts'],
   ['index.ts']

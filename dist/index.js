@@ -480,6 +480,138 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 897:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bg: () => (/* binding */ START_FAILED),
+/* harmony export */   Xo: () => (/* binding */ CREATED_NOT_STARTED),
+/* harmony export */   b7: () => (/* binding */ HeldJob),
+/* harmony export */   dW: () => (/* binding */ withNote),
+/* harmony export */   oo: () => (/* binding */ CANCELLED_WHILE_RUNNING),
+/* harmony export */   w$: () => (/* binding */ abortJob)
+/* harmony export */ });
+/* unused harmony export RUNNER_STATE */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _steps_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
+// The job this run holds: the one owner of whether a job is the run's to abort. A job is taken when
+// the run creates it or is to watch it, claimed for an abort on a failure or a cancel while the
+// claim lasts, let go when it ends or the run is done with it, and saved in the step's state so
+// that the post step can abort it when the runner kills the main step first (actions/cache's state
+// provider is the model). A load in parts takes each part's job in turn.
+
+
+
+
+
+const PENDING_JOB = 'pending-job';
+const RUNNER_STATE = {
+    save: (name, value) => {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value);
+    },
+    read: name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name)
+};
+const CREATED_NOT_STARTED = 'the job this step created was not started';
+const START_FAILED = 'its start failed';
+const CANCELLED_WHILE_RUNNING = 'the step was cancelled while the job it started ran';
+class HeldJob {
+    #state;
+    #job;
+    #claim = {};
+    #life = 'idle';
+    constructor(state = RUNNER_STATE) {
+        this.#state = state;
+    }
+    /** The job the run works on now, or undefined before it has one. */
+    get job() {
+        return this.#job;
+    }
+    /** The run works on `job` from now on (its own, or one job-id names), with `claim`. */
+    take(job, claim = {}) {
+        this.#job = job;
+        this.#life = 'idle';
+        this.claim(claim);
+    }
+    /** What the run would abort the job for, from now on. */
+    claim(claim) {
+        this.#claim = claim;
+        // The post step runs only after a cancel: it needs the job only while a cancel would abort it.
+        const pending = this.#job !== undefined && claim.onCancel !== undefined;
+        this.#state.save(PENDING_JOB, pending ? JSON.stringify(this.#job) : '');
+    }
+    /** Zoho has the job running (it said so, or a status read showed it). */
+    running() {
+        if (this.#life === 'idle')
+            this.#life = 'running';
+    }
+    /** The job reached a final state: there is nothing left to abort. */
+    ended() {
+        this.#life = 'ended';
+        this.release();
+    }
+    /** The run is done with the job: whatever becomes of it, it is not the run's to abort. */
+    release() {
+        this.claim({});
+    }
+    /** Why the job must be aborted after `error` ended the run, or undefined when it must not. */
+    abortReason(error) {
+        if (this.#job === undefined || this.#life === 'ended')
+            return undefined;
+        return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc ? this.#claim.onCancel : this.#claim.onFailure;
+    }
+    /** Whether the job was running, as far as the run knows, when it let it go. */
+    get goesOn() {
+        return this.#life === 'running';
+    }
+    /** The job a main step left for the post step to abort, or undefined. */
+    static pending(state = RUNNER_STATE) {
+        const saved = (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonObject */ .o$)(state.read(PENDING_JOB));
+        if (!(0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .isRecord */ .u4)(saved))
+            return undefined;
+        const { owner, app, form, jobId } = saved;
+        if (typeof owner !== 'string' || typeof app !== 'string' || typeof form !== 'string')
+            return undefined;
+        if (typeof jobId !== 'string' || !_zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__/* .JOB_ID_DIGITS */ .PS.test(jobId))
+            return undefined;
+        return { owner, app, form, jobId };
+    }
+}
+/**
+ * Aborts `job` for the reason `why` names, within `deadline` when the step is being cancelled.
+ * Not under the step's own signal, which a cancel has aborted: this call is what the cancel needs.
+ */
+async function abortJob(job, why, connection, context, deadline) {
+    const quick = {
+        ...context,
+        signal: new AbortController().signal,
+        ...(deadline === undefined ? {} : { deadline })
+    };
+    const outcome = await (0,_steps_start_abort_js__WEBPACK_IMPORTED_MODULE_2__/* .startOrAbort */ .o)(job, 'abort', connection, quick);
+    if (outcome.error === undefined) {
+        return {
+            aborted: true,
+            note: `The job was aborted, as ${why}, so that the form is free for the next job.`
+        };
+    }
+    const message = context.redact(outcome.error.message);
+    return {
+        aborted: false,
+        note: `The job could not be aborted (${why}): ${message} Abort it in Creator: until it ends, ` +
+            'the form takes no other job.'
+    };
+}
+/** The abort's note added to the error that ended the run, of the same kind. */
+function withNote(error, note) {
+    const message = `${error.message} ${note}`;
+    return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc(message) : new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(message);
+}
+
+
+/***/ }),
+
 /***/ 407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -1381,8 +1513,8 @@ var src_text = __nccwpck_require__(992);
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
 var results = __nccwpck_require__(385);
-// EXTERNAL MODULE: ./src/run-steps.ts + 9 modules
-var run_steps = __nccwpck_require__(500);
+// EXTERNAL MODULE: ./src/run-steps.ts + 8 modules
+var run_steps = __nccwpck_require__(573);
 // EXTERNAL MODULE: ./src/steps/follow.ts
 var follow = __nccwpck_require__(438);
 // EXTERNAL MODULE: ./src/split.ts + 2 modules
@@ -1513,7 +1645,8 @@ function resumable(error, file, part, skip) {
 }
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
 async function loadPart(run, part, report) {
-    forgetJob(run.record);
+    // The followed job the summary and the counts read is this part's from now on.
+    delete run.record.job;
     const partRun = {
         ...run,
         file: {
@@ -1537,17 +1670,6 @@ async function loadPart(run, part, report) {
     }
     await (0,run_steps/* start */.ni)(partRun);
     await (0,run_steps/* follow */.e6)(partRun);
-}
-/** The record keeps one job at a time: the part's, which a failure or cancel may abort. */
-function forgetJob(record) {
-    delete record.jobId;
-    delete record.created;
-    delete record.upload;
-    delete record.startTried;
-    delete record.started;
-    delete record.outcome;
-    delete record.job;
-    delete record.ended;
 }
 const completed = (report) => report.status?.state === 'Completed';
 /** Keeps the state the part's job ended in, once followed. */
@@ -1613,12 +1735,15 @@ async function exists(path) {
     return (0,promises_.stat)(path).then(() => true, () => false);
 }
 
+// EXTERNAL MODULE: ./src/held-job.ts
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(194);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's flow: settings → the file checked → an access token → the steps the action names
 // (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
 // the run leaves behind after a failure or a cancel is aborted before the step ends.
+
 
 
 
@@ -1684,23 +1809,28 @@ async function act(record, secrets, cancellation) {
     catch (error) {
         throw await cleanUp(jobRun, error, cancellation);
     }
-    (0,run_steps/* clearPending */.VW)();
+    jobRun.held.release();
 }
-/** Aborts a job the failed run leaves running, and says so in the error it ends with. */
+/** Aborts a job the failed run still holds, and says so in the error it ends with. */
 async function cleanUp(run, error, cancellation) {
-    const cancelled = error instanceof errors/* CancelledError */.cc;
-    const why = error instanceof errors/* ActionError */.lZ ? (0,run_steps/* leftRunning */.jw)(run, error) : undefined;
-    if (why === undefined) {
-        (0,run_steps/* clearPending */.VW)();
-        const running = cancelled && run.record.job !== undefined && run.record.ended !== true;
-        return running ? new errors/* CancelledError */.cc(`${error.message} The job goes on in Zoho.`) : error;
+    const { held, record, connection, context } = run;
+    const why = held.abortReason(error);
+    const { job } = held;
+    if (why === undefined || job === undefined || !(error instanceof errors/* ActionError */.lZ)) {
+        held.release();
+        const goesOn = error instanceof errors/* CancelledError */.cc && held.goesOn;
+        return goesOn ? (0,held_job/* withNote */.dW)(error, 'The job goes on in Zoho.') : error;
     }
+    const cancelled = error instanceof errors/* CancelledError */.cc;
     if (cancelled)
         cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500);
     const deadline = cancelled ? clock/* systemClock */.m.now() + ABORT_ON_CANCEL_MS : undefined;
-    const note = await (0,run_steps/* abortLeftJob */.bg)(run, why, deadline);
-    const message = `${error.message} ${note}`;
-    return cancelled ? new errors/* CancelledError */.cc(message) : new errors/* ActionError */.lZ(message);
+    const { aborted, note } = await (0,held_job/* abortJob */.w$)(job, why, connection, context, deadline);
+    // A job the abort did not reach stays saved for the post step, which tries again.
+    if (aborted)
+        held.ended();
+    record.events.push(aborted ? ['Aborted', `as ${why}`] : ['Not aborted', note]);
+    return (0,held_job/* withNote */.dW)(error, note);
 }
 /** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */
 function fail(error, record, secrets) {
@@ -1823,16 +1953,14 @@ function describeCounts({ total, success, failed, unprocessed }) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(483);
-/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(500);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(194);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(620);
+/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(483);
+/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(573);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
 // The post step, which runs only when the workflow was cancelled (action.yml: post-if:
-// cancelled()). When the runner killed the main step before it could abort a job it had created or
-// started and was waiting on, the main step left that job in the state PENDING_JOB_STATE; the
-// post step aborts it. A main step that ended on its own left nothing, and no call is made.
-
+// cancelled()). When the runner killed the main step before it could abort a job it held, the main
+// step left that job in its state (held-job.ts); the post step aborts it. A main step that ended on
+// its own left nothing, and no call is made.
 
 
 
@@ -1840,28 +1968,21 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 
 async function runPost() {
-    const saved = (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__/* .jsonObject */ .o$)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .PENDING_JOB_STATE */ .CL));
-    const jobId = saved?.['jobId'];
-    if (!(0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u4)(saved) || typeof jobId !== 'string' || !_zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_6__/* .JOB_ID_DIGITS */ .PS.test(jobId)) {
+    const job = _held_job_js__WEBPACK_IMPORTED_MODULE_2__/* .HeldJob */ .b7.pending();
+    if (job === undefined) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step left no job running: nothing to abort.');
         return;
     }
-    const secrets = new _secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .Secrets */ .S();
+    const secrets = new _secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .Secrets */ .S();
     try {
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readSettings */ .sb)(secrets);
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)(secrets);
         if (settings.maskJobId)
-            secrets.add(jobId);
-        const record = {
-            startedMs: Date.now(),
-            calls: { made: 0 },
-            mints: { made: 0 },
-            events: [],
-            jobId
-        };
-        const run = (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .newJobRun */ .pK)(settings, undefined, record, secrets, new AbortController().signal);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(secrets.redact(`The main step was ended before it could abort job ${jobId}; aborting it now.`));
-        const note = await (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_3__/* .abortLeftJob */ .bg)(run, 'the workflow was cancelled while it ran');
-        if (record.abortedAfterFailure === true)
+            secrets.add(job.jobId);
+        const counters = { calls: { made: 0 }, mints: { made: 0 } };
+        const { connection, context } = (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_4__/* .connect */ .Ng)(settings, secrets, counters, new AbortController().signal);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(secrets.redact(`The main step was ended before it could abort job ${job.jobId}; aborting it now.`));
+        const { aborted, note } = await (0,_held_job_js__WEBPACK_IMPORTED_MODULE_2__/* .abortJob */ .w$)(job, 'the workflow was cancelled while it ran', connection, context);
+        if (aborted)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(note);
         else
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(note);
@@ -1869,7 +1990,7 @@ async function runPost() {
     catch (error) {
         if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ))
             throw error;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(`Job ${jobId} may still be running: it could not be aborted (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error)}).`));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(`Job ${job.jobId} may still be running: it could not be aborted (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .failureMessage */ .oh)(error)}).`));
     }
 }
 
@@ -2262,20 +2383,17 @@ async function previewCsv(zipPath, maxRows) {
 
 /***/ }),
 
-/***/ 500:
+/***/ 573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  CL: () => (/* binding */ PENDING_JOB_STATE),
   h2: () => (/* binding */ abort),
-  bg: () => (/* binding */ abortLeftJob),
   eb: () => (/* binding */ checkHeader),
-  VW: () => (/* binding */ clearPending),
+  Ng: () => (/* binding */ connect),
   vt: () => (/* binding */ create),
   e6: () => (/* binding */ run_steps_follow),
-  jw: () => (/* binding */ leftRunning),
   pK: () => (/* binding */ newJobRun),
   rk: () => (/* binding */ readStatus),
   ni: () => (/* binding */ start),
@@ -2290,6 +2408,8 @@ var core = __nccwpck_require__(79);
 var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/held-job.ts
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/text.ts
@@ -2719,123 +2839,8 @@ function digitsOf(body, parsed) {
 
 // EXTERNAL MODULE: ./src/steps/follow.ts
 var follow = __nccwpck_require__(438);
-// EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
-// EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(308);
-;// CONCATENATED MODULE: ./src/steps/start-abort.ts
-// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
-// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
-// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
-// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
-
-
-
-
-
-
-
-/**
- * The states that show a lost action of this run took effect. For a start, only a running job: a
- * job that has ended may have ended before this run, and then this run did not start it.
- */
-const TOOK_EFFECT = {
-    start: new Set(['In-progress']),
-    abort: job_status/* ABORTED_STATES */.xf
-};
-async function startOrAbort(job, action, connection, context) {
-    const failures = [];
-    const request = (0,requests/* jobActionRequest */.nA)(connection, job, action);
-    context.log(`${request.method} ${request.url} (action: ${action})`);
-    try {
-        const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, `${action} the job`, action), context, { onFailure: error => failures.push(error) });
-        return { reply, error: undefined };
-    }
-    catch (error) {
-        if (!(error instanceof errors/* ActionError */.lZ))
-            throw error;
-        const lost = failures.some(retry_table/* mayHaveApplied */.P);
-        const refusal = error instanceof zoho_reply/* ZohoError */.fS && !(0,retry_table/* classify */.L)(error).retry ? error : undefined;
-        if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
-            return settle({ job, action, connection, context }, refusal, lost);
-        }
-        if (!lost)
-            return { reply: (0,zoho_reply/* replyBehind */.vk)(error), error };
-        // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
-        return {
-            reply: (0,zoho_reply/* replyBehind */.vk)(error),
-            error: new errors/* ActionError */.lZ(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
-                'before you run the step again.')
-        };
-    }
-}
-/** Whether Zoho's refusal may be about the job's state rather than the request. */
-function aboutTheJob(refusal) {
-    const { code, httpStatus } = refusal.reply;
-    return (code !== undefined && !codes/* REQUEST_FAULT_CODES */.Q3.has(code) && httpStatus >= 400 && httpStatus < 500);
-}
-/** Reads the job's status to tell what a refused start or abort means. */
-async function settle({ job, action, connection, context }, refusal, lost) {
-    context.log(lost
-        ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
-            `(${refusal.message}); reading the job's status to settle it.`
-        : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
-    let read;
-    try {
-        read = await (0,job_status/* fetchJobStatus */.as)(connection, job, context);
-    }
-    catch (error) {
-        if (!(error instanceof errors/* ActionError */.lZ))
-            throw error;
-        const why = lost
-            ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
-                'was rejected, and'
-            : `Zoho refused the ${action}, and`;
-        return {
-            reply: refusal.reply,
-            error: new errors/* ActionError */.lZ(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
-        };
-    }
-    const { state, raw } = read.status;
-    const settled = { reply: read.reply, status: read.status, error: undefined };
-    if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
-        return {
-            ...settled,
-            warning: `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
-                'Its answer was lost, and Zoho rejected the retry.'
-        };
-    }
-    if (action === 'abort' && state !== undefined && job_status/* FINAL_STATES */.MS.has(state)) {
-        return {
-            ...settled,
-            warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
-        };
-    }
-    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
-    // ends Expired only when never started; any other end may have come from this start.
-    if (state !== undefined && job_status/* FINAL_STATES */.MS.has(state) && state !== 'Expired') {
-        return {
-            reply: refusal.reply,
-            status: read.status,
-            error: new zoho_reply/* ZohoError */.fS(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
-                'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
-                `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
-                'you run the step again.', refusal.reply)
-        };
-    }
-    const shown = state ??
-        (raw === undefined
-            ? 'in a state Zoho did not say'
-            : `in a state this action does not know ("${raw}")`);
-    return {
-        reply: refusal.reply,
-        status: read.status,
-        error: new zoho_reply/* ZohoError */.fS(lost
-            ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
-            : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
-    };
-}
-
+// EXTERNAL MODULE: ./src/steps/start-abort.ts
+var start_abort = __nccwpck_require__(616);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -2898,6 +2903,8 @@ function quoted(name) {
     return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
 ;// CONCATENATED MODULE: ./src/steps/upload.ts
 // Uploads the job's file (zoho-bulk-api.md, "Create and upload"): multipart/form-data with one part
 // named "file", streamed from disk with its length announced. Zoho documents two URLs for it; the
@@ -2964,6 +2971,8 @@ function unknownUrl(reply) {
     return reply.httpStatus === 404 && (reply.data === undefined || reply.code === codes/* UNKNOWN_URL_CODE */.r$);
 }
 
+// EXTERNAL MODULE: ./src/zoho/job-status.ts
+var job_status = __nccwpck_require__(308);
 // EXTERNAL MODULE: ./src/poll.ts
 var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: ./src/run-steps.ts
@@ -2984,13 +2993,22 @@ var poll = __nccwpck_require__(810);
 
 
 
+
 /** What the steps of a run work with: the calls' context and the connection, from the settings. */
 function newJobRun(settings, file, record, secrets, signal) {
+    const { connection, context } = connect(settings, secrets, record, signal);
+    const held = new held_job/* HeldJob */.b7();
+    if (settings.jobId !== undefined)
+        held.take({ ...settings.form, jobId: settings.jobId });
+    return { settings, held, file, connection, context, secrets, record };
+}
+/** How calls to Zoho are made, from the settings; each call counted in `counters`. */
+function connect(settings, secrets, counters, signal) {
     const context = {
         policy: settings.retry,
         timeoutMs: settings.timeoutMs,
         clock: clock/* systemClock */.m,
-        calls: record.calls,
+        calls: counters.calls,
         log: line => {
             core/* info */.pq((0,src_text/* logLine */.BP)(secrets.redact(line)));
         },
@@ -3003,18 +3021,16 @@ function newJobRun(settings, file, record, secrets, signal) {
     const connection = {
         apiBaseUrl: settings.apiBaseUrl,
         environment: settings.environment,
-        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
+        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, counters.mints)
     };
-    return { settings, file, connection, context, secrets, record };
+    return { connection, context };
 }
-/** The state a post step reads to abort a job the main step could not (see pendingJob). */
-const PENDING_JOB_STATE = 'pending-job';
 /** The job the run works on: the one named by job-id, or the one it created. */
 function jobOf(run) {
-    const jobId = run.record.jobId;
-    if (jobId === undefined)
+    const { job } = run.held;
+    if (job === undefined)
         throw new Error('No job yet: a step that needs one ran before create.');
-    return { ...run.settings.form, jobId };
+    return job;
 }
 /** With check-header: true, the file's header against the form's fields, before anything is sent. */
 const checkHeader = async (run) => {
@@ -3031,11 +3047,9 @@ const create = async (run) => {
     if (settings.maskJobId)
         secrets.add(created.jobId);
     record.jobId = created.jobId;
-    record.created = true;
+    // Until it is started, a job the run created is its to abort, whatever ends the run.
+    run.held.take({ ...settings.form, jobId: created.jobId }, { onFailure: held_job/* CREATED_NOT_STARTED */.Xo, onCancel: held_job/* CREATED_NOT_STARTED */.Xo });
     record.events.push(['Created', `job ${created.jobId}`]);
-    // Until it is started and watched, a job load created is this step's to abort.
-    if (settings.action === 'load')
-        markPending(run);
     core/* setOutput */.uH('job-id', created.jobId);
     answered(run, { reply: created.reply, error: undefined });
     context.log(`Created job ${created.jobId}.`);
@@ -3044,7 +3058,7 @@ const upload = async (run) => {
     const { file, connection, context, record, secrets } = run;
     if (file === undefined)
         throw new Error('No file to upload: inputs should have required one.');
-    const sent = (record.upload = await reporting(run, uploadJobFile(jobOf(run), file, connection, context)));
+    const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context));
     answered(run, { reply: sent.reply, error: undefined });
     if (sent.warning !== undefined)
         core/* warning */.$e(secrets.redact(sent.warning));
@@ -3056,21 +3070,23 @@ const upload = async (run) => {
 const start = async (run) => startOrAbortStep(run, 'start');
 const abort = async (run) => startOrAbortStep(run, 'abort');
 async function startOrAbortStep(run, action) {
-    const { connection, context, record, settings } = run;
+    const { connection, context, record, settings, held } = run;
     // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
     const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel;
-    if (action === 'start')
-        record.startTried = true;
-    if (watched)
-        markPending(run);
-    const outcome = (record.outcome = await startOrAbort(jobOf(run), action, connection, context));
+    const onCancel = watched ? { onCancel: held_job/* CANCELLED_WHILE_RUNNING */.oo } : {};
+    // A start that fails leaves a job the run created to be aborted; a job job-id names is the user's.
+    if (action === 'start' && settings.action === 'load')
+        held.claim({ onFailure: held_job/* START_FAILED */.Bg, ...onCancel });
+    else if (action === 'start')
+        held.claim(onCancel);
+    const outcome = await (0,start_abort/* startOrAbort */.o)(jobOf(run), action, connection, context);
     answered(run, outcome);
     if (outcome.error !== undefined)
         throw outcome.error;
-    if (action === 'start')
-        record.started = true;
-    if (action === 'start' && !watched)
-        clearPending();
+    if (action === 'start') {
+        held.running();
+        held.claim(onCancel);
+    }
     record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? '']);
     if (outcome.warning === undefined)
         context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
@@ -3089,12 +3105,15 @@ const run_steps_follow = async (run) => {
         return;
     const action = settings.action === 'abort' ? 'abort' : 'start';
     const job = (record.job = await (0,follow/* followJob */.Bv)(jobOf(run), action, settings.wait, connection, context));
+    const final = job.wait.status?.state;
+    if (final !== undefined && job_status/* FINAL_STATES */.MS.has(final))
+        run.held.ended();
+    else
+        run.held.running();
     // The last status read decided the outcome: its answer is the one the outputs give.
     if (job.reply !== undefined)
         answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
     (0,report/* reportJob */.OL)(job, secrets);
-    const final = job.wait.status?.state;
-    record.ended = final !== undefined && job_status/* FINAL_STATES */.MS.has(final);
     const state = job.wait.status === undefined ? undefined : job.wait.status.raw;
     record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`]);
     if (job.failure === undefined)
@@ -3124,56 +3143,6 @@ function answered(run, outcome) {
     if (outcome.reply !== undefined)
         run.record.reply = outcome.reply;
     (0,report/* reportOutcome */.Rq)(outcome, run.secrets);
-}
-/** Names the job a post step should abort if the main step is ended before it could. */
-function markPending(run) {
-    core/* saveState */.LZ(PENDING_JOB_STATE, JSON.stringify(jobOf(run)));
-}
-/** The run ends with no job of its own left running: a post step has nothing to abort. */
-function clearPending() {
-    core/* saveState */.LZ(PENDING_JOB_STATE, '');
-}
-/** Why the job must be aborted after `error` ended the run, or undefined when it need not be. */
-function leftRunning(run, error) {
-    const { record, settings } = run;
-    if (record.jobId === undefined || record.ended === true)
-        return undefined;
-    if (record.created === true && record.startTried !== true)
-        return 'the job this step created was not started';
-    if (record.startTried !== true)
-        return undefined;
-    // A cancel aborts a job the step started and was to watch; one started without wait is the user's.
-    if (error instanceof errors/* CancelledError */.cc)
-        return settings.abortOnCancel && settings.wait !== undefined
-            ? 'the step was cancelled while the job it started ran'
-            : undefined;
-    if (settings.action === 'load' && record.started !== true)
-        return 'its start failed';
-    return undefined;
-}
-/**
- * Aborts the job `why` names, within `deadline` when the step is being cancelled; says what
- * became of it, for the error the step ends with.
- */
-async function abortLeftJob(run, why, deadline) {
-    const { connection, context, record, secrets } = run;
-    // Not the step's own signal, which a cancel has aborted: this call is what the cancel needs.
-    const quick = {
-        ...context,
-        signal: new AbortController().signal,
-        ...(deadline === undefined ? {} : { deadline })
-    };
-    const outcome = await startOrAbort(jobOf(run), 'abort', connection, quick);
-    if (outcome.error === undefined) {
-        record.abortedAfterFailure = true;
-        record.events.push(['Aborted', `as ${why}`]);
-        clearPending();
-        return `The job was aborted, as ${why}, so that the form is free for the next job.`;
-    }
-    const message = secrets.redact(outcome.error.message);
-    record.events.push(['Not aborted', message]);
-    return (`The job could not be aborted (${why}): ${message} Abort it in Creator: until it ends, ` +
-        'the form takes no other job.');
 }
 
 
@@ -3790,6 +3759,134 @@ function jobFailure(waited, action, wait) {
             `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`);
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 616:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ startOrAbort)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
+// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
+// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
+// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
+// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
+
+
+
+
+
+
+
+/**
+ * The states that show a lost action of this run took effect. For a start, only a running job: a
+ * job that has ended may have ended before this run, and then this run did not start it.
+ */
+const TOOK_EFFECT = {
+    start: new Set(['In-progress']),
+    abort: _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .ABORTED_STATES */ .xf
+};
+async function startOrAbort(job, action, connection, context) {
+    const failures = [];
+    const request = (0,_zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__/* .jobActionRequest */ .nA)(connection, job, action);
+    context.log(`${request.method} ${request.url} (action: ${action})`);
+    try {
+        const reply = await (0,_zoho_api_js__WEBPACK_IMPORTED_MODULE_1__/* .callApi */ .p)(connection, request, reply => (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyError */ .NT)(reply, `${action} the job`, action), context, { onFailure: error => failures.push(error) });
+        return { reply, error: undefined };
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
+            throw error;
+        const lost = failures.some(_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .mayHaveApplied */ .P);
+        const refusal = error instanceof _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS && !(0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .classify */ .L)(error).retry ? error : undefined;
+        if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
+            return settle({ job, action, connection, context }, refusal, lost);
+        }
+        if (!lost)
+            return { reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error), error };
+        // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
+        return {
+            reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error),
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
+                'before you run the step again.')
+        };
+    }
+}
+/** Whether Zoho's refusal may be about the job's state rather than the request. */
+function aboutTheJob(refusal) {
+    const { code, httpStatus } = refusal.reply;
+    return (code !== undefined && !_zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__/* .REQUEST_FAULT_CODES */ .Q3.has(code) && httpStatus >= 400 && httpStatus < 500);
+}
+/** Reads the job's status to tell what a refused start or abort means. */
+async function settle({ job, action, connection, context }, refusal, lost) {
+    context.log(lost
+        ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+            `(${refusal.message}); reading the job's status to settle it.`
+        : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
+    let read;
+    try {
+        read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .fetchJobStatus */ .as)(connection, job, context);
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
+            throw error;
+        const why = lost
+            ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
+                'was rejected, and'
+            : `Zoho refused the ${action}, and`;
+        return {
+            reply: refusal.reply,
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
+        };
+    }
+    const { state, raw } = read.status;
+    const settled = { reply: read.reply, status: read.status, error: undefined };
+    if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
+        return {
+            ...settled,
+            warning: `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
+                'Its answer was lost, and Zoho rejected the retry.'
+        };
+    }
+    if (action === 'abort' && state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state)) {
+        return {
+            ...settled,
+            warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
+        };
+    }
+    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
+    // ends Expired only when never started; any other end may have come from this start.
+    if (state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state) && state !== 'Expired') {
+        return {
+            reply: refusal.reply,
+            status: read.status,
+            error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
+                'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
+                `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
+                'you run the step again.', refusal.reply)
+        };
+    }
+    const shown = state ??
+        (raw === undefined
+            ? 'in a state Zoho did not say'
+            : `in a state this action does not know ("${raw}")`);
+    return {
+        reply: refusal.reply,
+        status: read.status,
+        error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(lost
+            ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
+            : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
+    };
 }
 
 

@@ -136,7 +136,8 @@ function resumable(error: unknown, file: JobFile, part: PartReport, skip: number
 
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
 async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<void> {
-  forgetJob(run.record)
+  // The followed job the summary and the counts read is this part's from now on.
+  delete run.record.job
   const partRun: JobRun = {
     ...run,
     file: {
@@ -158,18 +159,6 @@ async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<vo
   }
   await start(partRun)
   await follow(partRun)
-}
-
-/** The record keeps one job at a time: the part's, which a failure or cancel may abort. */
-function forgetJob(record: RunRecord): void {
-  delete record.jobId
-  delete record.created
-  delete record.upload
-  delete record.startTried
-  delete record.started
-  delete record.outcome
-  delete record.job
-  delete record.ended
 }
 
 const completed = (report: PartReport): boolean => report.status?.state === 'Completed'

@@ -9,15 +9,13 @@ import { type ActionName, readSettings } from './inputs.ts'
 import { checkJobFile } from './job-file.ts'
 import { load } from './load.ts'
 import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
+import { abortJob, withNote } from './held-job.ts'
 import {
   abort,
-  abortLeftJob,
   checkHeader,
-  clearPending,
   create,
   follow,
   type JobRun,
-  leftRunning,
   newJobRun,
   readStatus,
   start,
@@ -80,23 +78,27 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
   } catch (error) {
     throw await cleanUp(jobRun, error, cancellation)
   }
-  clearPending()
+  jobRun.held.release()
 }
 
-/** Aborts a job the failed run leaves running, and says so in the error it ends with. */
+/** Aborts a job the failed run still holds, and says so in the error it ends with. */
 async function cleanUp(run: JobRun, error: unknown, cancellation: Cancellation): Promise<unknown> {
-  const cancelled = error instanceof CancelledError
-  const why = error instanceof ActionError ? leftRunning(run, error) : undefined
-  if (why === undefined) {
-    clearPending()
-    const running = cancelled && run.record.job !== undefined && run.record.ended !== true
-    return running ? new CancelledError(`${error.message} The job goes on in Zoho.`) : error
+  const { held, record, connection, context } = run
+  const why = held.abortReason(error)
+  const { job } = held
+  if (why === undefined || job === undefined || !(error instanceof ActionError)) {
+    held.release()
+    const goesOn = error instanceof CancelledError && held.goesOn
+    return goesOn ? withNote(error, 'The job goes on in Zoho.') : error
   }
+  const cancelled = error instanceof CancelledError
   if (cancelled) cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500)
   const deadline = cancelled ? systemClock.now() + ABORT_ON_CANCEL_MS : undefined
-  const note = await abortLeftJob(run, why, deadline)
-  const message = `${(error as ActionError).message} ${note}`
-  return cancelled ? new CancelledError(message) : new ActionError(message)
+  const { aborted, note } = await abortJob(job, why, connection, context, deadline)
+  // A job the abort did not reach stays saved for the post step, which tries again.
+  if (aborted) held.ended()
+  record.events.push(aborted ? ['Aborted', `as ${why}`] : ['Not aborted', note])
+  return withNote(error, note)
 }
 
 /** One error line per problem, without a stack trace unless debug logging is on and it is a bug. */

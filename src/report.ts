@@ -9,7 +9,6 @@ import { messageOf } from './errors.ts'
 import type { Settings } from './inputs.ts'
 import type { FollowedJob } from './steps/follow.ts'
 import type { ActionOutcome } from './steps/start-abort.ts'
-import type { Upload } from './steps/upload.ts'
 import type { CsvPreview } from './results.ts'
 import { MASK, type Secrets } from './secrets.ts'
 import { counted, cut } from './text.ts'
@@ -29,20 +28,10 @@ export interface RunRecord {
   readonly events: [step: string, detail: string][]
   /** The job worked on: the one job-id names, or the one this run created. */
   jobId?: string
-  /** Whether this run created the job. */
-  created?: boolean
-  upload?: Upload
-  /** Whether this run tried to start the job, and whether Zoho said it did. */
-  startTried?: boolean
-  started?: boolean
-  outcome?: ActionOutcome
   /** The status a status action read. */
   status?: JobStatus
+  /** The job as the wait followed it (a load in parts: the part's). */
   job?: FollowedJob
-  /** Whether the wait saw the job in a final state. */
-  ended?: boolean
-  /** Whether the run aborted the job after a failure or a cancel. */
-  abortedAfterFailure?: boolean
   /** Zoho's last answer, as the outputs give it. */
   reply?: ZohoReply
   /** Why the step failed; undefined when it succeeded. */

@@ -6,6 +6,7 @@ import { systemClock } from './clock.ts'
 import { ActionError, CancelledError } from './errors.ts'
 import type { Settings } from './inputs.ts'
 import type { JobFile } from './job-file.ts'
+import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import type { Secrets } from './secrets.ts'
 import { logLine } from './text.ts'
@@ -25,6 +26,8 @@ import { describeStatus } from './poll.ts'
 /** What every step works with. */
 export interface JobRun {
   readonly settings: Settings
+  /** The job the run works on, and whether it is the run's to abort. */
+  readonly held: HeldJob
   /** The file to upload, checked. */
   readonly file: JobFile | undefined
   readonly connection: Connection
@@ -43,11 +46,24 @@ export function newJobRun(
   secrets: Secrets,
   signal: AbortSignal
 ): JobRun {
+  const { connection, context } = connect(settings, secrets, record, signal)
+  const held = new HeldJob()
+  if (settings.jobId !== undefined) held.take({ ...settings.form, jobId: settings.jobId })
+  return { settings, held, file, connection, context, secrets, record }
+}
+
+/** How calls to Zoho are made, from the settings; each call counted in `counters`. */
+export function connect(
+  settings: Settings,
+  secrets: Secrets,
+  counters: Pick<RunRecord, 'calls' | 'mints'>,
+  signal: AbortSignal
+): { connection: Connection; context: CallContext } {
   const context: CallContext = {
     policy: settings.retry,
     timeoutMs: settings.timeoutMs,
     clock: systemClock,
-    calls: record.calls,
+    calls: counters.calls,
     log: line => {
       core.info(logLine(secrets.redact(line)))
     },
@@ -60,19 +76,16 @@ export function newJobRun(
   const connection: Connection = {
     apiBaseUrl: settings.apiBaseUrl,
     environment: settings.environment,
-    tokens: accessTokens(settings.auth, settings.dataCentre, secrets, record.mints)
+    tokens: accessTokens(settings.auth, settings.dataCentre, secrets, counters.mints)
   }
-  return { settings, file, connection, context, secrets, record }
+  return { connection, context }
 }
-
-/** The state a post step reads to abort a job the main step could not (see pendingJob). */
-export const PENDING_JOB_STATE = 'pending-job'
 
 /** The job the run works on: the one named by job-id, or the one it created. */
 export function jobOf(run: JobRun): JobRef {
-  const jobId = run.record.jobId
-  if (jobId === undefined) throw new Error('No job yet: a step that needs one ran before create.')
-  return { ...run.settings.form, jobId }
+  const { job } = run.held
+  if (job === undefined) throw new Error('No job yet: a step that needs one ran before create.')
+  return job
 }
 
 /** With check-header: true, the file's header against the form's fields, before anything is sent. */
@@ -92,10 +105,12 @@ export const create: Step = async run => {
   const created = await reporting(run, createJob(settings.form, connection, context))
   if (settings.maskJobId) secrets.add(created.jobId)
   record.jobId = created.jobId
-  record.created = true
+  // Until it is started, a job the run created is its to abort, whatever ends the run.
+  run.held.take(
+    { ...settings.form, jobId: created.jobId },
+    { onFailure: CREATED_NOT_STARTED, onCancel: CREATED_NOT_STARTED }
+  )
   record.events.push(['Created', `job ${created.jobId}`])
-  // Until it is started and watched, a job load created is this step's to abort.
-  if (settings.action === 'load') markPending(run)
   core.setOutput('job-id', created.jobId)
   answered(run, { reply: created.reply, error: undefined })
   context.log(`Created job ${created.jobId}.`)
@@ -104,10 +119,7 @@ export const create: Step = async run => {
 export const upload: Step = async run => {
   const { file, connection, context, record, secrets } = run
   if (file === undefined) throw new Error('No file to upload: inputs should have required one.')
-  const sent = (record.upload = await reporting(
-    run,
-    uploadJobFile(jobOf(run), file, connection, context)
-  ))
+  const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context))
   answered(run, { reply: sent.reply, error: undefined })
   if (sent.warning !== undefined) core.warning(secrets.redact(sent.warning))
   record.events.push([
@@ -120,16 +132,21 @@ export const start: Step = async run => startOrAbortStep(run, 'start')
 export const abort: Step = async run => startOrAbortStep(run, 'abort')
 
 async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise<void> {
-  const { connection, context, record, settings } = run
+  const { connection, context, record, settings, held } = run
   // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
   const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel
-  if (action === 'start') record.startTried = true
-  if (watched) markPending(run)
-  const outcome = (record.outcome = await startOrAbort(jobOf(run), action, connection, context))
+  const onCancel = watched ? { onCancel: CANCELLED_WHILE_RUNNING } : {}
+  // A start that fails leaves a job the run created to be aborted; a job job-id names is the user's.
+  if (action === 'start' && settings.action === 'load')
+    held.claim({ onFailure: START_FAILED, ...onCancel })
+  else if (action === 'start') held.claim(onCancel)
+  const outcome = await startOrAbort(jobOf(run), action, connection, context)
   answered(run, outcome)
   if (outcome.error !== undefined) throw outcome.error
-  if (action === 'start') record.started = true
-  if (action === 'start' && !watched) clearPending()
+  if (action === 'start') {
+    held.running()
+    held.claim(onCancel)
+  }
   record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? ''])
   if (outcome.warning === undefined)
     context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
@@ -148,12 +165,13 @@ export const follow: Step = async run => {
   if (settings.wait === undefined) return
   const action = settings.action === 'abort' ? 'abort' : 'start'
   const job = (record.job = await followJob(jobOf(run), action, settings.wait, connection, context))
+  const final = job.wait.status?.state
+  if (final !== undefined && FINAL_STATES.has(final)) run.held.ended()
+  else run.held.running()
   // The last status read decided the outcome: its answer is the one the outputs give.
   if (job.reply !== undefined)
     answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) })
   reportJob(job, secrets)
-  const final = job.wait.status?.state
-  record.ended = final !== undefined && FINAL_STATES.has(final)
   const state = job.wait.status === undefined ? undefined : job.wait.status.raw
   record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`])
   if (job.failure === undefined) return
@@ -183,57 +201,4 @@ async function reporting<T>(run: JobRun, operation: Promise<T>): Promise<T> {
 function answered(run: JobRun, outcome: ActionOutcome): void {
   if (outcome.reply !== undefined) run.record.reply = outcome.reply
   reportOutcome(outcome, run.secrets)
-}
-
-/** Names the job a post step should abort if the main step is ended before it could. */
-function markPending(run: JobRun): void {
-  core.saveState(PENDING_JOB_STATE, JSON.stringify(jobOf(run)))
-}
-
-/** The run ends with no job of its own left running: a post step has nothing to abort. */
-export function clearPending(): void {
-  core.saveState(PENDING_JOB_STATE, '')
-}
-
-/** Why the job must be aborted after `error` ended the run, or undefined when it need not be. */
-export function leftRunning(run: JobRun, error: unknown): string | undefined {
-  const { record, settings } = run
-  if (record.jobId === undefined || record.ended === true) return undefined
-  if (record.created === true && record.startTried !== true)
-    return 'the job this step created was not started'
-  if (record.startTried !== true) return undefined
-  // A cancel aborts a job the step started and was to watch; one started without wait is the user's.
-  if (error instanceof CancelledError)
-    return settings.abortOnCancel && settings.wait !== undefined
-      ? 'the step was cancelled while the job it started ran'
-      : undefined
-  if (settings.action === 'load' && record.started !== true) return 'its start failed'
-  return undefined
-}
-
-/**
- * Aborts the job `why` names, within `deadline` when the step is being cancelled; says what
- * became of it, for the error the step ends with.
- */
-export async function abortLeftJob(run: JobRun, why: string, deadline?: number): Promise<string> {
-  const { connection, context, record, secrets } = run
-  // Not the step's own signal, which a cancel has aborted: this call is what the cancel needs.
-  const quick: CallContext = {
-    ...context,
-    signal: new AbortController().signal,
-    ...(deadline === undefined ? {} : { deadline })
-  }
-  const outcome = await startOrAbort(jobOf(run), 'abort', connection, quick)
-  if (outcome.error === undefined) {
-    record.abortedAfterFailure = true
-    record.events.push(['Aborted', `as ${why}`])
-    clearPending()
-    return `The job was aborted, as ${why}, so that the form is free for the next job.`
-  }
-  const message = secrets.redact(outcome.error.message)
-  record.events.push(['Not aborted', message])
-  return (
-    `The job could not be aborted (${why}): ${message} Abort it in Creator: until it ends, ` +
-    'the form takes no other job.'
-  )
 }

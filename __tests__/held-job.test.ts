@@ -1,0 +1,99 @@
+// The job a run holds (src/held-job.ts): what it would abort the job for, what it saves for the
+// post step, and what the post step reads back.
+import { describe, expect, it } from '@jest/globals'
+import { ActionError, CancelledError } from '../src/errors.ts'
+import {
+  CANCELLED_WHILE_RUNNING,
+  CREATED_NOT_STARTED,
+  HeldJob,
+  START_FAILED,
+  type StepState,
+  withNote
+} from '../src/held-job.ts'
+
+const JOB = {
+  owner: 'jason18',
+  app: 'zylker-store',
+  form: 'Employee_Details',
+  jobId: '3888833000000114027'
+}
+const failure = new ActionError('Zoho did not take the file.')
+const cancel = new CancelledError('The step was cancelled (SIGINT).')
+
+function memoryState(): StepState & { saved: Map<string, string> } {
+  const saved = new Map<string, string>()
+  return {
+    saved,
+    save: (name, value) => saved.set(name, value),
+    read: name => saved.get(name) ?? ''
+  }
+}
+
+describe('HeldJob', () => {
+  it('holds nothing to abort before it takes a job, nor a job it was given without a claim', () => {
+    const state = memoryState()
+    const held = new HeldJob(state)
+    expect(held.abortReason(failure)).toBeUndefined()
+    held.take(JOB)
+    expect(held.job).toEqual(JOB)
+    expect(held.abortReason(failure)).toBeUndefined()
+    expect(held.abortReason(cancel)).toBeUndefined()
+    expect(HeldJob.pending(state)).toBeUndefined()
+  })
+
+  it('aborts a job it created on a failure or a cancel, and saves it for the post step', () => {
+    const state = memoryState()
+    const held = new HeldJob(state)
+    held.take(JOB, { onFailure: CREATED_NOT_STARTED, onCancel: CREATED_NOT_STARTED })
+    expect(held.abortReason(failure)).toBe(CREATED_NOT_STARTED)
+    expect(held.abortReason(cancel)).toBe(CREATED_NOT_STARTED)
+    expect(HeldJob.pending(state)).toEqual(JOB)
+  })
+
+  it('aborts a watched job on a cancel only, and a job that has ended never', () => {
+    const state = memoryState()
+    const held = new HeldJob(state)
+    held.take(JOB, { onFailure: START_FAILED, onCancel: CANCELLED_WHILE_RUNNING })
+    held.running()
+    held.claim({ onCancel: CANCELLED_WHILE_RUNNING })
+    expect(held.abortReason(failure)).toBeUndefined()
+    expect(held.abortReason(cancel)).toBe(CANCELLED_WHILE_RUNNING)
+    expect(held.goesOn).toBe(true)
+    held.ended()
+    expect(held.abortReason(cancel)).toBeUndefined()
+    expect(held.goesOn).toBe(false)
+    expect(HeldJob.pending(state)).toBeUndefined()
+  })
+
+  it('saves nothing for the post step when a cancel would not abort the job', () => {
+    const state = memoryState()
+    const held = new HeldJob(state)
+    held.take(JOB, { onFailure: START_FAILED })
+    expect(state.saved.get('pending-job')).toBe('')
+    held.claim({ onCancel: CANCELLED_WHILE_RUNNING })
+    held.release()
+    expect(held.abortReason(cancel)).toBeUndefined()
+    expect(state.saved.get('pending-job')).toBe('')
+  })
+
+  it.each([
+    ['not JSON', 'x'],
+    ['a job ID that is not one', JSON.stringify({ ...JOB, jobId: '0' })],
+    ['no form', JSON.stringify({ ...JOB, form: 1 })],
+    ['an array', '[]']
+  ])('reads no pending job from %s', (_what, saved) => {
+    const state = memoryState()
+    state.save('pending-job', saved)
+    expect(HeldJob.pending(state)).toBeUndefined()
+  })
+})
+
+describe('withNote', () => {
+  it('adds the note to the error, of the same kind', () => {
+    const noted = withNote(cancel, 'The job was aborted.')
+    expect(noted).toBeInstanceOf(CancelledError)
+    expect(noted.message).toBe('The step was cancelled (SIGINT). The job was aborted.')
+    expect(withNote(failure, 'x')).not.toBeInstanceOf(CancelledError)
+    expect(withNote(failure, 'x').message).toBe('Zoho did not take the file. x')
+  })
+})
