@@ -8,9 +8,9 @@ import { reply } from './support/replies.ts'
 
 const FIELDS: FormField[] = [
   { linkName: 'Employee_ID', mandatory: true, unique: true },
-  { linkName: 'Name', mandatory: false, unique: false },
+  { linkName: 'Name', mandatory: false, unique: false, type: 29 },
   { linkName: 'Address', mandatory: false, unique: false, subfields: ['address_line_1', 'city'] },
-  { linkName: 'Email', mandatory: false, unique: true }
+  { linkName: 'Email', mandatory: false, unique: true, type: 3 }
 ]
 
 describe('headerProblems', () => {
@@ -24,6 +24,15 @@ describe('headerProblems', () => {
     expect(headerProblems(['Employee_ID', 'Address.ctiy'], FIELDS)).toEqual([
       'a column that is no field of the form: "Address.ctiy" (did you mean "Address.city"?)'
     ])
+  })
+
+  it('takes <field>.<subfield> only for a field made of subfields, by its type', () => {
+    expect(headerProblems(['Employee_ID', 'Email.domain'], FIELDS)).toEqual([
+      'a column that is no field of the form: "Email.domain" (did you mean "Email"?)'
+    ])
+    // A type the contract does not describe may be made of subfields (an Address, say).
+    const other: FormField = { linkName: 'Home', mandatory: false, unique: false, type: 31 }
+    expect(headerProblems(['Employee_ID', 'Home.city'], [...FIELDS, other])).toEqual([])
   })
 
   it('names every mandatory field without a column, a subfield column counting for its field', () => {
@@ -113,8 +122,8 @@ describe('readFields', () => {
         )
       )
     ).toEqual([
-      { linkName: 'Email', mandatory: false, unique: true },
-      { linkName: 'Name', mandatory: false, unique: false, subfields: ['first_name'] },
+      { linkName: 'Email', mandatory: false, unique: true, type: 3 },
+      { linkName: 'Name', mandatory: false, unique: false, type: 29, subfields: ['first_name'] },
       { linkName: 'ID', mandatory: true, unique: false }
     ])
   })

@@ -2,7 +2,7 @@
 // consecutive jobs, each part with the header and whole records; a part that fails stops the load
 // with the skip-records that resumes it; the parts' failed rows come back as one CSV.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { strToU8, zipSync } from 'fflate'
+import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
@@ -97,9 +97,11 @@ describe('a load in parts', () => {
     expect(run.exitCode).toBe(1)
     expect(jobsOf(run)).toHaveLength(2)
     expect(run.errors[0]).toBe(
-      'The job completed, but 1 of 2 records failed: see failure.csv in result-dir and the job summary, or set fail-on-failed-records: false. The load stopped at part 2 of employees.csv (rows 4 to 5). To load the rest of the file, run again with skip-records: 4.'
+      'Part 2 completed, but 1 of its 2 records failed: see failure.csv in result-dir and the job summary, or set fail-on-failed-records: false. The load stopped at part 2 of employees.csv (rows 4 to 5). To load the rest of the file, run again with skip-records: 4.'
     )
     expect(run.outputs['total-records']).toBe('4')
+    // The summary lists the part not attempted, and the records it holds.
+    expect(run.summary).toContain('<td>6–6 (1 record)</td><td>not attempted</td>')
     expect(run.outputs['failed-records']).toBe('1')
     const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
     expect(failure).toEqual([
@@ -119,6 +121,89 @@ describe('a load in parts', () => {
     expect(run.outputs['success-records']).toBe('3')
     const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
     expect(failure.map(row => row[0])).toEqual(['Employee_ID', 'E-1', 'E-5'])
+    // The summary shows the failed rows of every part, not only the last one's.
+    expect(run.summary).toMatch(/<td>E-1<\/td>.*<td>E-5<\/td>/s)
+  })
+
+  it('does not send the user to resume when the last part completed with failed rows', async () => {
+    const records = [...RECORDS]
+    records[4] = 'E-5,"Eve, again",eve-at-example\r\n'
+    const run = await load(records)
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'Part 3 completed, but 1 of its 1 record failed: see failure.csv in result-dir and the job ' +
+        'summary, or set fail-on-failed-records: false. Every part of employees.csv was loaded: ' +
+        'there is nothing left to resume.'
+    ])
+  })
+
+  it('names no skip-records that loads again the records of a part whose job still runs', async () => {
+    // The second part's job runs on past wait-timeout; the first ends at once.
+    zoho.emulator.loadRunMs = job => (job.id === '3888833000000200001' ? 60_000 : 0)
+    const run = await load(RECORDS, { 'wait-timeout': '0.6' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/^The job did not finish within 0\.6 s \(wait-timeout\)/)
+    expect(run.errors[0]).toContain(
+      'The load stopped at part 2 of employees.csv (rows 4 to 5). The job of part 2 (…200001) ' +
+        'goes on in Zoho: wait for it to end (action: status, wait: true, job-id of that job); ' +
+        'then run again with skip-records: 4 to load the rest of the file.'
+    )
+    expect(run.errors[0]).not.toContain('skip-records: 2')
+    expect(jobsOf(run).map(job => job.state)).toEqual(['Completed', 'In-progress'])
+  })
+
+  it('names no skip-records that loads again a part whose job goes on after a cancel (abort-on-cancel: false)', async () => {
+    zoho.emulator.loadRunMs = job => (job.id === '3888833000000200001' ? 60_000 : 0)
+    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    const run = await runAction(
+      {
+        ...sampleLoadInputs(zoho.url, 'employees.csv'),
+        'max-records-per-job': '2',
+        'abort-on-cancel': 'false'
+      },
+      { GITHUB_WORKSPACE: workspace },
+      { name: 'SIGINT', when: /Poll 1: the job is In-progress/ }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/^The step was cancelled/)
+    expect(run.errors[0]).toContain('then run again with skip-records: 4 to load the rest')
+    expect(jobsOf(run).map(job => job.state)).toEqual(['Completed', 'In-progress'])
+  })
+
+  it('merges a result ZIP by its CSV when it holds more, and keeps one it cannot merge as it came', async () => {
+    const records = RECORDS.map(record => record.replace('@', '-at-'))
+    zoho.emulator.resultShape = (zip, _filter, job) => {
+      if (job.id === '3888833000000200000')
+        return zipSync({ 'readme.txt': strToU8('Zoho'), ...unzipSync(zip) })
+      return job.id === '3888833000000200001' ? zip.subarray(0, 40) : zip
+    }
+    const run = await load(records, { 'fail-on-failed-records': 'false' })
+    expect(run.errors).toEqual([])
+    const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
+    expect(failure.map(row => row[0])).toEqual(['Employee_ID', 'E-1', 'E-2', 'E-5'])
+    expect(run.resultFile('part-2-failure.zip')?.length).toBe(40)
+    expect(run.stdout).toContain(
+      '::warning::The failure rows of part 2 could not be merged into failure.csv'
+    )
+  })
+
+  it('fails with a local error naming RUNNER_TEMP when it cannot hold the parts, before any job', async () => {
+    const notAFolder = join(workspace, 'runner-temp-file')
+    await writeFile(notAFolder, '')
+    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    const run = await runAction(
+      { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },
+      { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: notAFolder }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toHaveLength(1)
+    expect(run.errors[0]).toMatch(
+      new RegExp(
+        `^The parts of employees\\.csv could not be written under ${notAFolder.replace(/[.\\]/g, '\\$&')} \\(RUNNER_TEMP\\): .*No job was created\\.$`
+      )
+    )
+    expect(run.errors[0]).not.toContain('Unexpected error')
+    expect(zoho.emulator.requests).toEqual([])
   })
 
   it('resumes with skip-records: only the records after those skipped go in', async () => {
@@ -200,6 +285,13 @@ describe('a load in parts', () => {
       'employees.csv cannot be loaded: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell. No job was created.'
     ])
     expect(zoho.emulator.requests.filter(request => request.method === 'POST')).toEqual([])
+  })
+
+  it('takes the blank lines at the end of the file for no records: no part of them, none counted', async () => {
+    const run = await load([...RECORDS.slice(0, 4), '\r\n', '\r\n', '  \r\n', '\r\n'])
+    expect(run.errors).toEqual([])
+    expect(jobsOf(run).map(uploaded)).toEqual([csvOf([1, 2]), csvOf([3, 4])])
+    expect(run.stdout).toContain('employees.csv: 4 records to load, in 2 parts.')
   })
 
   it('says when there is nothing left to load', async () => {

@@ -10,7 +10,7 @@ import { parseCsv } from '../src/csv.ts'
 import { checkJobFile, csvChunks } from '../src/job-file.ts'
 import { SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
 import { seededRandom } from './support/seeded-random.ts'
-import { countRecords, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
+import { measureCsv, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
 
 let dir = ''
 beforeEach(async () => {
@@ -80,6 +80,16 @@ describe('splitCsv', () => {
         expect(part.path).toBe(join(dir, `rows.part-${part.index}.csv`))
         expect(parseCsv(text)[0]).toEqual(['Employee_ID', 'Name.first_name', 'Note'])
       }
+    }
+  )
+
+  it.each([1, 3, 64])(
+    'reads no further than the bytes it is given: blank lines after them make no part (chunks of %d bytes)',
+    async size => {
+      const text = 'A,B\n1,2\n3,4\n\n\n\n\n'
+      const parts = await split(text, { maxRecords: 2, bytes: 'A,B\n1,2\n3,4\n'.length }, size)
+      expect(parts.map(({ text }) => text)).toEqual(['A,B\n1,2\n3,4\n'])
+      expect(parts.map(({ part }) => part.records)).toEqual([2])
     }
   )
 
@@ -231,7 +241,10 @@ describe('splitCsv', () => {
   })
 })
 
-describe('countRecords', () => {
+const countRecords = async (...args: Parameters<typeof measureCsv>): Promise<number> =>
+  (await measureCsv(...args)).records
+
+describe('measureCsv', () => {
   it('takes a record as long as the bound', async () => {
     expect(await countRecords(chunked(`A\n${'x'.repeat(40)}`, 8), 40)).toBe(1)
   })
@@ -253,6 +266,27 @@ describe('countRecords', () => {
   ])('counts the records of %j', async (text, records) => {
     expect(await countRecords(chunked(text, 3))).toBe(records)
   })
+
+  it.each([
+    ['A,B\r\n1,2\r\n', 1, 'A,B\r\n1,2\r\n'],
+    ['A,B\r\n1,2\r\n\r\n\r\n', 1, 'A,B\r\n1,2\r\n'],
+    ['A,B\n1,2\n\n  \n\t', 1, 'A,B\n1,2\n'],
+    ['A,B\n1,2  \n\n', 1, 'A,B\n1,2  \n'],
+    ['A,B\n1,2', 1, 'A,B\n1,2'],
+    ['A,B\n1,"x\n\n"\n\n', 1, 'A,B\n1,"x\n\n"\n'],
+    ['A,B\n\n\n', 0, 'A,B\n'],
+    ['A,B\n1,2\n\n3,4\n\n', 3, 'A,B\n1,2\n\n3,4\n']
+  ])(
+    'leaves the blank lines at the end of %j out of its records and bytes',
+    async (text, records, kept) => {
+      for (const size of [1, 2, 3, 1024]) {
+        expect(await measureCsv(chunked(text, size))).toEqual({
+          records,
+          bytes: Buffer.byteLength(kept)
+        })
+      }
+    }
+  )
 })
 
 describe('withoutHeader', () => {

@@ -542,9 +542,14 @@ class HeldJob {
         const pending = this.#job !== undefined && claim.onCancel !== undefined;
         this.#state.save(PENDING_JOB, pending ? JSON.stringify(this.#job) : '');
     }
+    /** A start of the job is under way: it may run, though Zoho has not said so. */
+    starting() {
+        if (this.#life === 'idle')
+            this.#life = 'starting';
+    }
     /** Zoho has the job running (it said so, or a status read showed it). */
     running() {
-        if (this.#life === 'idle')
+        if (this.#life !== 'ended')
             this.#life = 'running';
     }
     /** The job reached a final state: there is nothing left to abort. */
@@ -565,6 +570,10 @@ class HeldJob {
     /** Whether the job was running, as far as the run knows, when it let it go. */
     get goesOn() {
         return this.#life === 'running';
+    }
+    /** Whether the job may be running: it is, or a start of it may have reached Zoho. */
+    get mayRun() {
+        return this.#life === 'running' || this.#life === 'starting';
     }
     /** The job a main step left for the post step to abort, or undefined. */
     static pending(state = RUNNER_STATE) {
@@ -1296,10 +1305,14 @@ async function* csvChunks(file, into) {
         await handle.close();
     }
 }
-/** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
+/**
+ * The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes: its
+ * first .csv file, whatever else the ZIP holds.
+ */
 async function zipCsv(path) {
     const { size } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-    const entry = await zipEntry(path, size, what => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .LocalFileError */ .QD(`${path} ${what}`));
+    const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .LocalFileError */ .QD(`${path} ${what}`);
+    const entry = await zipEntry(path, size, fault, 'first-csv');
     return csvText({ path, entry });
 }
 /**
@@ -1374,8 +1387,13 @@ async function headerRow(stream) {
         reader.end();
     return reader.rows[0] ?? [];
 }
-/** The one CSV entry of a ZIP, read from its central directory and the entry's own header. */
-async function zipEntry(path, size, fault) {
+// A directory this long lists thousands of files: more than a ZIP of Zoho's, or for Zoho, holds.
+const MAX_DIRECTORY_BYTES = 1024 * 1024;
+/**
+ * The CSV entry of a ZIP, read from its central directory and the entry's own header: the only
+ * file of a ZIP for Zoho, or the first .csv of a ZIP from Zoho (`first-csv`).
+ */
+async function zipEntry(path, size, fault, which = 'only') {
     const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
     try {
         const read = async (at, length) => {
@@ -1394,20 +1412,16 @@ async function zipEntry(path, size, fault) {
         const count = tail.readUInt16LE(end + 10);
         const directorySize = tail.readUInt32LE(end + 12);
         const directoryAt = tail.readUInt32LE(end + 16);
-        if (count !== 1) {
+        if (count !== 1 && which === 'only') {
             throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`);
         }
-        const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46));
-        if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
+        const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES));
+        const entries = directoryEntries(directory, count);
+        if (entries === undefined)
             throw fault('is not a ZIP file Zoho can read: its directory is damaged.');
-        const nameLength = directory.readUInt16LE(28);
-        const entry = {
-            name: directory.subarray(46, 46 + nameLength).toString('utf8'),
-            flags: directory.readUInt16LE(8),
-            method: directory.readUInt16LE(10),
-            compressed: directory.readUInt32LE(20),
-            offset: directory.readUInt32LE(42)
-        };
+        const entry = which === 'only' ? entries[0] : entries.find(each => /\.csv$/i.test(each.name));
+        if (entry === undefined)
+            throw fault('holds no .csv file.');
         if (!/\.csv$/i.test(entry.name)) {
             throw fault(`holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`);
         }
@@ -1425,6 +1439,24 @@ async function zipEntry(path, size, fault) {
     finally {
         await file.close();
     }
+}
+/** The first `count` entries of a ZIP's central directory; undefined when it is damaged. */
+function directoryEntries(directory, count) {
+    const entries = [];
+    for (let at = 0; entries.length < count;) {
+        if (at + 46 > directory.length || directory.readUInt32LE(at) !== ZIP_CENTRAL)
+            return undefined;
+        const nameLength = directory.readUInt16LE(at + 28);
+        entries.push({
+            name: directory.subarray(at + 46, at + 46 + nameLength).toString('utf8'),
+            flags: directory.readUInt16LE(at + 8),
+            method: directory.readUInt16LE(at + 10),
+            compressed: directory.readUInt32LE(at + 20),
+            offset: directory.readUInt32LE(at + 42)
+        });
+        at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+    }
+    return entries;
 }
 /** The header names each field once: no column without a name, none twice. */
 function checkColumns(columns, fault) {
@@ -1509,16 +1541,20 @@ var promises_ = __nccwpck_require__(455);
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./src/held-job.ts
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
 var results = __nccwpck_require__(385);
 // EXTERNAL MODULE: ./src/run-steps.ts + 8 modules
 var run_steps = __nccwpck_require__(573);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/steps/follow.ts
 var follow = __nccwpck_require__(438);
 // EXTERNAL MODULE: ./src/split.ts + 2 modules
-var split = __nccwpck_require__(919);
+var src_split = __nccwpck_require__(919);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
@@ -1540,25 +1576,31 @@ var requests = __nccwpck_require__(418);
 
 
 
+
+
 const ONE_JOB = [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6];
 const load = async (run) => {
-    if (!(await needsParts(run))) {
+    const { file, settings } = run;
+    if (file === undefined)
+        throw new Error('No file to load: inputs should have required one.');
+    const measured = await partsNeeded(file, settings.parts);
+    if (measured === undefined) {
         for (const step of ONE_JOB)
             await step(run);
         return;
     }
-    await loadInParts(run);
+    await loadInParts(run, file, measured);
 };
-/** Whether the file must be split: too large for one job, too many records, or records to skip. */
-async function needsParts({ file, settings }) {
-    if (file === undefined)
-        throw new Error('No file to load: inputs should have required one.');
-    const { maxRecords, skipRecords } = settings.parts;
-    if (file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0)
-        return true;
-    if (maxRecords === undefined)
-        return false;
-    return (await unlessMalformed(file, (0,split/* countRecords */.qJ)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ))) > maxRecords;
+/**
+ * The file's records, when it must be split: too large for one job, records to skip, or more
+ * records than a job may take; undefined when it goes as it is, in one job.
+ */
+async function partsNeeded(file, { maxRecords, skipRecords }) {
+    const split = file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0;
+    if (!split && maxRecords === undefined)
+        return undefined;
+    const measured = await unlessMalformed(file, (0,src_split/* measureCsv */.Xp)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ));
+    return split || measured.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measured : undefined;
 }
 /** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
 async function unlessMalformed(file, reading) {
@@ -1576,30 +1618,32 @@ async function unlessMalformed(file, reading) {
  * that a file no part can hold, such as one with a quote that never closes, fails the step with
  * nothing created), then loads them in turn, each removed once uploaded.
  */
-async function loadInParts(run) {
+async function loadInParts(run, file, measured) {
     const { settings, record, context } = run;
-    const file = run.file;
     const wait = settings.wait;
     if (wait === undefined)
         throw new Error('A load waits: inputs should have said how.');
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(wait.resultRoot, 'zoho-bulk-parts-'));
+    const dir = await partsFolder(file, wait.resultRoot);
     try {
-        const parts = await splitFile(file, dir, settings.parts, context.signal);
+        const limits = { ...settings.parts, bytes: measured.bytes };
+        const parts = await splitFile(file, dir, limits, context.signal);
         context.log(`${file.name}: ${(0,src_text/* counted */.hS)(parts.reduce((sum, part) => sum + part.records, 0), 'record')} to load, in ${(0,src_text/* counted */.hS)(parts.length, 'part')}.`);
         const results = new MergedResults(wait.resultRoot);
-        const reports = (record.parts = []);
+        // Every part is listed from the start: the summary of a load that stops shows those not tried.
+        const reports = (record.parts = parts.map(({ index, firstRow, lastRow, records }) => ({ index, firstRow, lastRow, records })));
         let loaded = settings.parts.skipRecords;
-        for (const part of parts) {
+        for (const [at, part] of parts.entries()) {
+            const report = reports[at];
             context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
                 `(${(0,src_text/* counted */.hS)(part.records, 'record')}, ${part.bytes} bytes).`);
-            const report = { ...part };
-            reports.push(report);
+            report.tried = true;
             try {
                 await loadPart(run, part, report);
+                settle(report, record);
             }
             catch (error) {
                 settle(report, record);
-                throw resumable(error, file, report, loaded + (completed(report) ? part.records : 0));
+                throw stopped(error, run, { file, part: report, loaded, parts: parts.length });
             }
             finally {
                 await results.add(record, report);
@@ -1612,11 +1656,25 @@ async function loadInParts(run) {
         await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
+/** A new folder for the parts under `root` (RUNNER_TEMP), or the error that says why not. */
+async function partsFolder(file, root) {
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-parts-'));
+    }
+    catch (error) {
+        throw noRoomForParts(file, root, error);
+    }
+}
+function noRoomForParts(file, root, error) {
+    return new errors/* ActionError */.lZ(`The parts of ${file.name} could not be written under ${root} (RUNNER_TEMP): ` +
+        `${(0,errors/* messageOf */.bD)(error)}. It must be a folder this step can write, with room for a copy of ` +
+        'the file. No job was created.');
+}
 async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
     const parts = [];
-    await unlessMalformed(file, (async () => {
-        for await (const part of (0,split/* splitCsv */.F8)(into => (0,job_file/* csvChunks */.rv)(file, into), stem, dir, {
+    try {
+        for await (const part of (0,src_split/* splitCsv */.F8)(into => (0,job_file/* csvChunks */.rv)(file, into), stem, dir, {
             ...limits,
             maxBytes: job_file/* MAX_FILE_BYTES */.gZ
         })) {
@@ -1625,23 +1683,56 @@ async function splitFile(file, dir, limits, signal) {
                 throw (0,clock/* cancelReason */.z)(signal);
             parts.push(part);
         }
-    })());
+    }
+    catch (error) {
+        if (error instanceof errors/* LocalFileError */.QD)
+            await unlessMalformed(file, Promise.reject(error));
+        // The file was read before (measured): what fails now is writing the parts.
+        if (!(error instanceof errors/* ActionError */.lZ))
+            throw noRoomForParts(file, (0,external_node_path_.dirname)(dir), error);
+        throw error;
+    }
     // Only skip-records can leave no part: a file split for its size or its records has records.
     if (parts.length === 0) {
         throw new errors/* ActionError */.lZ(`${file.name} has no records to load after the ${limits.skipRecords} skipped.`);
     }
     return parts;
 }
-/** The error that ended a part, with where the load stopped and how to resume it. */
-function resumable(error, file, part, skip) {
+/**
+ * The error that ended a part, with where the load stopped and how to go on without loading a
+ * record twice: after the part when its job completed or still runs, else from the part.
+ */
+function stopped(error, run, stop) {
     if (!(error instanceof errors/* ActionError */.lZ))
         return error;
-    // The failed rows of all parts are merged into one CSV.
-    const text = error.message.replace(follow/* FAILED_ROWS_FILE */.n0, 'failure.csv in result-dir');
-    const message = `${text} The load stopped at part ${part.index} of ${file.name} (rows ` +
-        `${part.firstRow} to ${part.lastRow}). To load the rest of the file, run again with ` +
-        `skip-records: ${skip}.`;
-    return error instanceof errors/* CancelledError */.cc ? new errors/* CancelledError */.cc(message) : new errors/* ActionError */.lZ(message);
+    const { file, part, loaded } = stop;
+    const after = loaded + part.records;
+    const last = part.index === stop.parts;
+    const where = `The load stopped at part ${part.index} of ${file.name} (rows ${part.firstRow} to ` +
+        `${part.lastRow}).`;
+    if (completed(part)) {
+        const failed = part.status?.records.failed ?? 0;
+        const text = error instanceof errors/* CancelledError */.cc
+            ? error.message
+            : `Part ${part.index} completed, but ${failed} of its ${(0,src_text/* counted */.hS)(part.records, 'record')} ` +
+                'failed: see failure.csv in result-dir and the job summary, or set ' +
+                'fail-on-failed-records: false.';
+        const next = last
+            ? `Every part of ${file.name} was loaded: there is nothing left to resume.`
+            : `${where} To load the rest of the file, run again with skip-records: ${after}.`;
+        return (0,held_job/* withNote */.dW)(error instanceof errors/* CancelledError */.cc ? error : new errors/* ActionError */.lZ(text), next);
+    }
+    const { held } = run;
+    if (held.abortReason(error) === undefined && held.mayRun && part.jobId !== undefined) {
+        // Its records are in Zoho's hands: loading them again would insert them twice.
+        const job = (0,src_secrets/* jobIdForLog */._f)(part.jobId, run.settings.maskJobId);
+        const then = last
+            ? 'it holds the last records of the file'
+            : `then run again with skip-records: ${after} to load the rest of the file`;
+        return (0,held_job/* withNote */.dW)(error, `${where} The job of part ${part.index} (${job}) goes on in Zoho: wait for it to end ` +
+            `(action: status, wait: true, job-id of that job); ${then}.`);
+    }
+    return (0,held_job/* withNote */.dW)(error, `${where} To load the rest of the file, run again with skip-records: ${loaded}.`);
 }
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
 async function loadPart(run, part, report) {
@@ -1672,18 +1763,19 @@ async function loadPart(run, part, report) {
     await (0,run_steps/* follow */.e6)(partRun);
 }
 const completed = (report) => report.status?.state === 'Completed';
-/** Keeps the state the part's job ended in, once followed. */
+/** Keeps the state the part's job was last seen in, and its failed rows for the summary. */
 function settle(part, record) {
-    const status = record.job?.wait.status;
-    if (status !== undefined)
-        part.status = status;
+    const { job } = record;
+    if (job === undefined)
+        return;
+    if (job.wait.status !== undefined)
+        part.status = job.wait.status;
+    if (job.preview !== undefined)
+        record.failedRows = (0,results/* morePreview */.U1)(record.failedRows, job.preview, follow/* PREVIEW_ROWS */.f7);
 }
 /** The counts of all parts so far, as outputs and for the summary. */
 function sumUp(run, parts) {
     const { record } = run;
-    const last = parts.at(-1);
-    if (last !== undefined)
-        settle(last, record);
     const status = record.job?.wait.status;
     const totals = { total: 0, success: 0, failed: 0, unprocessed: 0 };
     for (const part of parts) {
@@ -1696,7 +1788,8 @@ function sumUp(run, parts) {
 }
 /**
  * The result files of every part, merged into one CSV per filter in one folder (result-dir): one
- * header row, then each part's rows in order. Each part's own folder is removed once merged.
+ * header row, then each part's rows in order. A part's file that cannot be merged is kept as it
+ * came, beside them. Each part's own folder is removed once merged.
  */
 class MergedResults {
     #root;
@@ -1710,24 +1803,44 @@ class MergedResults {
         if (from === undefined)
             return;
         try {
-            this.#dir ??= await (0,promises_.mkdtemp)((0,external_node_path_.join)(this.#root, 'zoho-bulk-results-'));
             for (const filter of requests/* RESULT_FILTERS */.MF) {
                 const zip = (0,external_node_path_.join)(from, `${filter}.zip`);
-                if (!(await exists(zip)))
-                    continue;
-                const first = !this.#started.has(filter);
-                await (0,results/* appendResultCsv */.WK)(zip, (0,external_node_path_.join)(this.#dir, `${filter}.csv`), first);
-                this.#started.add(filter);
+                if (await exists(zip))
+                    await this.#merge(zip, filter, part);
             }
         }
         catch (error) {
-            core/* warning */.$e(`The result files of part ${part.index} could not be merged: ${(0,errors/* messageOf */.bD)(error)}. ` +
-                'result-dir holds the rows of the parts before it.');
+            core/* warning */.$e(`The result files of part ${part.index} could not be kept: ${(0,errors/* messageOf */.bD)(error)}. ` +
+                'result-dir holds those of the parts before it.');
         }
         finally {
             await (0,promises_.rm)(from, { recursive: true, force: true });
-            // Not the part's own folder, which is gone: the merged one, or none.
-            core/* setOutput */.uH('result-dir', this.#dir ?? '');
+            // Not the part's own folder, which is gone: the merged one, once it holds a file.
+            if (this.#started.size > 0 || this.#kept)
+                core/* setOutput */.uH('result-dir', this.#dir);
+        }
+    }
+    #kept = false;
+    async #merge(zip, filter, part) {
+        const dir = (this.#dir ??= await (0,promises_.mkdtemp)((0,external_node_path_.join)(this.#root, 'zoho-bulk-results-')));
+        const into = (0,external_node_path_.join)(dir, `${filter}.csv`);
+        const first = !this.#started.has(filter);
+        const before = first ? 0 : (await (0,promises_.stat)(into)).size;
+        try {
+            await (0,results/* appendResultCsv */.WK)(zip, into, first);
+            this.#started.add(filter);
+        }
+        catch (error) {
+            // What was appended of this part is taken back; its file is kept whole instead.
+            if (first)
+                await (0,promises_.rm)(into, { force: true });
+            else
+                await (0,promises_.truncate)(into, before);
+            const kept = `part-${part.index}-${filter}.zip`;
+            await (0,promises_.copyFile)(zip, (0,external_node_path_.join)(dir, kept));
+            this.#kept = true;
+            core/* warning */.$e(`The ${filter} rows of part ${part.index} could not be merged into ${filter}.csv ` +
+                `(${(0,errors/* messageOf */.bD)(error)}): result-dir keeps the file as Zoho sent it, as ${kept}.`);
         }
     }
 }
@@ -1735,10 +1848,6 @@ async function exists(path) {
     return (0,promises_.stat)(path).then(() => true, () => false);
 }
 
-// EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
-// EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's flow: settings → the file checked → an access token → the steps the action names
 // (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
@@ -1767,7 +1876,7 @@ const STEPS = {
 // the runner kills the step at 10 s.
 const ABORT_ON_CANCEL_MS = 6000;
 async function run() {
-    const secrets = new src_secrets/* Secrets */.S();
+    const secrets = new src_secrets/* Secrets */.Sb();
     const cancellation = cancelOnSignals();
     const record = {
         startedMs: clock/* systemClock */.m.now(),
@@ -1973,7 +2082,7 @@ async function runPost() {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('The main step left no job running: nothing to abort.');
         return;
     }
-    const secrets = new _secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .Secrets */ .S();
+    const secrets = new _secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .Secrets */ .Sb();
     try {
         const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)(secrets);
         if (settings.maskJobId)
@@ -2104,7 +2213,7 @@ async function writeSummary(record, now, secrets) {
     if (record.parts !== undefined && record.parts.length > 0)
         html += table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], record.parts.map(part => partRow(part, settings.maskJobId).map(cell)));
     html += recordsChart(status);
-    const preview = record.job?.preview;
+    const preview = record.failedRows ?? record.job?.preview;
     if (preview !== undefined)
         html += previewHtml(preview, cell);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(html);
@@ -2121,9 +2230,13 @@ function partRow(part, maskJobId) {
     const { records } = part.status ?? { records: {} };
     return [
         String(part.index),
-        part.jobId === undefined ? '—' : maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v : part.jobId,
+        part.jobId === undefined ? '—' : maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v5 : part.jobId,
         `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .counted */ .hS)(part.records, 'record')})`,
-        part.status === undefined ? 'not finished' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(part.status),
+        part.status !== undefined
+            ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(part.status)
+            : part.tried === true
+                ? 'not finished'
+                : 'not attempted',
         count(records.success),
         count(records.failed),
         count(records.unprocessed)
@@ -2135,7 +2248,7 @@ function describeRun(settings, record) {
         ['Action', settings.action],
         ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
         ['App / form', `${settings.form.app} / ${settings.form.form}`],
-        ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v : jobId],
+        ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v5 : jobId],
         ['Environment', settings.environment],
         [
             'Authentication',
@@ -2236,6 +2349,7 @@ function escapeHtml(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U1: () => (/* binding */ morePreview),
 /* harmony export */   WK: () => (/* binding */ appendResultCsv),
 /* harmony export */   Xd: () => (/* binding */ downloadResults),
 /* harmony export */   nz: () => (/* binding */ previewCsv)
@@ -2330,6 +2444,17 @@ async function endsWithLineBreak(path) {
     finally {
         await file.close();
     }
+}
+/** The rows of `more` after those of `preview`, up to `maxRows`; the header is the first's. */
+function morePreview(preview, more, maxRows) {
+    if (preview === undefined)
+        return more;
+    const rows = [...preview.rows, ...more.rows];
+    return {
+        header: preview.header,
+        rows: rows.slice(0, maxRows),
+        more: preview.more || more.more || rows.length > maxRows
+    };
 }
 // How much of the CSV to inflate at most for a preview, whatever its rows' length.
 const MAX_PREVIEW_BYTES = 1024 * 1024;
@@ -2547,7 +2672,71 @@ function checkApiDomain(apiDomain, dataCentre) {
     }
 }
 
+// EXTERNAL MODULE: ./src/zoho/api.ts
+var api = __nccwpck_require__(158);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/zoho/fields.ts
+// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
+// file's header is checked against before a job is created.
+
+
+
+/** GETs the form's fields (retried like every call). */
+async function fetchFormFields(connection, form, context) {
+    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
+    return readFields(reply) ?? [];
+}
+function unreadable(reply) {
+    if (readFields(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
+        'Set check-header: false to skip the check.', reply);
+}
+/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
+function readFields(reply) {
+    const list = reply.data?.['fields'];
+    if (!Array.isArray(list))
+        return undefined;
+    const fields = [];
+    for (const item of list) {
+        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
+            return undefined;
+        const subfields = Array.isArray(item['subfields'])
+            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
+            : undefined;
+        const type = (0,zoho_reply/* wholeNumber */.rD)(item['type']);
+        fields.push({
+            linkName: item['link_name'],
+            mandatory: item['mandatory'] === true,
+            unique: item['unique'] === true,
+            ...(type === undefined ? {} : { type }),
+            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+        });
+    }
+    return fields;
+}
+/** The type of a Name field, made of subfields (first_name, last_name, …). */
+const NAME_TYPE = 29;
+/** The types the contract describes, 1 to 18: none of them is made of subfields. */
+const MAX_SIMPLE_TYPE = 18;
+/**
+ * Whether a column may name a subfield of the field (`Name.first_name`): a Name, a field Zoho
+ * lists subfields for, or one of a type the contract does not describe (an Address may be one).
+ */
+function hasSubfields(field) {
+    if (field.subfields !== undefined || field.type === NAME_TYPE)
+        return true;
+    return field.type === undefined || field.type > MAX_SIMPLE_TYPE;
+}
+
 ;// CONCATENATED MODULE: ./src/header-check.ts
+// A file's header row against the form's fields, before any job exists (zoho-bulk-api.md, "The
+// form's fields"): each column a field's link name, or <link name>.<subfield> for a composite field
+// (a Name, an Address: by the field's type); each mandatory field present; no value twice in a
+// unique field. Each
+// problem is a phrase for the one error the check ends with.
+
 // How many suggestions an unknown column gets, and the farthest a name may be to be one.
 const SUGGESTIONS = 3;
 const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
@@ -2588,12 +2777,18 @@ function fits(column, byName) {
     const field = byName.get(name);
     if (field === undefined)
         return false;
-    return (subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield));
+    if (subfield === undefined)
+        return true;
+    return hasSubfields(field) && (field.subfields?.includes(subfield) ?? true);
 }
 /** The columns the user may have meant: the closest link names, or subfields of the field named. */
 function suggestionsFor(column, byName) {
     const { name, subfield } = splitColumn(column);
-    const subfields = byName.get(name)?.subfields;
+    const field = byName.get(name);
+    // A field with no subfields is named alone.
+    if (subfield !== undefined && field !== undefined && !hasSubfields(field))
+        return [name];
+    const subfields = field?.subfields;
     if (subfield !== undefined && subfields !== undefined)
         return closest(subfield, subfields).map(found => `${name}.${found}`);
     const rest = subfield === undefined ? '' : `.${subfield}`;
@@ -2693,49 +2888,6 @@ class RepeatFinder {
 
 // EXTERNAL MODULE: ./src/job-file.ts
 var job_file = __nccwpck_require__(215);
-// EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(158);
-// EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
-;// CONCATENATED MODULE: ./src/zoho/fields.ts
-// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
-// file's header is checked against before a job is created.
-
-
-
-/** GETs the form's fields (retried like every call). */
-async function fetchFormFields(connection, form, context) {
-    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
-    return readFields(reply) ?? [];
-}
-function unreadable(reply) {
-    if (readFields(reply) !== undefined)
-        return undefined;
-    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
-        'Set check-header: false to skip the check.', reply);
-}
-/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
-function readFields(reply) {
-    const list = reply.data?.['fields'];
-    if (!Array.isArray(list))
-        return undefined;
-    const fields = [];
-    for (const item of list) {
-        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
-            return undefined;
-        const subfields = Array.isArray(item['subfields'])
-            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
-            : undefined;
-        fields.push({
-            linkName: item['link_name'],
-            mandatory: item['mandatory'] === true,
-            unique: item['unique'] === true,
-            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
-        });
-    }
-    return fields;
-}
-
 ;// CONCATENATED MODULE: ./src/steps/check-header.ts
 // Checks a file's header, and the values of its unique fields, against the form's fields before
 // anything is created or sent (check-header: true): a misspelt column then fails the step at once,
@@ -3079,6 +3231,8 @@ async function startOrAbortStep(run, action) {
         held.claim({ onFailure: held_job/* START_FAILED */.Bg, ...onCancel });
     else if (action === 'start')
         held.claim(onCancel);
+    if (action === 'start')
+        held.starting();
     const outcome = await (0,start_abort/* startOrAbort */.o)(jobOf(run), action, connection, context);
     answered(run, outcome);
     if (outcome.error !== undefined)
@@ -3152,8 +3306,9 @@ function answered(run, outcome) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ Secrets),
-/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */   Sb: () => (/* binding */ Secrets),
+/* harmony export */   _f: () => (/* binding */ jobIdForLog),
+/* harmony export */   v5: () => (/* binding */ MASK)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 // Keeps secrets out of everything the action writes. The runner masks the log once a value is
@@ -3209,6 +3364,13 @@ function nextQuote(json, from) {
     const at = json.indexOf('"', from);
     return at === -1 ? json.length : at;
 }
+/**
+ * A job ID as the log may show it: whole when it is not masked, else by its last six digits
+ * ("…114027"), so that the job can still be found in Creator without revealing its ID.
+ */
+function jobIdForLog(jobId, masked) {
+    return masked ? `…${jobId.slice(-6)}` : jobId;
+}
 
 
 /***/ }),
@@ -3219,7 +3381,7 @@ function nextQuote(json, from) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  qJ: () => (/* binding */ countRecords),
+  Xp: () => (/* binding */ measureCsv),
   F8: () => (/* binding */ splitCsv),
   "in": () => (/* binding */ withoutHeader)
 });
@@ -3331,13 +3493,15 @@ class RecordScanner {
 /**
  * Counts the data records of a CSV stream (the rows after the header), and fails on a record
  * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
- * before any job exists.
+ * before any job exists. Blank lines at the end are no records.
  */
-async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
+async function measureCsv(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     const scanner = new RecordScanner();
+    const tail = new BlankTail();
     let rows = 0;
     let held = 0;
     for await (const chunk of source) {
+        tail.see(chunk);
         for (const piece of scanner.pieces(chunk)) {
             scanner.scan(piece, 0, piece.length);
             rows += scanner.found;
@@ -3350,7 +3514,53 @@ async function countRecords(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
         rows += 1;
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
-    return Math.max(0, rows - 1);
+    return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes };
+}
+const LINE_FEED = 0x0a;
+/** Space, tab, carriage return, line feed: what a blank line holds. */
+const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
+/**
+ * Follows where a CSV's content ends, a chunk at a time: past the line feed after its last byte
+ * that is not blank, then counts the blank rows after it. Only the blank bytes at a chunk's end
+ * are looked at one by one: a few bytes, unless the chunk is all blank.
+ */
+class BlankTail {
+    #seen = 0;
+    /** Where the content ends so far. */
+    contentBytes = 0;
+    /** Whether the last row with content still runs on (its line feed not yet seen). */
+    #inLastRow = false;
+    #lineFeeds = 0;
+    #rowUnderWay = false;
+    see(chunk) {
+        let from = chunk.length;
+        while (from > 0 && isBlank(chunk[from - 1]))
+            from -= 1;
+        if (from > 0) {
+            this.#inLastRow = true;
+            this.#lineFeeds = 0;
+            this.#rowUnderWay = false;
+        }
+        for (let at = from; at < chunk.length; at++) {
+            if (this.#inLastRow) {
+                this.contentBytes = this.#seen + at + 1;
+                this.#inLastRow = chunk[at] !== LINE_FEED;
+            }
+            else if (chunk[at] === LINE_FEED) {
+                this.#lineFeeds += 1;
+                this.#rowUnderWay = false;
+            }
+            else
+                this.#rowUnderWay = true;
+        }
+        if (from > 0 && from === chunk.length)
+            this.contentBytes = this.#seen + chunk.length;
+        this.#seen += chunk.length;
+    }
+    /** The blank rows after the content: a line feed ends each, and the last may have none. */
+    get blankRows() {
+        return this.#lineFeeds + (this.#rowUnderWay ? 1 : 0);
+    }
 }
 /** The bytes of the record under way after a scan from `from` to `to`, `before` of it before. */
 function underWay(scanner, from, to, before) {
@@ -3559,7 +3769,7 @@ async function* splitCsv(read, stem, dir, limits) {
             }
         }
     }
-    const chunks = read(scanner.buffers)[Symbol.asyncIterator]();
+    const chunks = upTo(read(scanner.buffers), limits.bytes)[Symbol.asyncIterator]();
     let next = chunks.next();
     try {
         for (let chunk = await next; chunk.done !== true; chunk = await next) {
@@ -3572,8 +3782,18 @@ async function* splitCsv(read, stem, dir, limits) {
     finally {
         // A read under way when the split stopped ends before its file is closed.
         await next.catch(() => undefined);
-        await chunks.return?.(undefined);
+        await chunks.return(undefined);
         await file?.close();
+    }
+}
+/** The chunks of `source` up to `bytes` in all: the same buffers, so that no byte is copied. */
+async function* upTo(source, bytes = Number.POSITIVE_INFINITY) {
+    let left = bytes;
+    for await (const chunk of source) {
+        if (left <= 0)
+            return;
+        yield chunk.length <= left ? chunk : chunk.subarray(0, left);
+        left -= chunk.length;
     }
 }
 /** The bytes of a CSV stream after its header row. */
@@ -3607,9 +3827,9 @@ async function* withoutHeader(source) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bv: () => (/* binding */ followJob),
-/* harmony export */   n0: () => (/* binding */ FAILED_ROWS_FILE)
+/* harmony export */   f7: () => (/* binding */ PREVIEW_ROWS)
 /* harmony export */ });
-/* unused harmony exports PREVIEW_ROWS, jobFailure */
+/* unused harmony exports FAILED_ROWS_FILE, jobFailure */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);

@@ -1,8 +1,9 @@
 // A file's header row against the form's fields, before any job exists (zoho-bulk-api.md, "The
 // form's fields"): each column a field's link name, or <link name>.<subfield> for a composite field
-// (a Name, an Address); each mandatory field present; no value twice in a unique field. Each
+// (a Name, an Address: by the field's type); each mandatory field present; no value twice in a
+// unique field. Each
 // problem is a phrase for the one error the check ends with.
-import type { FormField } from './zoho/fields.ts'
+import { type FormField, hasSubfields } from './zoho/fields.ts'
 
 // How many suggestions an unknown column gets, and the farthest a name may be to be one.
 const SUGGESTIONS = 3
@@ -50,15 +51,17 @@ function fits(column: string, byName: ReadonlyMap<string, FormField>): boolean {
   const { name, subfield } = splitColumn(column)
   const field = byName.get(name)
   if (field === undefined) return false
-  return (
-    subfield === undefined || field.subfields === undefined || field.subfields.includes(subfield)
-  )
+  if (subfield === undefined) return true
+  return hasSubfields(field) && (field.subfields?.includes(subfield) ?? true)
 }
 
 /** The columns the user may have meant: the closest link names, or subfields of the field named. */
 function suggestionsFor(column: string, byName: ReadonlyMap<string, FormField>): string[] {
   const { name, subfield } = splitColumn(column)
-  const subfields = byName.get(name)?.subfields
+  const field = byName.get(name)
+  // A field with no subfields is named alone.
+  if (subfield !== undefined && field !== undefined && !hasSubfields(field)) return [name]
+  const subfields = field?.subfields
   if (subfield !== undefined && subfields !== undefined)
     return closest(subfield, subfields).map(found => `${name}.${found}`)
   const rest = subfield === undefined ? '' : `.${subfield}`

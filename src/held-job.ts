@@ -36,7 +36,7 @@ export const CREATED_NOT_STARTED = 'the job this step created was not started'
 export const START_FAILED = 'its start failed'
 export const CANCELLED_WHILE_RUNNING = 'the step was cancelled while the job it started ran'
 
-type Life = 'idle' | 'running' | 'ended'
+type Life = 'idle' | 'starting' | 'running' | 'ended'
 
 export class HeldJob {
   readonly #state: StepState
@@ -68,9 +68,14 @@ export class HeldJob {
     this.#state.save(PENDING_JOB, pending ? JSON.stringify(this.#job) : '')
   }
 
+  /** A start of the job is under way: it may run, though Zoho has not said so. */
+  starting(): void {
+    if (this.#life === 'idle') this.#life = 'starting'
+  }
+
   /** Zoho has the job running (it said so, or a status read showed it). */
   running(): void {
-    if (this.#life === 'idle') this.#life = 'running'
+    if (this.#life !== 'ended') this.#life = 'running'
   }
 
   /** The job reached a final state: there is nothing left to abort. */
@@ -93,6 +98,11 @@ export class HeldJob {
   /** Whether the job was running, as far as the run knows, when it let it go. */
   get goesOn(): boolean {
     return this.#life === 'running'
+  }
+
+  /** Whether the job may be running: it is, or a start of it may have reached Zoho. */
+  get mayRun(): boolean {
+    return this.#life === 'running' || this.#life === 'starting'
   }
 
   /** The job a main step left for the post step to abort, or undefined. */

@@ -126,10 +126,14 @@ export async function* csvChunks(file: JobFile, into: readonly Buffer[]): AsyncG
   }
 }
 
-/** The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes. */
+/**
+ * The CSV inside the ZIP at `path` (one of Zoho's result files), as a stream of its bytes: its
+ * first .csv file, whatever else the ZIP holds.
+ */
 export async function zipCsv(path: string): Promise<Readable> {
   const { size } = await stat(path)
-  const entry = await zipEntry(path, size, what => new LocalFileError(`${path} ${what}`))
+  const fault = (what: string): Error => new LocalFileError(`${path} ${what}`)
+  const entry = await zipEntry(path, size, fault, 'first-csv')
   return csvText({ path, entry })
 }
 
@@ -206,8 +210,19 @@ async function headerRow(stream: Readable): Promise<string[]> {
 
 type Fault = (what: string) => Error
 
-/** The one CSV entry of a ZIP, read from its central directory and the entry's own header. */
-async function zipEntry(path: string, size: number, fault: Fault): Promise<ZipEntry> {
+// A directory this long lists thousands of files: more than a ZIP of Zoho's, or for Zoho, holds.
+const MAX_DIRECTORY_BYTES = 1024 * 1024
+
+/**
+ * The CSV entry of a ZIP, read from its central directory and the entry's own header: the only
+ * file of a ZIP for Zoho, or the first .csv of a ZIP from Zoho (`first-csv`).
+ */
+async function zipEntry(
+  path: string,
+  size: number,
+  fault: Fault,
+  which: 'only' | 'first-csv' = 'only'
+): Promise<ZipEntry> {
   const file = await open(path)
   try {
     const read = async (at: number, length: number): Promise<Buffer> => {
@@ -224,20 +239,15 @@ async function zipEntry(path: string, size: number, fault: Fault): Promise<ZipEn
     const count = tail.readUInt16LE(end + 10)
     const directorySize = tail.readUInt32LE(end + 12)
     const directoryAt = tail.readUInt32LE(end + 16)
-    if (count !== 1) {
+    if (count !== 1 && which === 'only') {
       throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`)
     }
-    const directory = await read(directoryAt, Math.min(directorySize, 0x10000 + 46))
-    if (directory.length < 46 || directory.readUInt32LE(0) !== ZIP_CENTRAL)
+    const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES))
+    const entries = directoryEntries(directory, count)
+    if (entries === undefined)
       throw fault('is not a ZIP file Zoho can read: its directory is damaged.')
-    const nameLength = directory.readUInt16LE(28)
-    const entry = {
-      name: directory.subarray(46, 46 + nameLength).toString('utf8'),
-      flags: directory.readUInt16LE(8),
-      method: directory.readUInt16LE(10),
-      compressed: directory.readUInt32LE(20),
-      offset: directory.readUInt32LE(42)
-    }
+    const entry = which === 'only' ? entries[0] : entries.find(each => /\.csv$/i.test(each.name))
+    if (entry === undefined) throw fault('holds no .csv file.')
     if (!/\.csv$/i.test(entry.name)) {
       throw fault(
         `holds ${JSON.stringify(entry.name.slice(0, 100))}, not a .csv file: a ZIP for Zoho must hold exactly one CSV file.`
@@ -257,6 +267,32 @@ async function zipEntry(path: string, size: number, fault: Fault): Promise<ZipEn
   } finally {
     await file.close()
   }
+}
+
+interface DirectoryEntry {
+  readonly name: string
+  readonly flags: number
+  readonly method: number
+  readonly compressed: number
+  readonly offset: number
+}
+
+/** The first `count` entries of a ZIP's central directory; undefined when it is damaged. */
+function directoryEntries(directory: Buffer, count: number): DirectoryEntry[] | undefined {
+  const entries: DirectoryEntry[] = []
+  for (let at = 0; entries.length < count;) {
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== ZIP_CENTRAL) return undefined
+    const nameLength = directory.readUInt16LE(at + 28)
+    entries.push({
+      name: directory.subarray(at + 46, at + 46 + nameLength).toString('utf8'),
+      flags: directory.readUInt16LE(at + 8),
+      method: directory.readUInt16LE(at + 10),
+      compressed: directory.readUInt32LE(at + 20),
+      offset: directory.readUInt32LE(at + 42)
+    })
+    at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32)
+  }
+  return entries
 }
 
 /** The header names each field once: no column without a name, none twice. */

@@ -4,38 +4,50 @@
 // a part that fails stops the load, and the error says which skip-records resumes it. The parts'
 // result files are merged into one CSV per filter, their counts summed.
 import * as core from '@actions/core'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { copyFile, mkdtemp, rm, stat, truncate } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { cancelReason } from './clock.ts'
 import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
+import { withNote } from './held-job.ts'
 import { csvChunks, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
-import { appendResultCsv } from './results.ts'
+import { appendResultCsv, morePreview } from './results.ts'
 import { create, follow, type JobRun, start, type Step, upload } from './run-steps.ts'
-import { FAILED_ROWS_FILE } from './steps/follow.ts'
-import { countRecords, type Part, splitCsv } from './split.ts'
+import { jobIdForLog } from './secrets.ts'
+import { PREVIEW_ROWS } from './steps/follow.ts'
+import { type CsvMeasure, measureCsv, type Part, splitCsv } from './split.ts'
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 
 const ONE_JOB: readonly Step[] = [create, upload, start, follow]
 
 export const load: Step = async run => {
-  if (!(await needsParts(run))) {
+  const { file, settings } = run
+  if (file === undefined) throw new Error('No file to load: inputs should have required one.')
+  const measured = await partsNeeded(file, settings.parts)
+  if (measured === undefined) {
     for (const step of ONE_JOB) await step(run)
     return
   }
-  await loadInParts(run)
+  await loadInParts(run, file, measured)
 }
 
-/** Whether the file must be split: too large for one job, too many records, or records to skip. */
-async function needsParts({ file, settings }: JobRun): Promise<boolean> {
-  if (file === undefined) throw new Error('No file to load: inputs should have required one.')
-  const { maxRecords, skipRecords } = settings.parts
-  if (file.size > MAX_FILE_BYTES || skipRecords > 0) return true
-  if (maxRecords === undefined) return false
-  return (await unlessMalformed(file, countRecords(csvText(file), MAX_FILE_BYTES))) > maxRecords
+/**
+ * The file's records, when it must be split: too large for one job, records to skip, or more
+ * records than a job may take; undefined when it goes as it is, in one job.
+ */
+async function partsNeeded(
+  file: JobFile,
+  { maxRecords, skipRecords }: PartsSettings
+): Promise<CsvMeasure | undefined> {
+  const split = file.size > MAX_FILE_BYTES || skipRecords > 0
+  if (!split && maxRecords === undefined) return undefined
+  const measured = await unlessMalformed(file, measureCsv(csvText(file), MAX_FILE_BYTES))
+  return split || measured.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measured : undefined
 }
+
+type PartsSettings = JobRun['settings']['parts']
 
 /** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
 async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T> {
@@ -52,14 +64,14 @@ async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T
  * that a file no part can hold, such as one with a quote that never closes, fails the step with
  * nothing created), then loads them in turn, each removed once uploaded.
  */
-async function loadInParts(run: JobRun): Promise<void> {
+async function loadInParts(run: JobRun, file: JobFile, measured: CsvMeasure): Promise<void> {
   const { settings, record, context } = run
-  const file = run.file as JobFile
   const wait = settings.wait
   if (wait === undefined) throw new Error('A load waits: inputs should have said how.')
-  const dir = await mkdtemp(join(wait.resultRoot, 'zoho-bulk-parts-'))
+  const dir = await partsFolder(file, wait.resultRoot)
   try {
-    const parts = await splitFile(file, dir, settings.parts, context.signal)
+    const limits = { ...settings.parts, bytes: measured.bytes }
+    const parts = await splitFile(file, dir, limits, context.signal)
     context.log(
       `${file.name}: ${counted(
         parts.reduce((sum, part) => sum + part.records, 0),
@@ -67,20 +79,24 @@ async function loadInParts(run: JobRun): Promise<void> {
       )} to load, in ${counted(parts.length, 'part')}.`
     )
     const results = new MergedResults(wait.resultRoot)
-    const reports: PartReport[] = (record.parts = [])
+    // Every part is listed from the start: the summary of a load that stops shows those not tried.
+    const reports: PartReport[] = (record.parts = parts.map(
+      ({ index, firstRow, lastRow, records }) => ({ index, firstRow, lastRow, records })
+    ))
     let loaded = settings.parts.skipRecords
-    for (const part of parts) {
+    for (const [at, part] of parts.entries()) {
+      const report = reports[at] as PartReport
       context.log(
         `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} of ${file.name} ` +
           `(${counted(part.records, 'record')}, ${part.bytes} bytes).`
       )
-      const report: PartReport = { ...part }
-      reports.push(report)
+      report.tried = true
       try {
         await loadPart(run, part, report)
+        settle(report, record)
       } catch (error) {
         settle(report, record)
-        throw resumable(error, file, report, loaded + (completed(report) ? part.records : 0))
+        throw stopped(error, run, { file, part: report, loaded, parts: parts.length })
       } finally {
         await results.add(record, report)
         sumUp(run, reports)
@@ -92,27 +108,46 @@ async function loadInParts(run: JobRun): Promise<void> {
   }
 }
 
+/** A new folder for the parts under `root` (RUNNER_TEMP), or the error that says why not. */
+async function partsFolder(file: JobFile, root: string): Promise<string> {
+  try {
+    return await mkdtemp(join(root, 'zoho-bulk-parts-'))
+  } catch (error) {
+    throw noRoomForParts(file, root, error)
+  }
+}
+
+function noRoomForParts(file: JobFile, root: string, error: unknown): ActionError {
+  return new ActionError(
+    `The parts of ${file.name} could not be written under ${root} (RUNNER_TEMP): ` +
+      `${messageOf(error)}. It must be a folder this step can write, with room for a copy of ` +
+      'the file. No job was created.'
+  )
+}
+
 async function splitFile(
   file: JobFile,
   dir: string,
-  limits: JobRun['settings']['parts'],
+  limits: PartsSettings & { readonly bytes: number },
   signal: AbortSignal | undefined
 ): Promise<Part[]> {
   const stem = file.name.replace(/\.(csv|zip)$/i, '')
   const parts: Part[] = []
-  await unlessMalformed(
-    file,
-    (async () => {
-      for await (const part of splitCsv(into => csvChunks(file, into), stem, dir, {
-        ...limits,
-        maxBytes: MAX_FILE_BYTES
-      })) {
-        // A cancel while a large file is split ends the step at the next part, not at the end.
-        if (signal?.aborted === true) throw cancelReason(signal)
-        parts.push(part)
-      }
-    })()
-  )
+  try {
+    for await (const part of splitCsv(into => csvChunks(file, into), stem, dir, {
+      ...limits,
+      maxBytes: MAX_FILE_BYTES
+    })) {
+      // A cancel while a large file is split ends the step at the next part, not at the end.
+      if (signal?.aborted === true) throw cancelReason(signal)
+      parts.push(part)
+    }
+  } catch (error) {
+    if (error instanceof LocalFileError) await unlessMalformed(file, Promise.reject(error))
+    // The file was read before (measured): what fails now is writing the parts.
+    if (!(error instanceof ActionError)) throw noRoomForParts(file, dirname(dir), error)
+    throw error
+  }
   // Only skip-records can leave no part: a file split for its size or its records has records.
   if (parts.length === 0) {
     throw new ActionError(
@@ -122,16 +157,57 @@ async function splitFile(
   return parts
 }
 
-/** The error that ended a part, with where the load stopped and how to resume it. */
-function resumable(error: unknown, file: JobFile, part: PartReport, skip: number): unknown {
+/** Where the load in parts stopped, for its error. */
+interface Stop {
+  readonly file: JobFile
+  readonly part: PartReport
+  /** The records of the file before this part: those skipped, and the parts loaded. */
+  readonly loaded: number
+  readonly parts: number
+}
+
+/**
+ * The error that ended a part, with where the load stopped and how to go on without loading a
+ * record twice: after the part when its job completed or still runs, else from the part.
+ */
+function stopped(error: unknown, run: JobRun, stop: Stop): unknown {
   if (!(error instanceof ActionError)) return error
-  // The failed rows of all parts are merged into one CSV.
-  const text = error.message.replace(FAILED_ROWS_FILE, 'failure.csv in result-dir')
-  const message =
-    `${text} The load stopped at part ${part.index} of ${file.name} (rows ` +
-    `${part.firstRow} to ${part.lastRow}). To load the rest of the file, run again with ` +
-    `skip-records: ${skip}.`
-  return error instanceof CancelledError ? new CancelledError(message) : new ActionError(message)
+  const { file, part, loaded } = stop
+  const after = loaded + part.records
+  const last = part.index === stop.parts
+  const where =
+    `The load stopped at part ${part.index} of ${file.name} (rows ${part.firstRow} to ` +
+    `${part.lastRow}).`
+  if (completed(part)) {
+    const failed = part.status?.records.failed ?? 0
+    const text =
+      error instanceof CancelledError
+        ? error.message
+        : `Part ${part.index} completed, but ${failed} of its ${counted(part.records, 'record')} ` +
+          'failed: see failure.csv in result-dir and the job summary, or set ' +
+          'fail-on-failed-records: false.'
+    const next = last
+      ? `Every part of ${file.name} was loaded: there is nothing left to resume.`
+      : `${where} To load the rest of the file, run again with skip-records: ${after}.`
+    return withNote(error instanceof CancelledError ? error : new ActionError(text), next)
+  }
+  const { held } = run
+  if (held.abortReason(error) === undefined && held.mayRun && part.jobId !== undefined) {
+    // Its records are in Zoho's hands: loading them again would insert them twice.
+    const job = jobIdForLog(part.jobId, run.settings.maskJobId)
+    const then = last
+      ? 'it holds the last records of the file'
+      : `then run again with skip-records: ${after} to load the rest of the file`
+    return withNote(
+      error,
+      `${where} The job of part ${part.index} (${job}) goes on in Zoho: wait for it to end ` +
+        `(action: status, wait: true, job-id of that job); ${then}.`
+    )
+  }
+  return withNote(
+    error,
+    `${where} To load the rest of the file, run again with skip-records: ${loaded}.`
+  )
 }
 
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
@@ -163,17 +239,18 @@ async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<vo
 
 const completed = (report: PartReport): boolean => report.status?.state === 'Completed'
 
-/** Keeps the state the part's job ended in, once followed. */
+/** Keeps the state the part's job was last seen in, and its failed rows for the summary. */
 function settle(part: PartReport, record: RunRecord): void {
-  const status = record.job?.wait.status
-  if (status !== undefined) part.status = status
+  const { job } = record
+  if (job === undefined) return
+  if (job.wait.status !== undefined) part.status = job.wait.status
+  if (job.preview !== undefined)
+    record.failedRows = morePreview(record.failedRows, job.preview, PREVIEW_ROWS)
 }
 
 /** The counts of all parts so far, as outputs and for the summary. */
 function sumUp(run: JobRun, parts: PartReport[]): void {
   const { record } = run
-  const last = parts.at(-1)
-  if (last !== undefined) settle(last, record)
   const status = record.job?.wait.status
   const totals = { total: 0, success: 0, failed: 0, unprocessed: 0 }
   for (const part of parts) {
@@ -187,7 +264,8 @@ function sumUp(run: JobRun, parts: PartReport[]): void {
 
 /**
  * The result files of every part, merged into one CSV per filter in one folder (result-dir): one
- * header row, then each part's rows in order. Each part's own folder is removed once merged.
+ * header row, then each part's rows in order. A part's file that cannot be merged is kept as it
+ * came, beside them. Each part's own folder is removed once merged.
  */
 class MergedResults {
   readonly #root: string
@@ -202,23 +280,43 @@ class MergedResults {
     const from = record.job?.resultDir
     if (from === undefined) return
     try {
-      this.#dir ??= await mkdtemp(join(this.#root, 'zoho-bulk-results-'))
       for (const filter of RESULT_FILTERS) {
         const zip = join(from, `${filter}.zip`)
-        if (!(await exists(zip))) continue
-        const first = !this.#started.has(filter)
-        await appendResultCsv(zip, join(this.#dir, `${filter}.csv`), first)
-        this.#started.add(filter)
+        if (await exists(zip)) await this.#merge(zip, filter, part)
       }
     } catch (error) {
       core.warning(
-        `The result files of part ${part.index} could not be merged: ${messageOf(error)}. ` +
-          'result-dir holds the rows of the parts before it.'
+        `The result files of part ${part.index} could not be kept: ${messageOf(error)}. ` +
+          'result-dir holds those of the parts before it.'
       )
     } finally {
       await rm(from, { recursive: true, force: true })
-      // Not the part's own folder, which is gone: the merged one, or none.
-      core.setOutput('result-dir', this.#dir ?? '')
+      // Not the part's own folder, which is gone: the merged one, once it holds a file.
+      if (this.#started.size > 0 || this.#kept) core.setOutput('result-dir', this.#dir)
+    }
+  }
+
+  #kept = false
+
+  async #merge(zip: string, filter: string, part: PartReport): Promise<void> {
+    const dir = (this.#dir ??= await mkdtemp(join(this.#root, 'zoho-bulk-results-')))
+    const into = join(dir, `${filter}.csv`)
+    const first = !this.#started.has(filter)
+    const before = first ? 0 : (await stat(into)).size
+    try {
+      await appendResultCsv(zip, into, first)
+      this.#started.add(filter)
+    } catch (error) {
+      // What was appended of this part is taken back; its file is kept whole instead.
+      if (first) await rm(into, { force: true })
+      else await truncate(into, before)
+      const kept = `part-${part.index}-${filter}.zip`
+      await copyFile(zip, join(dir, kept))
+      this.#kept = true
+      core.warning(
+        `The ${filter} rows of part ${part.index} could not be merged into ${filter}.csv ` +
+          `(${messageOf(error)}): result-dir keeps the file as Zoho sent it, as ${kept}.`
+      )
     }
   }
 }

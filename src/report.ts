@@ -32,6 +32,8 @@ export interface RunRecord {
   status?: JobStatus
   /** The job as the wait followed it (a load in parts: the part's). */
   job?: FollowedJob
+  /** A load in parts: the first failed rows, with Zoho's reasons, over all its parts. */
+  failedRows?: CsvPreview
   /** Zoho's last answer, as the outputs give it. */
   reply?: ZohoReply
   /** Why the step failed; undefined when it succeeded. */
@@ -50,6 +52,8 @@ export interface PartReport {
   readonly firstRow: number
   readonly lastRow: number
   readonly records: number
+  /** Whether the load got to this part. */
+  tried?: boolean
   jobId?: string
   status?: JobStatus
 }
@@ -145,7 +149,7 @@ export async function writeSummary(
       record.parts.map(part => partRow(part, settings.maskJobId).map(cell))
     )
   html += recordsChart(status)
-  const preview = record.job?.preview
+  const preview = record.failedRows ?? record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
   core.summary.addRaw(html)
   try {
@@ -165,7 +169,11 @@ function partRow(part: PartReport, maskJobId: boolean): string[] {
     String(part.index),
     part.jobId === undefined ? '—' : maskJobId ? MASK : part.jobId,
     `${part.firstRow}–${part.lastRow} (${counted(part.records, 'record')})`,
-    part.status === undefined ? 'not finished' : stateName(part.status),
+    part.status !== undefined
+      ? stateName(part.status)
+      : part.tried === true
+        ? 'not finished'
+        : 'not attempted',
     count(records.success),
     count(records.failed),
     count(records.unprocessed)

@@ -116,6 +116,21 @@ export interface CsvPreview {
   readonly more: boolean
 }
 
+/** The rows of `more` after those of `preview`, up to `maxRows`; the header is the first's. */
+export function morePreview(
+  preview: CsvPreview | undefined,
+  more: CsvPreview,
+  maxRows: number
+): CsvPreview {
+  if (preview === undefined) return more
+  const rows = [...preview.rows, ...more.rows]
+  return {
+    header: preview.header,
+    rows: rows.slice(0, maxRows),
+    more: preview.more || more.more || rows.length > maxRows
+  }
+}
+
 // How much of the CSV to inflate at most for a preview, whatever its rows' length.
 const MAX_PREVIEW_BYTES = 1024 * 1024
 // Deflate inflates at most about 1032 times: 1 KiB of ZIP gives at most about 1 MiB at a time.

@@ -140,6 +140,7 @@ async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise
   if (action === 'start' && settings.action === 'load')
     held.claim({ onFailure: START_FAILED, ...onCancel })
   else if (action === 'start') held.claim(onCancel)
+  if (action === 'start') held.starting()
   const outcome = await startOrAbort(jobOf(run), action, connection, context)
   answered(run, outcome)
   if (outcome.error !== undefined) throw outcome.error

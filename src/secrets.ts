@@ -60,3 +60,11 @@ function nextQuote(json: string, from: number): number {
   const at = json.indexOf('"', from)
   return at === -1 ? json.length : at
 }
+
+/**
+ * A job ID as the log may show it: whole when it is not masked, else by its last six digits
+ * ("…114027"), so that the job can still be found in Creator without revealing its ID.
+ */
+export function jobIdForLog(jobId: string, masked: boolean): string {
+  return masked ? `…${jobId.slice(-6)}` : jobId
+}

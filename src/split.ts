@@ -15,6 +15,8 @@ export interface PartLimits {
   readonly maxBytes: number
   /** Data records at the start of the file to leave out of every part. */
   readonly skipRecords: number
+  /** The bytes of the CSV to split: those after are blank lines, no records. */
+  readonly bytes?: number
 }
 
 export interface Part {
@@ -28,19 +30,29 @@ export interface Part {
   readonly lastRow: number
 }
 
+/** A CSV's data records, and its length without the blank lines at its end. */
+export interface CsvMeasure {
+  /** The rows after the header, less the blank lines at the end. */
+  readonly records: number
+  /** The bytes up to the line break of the last row that is not blank (all when it has none). */
+  readonly bytes: number
+}
+
 /**
  * Counts the data records of a CSV stream (the rows after the header), and fails on a record
  * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
- * before any job exists.
+ * before any job exists. Blank lines at the end are no records.
  */
-export async function countRecords(
+export async function measureCsv(
   source: Readable,
   maxRecordBytes = Number.POSITIVE_INFINITY
-): Promise<number> {
+): Promise<CsvMeasure> {
   const scanner = new RecordScanner()
+  const tail = new BlankTail()
   let rows = 0
   let held = 0
   for await (const chunk of source) {
+    tail.see(chunk as Buffer)
     for (const piece of scanner.pieces(chunk as Buffer)) {
       scanner.scan(piece, 0, piece.length)
       rows += scanner.found
@@ -50,7 +62,53 @@ export async function countRecords(
   }
   if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
-  return Math.max(0, rows - 1)
+  return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes }
+}
+
+const LINE_FEED = 0x0a
+/** Space, tab, carriage return, line feed: what a blank line holds. */
+const isBlank = (byte: number | undefined): boolean =>
+  byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED
+
+/**
+ * Follows where a CSV's content ends, a chunk at a time: past the line feed after its last byte
+ * that is not blank, then counts the blank rows after it. Only the blank bytes at a chunk's end
+ * are looked at one by one: a few bytes, unless the chunk is all blank.
+ */
+class BlankTail {
+  #seen = 0
+  /** Where the content ends so far. */
+  contentBytes = 0
+  /** Whether the last row with content still runs on (its line feed not yet seen). */
+  #inLastRow = false
+  #lineFeeds = 0
+  #rowUnderWay = false
+
+  see(chunk: Buffer): void {
+    let from = chunk.length
+    while (from > 0 && isBlank(chunk[from - 1])) from -= 1
+    if (from > 0) {
+      this.#inLastRow = true
+      this.#lineFeeds = 0
+      this.#rowUnderWay = false
+    }
+    for (let at = from; at < chunk.length; at++) {
+      if (this.#inLastRow) {
+        this.contentBytes = this.#seen + at + 1
+        this.#inLastRow = chunk[at] !== LINE_FEED
+      } else if (chunk[at] === LINE_FEED) {
+        this.#lineFeeds += 1
+        this.#rowUnderWay = false
+      } else this.#rowUnderWay = true
+    }
+    if (from > 0 && from === chunk.length) this.contentBytes = this.#seen + chunk.length
+    this.#seen += chunk.length
+  }
+
+  /** The blank rows after the content: a line feed ends each, and the last may have none. */
+  get blankRows(): number {
+    return this.#lineFeeds + (this.#rowUnderWay ? 1 : 0)
+  }
 }
 
 /** The bytes of the record under way after a scan from `from` to `to`, `before` of it before. */
@@ -289,7 +347,7 @@ export async function* splitCsv(
       }
     }
   }
-  const chunks = read(scanner.buffers)[Symbol.asyncIterator]()
+  const chunks = upTo(read(scanner.buffers), limits.bytes)[Symbol.asyncIterator]()
   let next = chunks.next()
   try {
     for (let chunk = await next; chunk.done !== true; chunk = await next) {
@@ -300,8 +358,21 @@ export async function* splitCsv(
   } finally {
     // A read under way when the split stopped ends before its file is closed.
     await next.catch(() => undefined)
-    await chunks.return?.(undefined)
+    await chunks.return(undefined)
     await file?.close()
+  }
+}
+
+/** The chunks of `source` up to `bytes` in all: the same buffers, so that no byte is copied. */
+async function* upTo(
+  source: AsyncIterable<Buffer>,
+  bytes = Number.POSITIVE_INFINITY
+): AsyncGenerator<Buffer> {
+  let left = bytes
+  for await (const chunk of source) {
+    if (left <= 0) return
+    yield chunk.length <= left ? chunk : chunk.subarray(0, left)
+    left -= chunk.length
   }
 }
 

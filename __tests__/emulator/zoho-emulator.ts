@@ -193,8 +193,10 @@ export class ZohoEmulator {
   uploadUrlForms: ReadonlySet<'path' | 'query'> = new Set(['path', 'query'])
   /** How a job the emulator runs from its file decides which rows fail. */
   rowRule: RowRule = INVALID_EMAIL
-  /** How long a job run from its file takes. */
-  loadRunMs = 0
+  /** How long a job run from its file takes: the same for every job, or by job. */
+  loadRunMs: number | ((job: EmulatedJob) => number) = 0
+  /** What a result file is served as: the ZIP as made, unless a test says otherwise. */
+  resultShape: (zip: Uint8Array, filter: ResultFilter, job: EmulatedJob) => Uint8Array = zip => zip
   /** How a create's answer holds the job: under details (Zoho's page), data, or at the top level. */
   createdShape: 'details' | 'data' | 'top' = 'details'
   /** Whether a create's answer gives job_id as a bare JSON number rather than a string. */
@@ -435,7 +437,7 @@ export class ZohoEmulator {
       if (job === undefined) return noJob
       return path[5] === undefined
         ? { status: 200, body: this.statusBody(job) }
-        : result(job, url.searchParams.get('filter'))
+        : result(job, url.searchParams.get('filter'), this.resultShape)
     }
     if (path[5] !== undefined) return error(405, 1000, `Method ${request.method} is not supported`)
     if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) {
@@ -444,7 +446,8 @@ export class ZohoEmulator {
     const action = readAction(request.body)
     if (action === undefined) return error(400, 1000, 'data.action must be "start" or "abort"')
     if (job === undefined) return noJob
-    return action === 'start' ? start(job, this.rowRule, this.loadRunMs) : abort(job)
+    const runMs = typeof this.loadRunMs === 'number' ? this.loadRunMs : this.loadRunMs(job)
+    return action === 'start' ? start(job, this.rowRule, runMs) : abort(job)
   }
 
   /** POST …/insert: a new job, unless the form has an active one (one active job per form). */
@@ -558,7 +561,11 @@ function recordDetails(records: RecordCounts): Record<string, number> {
 }
 
 /** GET …/result?filter=…: the ZIP, 11110 while it is being generated, 11130 when there is none. */
-function result(job: EmulatedJob, filter: string | null): Reply {
+function result(
+  job: EmulatedJob,
+  filter: string | null,
+  shape: (zip: Uint8Array, filter: ResultFilter, job: EmulatedJob) => Uint8Array
+): Reply {
   if (filter !== 'success' && filter !== 'failure' && filter !== 'unprocessed') {
     return error(400, 1000, 'filter must be success, failure or unprocessed')
   }
@@ -568,7 +575,7 @@ function result(job: EmulatedJob, filter: string | null): Reply {
     const file = job.results?.[filter]
     return file === undefined
       ? error(404, 11130, `No ${filter} result file for this job`)
-      : { status: 200, body: file }
+      : { status: 200, body: shape(file, filter, job) }
   }
   return error(400, 11110, 'The result file is being generated; try again later')
 }

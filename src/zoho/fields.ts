@@ -3,13 +3,15 @@
 import { callApi, type Connection } from './api.ts'
 import type { CallContext } from './call.ts'
 import type { FormRef } from './endpoints.ts'
-import { isRecord, replyError, ZohoError, type ZohoReply } from './reply.ts'
+import { isRecord, replyError, wholeNumber, ZohoError, type ZohoReply } from './reply.ts'
 import { formFieldsRequest } from './requests.ts'
 
 export interface FormField {
   readonly linkName: string
   readonly mandatory: boolean
   readonly unique: boolean
+  /** The field's type code (zoho-bulk-api.md, "Field types"), when Zoho gives one. */
+  readonly type?: number
   /** The subfields' link names, when Zoho lists them (a Name's first_name, last_name, …). */
   readonly subfields?: readonly string[]
 }
@@ -50,12 +52,28 @@ export function readFields(reply: ZohoReply): FormField[] | undefined {
           isRecord(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : []
         )
       : undefined
+    const type = wholeNumber(item['type'])
     fields.push({
       linkName: item['link_name'],
       mandatory: item['mandatory'] === true,
       unique: item['unique'] === true,
+      ...(type === undefined ? {} : { type }),
       ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
     })
   }
   return fields
+}
+
+/** The type of a Name field, made of subfields (first_name, last_name, …). */
+const NAME_TYPE = 29
+/** The types the contract describes, 1 to 18: none of them is made of subfields. */
+const MAX_SIMPLE_TYPE = 18
+
+/**
+ * Whether a column may name a subfield of the field (`Name.first_name`): a Name, a field Zoho
+ * lists subfields for, or one of a type the contract does not describe (an Address may be one).
+ */
+export function hasSubfields(field: FormField): boolean {
+  if (field.subfields !== undefined || field.type === NAME_TYPE) return true
+  return field.type === undefined || field.type > MAX_SIMPLE_TYPE
 }
