@@ -155,7 +155,7 @@ onPosix('a cancelled workflow', () => {
       expect(zoho.job.state).toBe('User Aborted')
       expect(run.outputs['job-status']).toBe('In-progress')
       expect(run.outputs['total-records']).toBe('10')
-      expect(run.summary).toContain('Zoho Creator bulk insert: start cancelled')
+      expect(run.summary).toContain('⚠️ Zoho Creator start cancelled')
       expect(run.summary).toContain('<td>Final state</td><td>In-progress (still running)</td>')
     }
   )

@@ -94,6 +94,21 @@ describe('wait: true', () => {
     const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs['failed-records']).toBe('2')
+    // It says so, in the log and the summary: a pass is not a clean load.
+    expect(run.stdout).toMatch(
+      /::warning::2 of \d+ records failed; the step passes, as fail-on-failed-records is false/
+    )
+    expect(run.summary).toMatch(
+      /<h3>✅ Zoho Creator start succeeded: \d+ of \d+ records loaded, 2 failed<\/h3>/
+    )
+    expect(run.summary).toContain(
+      '2 records failed, and the step passed all the same, as fail-on-failed-records is false'
+    )
+    // Where the result files are, and how to keep them.
+    expect(run.summary).toContain('keep them with an actions/upload-artifact step')
+    // The pie shows the slices that hold records, failures in red.
+    expect(run.summary).toContain('"pie2": "#cf222e"')
+    expect(run.summary).not.toContain('"Unprocessed" : 0')
   })
 
   it.each([
@@ -106,7 +121,9 @@ describe('wait: true', () => {
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs['job-status']).toBe(state)
-    expect(run.summary).toContain('Zoho Creator bulk insert: start failed ❌')
+    expect(run.summary).toContain(
+      '<h3>❌ Zoho Creator start failed: 0 of 10 records loaded, 10 failed</h3>'
+    )
     // An expected failure prints no stack, not even for debugging.
     expect(run.stdout).not.toContain('::debug::')
     expect(run.errors).toHaveLength(1)

@@ -1816,8 +1816,10 @@ class MergedResults {
         finally {
             await (0,promises_.rm)(from, { recursive: true, force: true });
             // Not the part's own folder, which is gone: the merged one, once it holds a file.
-            if (this.#started.size > 0 || this.#kept)
+            if (this.#dir !== undefined && (this.#started.size > 0 || this.#kept)) {
+                record.resultDir = this.#dir;
                 core/* setOutput */.uH('result-dir', this.#dir);
+            }
         }
     }
     #kept = false;
@@ -2120,14 +2122,16 @@ async function runPost() {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(194);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(992);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(992);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(308);
 // What the step hands back: outputs for later steps and a job summary for people. The runner
 // masks secrets only in the log, so everything written here is redacted first, then cut to size:
 // GitHub drops a whole job summary over 1 MiB, and a blank line inside its HTML lets the rest
 // render as markdown. Each cell is at most 200 characters (about 1,200 once escaped), the preview
 // at most 21 rows of 20 cells, and the failure 4,000 characters: the summary stays near half that
 // limit, whatever Zoho sends (a test feeds it the worst case).
+
 
 
 
@@ -2157,7 +2161,7 @@ function reportOutcome(outcome, secrets) {
             // A status read may carry no message: its state, as Zoho wrote it, is its status text.
             const text = reply.message ?? outcome.status?.raw;
             if (text !== undefined)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
         }
     }
     if (outcome.status !== undefined)
@@ -2181,7 +2185,7 @@ function reportJob(job, secrets) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(warning));
 }
 function reportStatus(status, secrets) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
     for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
         const value = status.records[count];
         if (value !== undefined)
@@ -2194,28 +2198,37 @@ async function writeSummary(record, now, secrets) {
     if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
         return;
     const cell = (text) => summaryCell(text, secrets);
-    const verdict = record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅';
     const status = record.partsStatus ?? record.job?.wait.status ?? record.status;
+    // What happened and what now first; the details after, folded away.
+    let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`;
+    if (failure !== undefined)
+        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+    const passed = failedButPassed(settings, record, status);
+    if (passed !== undefined)
+        html += `<p>⚠️ ${cell(passed)}</p>\n`;
+    const again = rerun(settings);
+    if (again !== undefined)
+        html += `<p>⚠️ ${cell(again)}</p>\n`;
+    const preview = record.failedRows ?? record.job?.preview;
+    if (preview !== undefined)
+        html += previewHtml(preview, cell);
+    const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir;
+    if (resultDir !== undefined)
+        html += `<p>${cell(resultFilesNote(resultDir))}</p>\n`;
+    if (record.parts !== undefined && record.parts.length > 0)
+        html += partsHtml(record.parts, settings, cell);
+    html += recordsChart(status);
     const rows = [
         ...describeRun(settings, record),
         ...describeJob(status, record.job),
         ...describeCost(record, now)
     ];
-    let html = `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
-        table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
-    if (failure !== undefined)
-        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
-    const again = rerun(settings);
-    if (again !== undefined)
-        html += `<p>⚠️ ${cell(again)}</p>\n`;
+    html +=
+        '<details><summary>Details: the settings, each step, the API calls</summary>' +
+            table(['Field', 'Value'], rows.map(([field, value]) => [field, cell(value)]));
     if (record.events.length > 0)
         html += table(['Step', 'What happened'], record.events.map(row => row.map(cell)));
-    if (record.parts !== undefined && record.parts.length > 0)
-        html += table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], record.parts.map(part => partRow(part, settings.maskJobId).map(cell)));
-    html += recordsChart(status);
-    const preview = record.failedRows ?? record.job?.preview;
-    if (preview !== undefined)
-        html += previewHtml(preview, cell);
+    html += '</details>\n';
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(html);
     try {
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.write();
@@ -2225,15 +2238,61 @@ async function writeSummary(record, now, secrets) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the job summary: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(error)}`);
     }
 }
+/** The verdict, with the record counts when there are any: "load failed: 9 of 12 records loaded, 3 failed". */
+function headline(settings, record, status) {
+    const icon = record.cancelled !== undefined ? '⚠️' : record.failure !== undefined ? '❌' : '✅';
+    const verdict = record.cancelled !== undefined
+        ? 'cancelled'
+        : record.failure !== undefined
+            ? 'failed'
+            : 'succeeded';
+    const what = settings.action === 'status' && settings.wait === undefined && status !== undefined
+        ? `the job is ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}`
+        : countsLine(status, record.parts);
+    return `${icon} Zoho Creator ${settings.action} ${verdict}${what === '' ? '' : `: ${what}`}`;
+}
+/** "9 of 12 records loaded, 3 failed", and the records of parts not attempted; empty without counts. */
+function countsLine(status, parts) {
+    const { total, success, failed, unprocessed } = status?.records ?? {};
+    const notTried = (parts ?? []).filter(part => part.tried !== true);
+    const untried = notTried.reduce((sum, part) => sum + part.records, 0);
+    const phrases = [
+        total === undefined ? '' : `${success ?? 0} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(total, 'record')} loaded`,
+        failed === undefined || failed === 0 ? '' : `${failed} failed`,
+        unprocessed === undefined || unprocessed === 0 ? '' : `${unprocessed} not processed`,
+        notTried.length === 0
+            ? ''
+            : `${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(untried, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(notTried.length, 'part')} not attempted`
+    ];
+    return phrases.filter(phrase => phrase !== '').join(', ');
+}
+/** Says that records failed though the step passed, as fail-on-failed-records: false asks. */
+function failedButPassed(settings, record, status) {
+    const failed = status?.records.failed ?? 0;
+    if (record.failure !== undefined || failed === 0 || settings.wait?.failOnFailedRecords !== false)
+        return undefined;
+    return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
+        "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir.");
+}
+/** Where the result files are, and how to keep them past the job. */
+function resultFilesNote(dir) {
+    return (`The result files are in result-dir (${dir}). The runner's temporary folder is wiped when ` +
+        'the job ends: keep them with an actions/upload-artifact step whose path is the result-dir output.');
+}
+function partsHtml(parts, settings, cell) {
+    const loaded = parts.filter(part => part.status?.state === 'Completed').length;
+    return (`<h4>${cell(`Parts: ${loaded} of ${parts.length} completed`)}</h4>\n` +
+        table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], parts.map(part => partRow(part, settings.maskJobId).map(cell))));
+}
 function partRow(part, maskJobId) {
     const count = (value) => (value === undefined ? '—' : String(value));
     const { records } = part.status ?? { records: {} };
     return [
         String(part.index),
-        part.jobId === undefined ? '—' : maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v5 : part.jobId,
-        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .counted */ .hS)(part.records, 'record')})`,
+        part.jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .jobIdForLog */ ._f)(part.jobId, maskJobId),
+        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(part.records, 'record')})`,
         part.status !== undefined
-            ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(part.status)
+            ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(part.status)
             : part.tried === true
                 ? 'not finished'
                 : 'not attempted',
@@ -2248,7 +2307,7 @@ function describeRun(settings, record) {
         ['Action', settings.action],
         ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
         ['App / form', `${settings.form.app} / ${settings.form.form}`],
-        ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? _secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .MASK */ .v5 : jobId],
+        ['Job ID', jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .jobIdForLog */ ._f)(jobId, settings.maskJobId)],
         ['Environment', settings.environment],
         [
             'Authentication',
@@ -2267,7 +2326,7 @@ function describeJob(status, job) {
         return [];
     const count = (value) => (value === undefined ? '—' : String(value));
     const running = job === undefined || job.wait.end === 'finished' ? '' : ' (still running)';
-    const state = status === undefined ? 'unknown' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .stateName */ .Vi)(status);
+    const state = status === undefined ? 'unknown' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(status);
     return [
         [job === undefined ? 'State' : 'Final state', `${state}${running}`],
         ['Total records', count(status?.records.total)],
@@ -2299,18 +2358,24 @@ function rerun(settings) {
         'so records an earlier attempt loaded may go in again. A field set to "no duplicate values" ' +
         'in the form turns a second insert into failed rows (see the README).');
 }
-/** The record counts as a pie chart GitHub draws (mermaid), once there are any. */
+// Success green, failure red, unprocessed amber: GitHub's own colours for them.
+const SLICES = [
+    ['Succeeded', 'success', '#2da44e'],
+    ['Failed', 'failed', '#cf222e'],
+    ['Unprocessed', 'unprocessed', '#bf8700']
+];
+/** The record counts as a pie chart GitHub draws (mermaid): only slices that hold records. */
 function recordsChart(status) {
-    const records = status?.records;
-    const slices = [
-        ['Succeeded', records?.success],
-        ['Failed', records?.failed],
-        ['Unprocessed', records?.unprocessed]
-    ];
-    if (!slices.some(([, count]) => count !== undefined && count > 0))
+    const slices = SLICES.flatMap(([name, count, colour]) => {
+        const value = status?.records[count] ?? 0;
+        return value > 0 ? [{ name, value, colour }] : [];
+    });
+    if (slices.length === 0)
         return '';
-    const lines = slices.map(([name, count]) => `    "${name}" : ${count ?? 0}`);
-    return `\n\`\`\`mermaid\npie showData title Records\n${lines.join('\n')}\n\`\`\`\n`;
+    const colours = slices.map(({ colour }, index) => `"pie${index + 1}": "${colour}"`).join(', ');
+    const lines = slices.map(({ name, value }) => `    "${name}" : ${value}`);
+    return (`\n\`\`\`mermaid\n%%{init: {"theme": "base", "themeVariables": {${colours}}}}%%\n` +
+        `pie showData title Records\n${lines.join('\n')}\n\`\`\`\n\n`);
 }
 function previewHtml(preview, cell) {
     const columns = preview.header.length;
@@ -2329,7 +2394,7 @@ function table(header, rows) {
 }
 /** Text as one summary cell: redacted, cut, escaped, with its line breaks as <br>. */
 function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
-    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
+    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
 }
 function escapeHtml(text) {
     const entities = {
@@ -2537,6 +2602,8 @@ var errors = __nccwpck_require__(916);
 var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
@@ -3146,6 +3213,7 @@ var poll = __nccwpck_require__(810);
 
 
 
+
 /** What the steps of a run work with: the calls' context and the connection, from the settings. */
 function newJobRun(settings, file, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
@@ -3201,10 +3269,11 @@ const create = async (run) => {
     record.jobId = created.jobId;
     // Until it is started, a job the run created is its to abort, whatever ends the run.
     run.held.take({ ...settings.form, jobId: created.jobId }, { onFailure: held_job/* CREATED_NOT_STARTED */.Xo, onCancel: held_job/* CREATED_NOT_STARTED */.Xo });
-    record.events.push(['Created', `job ${created.jobId}`]);
+    const shown = (0,src_secrets/* jobIdForLog */._f)(created.jobId, settings.maskJobId);
+    record.events.push(['Created', `job ${shown}`]);
     core/* setOutput */.uH('job-id', created.jobId);
     answered(run, { reply: created.reply, error: undefined });
-    context.log(`Created job ${created.jobId}.`);
+    context.log(`Created job ${shown}.`);
 };
 const upload = async (run) => {
     const { file, connection, context, record, secrets } = run;
@@ -3307,9 +3376,9 @@ function answered(run, outcome) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Sb: () => (/* binding */ Secrets),
-/* harmony export */   _f: () => (/* binding */ jobIdForLog),
-/* harmony export */   v5: () => (/* binding */ MASK)
+/* harmony export */   _f: () => (/* binding */ jobIdForLog)
 /* harmony export */ });
+/* unused harmony export MASK */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 // Keeps secrets out of everything the action writes. The runner masks the log once a value is
 // registered with core.setSecret; outputs and the job summary are files the runner does not
@@ -3884,7 +3953,13 @@ async function followJob(job, action, wait, connection, context) {
         };
     }
     const failure = jobFailure(waited, action, wait);
-    return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) };
+    const passed = failedButPassed(waited, wait);
+    return {
+        ...results,
+        warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
+        wait: waited,
+        ...(failure === undefined ? {} : { failure })
+    };
 }
 /** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
 async function collectResults(filters, root, job, connection, context) {
@@ -3941,6 +4016,16 @@ async function readPreview(path, warnings) {
             throw error;
         return undefined;
     }
+}
+/** A warning when records failed and the step passes all the same, as the user asked. */
+function failedButPassed(waited, wait) {
+    const { state, records } = waited.status ?? { records: {} };
+    const failed = records.failed ?? 0;
+    if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords)
+        return undefined;
+    const of = records.total === undefined ? '' : ` of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(records.total, 'record')}`;
+    return (`${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
+        `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`);
 }
 const ENDINGS = {
     Failed: 'Zoho could not process the file.',

@@ -292,7 +292,10 @@ class MergedResults {
     } finally {
       await rm(from, { recursive: true, force: true })
       // Not the part's own folder, which is gone: the merged one, once it holds a file.
-      if (this.#started.size > 0 || this.#kept) core.setOutput('result-dir', this.#dir)
+      if (this.#dir !== undefined && (this.#started.size > 0 || this.#kept)) {
+        record.resultDir = this.#dir
+        core.setOutput('result-dir', this.#dir)
+      }
     }
   }
 

@@ -10,8 +10,9 @@ import type { Settings } from './inputs.ts'
 import type { FollowedJob } from './steps/follow.ts'
 import type { ActionOutcome } from './steps/start-abort.ts'
 import type { CsvPreview } from './results.ts'
-import { MASK, type Secrets } from './secrets.ts'
+import { jobIdForLog, type Secrets } from './secrets.ts'
 import { counted, cut } from './text.ts'
+import { describeStatus } from './poll.ts'
 import { type JobStatus, stateName } from './zoho/job-status.ts'
 import type { Counter } from './zoho/call.ts'
 import type { ZohoReply } from './zoho/reply.ts'
@@ -32,6 +33,8 @@ export interface RunRecord {
   status?: JobStatus
   /** The job as the wait followed it (a load in parts: the part's). */
   job?: FollowedJob
+  /** A load in parts: the folder of the parts' result files, merged. */
+  resultDir?: string
   /** A load in parts: the first failed rows, with Zoho's reasons, over all its parts. */
   failedRows?: CsvPreview
   /** Zoho's last answer, as the outputs give it. */
@@ -121,36 +124,38 @@ export async function writeSummary(
   const { settings, failure } = record
   if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined) return
   const cell = (text: string): string => summaryCell(text, secrets)
-  const verdict =
-    record.cancelled !== undefined ? 'cancelled ⚠️' : failure ? 'failed ❌' : 'succeeded ✅'
   const status = record.partsStatus ?? record.job?.wait.status ?? record.status
+  // What happened and what now first; the details after, folded away.
+  let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`
+  if (failure !== undefined) html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
+  const passed = failedButPassed(settings, record, status)
+  if (passed !== undefined) html += `<p>⚠️ ${cell(passed)}</p>\n`
+  const again = rerun(settings)
+  if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
+  const preview = record.failedRows ?? record.job?.preview
+  if (preview !== undefined) html += previewHtml(preview, cell)
+  const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir
+  if (resultDir !== undefined) html += `<p>${cell(resultFilesNote(resultDir))}</p>\n`
+  if (record.parts !== undefined && record.parts.length > 0)
+    html += partsHtml(record.parts, settings, cell)
+  html += recordsChart(status)
   const rows = [
     ...describeRun(settings, record),
     ...describeJob(status, record.job),
     ...describeCost(record, now)
   ]
-  let html =
-    `<h3>Zoho Creator bulk insert: ${settings.action} ${verdict}</h3>\n` +
+  html +=
+    '<details><summary>Details: the settings, each step, the API calls</summary>' +
     table(
       ['Field', 'Value'],
       rows.map(([field, value]) => [field, cell(value)])
     )
-  if (failure !== undefined) html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
-  const again = rerun(settings)
-  if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
   if (record.events.length > 0)
     html += table(
       ['Step', 'What happened'],
       record.events.map(row => row.map(cell))
     )
-  if (record.parts !== undefined && record.parts.length > 0)
-    html += table(
-      ['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'],
-      record.parts.map(part => partRow(part, settings.maskJobId).map(cell))
-    )
-  html += recordsChart(status)
-  const preview = record.failedRows ?? record.job?.preview
-  if (preview !== undefined) html += previewHtml(preview, cell)
+  html += '</details>\n'
   core.summary.addRaw(html)
   try {
     await core.summary.write()
@@ -160,6 +165,79 @@ export async function writeSummary(
   }
 }
 
+/** The verdict, with the record counts when there are any: "load failed: 9 of 12 records loaded, 3 failed". */
+function headline(settings: Settings, record: RunRecord, status: JobStatus | undefined): string {
+  const icon = record.cancelled !== undefined ? '⚠️' : record.failure !== undefined ? '❌' : '✅'
+  const verdict =
+    record.cancelled !== undefined
+      ? 'cancelled'
+      : record.failure !== undefined
+        ? 'failed'
+        : 'succeeded'
+  const what =
+    settings.action === 'status' && settings.wait === undefined && status !== undefined
+      ? `the job is ${describeStatus(status)}`
+      : countsLine(status, record.parts)
+  return `${icon} Zoho Creator ${settings.action} ${verdict}${what === '' ? '' : `: ${what}`}`
+}
+
+/** "9 of 12 records loaded, 3 failed", and the records of parts not attempted; empty without counts. */
+function countsLine(
+  status: JobStatus | undefined,
+  parts: readonly PartReport[] | undefined
+): string {
+  const { total, success, failed, unprocessed } = status?.records ?? {}
+  const notTried = (parts ?? []).filter(part => part.tried !== true)
+  const untried = notTried.reduce((sum, part) => sum + part.records, 0)
+  const phrases = [
+    total === undefined ? '' : `${success ?? 0} of ${counted(total, 'record')} loaded`,
+    failed === undefined || failed === 0 ? '' : `${failed} failed`,
+    unprocessed === undefined || unprocessed === 0 ? '' : `${unprocessed} not processed`,
+    notTried.length === 0
+      ? ''
+      : `${counted(untried, 'record')} in ${counted(notTried.length, 'part')} not attempted`
+  ]
+  return phrases.filter(phrase => phrase !== '').join(', ')
+}
+
+/** Says that records failed though the step passed, as fail-on-failed-records: false asks. */
+function failedButPassed(
+  settings: Settings,
+  record: RunRecord,
+  status: JobStatus | undefined
+): string | undefined {
+  const failed = status?.records.failed ?? 0
+  if (record.failure !== undefined || failed === 0 || settings.wait?.failOnFailedRecords !== false)
+    return undefined
+  return (
+    `${counted(failed, 'record')} failed, and the step passed all the same, as ` +
+    "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir."
+  )
+}
+
+/** Where the result files are, and how to keep them past the job. */
+function resultFilesNote(dir: string): string {
+  return (
+    `The result files are in result-dir (${dir}). The runner's temporary folder is wiped when ` +
+    'the job ends: keep them with an actions/upload-artifact step whose path is the result-dir output.'
+  )
+}
+
+function partsHtml(
+  parts: readonly PartReport[],
+  settings: Settings,
+  cell: (text: string) => string
+): string {
+  const loaded = parts.filter(part => part.status?.state === 'Completed').length
+  return (
+    `<h4>${cell(`Parts: ${loaded} of ${parts.length} completed`)}</h4>\n` +
+    table(
+      ['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'],
+      parts.map(part => partRow(part, settings.maskJobId).map(cell))
+    )
+  )
+}
+
 type Row = [field: string, value: string]
 
 function partRow(part: PartReport, maskJobId: boolean): string[] {
@@ -167,7 +245,7 @@ function partRow(part: PartReport, maskJobId: boolean): string[] {
   const { records } = part.status ?? { records: {} }
   return [
     String(part.index),
-    part.jobId === undefined ? '—' : maskJobId ? MASK : part.jobId,
+    part.jobId === undefined ? '—' : jobIdForLog(part.jobId, maskJobId),
     `${part.firstRow}–${part.lastRow} (${counted(part.records, 'record')})`,
     part.status !== undefined
       ? stateName(part.status)
@@ -186,7 +264,7 @@ function describeRun(settings: Settings, record: RunRecord): Row[] {
     ['Action', settings.action],
     ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
     ['App / form', `${settings.form.app} / ${settings.form.form}`],
-    ['Job ID', jobId === undefined ? '—' : settings.maskJobId ? MASK : jobId],
+    ['Job ID', jobId === undefined ? '—' : jobIdForLog(jobId, settings.maskJobId)],
     ['Environment', settings.environment],
     [
       'Authentication',
@@ -241,17 +319,26 @@ export function rerun(settings: Settings): string | undefined {
   )
 }
 
-/** The record counts as a pie chart GitHub draws (mermaid), once there are any. */
+// Success green, failure red, unprocessed amber: GitHub's own colours for them.
+const SLICES = [
+  ['Succeeded', 'success', '#2da44e'],
+  ['Failed', 'failed', '#cf222e'],
+  ['Unprocessed', 'unprocessed', '#bf8700']
+] as const
+
+/** The record counts as a pie chart GitHub draws (mermaid): only slices that hold records. */
 function recordsChart(status: JobStatus | undefined): string {
-  const records = status?.records
-  const slices = [
-    ['Succeeded', records?.success],
-    ['Failed', records?.failed],
-    ['Unprocessed', records?.unprocessed]
-  ] as const
-  if (!slices.some(([, count]) => count !== undefined && count > 0)) return ''
-  const lines = slices.map(([name, count]) => `    "${name}" : ${count ?? 0}`)
-  return `\n\`\`\`mermaid\npie showData title Records\n${lines.join('\n')}\n\`\`\`\n`
+  const slices = SLICES.flatMap(([name, count, colour]) => {
+    const value = status?.records[count] ?? 0
+    return value > 0 ? [{ name, value, colour }] : []
+  })
+  if (slices.length === 0) return ''
+  const colours = slices.map(({ colour }, index) => `"pie${index + 1}": "${colour}"`).join(', ')
+  const lines = slices.map(({ name, value }) => `    "${name}" : ${value}`)
+  return (
+    `\n\`\`\`mermaid\n%%{init: {"theme": "base", "themeVariables": {${colours}}}}%%\n` +
+    `pie showData title Records\n${lines.join('\n')}\n\`\`\`\n\n`
+  )
 }
 
 function previewHtml(preview: CsvPreview, cell: (text: string) => string): string {

@@ -8,7 +8,7 @@ import type { Settings } from './inputs.ts'
 import type { JobFile } from './job-file.ts'
 import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
-import type { Secrets } from './secrets.ts'
+import { jobIdForLog, type Secrets } from './secrets.ts'
 import { logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
 import { checkFileHeader } from './steps/check-header.ts'
@@ -110,10 +110,11 @@ export const create: Step = async run => {
     { ...settings.form, jobId: created.jobId },
     { onFailure: CREATED_NOT_STARTED, onCancel: CREATED_NOT_STARTED }
   )
-  record.events.push(['Created', `job ${created.jobId}`])
+  const shown = jobIdForLog(created.jobId, settings.maskJobId)
+  record.events.push(['Created', `job ${shown}`])
   core.setOutput('job-id', created.jobId)
   answered(run, { reply: created.reply, error: undefined })
-  context.log(`Created job ${created.jobId}.`)
+  context.log(`Created job ${shown}.`)
 }
 
 export const upload: Step = async run => {

@@ -76,7 +76,13 @@ export async function followJob(
     }
   }
   const failure = jobFailure(waited, action, wait)
-  return { ...results, wait: waited, ...(failure === undefined ? {} : { failure }) }
+  const passed = failedButPassed(waited, wait)
+  return {
+    ...results,
+    warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
+    wait: waited,
+    ...(failure === undefined ? {} : { failure })
+  }
 }
 
 type Results = Pick<FollowedJob, 'resultDir' | 'preview' | 'warnings'> & {
@@ -140,6 +146,18 @@ async function readPreview(path: string, warnings: string[]): Promise<CsvPreview
     else throw error
     return undefined
   }
+}
+
+/** A warning when records failed and the step passes all the same, as the user asked. */
+function failedButPassed(waited: WaitResult, wait: WaitForJob): string | undefined {
+  const { state, records } = waited.status ?? { records: {} }
+  const failed = records.failed ?? 0
+  if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords) return undefined
+  const of = records.total === undefined ? '' : ` of ${counted(records.total, 'record')}`
+  return (
+    `${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
+    `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`
+  )
 }
 
 const ENDINGS: Partial<Record<JobState, string>> = {
