@@ -21,6 +21,6 @@ export default defineConfig(
     // Plain JavaScript (configs, the benchmark's bare client) is outside the TypeScript project.
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly' } }
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly' } }
   }
 )

@@ -21,7 +21,13 @@ it('has dist/ identical to a fresh bundle of src/ (run `npm run bundle` and comm
   const fresh = mkdtempSync(join(tmpdir(), 'zoho-dist-'))
   try {
     // The package's own bundle script, with the output sent elsewhere (ncc takes the last -o).
-    execFileSync('npm', ['run', '-s', 'bundle', '--', '-o', fresh], { cwd: ROOT, stdio: 'ignore' })
+    // npm's own script, run by this Node: no shell, and no npm.cmd shim on Windows.
+    const npm = process.env['npm_execpath']
+    const [command, args] = npm === undefined ? ['npm', []] : [process.execPath, [npm]]
+    execFileSync(command, [...args, 'run', '-s', 'bundle', '--', '-o', fresh], {
+      cwd: ROOT,
+      stdio: 'ignore'
+    })
     const committed = join(ROOT, 'dist')
     expect(readdirSync(committed).sort()).toEqual(readdirSync(fresh).sort())
     for (const file of readdirSync(fresh)) {

@@ -25,7 +25,7 @@ import { download } from '../src/zoho/call.ts'
 import { ZohoError } from '../src/zoho/reply.ts'
 import { ConnectProxy } from './support/connect-proxy.ts'
 import { reply } from './support/replies.ts'
-import { makeTestCa } from './support/test-ca.ts'
+import { testCa } from './support/test-ca.ts'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 let handler: Handler = (_req, res) => res.end('{}')
@@ -436,7 +436,7 @@ describe('send, further', () => {
 })
 
 describe('send over TLS, and through a proxy that fails', () => {
-  const ca = makeTestCa(['www.zohoapis.eu', 'localhost'])
+  const ca = testCa(['www.zohoapis.eu', 'localhost'])
   const tls = https.createServer({ key: ca.key, cert: ca.cert }, (_req, res) => res.end('{}'))
   let port = 0
   const proxied = process.env['HTTPS_PROXY']
@@ -453,7 +453,6 @@ describe('send over TLS, and through a proxy that fails', () => {
   afterAll(async () => {
     tls.close()
     await once(tls, 'close')
-    ca.remove()
   })
   const direct = (): HttpRequest => ({
     method: 'GET',

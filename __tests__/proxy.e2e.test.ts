@@ -4,26 +4,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
 import type { EmulatedJob, ZohoEmulator } from './emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
 import { ConnectProxy } from './support/connect-proxy.ts'
 import { type ActionRun, runAction } from './support/run-action.ts'
-import { makeTestCa, type TestCa } from './support/test-ca.ts'
+import { testCa } from './support/test-ca.ts'
 
-let ca: TestCa
+const ca = testCa(['www.zohoapis.eu', 'accounts.zoho.eu'])
 let emulator: ZohoEmulator
 let job: EmulatedJob
 let proxy: ConnectProxy
 let proxyUrl: string
 
-beforeAll(() => {
-  ca = makeTestCa(['www.zohoapis.eu', 'accounts.zoho.eu'])
-})
-afterAll(() => {
-  ca.remove()
-})
 beforeEach(async () => {
   let url: string
   ;({ emulator, job, url } = await startSampleEmulator({ key: ca.key, cert: ca.cert }))

@@ -1874,6 +1874,7 @@ const STEPS = {
     status: [run_steps/* readStatus */.rk, run_steps/* follow */.e6],
     load: [run_steps/* checkHeader */.eb, load]
 };
+const FAILURE_EXIT_CODE = 1;
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
 // the runner kills the step at 10 s.
 const ABORT_ON_CANCEL_MS = 6000;
@@ -1954,7 +1955,8 @@ function fail(error, record, secrets) {
     record.failure = lines.join(' ');
     for (const line of lines)
         core/* error */.z3(line);
-    process.exitCode = core/* ExitCode */.yU.Failure;
+    // Not core.ExitCode: @github/local-action's stand-in for @actions/core has none.
+    process.exitCode = FAILURE_EXIT_CODE;
 }
 
 
@@ -5428,7 +5430,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -5441,7 +5442,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -16,9 +16,10 @@ if (!existsSync(join(root, envFile))) {
   )
   process.exit(1)
 }
-const result = spawnSync('local-action', ['run', '.', 'src/main.ts', envFile], {
+// The tool's own script, run by this Node: no shell, and no .cmd shim on Windows.
+const tool = join(root, 'node_modules/@github/local-action/bin/local-action.js')
+const result = spawnSync(process.execPath, [tool, 'run', '.', 'src/main.ts', envFile], {
   cwd: root,
-  stdio: 'inherit',
-  shell: process.platform === 'win32'
+  stdio: 'inherit'
 })
 process.exit(result.status ?? 1)

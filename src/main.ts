@@ -34,6 +34,8 @@ const STEPS: Readonly<Record<ActionName, readonly Step[]>> = {
   load: [checkHeader, load]
 }
 
+const FAILURE_EXIT_CODE = 1
+
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
 // the runner kills the step at 10 s.
 const ABORT_ON_CANCEL_MS = 6000
@@ -110,5 +112,6 @@ function fail(error: unknown, record: RunRecord, secrets: Secrets): void {
   const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS))
   record.failure = lines.join(' ')
   for (const line of lines) core.error(line)
-  process.exitCode = core.ExitCode.Failure
+  // Not core.ExitCode: @github/local-action's stand-in for @actions/core has none.
+  process.exitCode = FAILURE_EXIT_CODE
 }

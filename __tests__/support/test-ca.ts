@@ -1,9 +1,9 @@
-// A certificate authority made for one test run, and a server certificate it signed for the names
-// given: the runner trusts the CA through NODE_EXTRA_CA_CERTS, as it would a corporate one.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// A certificate authority for the tests, and a server certificate it signed for Zoho's EU hosts,
+// localhost and 127.0.0.1: the runner trusts the CA through NODE_EXTRA_CA_CERTS, as it would a corporate one.
+// Committed, so that the tests need no openssl (made once with openssl req -x509 and x509 -req,
+// EC P-256, valid 100 years; the CA's key was not kept, so nothing else can be signed with it).
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 export interface TestCa {
   /** The CA certificate's file, for NODE_EXTRA_CA_CERTS. */
@@ -11,61 +11,20 @@ export interface TestCa {
   /** The server's key and certificate, PEM. */
   readonly key: string
   readonly cert: string
-  remove(): void
 }
 
-export function makeTestCa(dnsNames: readonly string[]): TestCa {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-ca-'))
-  const path = (name: string) => join(dir, name)
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' })
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    path('ca.key'),
-    '-out',
-    path('ca.pem'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Zoho action test CA'
-  )
-  openssl(
-    'req',
-    ...ec,
-    '-keyout',
-    path('server.key'),
-    '-out',
-    path('server.csr'),
-    '-subj',
-    `/CN=${dnsNames[0] ?? 'localhost'}`
-  )
-  writeFileSync(path('ext'), `subjectAltName=${dnsNames.map(name => `DNS:${name}`).join(',')}\n`)
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    path('server.csr'),
-    '-CA',
-    path('ca.pem'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    path('server.pem'),
-    '-days',
-    '1',
-    '-extfile',
-    path('ext')
-  )
+const DIR = new URL('./test-ca/', import.meta.url)
+/** The names the server certificate holds. */
+const NAMES = ['www.zohoapis.eu', 'accounts.zoho.eu', 'localhost', '127.0.0.1']
+
+/** The test CA, with a server certificate for `names` (each one it holds). */
+export function testCa(names: readonly string[]): TestCa {
+  const missing = names.filter(name => !NAMES.includes(name))
+  if (missing.length > 0)
+    throw new Error(`The test certificate does not hold ${missing.join(', ')}`)
   return {
-    caPath: path('ca.pem'),
-    key: readFileSync(path('server.key'), 'utf8'),
-    cert: readFileSync(path('server.pem'), 'utf8'),
-    remove: () => {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    caPath: fileURLToPath(new URL('ca.pem', DIR)),
+    key: readFileSync(new URL('server.key', DIR), 'utf8'),
+    cert: readFileSync(new URL('server.pem', DIR), 'utf8')
   }
 }
