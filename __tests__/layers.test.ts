@@ -6,21 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { ROOT } from './support/run-action.ts'
 
-/** From the bottom: a module is in the first layer one of whose prefixes its path starts with. */
+/**
+ * The layers, from the bottom, as docs/architecture.md lists them: a module is in the first layer
+ * one of whose prefixes its path starts with. The page is the definition, so it cannot drift.
+ */
+const ARCHITECTURE = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8')
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'text.ts', 'clock.ts', 'secrets.ts'],
-  ['http/'],
-  ['retry.ts'],
-  ['zoho/'],
-  ['csv.ts', 'poll.ts', 'header-check.ts', 'split.ts', 'records/'],
-  ['inputs/', 'inputs.ts', 'outputs.ts'],
-  ['steps/', 'results.ts', 'job-file.ts'],
-  ['report.ts', 'cancel.ts'],
-  ['held-job.ts'],
-  ['run-steps.ts', 'load.ts'],
-  ['main.ts', 'post.ts'],
-  ['index.ts']
-]
+  ...ARCHITECTURE.matchAll(/^\d+\. ((?:`[^`]+`(?:, )?)+):/gm)
+].map(([, names = '']) => [...names.matchAll(/`([^`]+)`/g)].map(([, name = '']) => name))
 
 const SRC = join(ROOT, 'src')
 const modules = readdirSync(SRC, { recursive: true })
@@ -49,8 +42,11 @@ function importsOf(module: string): string[] {
 const graph = new Map(modules.map(module => [module, importsOf(module)]))
 
 describe('the layers of src/', () => {
-  it('holds every module in one layer', () => {
+  it('holds every module in one layer of docs/architecture.md, and names no module that is not', () => {
+    expect(LAYERS.length).toBeGreaterThan(10)
     expect(modules.length).toBeGreaterThan(25)
+    for (const prefix of LAYERS.flat())
+      expect(modules.filter(module => module.startsWith(prefix))).not.toEqual([])
     for (const module of modules) expect(layerOf(module)).toBeGreaterThanOrEqual(0)
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { jobFailure } from '../src/steps/follow.ts'
+import { jobFailure } from '../src/operations/follow.ts'
 import type { WaitForJob } from '../src/inputs.ts'
 import type { Clock } from '../src/clock.ts'
 import { ActionError, CancelledError, TransportError } from '../src/errors.ts'

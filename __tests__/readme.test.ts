@@ -21,9 +21,4 @@ describe('README', () => {
       '| `poll-every` | no | `5` | With wait, seconds before the first status poll'
     )
   })
-
-  it('documents the two development commands', () => {
-    expect(readme).toContain('npm ci && npm run demo')
-    expect(readme).toContain('npm ci && npm test')
-  })
 })

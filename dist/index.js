@@ -494,7 +494,7 @@ function messageOf(error) {
 /* unused harmony export RUNNER_STATE */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _steps_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
+/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(653);
 /* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
 // The job this run holds: the one owner of whether a job is the run's to abort. A job is taken when
@@ -598,7 +598,7 @@ async function abortJob(job, why, connection, context, deadline) {
         signal: new AbortController().signal,
         ...(deadline === undefined ? {} : { deadline })
     };
-    const outcome = await (0,_steps_start_abort_js__WEBPACK_IMPORTED_MODULE_2__/* .startOrAbort */ .o)(job, 'abort', connection, quick);
+    const outcome = await (0,_operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__/* .startOrAbort */ .o)(job, 'abort', connection, quick);
     if (outcome.error === undefined) {
         return {
             aborted: true,
@@ -1479,6 +1479,798 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
+/***/ 156:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  h2: () => (/* binding */ abort),
+  eb: () => (/* binding */ checkHeader),
+  Ng: () => (/* binding */ connect),
+  vt: () => (/* binding */ create),
+  e6: () => (/* binding */ job_operations_follow),
+  pK: () => (/* binding */ newJobRun),
+  rk: () => (/* binding */ readStatus),
+  ni: () => (/* binding */ start),
+  Se: () => (/* binding */ upload)
+});
+
+// UNUSED EXPORTS: jobOf
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(79);
+// EXTERNAL MODULE: ./src/clock.ts + 1 modules
+var clock = __nccwpck_require__(529);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/held-job.ts
+var held_job = __nccwpck_require__(897);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(194);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(992);
+// EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
+var call = __nccwpck_require__(777);
+// EXTERNAL MODULE: ./src/zoho/datacenters.ts
+var datacenters = __nccwpck_require__(332);
+// EXTERNAL MODULE: ./src/zoho/reply.ts
+var zoho_reply = __nccwpck_require__(806);
+;// CONCATENATED MODULE: ./src/zoho/auth.ts
+// The access token the API calls carry: the one given, or one minted from a refresh token at the
+// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
+// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
+// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
+
+
+
+
+// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
+const DEFAULT_LIFETIME_S = 3600;
+// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
+const RENEW_MARGIN_MS = 5 * 60_000;
+/**
+ * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
+ * `mints`, apart from the API calls.
+ */
+function accessTokens(auth, dataCentre, secrets, mints) {
+    if (auth.kind === 'token') {
+        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
+    }
+    let held;
+    const mint = async (context, why) => {
+        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
+        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
+            ...context,
+            calls: mints
+        });
+        const lifetimeMs = minted.lifetimeS * 1000;
+        held = {
+            token: minted.token,
+            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
+        };
+        return minted.token;
+    };
+    return {
+        current: async (context) => {
+            if (held === undefined)
+                return mint(context, 'Minting an access token');
+            if (context.clock.now() >= held.renewAt)
+                return mint(context, 'The access token is about to expire; minting a new one');
+            return held.token;
+        },
+        renew: async (context) => {
+            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
+            return true;
+        }
+    };
+}
+/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
+function tokenRequest(credentials) {
+    return {
+        method: 'POST',
+        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            client_id: credentials.clientId,
+            client_secret: credentials.clientSecret,
+            refresh_token: credentials.refreshToken
+        }).toString()
+    };
+}
+/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
+async function mintAccessToken(credentials, dataCentre, secrets, context) {
+    const reply = await (0,call/* call */.T)(tokenRequest(credentials), reply => {
+        const token = reply.data?.['access_token'];
+        // Masked before anything, even a refusal of it, can print it.
+        if (typeof token === 'string')
+            for (const line of token.split(/[\r\n]/))
+                secrets.add(line);
+        return tokenReplyError(reply, dataCentre);
+    }, context);
+    checkApiDomain(reply.data?.['api_domain'], dataCentre);
+    return {
+        token: String(reply.data?.['access_token']),
+        lifetimeS: positive((0,zoho_reply/* wholeNumber */.rD)(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
+    };
+}
+const positive = (value) => (value === 0 ? undefined : value);
+// What an HTTP header can carry: visible ASCII, no spaces or control characters.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
+function tokenReplyError(reply, dataCentre) {
+    const unreadable = (0,zoho_reply/* unreadableReply */.KF)(reply);
+    if (unreadable !== undefined)
+        return unreadable;
+    const error = reply.data?.['error'];
+    const description = reply.data?.['error_description'];
+    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
+    if (error === 'invalid_code') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
+            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
+    }
+    if (error === 'invalid_client') {
+        return new zoho_reply/* ZohoError */.fS(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
+            `was made in the API console of data centre "${dataCentre.code}".`, reply);
+    }
+    if (error === 'Access Denied' ||
+        (typeof description === 'string' && /too many requests/i.test(description))) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
+            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
+    }
+    if (error !== undefined)
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server refused the token request (${said}).`, reply);
+    const token = reply.data?.['access_token'];
+    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
+    }
+    if (!HEADER_SAFE.test(token)) {
+        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
+            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
+    }
+    return undefined;
+}
+/** A token minted by another DC's accounts server is useless at this DC's API host. */
+function checkApiDomain(apiDomain, dataCentre) {
+    if (typeof apiDomain !== 'string')
+        return;
+    const host = URL.parse(apiDomain)?.hostname;
+    const tokenDataCentre = datacenters/* DATA_CENTRES */.w.find(dc => dc.apiHost === host);
+    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
+        throw new errors/* ActionError */.lZ(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
+            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
+// EXTERNAL MODULE: ./src/zoho/api.ts
+var api = __nccwpck_require__(158);
+// EXTERNAL MODULE: ./src/zoho/requests.ts
+var requests = __nccwpck_require__(418);
+;// CONCATENATED MODULE: ./src/zoho/fields.ts
+// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
+// file's header is checked against before a job is created.
+
+
+
+/** GETs the form's fields (retried like every call). */
+async function fetchFormFields(connection, form, context) {
+    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
+    return readFields(reply) ?? [];
+}
+function unreadable(reply) {
+    if (readFields(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
+        'Set check-header: false to skip the check.', reply);
+}
+/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
+function readFields(reply) {
+    const list = reply.data?.['fields'];
+    if (!Array.isArray(list))
+        return undefined;
+    const fields = [];
+    for (const item of list) {
+        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
+            return undefined;
+        const subfields = Array.isArray(item['subfields'])
+            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
+            : undefined;
+        const type = (0,zoho_reply/* wholeNumber */.rD)(item['type']);
+        fields.push({
+            linkName: item['link_name'],
+            mandatory: item['mandatory'] === true,
+            unique: item['unique'] === true,
+            ...(type === undefined ? {} : { type }),
+            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+        });
+    }
+    return fields;
+}
+/** The type of a Name field, made of subfields (first_name, last_name, …). */
+const NAME_TYPE = 29;
+/** The types the contract describes, 1 to 18: none of them is made of subfields. */
+const MAX_SIMPLE_TYPE = 18;
+/**
+ * Whether a column may name a subfield of the field (`Name.first_name`): a Name, a field Zoho
+ * lists subfields for, or one of a type the contract does not describe (an Address may be one).
+ */
+function hasSubfields(field) {
+    if (field.subfields !== undefined || field.type === NAME_TYPE)
+        return true;
+    return field.type === undefined || field.type > MAX_SIMPLE_TYPE;
+}
+
+;// CONCATENATED MODULE: ./src/operations/check-header.ts
+// Checks a file's header, and the values of its unique fields, against the form's fields before
+// anything is created or sent (check-header: true): a misspelt column then fails the step at once,
+// not after a job ran and every row failed while the form was blocked (zoho-bulk-api.md, "The
+// form's fields"): each column a field's link name, or <link name>.<subfield> for a composite field
+// (a Name, an Address: by the field's type); each mandatory field present; no value twice in a
+// unique field.
+
+
+
+/** Fails with every problem found in one line; says in the log what was checked. */
+async function checkFileHeader(file, form, connection, context, nothingDone) {
+    const fields = await fetchFormFields(connection, form, context);
+    const problems = headerProblems(file.columns, fields);
+    const repeats = new RepeatFinder(file.columns, fields);
+    if (repeats.active) {
+        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
+            repeats.add(cells, row);
+        }, () => repeats.active);
+    }
+    problems.push(...repeats.problems);
+    if (problems.length > 0) {
+        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
+            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
+    }
+    const partly = repeats.stoppedAfter === undefined
+        ? ''
+        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
+    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
+    context.log(`Checked the header of ${file.name}: ${summary}.`);
+    return summary;
+}
+// How many suggestions an unknown column gets, and the farthest a name may be to be one.
+const SUGGESTIONS = 3;
+const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
+// Longer names are no misspelt link name (and would cost too much to compare).
+const MAX_COMPARED_CHARS = 100;
+// How many unknown columns the error lists; it says how many more there are.
+const MAX_LISTED = 20;
+/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
+function headerProblems(columns, fields) {
+    const byName = new Map(fields.map(field => [field.linkName, field]));
+    const problems = [];
+    const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName));
+    if (unknown.length > 0) {
+        const listed = unknown
+            .slice(0, MAX_LISTED)
+            .map(column => unknownColumn(column, suggestionsFor(column, byName)));
+        const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : '';
+        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
+            `${listed.join(', ')}${more}`);
+    }
+    const present = new Set(columns.map(column => splitColumn(column.trim()).name));
+    const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
+    if (missing.length > 0) {
+        problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
+            missing.map(field => JSON.stringify(field.linkName)).join(', '));
+    }
+    return problems;
+}
+/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
+function splitColumn(column) {
+    const dot = column.indexOf('.');
+    return dot === -1
+        ? { name: column, subfield: undefined }
+        : { name: column.slice(0, dot), subfield: column.slice(dot + 1) };
+}
+function fits(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const field = byName.get(name);
+    if (field === undefined)
+        return false;
+    if (subfield === undefined)
+        return true;
+    return hasSubfields(field) && (field.subfields?.includes(subfield) ?? true);
+}
+/** The columns the user may have meant: the closest link names, or subfields of the field named. */
+function suggestionsFor(column, byName) {
+    const { name, subfield } = splitColumn(column);
+    const field = byName.get(name);
+    // A field with no subfields is named alone.
+    if (subfield !== undefined && field !== undefined && !hasSubfields(field))
+        return [name];
+    const subfields = field?.subfields;
+    if (subfield !== undefined && subfields !== undefined)
+        return closest(subfield, subfields).map(found => `${name}.${found}`);
+    const rest = subfield === undefined ? '' : `.${subfield}`;
+    return closest(name, [...byName.keys()]).map(found => found + rest);
+}
+function unknownColumn(column, suggestions) {
+    const quoted = JSON.stringify(column.slice(0, 100));
+    return suggestions.length === 0
+        ? `${quoted} (no field by a close name)`
+        : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`;
+}
+/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
+function closest(name, names) {
+    if (name.length > MAX_COMPARED_CHARS)
+        return [];
+    const lower = name.toLowerCase();
+    return names
+        .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+        .filter(({ distance }) => distance <= closeEnough(name))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, SUGGESTIONS)
+        .map(({ candidate }) => candidate);
+}
+/**
+ * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
+ * neighbours swapped, each counting one ("Emial" is one from "Email").
+ */
+function editDistance(a, b) {
+    const rows = [Array.from({ length: b.length + 1 }, (_, index) => index)];
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        const above = rows[i - 1] ?? [];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+            row.push(best);
+        }
+        rows.push(row);
+    }
+    return rows[a.length]?.[b.length] ?? 0;
+}
+// The values kept to find repeats: about this many characters of them, and then the check stops,
+// so that memory stays bounded whatever the file.
+const MAX_KEPT_CHARS = 16 * 1024 * 1024;
+// What keeping one value costs besides its characters, counted against the same budget.
+const ENTRY_COST = 32;
+/** Finds a value held twice in a column of a unique field, row by row. */
+class RepeatFinder {
+    #columns;
+    #seen = new Map();
+    #found = [];
+    #kept = 0;
+    /** The row after which values were no longer kept, when the budget ran out. */
+    stoppedAfter;
+    constructor(columns, fields) {
+        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
+        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
+        for (const { index } of this.#columns)
+            this.#seen.set(index, new Map());
+    }
+    /** Whether any column needs its values read. */
+    get active() {
+        return this.#columns.length > 0 && this.stoppedAfter === undefined;
+    }
+    /** Looks at the data row numbered `row` (the header is row 1). */
+    add(cells, row) {
+        if (!this.active)
+            return;
+        for (const column of [...this.#columns]) {
+            const seen = this.#seen.get(column.index);
+            const value = cells[column.index]?.trim() ?? '';
+            if (seen === undefined || value === '')
+                continue;
+            const first = seen.get(value);
+            if (first !== undefined) {
+                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
+                // One repeat per column is enough to say; its values need no more keeping.
+                this.#columns.splice(this.#columns.indexOf(column), 1);
+                this.#seen.delete(column.index);
+                continue;
+            }
+            this.#kept += value.length + ENTRY_COST;
+            seen.set(value, row);
+        }
+        if (this.#kept > MAX_KEPT_CHARS) {
+            this.stoppedAfter = row;
+            this.#seen.clear();
+        }
+    }
+    /** The repeats found, one phrase each. */
+    get problems() {
+        return this.#found;
+    }
+}
+
+// EXTERNAL MODULE: ./src/zoho/endpoints.ts
+var endpoints = __nccwpck_require__(620);
+// EXTERNAL MODULE: ./src/zoho/retry-table.ts
+var retry_table = __nccwpck_require__(449);
+;// CONCATENATED MODULE: ./src/operations/create.ts
+// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
+// second one would meet the first job, and the form takes one active job at a time. So a create is
+// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
+
+
+
+
+
+
+const MAY_EXIST = 'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
+    'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
+    'before you run the step again.';
+async function createJob(form, connection, context) {
+    const request = (0,requests/* createJobRequest */.lY)(connection, form);
+    context.log(`${request.method} ${request.url} (create a job)`);
+    const failures = [];
+    let reply;
+    try {
+        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job', 'create') ?? withoutJobId(reply), context, {
+            onFailure: error => failures.push(error),
+            classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* ActionError */.lZ && failures.some(retry_table/* mayHaveApplied */.P))
+            throw new errors/* ActionError */.lZ(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
+        throw error;
+    }
+    return { jobId: jobIdOf(reply) ?? '', reply };
+}
+function withoutJobId(reply) {
+    if (jobIdOf(reply) !== undefined)
+        return undefined;
+    return new zoho_reply/* ZohoError */.fS(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
+}
+/**
+ * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
+ * JSON number, whose exact digits are read from the text, never through a JavaScript number.
+ */
+function jobIdOf(reply) {
+    const { data } = reply;
+    for (const holder of [data?.['details'], data?.['data'], data]) {
+        if (!(0,zoho_reply/* isRecord */.u4)(holder))
+            continue;
+        const value = holder['job_id'];
+        const digits = typeof value === 'string'
+            ? value.trim()
+            : typeof value === 'number'
+                ? digitsOf(reply.body, value)
+                : undefined;
+        if (digits !== undefined && endpoints/* JOB_ID_DIGITS */.PS.test(digits))
+            return digits;
+    }
+    return undefined;
+}
+/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
+function digitsOf(body, parsed) {
+    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
+        const digits = match[1] ?? '';
+        if (Number(digits) === parsed)
+            return digits;
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/operations/follow.ts
+var follow = __nccwpck_require__(285);
+// EXTERNAL MODULE: ./src/operations/start-abort.ts
+var start_abort = __nccwpck_require__(653);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+;// CONCATENATED MODULE: ./src/http/multipart.ts
+// A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
+// file's bytes as they are on disk, and the closing boundary, with the length of the whole known
+// before it is sent.
+
+
+
+// How much of the file is read at a time, into one of two buffers used in turn.
+const PIECE_BYTES = 256 * 1024;
+function multipartFile(part) {
+    const boundary = `zoho-bulk-action-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
+    const head = Buffer.from(`--${boundary}\r\n` +
+        `Content-Disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.fileName)}"\r\n` +
+        `Content-Type: ${part.contentType}\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return {
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        body: {
+            length: head.length + part.size + tail.length,
+            open: () => pieces(head, part, tail)
+        }
+    };
+}
+/**
+ * The body's pieces. The file's go through two buffers in turn, each read again once the piece after
+ * the next is asked for (StreamedBody's contract), so that reading overlaps sending: memory stays
+ * the same whatever the file's size, and no garbage grows with it for the collector to catch up on.
+ */
+async function* pieces(head, part, tail) {
+    yield head;
+    const file = await (0,promises_.open)(part.path, 'r');
+    let size = 0;
+    try {
+        // Two buffers in turn: one is read into while the other is being sent.
+        const buffers = [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)];
+        for (let turn = 0;; turn ^= 1) {
+            const buffer = buffers[turn] ?? Buffer.alloc(0);
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            size += bytesRead;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await file.close();
+    }
+    // Content-Length went out with the size checked before: a file changed since cannot be sent.
+    if (size !== part.size) {
+        throw new errors/* LocalFileError */.QD(`${part.path} changed while it was being uploaded (${part.size} bytes before, ${size} now).`);
+    }
+    yield tail;
+}
+/** A name in a quoted header parameter: quotes and line breaks percent-encoded (RFC 7578, 4.2). */
+function quoted(name) {
+    return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+// EXTERNAL MODULE: ./src/zoho/codes.ts
+var codes = __nccwpck_require__(732);
+;// CONCATENATED MODULE: ./src/operations/upload.ts
+// Uploads the job's file (zoho-bulk-api.md, "Create and upload"): multipart/form-data with one part
+// named "file", streamed from disk with its length announced. Zoho documents two URLs for it; the
+// path form goes first, and the query form once when Zoho does not know the path form.
+
+
+
+
+
+
+
+// Each attempt of an upload may take `timeout`, and one more second for each MiB it sends.
+const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000;
+async function uploadJobFile(job, file, connection, context) {
+    const multipart = multipartFile({
+        field: 'file',
+        path: file.path,
+        fileName: file.name,
+        size: file.size,
+        contentType: file.kind === 'zip' ? 'application/zip' : 'text/csv'
+    });
+    const uploading = { ...context, timeoutMs: context.timeoutMs + file.size / BYTES_PER_EXTRA_MS };
+    const startedMs = context.clock.now();
+    const attempt = async (urlForm) => {
+        const request = (0,requests/* uploadRequest */.tk)(connection, job, multipart, urlForm);
+        context.log(`${request.method} ${request.url} (upload ${file.name}, ${file.size} bytes)`);
+        const failures = [];
+        const done = (reply, warning) => ({
+            reply,
+            bytes: file.size,
+            ms: context.clock.now() - startedMs,
+            urlForm,
+            ...(warning === undefined ? {} : { warning })
+        });
+        try {
+            const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'take the file', 'upload'), uploading, { onFailure: error => failures.push(error) });
+            return done(reply);
+        }
+        catch (error) {
+            const reply = (0,zoho_reply/* replyBehind */.vk)(error);
+            if (reply?.code !== codes/* FILE_EXISTS_CODE */.Sk || !failures.some(retry_table/* mayHaveApplied */.P))
+                throw error;
+            // The answer to an earlier attempt was lost, and that attempt did upload the file.
+            return done(reply, 'An earlier attempt to upload the file reached Zoho although its answer was lost: Zoho ' +
+                'then said the job already has its file (code 11070), so the upload is done.');
+        }
+    };
+    try {
+        const upload = await attempt('path');
+        context.debug?.('Zoho took the file at the job URL (…/insert/<job-id>).');
+        return upload;
+    }
+    catch (error) {
+        if (!(error instanceof zoho_reply/* ZohoError */.fS) || !unknownUrl(error.reply))
+            throw error;
+        context.log(`Zoho does not know the job URL for uploads (${error.message}); trying the form Zoho's sample shows, …/insert?job_id=<job-id>.`);
+        const upload = await attempt('query');
+        context.debug?.('Zoho took the file at the query URL (…/insert?job_id=<job-id>).');
+        return upload;
+    }
+}
+/** Zoho's answer to a URL it does not serve: a 404 with code 1000, or a 404 that is not JSON. */
+function unknownUrl(reply) {
+    return reply.httpStatus === 404 && (reply.data === undefined || reply.code === codes/* UNKNOWN_URL_CODE */.r$);
+}
+
+// EXTERNAL MODULE: ./src/zoho/job-status.ts
+var job_status = __nccwpck_require__(308);
+// EXTERNAL MODULE: ./src/poll.ts
+var poll = __nccwpck_require__(810);
+;// CONCATENATED MODULE: ./src/job-operations.ts
+// The operations on a job as main.ts's table runs them: each calls its module in operations/, keeps
+// what happened in the run's record, and hands its outputs to later steps at once, so that a
+// failure or a cancel later on still leaves them set.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the operations of a run work with: the calls' context and the connection, from the settings. */
+function newJobRun(settings, file, record, secrets, signal) {
+    const { connection, context } = connect(settings, secrets, record, signal);
+    const held = new held_job/* HeldJob */.b7();
+    if (settings.jobId !== undefined)
+        held.take({ ...settings.form, jobId: settings.jobId });
+    return { settings, held, file, connection, context, secrets, record };
+}
+/** How calls to Zoho are made, from the settings; each call counted in `counters`. */
+function connect(settings, secrets, counters, signal) {
+    const context = {
+        policy: settings.retry,
+        timeoutMs: settings.timeoutMs,
+        clock: clock/* systemClock */.m,
+        calls: counters.calls,
+        log: line => {
+            core/* info */.pq((0,src_text/* logLine */.BP)(secrets.redact(line)));
+        },
+        debug: line => {
+            core/* debug */.Yz((0,src_text/* logLine */.BP)(secrets.redact(line)));
+        },
+        redact: text => secrets.redact(text),
+        signal
+    };
+    const connection = {
+        apiBaseUrl: settings.apiBaseUrl,
+        environment: settings.environment,
+        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, counters.mints)
+    };
+    return { connection, context };
+}
+/** The job the run works on: the one named by job-id, or the one it created. */
+function jobOf(run) {
+    const { job } = run.held;
+    if (job === undefined)
+        throw new Error('No job yet: a step that needs one ran before create.');
+    return job;
+}
+/** With check-header: true, the file's header against the form's fields, before anything is sent. */
+const checkHeader = async (run) => {
+    const { settings, file, connection, context, record } = run;
+    if (!settings.checkHeader || file === undefined)
+        return;
+    const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
+    const summary = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
+    record.events.push(['Header checked', summary]);
+};
+const create = async (run) => {
+    const { settings, connection, context, record, secrets } = run;
+    const created = await reporting(run, createJob(settings.form, connection, context));
+    if (settings.maskJobId)
+        secrets.add(created.jobId);
+    record.jobId = created.jobId;
+    // Until it is started, a job the run created is its to abort, whatever ends the run.
+    run.held.take({ ...settings.form, jobId: created.jobId }, { onFailure: held_job/* CREATED_NOT_STARTED */.Xo, onCancel: held_job/* CREATED_NOT_STARTED */.Xo });
+    const shown = (0,src_secrets/* jobIdForLog */._f)(created.jobId, settings.maskJobId);
+    record.events.push(['Created', `job ${shown}`]);
+    core/* setOutput */.uH('job-id', created.jobId);
+    answered(run, { reply: created.reply, error: undefined });
+    context.log(`Created job ${shown}.`);
+};
+const upload = async (run) => {
+    const { file, connection, context, record, secrets } = run;
+    if (file === undefined)
+        throw new Error('No file to upload: inputs should have required one.');
+    const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context));
+    answered(run, { reply: sent.reply, error: undefined });
+    if (sent.warning !== undefined)
+        core/* warning */.$e(secrets.redact(sent.warning));
+    record.events.push([
+        'Uploaded',
+        `${file.name}: ${file.size} bytes in ${(sent.ms / 1000).toFixed(1)} s`
+    ]);
+};
+const start = async (run) => startOrAbortJob(run, 'start');
+const abort = async (run) => startOrAbortJob(run, 'abort');
+async function startOrAbortJob(run, action) {
+    const { connection, context, record, settings, held } = run;
+    // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
+    const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel;
+    const onCancel = watched ? { onCancel: held_job/* CANCELLED_WHILE_RUNNING */.oo } : {};
+    // A start that fails leaves a job the run created to be aborted; a job job-id names is the user's.
+    if (action === 'start' && settings.action === 'load')
+        held.claim({ onFailure: held_job/* START_FAILED */.Bg, ...onCancel });
+    else if (action === 'start')
+        held.claim(onCancel);
+    if (action === 'start')
+        held.starting();
+    const outcome = await (0,start_abort/* startOrAbort */.o)(jobOf(run), action, connection, context);
+    answered(run, outcome);
+    if (outcome.error !== undefined)
+        throw outcome.error;
+    if (action === 'start') {
+        held.running();
+        held.claim(onCancel);
+    }
+    record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? '']);
+    if (outcome.warning === undefined)
+        context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
+}
+const readStatus = async (run) => {
+    const { connection, context, record, settings } = run;
+    const read = await reporting(run, (0,job_status/* fetchJobStatus */.as)(connection, jobOf(run), context));
+    record.status = read.status;
+    answered(run, { reply: read.reply, error: undefined, status: read.status });
+    if (settings.wait === undefined)
+        context.log(`The job is ${(0,poll/* describeStatus */.Wn)(read.status)}.`);
+};
+const job_operations_follow = async (run) => {
+    const { settings, connection, context, record, secrets } = run;
+    if (settings.wait === undefined)
+        return;
+    const action = settings.action === 'abort' ? 'abort' : 'start';
+    const job = (record.job = await (0,follow/* followJob */.Bv)(jobOf(run), action, settings.wait, connection, context));
+    const final = job.wait.status?.state;
+    if (final !== undefined && job_status/* FINAL_STATES */.MS.has(final))
+        run.held.ended();
+    else
+        run.held.running();
+    // The last status read decided the outcome: its answer is the one the outputs give.
+    if (job.reply !== undefined)
+        answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
+    (0,report/* reportJob */.OL)(job, secrets);
+    const state = job.wait.status === undefined ? undefined : job.wait.status.raw;
+    record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`]);
+    if (job.failure === undefined)
+        return;
+    throw job.wait.end === 'cancelled'
+        ? new errors/* CancelledError */.cc(job.failure)
+        : new errors/* ActionError */.lZ(job.failure);
+};
+const statusOf = ({ status }) => status === undefined ? {} : { status };
+/**
+ * What `operation` gives; when it fails on Zoho's answer, that answer is the one the outputs and the
+ * summary show, not an earlier call's success.
+ */
+async function reporting(run, operation) {
+    try {
+        return await operation;
+    }
+    catch (error) {
+        const reply = (0,zoho_reply/* replyBehind */.vk)(error);
+        if (reply !== undefined)
+            answered(run, { reply, error: undefined });
+        throw error;
+    }
+}
+/** Hands Zoho's answer to later steps, and keeps it for the summary. */
+function answered(run, outcome) {
+    if (outcome.reply !== undefined)
+        run.record.reply = outcome.reply;
+    (0,report/* reportOutcome */.Rq)(outcome, run.secrets);
+}
+
+
+/***/ }),
+
 /***/ 604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1547,12 +2339,12 @@ var held_job = __nccwpck_require__(897);
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
 var results = __nccwpck_require__(385);
-// EXTERNAL MODULE: ./src/run-steps.ts + 8 modules
-var run_steps = __nccwpck_require__(573);
+// EXTERNAL MODULE: ./src/job-operations.ts + 7 modules
+var job_operations = __nccwpck_require__(156);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(194);
-// EXTERNAL MODULE: ./src/steps/follow.ts
-var follow = __nccwpck_require__(438);
+// EXTERNAL MODULE: ./src/operations/follow.ts
+var follow = __nccwpck_require__(285);
 // EXTERNAL MODULE: ./src/split.ts + 2 modules
 var src_split = __nccwpck_require__(919);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
@@ -1578,7 +2370,7 @@ var requests = __nccwpck_require__(418);
 
 
 
-const ONE_JOB = [run_steps/* create */.vt, run_steps/* upload */.Se, run_steps/* start */.ni, run_steps/* follow */.e6];
+const ONE_JOB = [job_operations/* create */.vt, job_operations/* upload */.Se, job_operations/* start */.ni, job_operations/* follow */.e6];
 const load = async (run) => {
     const { file, settings } = run;
     if (file === undefined)
@@ -1748,19 +2540,19 @@ async function loadPart(run, part, report) {
             columns: run.file.columns
         }
     };
-    await (0,run_steps/* create */.vt)(partRun);
+    await (0,job_operations/* create */.vt)(partRun);
     const { jobId } = run.record;
     if (jobId !== undefined)
         report.jobId = jobId;
     core/* setOutput */.uH('job-ids', run.record.parts?.flatMap(each => each.jobId ?? []).join(','));
     try {
-        await (0,run_steps/* upload */.Se)(partRun);
+        await (0,job_operations/* upload */.Se)(partRun);
     }
     finally {
         await (0,promises_.rm)(part.path, { force: true });
     }
-    await (0,run_steps/* start */.ni)(partRun);
-    await (0,run_steps/* follow */.e6)(partRun);
+    await (0,job_operations/* start */.ni)(partRun);
+    await (0,job_operations/* follow */.e6)(partRun);
 }
 const completed = (report) => report.status?.state === 'Completed';
 /** Keeps the state the part's job was last seen in, and its failed rows for the summary. */
@@ -1851,7 +2643,7 @@ async function exists(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's flow: settings → the file checked → an access token → the steps the action names
+// The action's flow: settings → the file checked → an access token → the operations the action names
 // (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
 // the run leaves behind after a failure or a cancel is aborted before the step ends.
 
@@ -1866,13 +2658,13 @@ async function exists(path) {
 
 
 
-const STEPS = {
-    create: [run_steps/* create */.vt],
-    upload: [run_steps/* checkHeader */.eb, run_steps/* upload */.Se],
-    start: [run_steps/* start */.ni, run_steps/* follow */.e6],
-    abort: [run_steps/* abort */.h2, run_steps/* follow */.e6],
-    status: [run_steps/* readStatus */.rk, run_steps/* follow */.e6],
-    load: [run_steps/* checkHeader */.eb, load]
+const OPERATIONS = {
+    create: [job_operations/* create */.vt],
+    upload: [job_operations/* checkHeader */.eb, job_operations/* upload */.Se],
+    start: [job_operations/* start */.ni, job_operations/* follow */.e6],
+    abort: [job_operations/* abort */.h2, job_operations/* follow */.e6],
+    status: [job_operations/* readStatus */.rk, job_operations/* follow */.e6],
+    load: [job_operations/* checkHeader */.eb, load]
 };
 const FAILURE_EXIT_CODE = 1;
 // After a cancel, the abort of a job left running has until about 8 s after the first signal:
@@ -1910,13 +2702,13 @@ async function act(record, secrets, cancellation) {
     const file = settings.file === undefined
         ? undefined
         : await (0,job_file/* checkJobFile */.mY)(settings.file, settings.action === 'load');
-    const jobRun = (0,run_steps/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
+    const jobRun = (0,job_operations/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
     const { connection, context } = jobRun;
     // Minted before the job is touched, so that an auth failure is told as one, with no API call.
     await connection.tokens.current(context);
     try {
-        for (const step of STEPS[settings.action])
-            await step(jobRun);
+        for (const operation of OPERATIONS[settings.action])
+            await operation(jobRun);
     }
     catch (error) {
         throw await cleanUp(jobRun, error, cancellation);
@@ -1957,6 +2749,312 @@ function fail(error, record, secrets) {
         core/* error */.z3(line);
     // Not core.ExitCode: @github/local-action's stand-in for @actions/core has none.
     process.exitCode = FAILURE_EXIT_CODE;
+}
+
+
+/***/ }),
+
+/***/ 285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ followJob),
+/* harmony export */   f7: () => (/* binding */ PREVIEW_ROWS)
+/* harmony export */ });
+/* unused harmony exports FAILED_ROWS_FILE, jobFailure */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
+// Follows a started (or aborted) job to its end: waits for a final state, downloads the result
+// files that can exist, previews the failed rows, and judges the outcome.
+
+
+
+
+
+
+
+
+const PREVIEW_ROWS = 20;
+/** Where a failure message sends the reader for the failed rows of one job. */
+const FAILED_ROWS_FILE = 'failure.zip in result-dir';
+// The last status read at wait-timeout may take this long; the step ends within it.
+const LAST_READ_GRACE_MS = 3000;
+async function followJob(job, action, wait, connection, context) {
+    const deadline = context.clock.now() + wait.timeoutMs;
+    const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
+    let reply;
+    const waited = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .waitForJob */ .qt)(wait, deadline, {
+        readStatus: async () => {
+            const read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchJobStatus */ .as)(connection, job, reads);
+            reply = read.reply;
+            return read.status;
+        },
+        isPassing: error => error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RetriesExhaustedError */ .i5 || (0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__/* .classify */ .L)(error).retry,
+        clock: context.clock,
+        log: context.log,
+        ...(context.signal === undefined ? {} : { signal: context.signal })
+    });
+    const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
+    const results = {
+        ...(await collectResults(wanted, wait.resultRoot, job, connection, context)),
+        ...(reply === undefined ? {} : { reply })
+    };
+    if (results.cancelled !== undefined) {
+        const { cancelled } = results;
+        return {
+            ...results,
+            wait: { ...waited, end: 'cancelled', error: cancelled },
+            failure: `${cancelled.message} The job had ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(waited.status)}; its result files were not all downloaded.`
+        };
+    }
+    const failure = jobFailure(waited, action, wait);
+    const passed = failedButPassed(waited, wait);
+    return {
+        ...results,
+        warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
+        wait: waited,
+        ...(failure === undefined ? {} : { failure })
+    };
+}
+/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
+async function collectResults(filters, root, job, connection, context) {
+    if (filters.length === 0)
+        return { warnings: [] };
+    let resultDir;
+    try {
+        resultDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, 'zoho-bulk-results-'));
+    }
+    catch (error) {
+        const warning = `No result files: a folder for them could not be made under ${root}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}.`;
+        return { warnings: [warning] };
+    }
+    let files;
+    try {
+        files = await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .downloadResults */ .Xd)(filters, resultDir, job, connection, context);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CancelledError */ .cc))
+            throw error;
+        return { warnings: [], cancelled: error };
+    }
+    const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
+    const saved = files.some(file => file.path !== undefined);
+    if (!saved)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
+    const failurePath = files.find(file => file.filter === 'failure')?.path;
+    const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
+    return {
+        ...(saved ? { resultDir } : {}),
+        ...(preview === undefined ? {} : { preview }),
+        warnings
+    };
+}
+const COUNT_OF = {
+    success: 'success',
+    failure: 'failed',
+    unprocessed: 'unprocessed'
+};
+/** Zoho has no file of records it reported none of: asking for it would only fail. */
+function mayExist(filter, waited) {
+    return waited.status?.records[COUNT_OF[filter]] !== 0;
+}
+/** The preview, or a warning when the file cannot be read: the job is reported either way. */
+async function readPreview(path, warnings) {
+    try {
+        return await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .previewCsv */ .nz)(path, PREVIEW_ROWS);
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
+            warnings.push(error.message);
+        else
+            throw error;
+        return undefined;
+    }
+}
+/** A warning when records failed and the step passes all the same, as the user asked. */
+function failedButPassed(waited, wait) {
+    const { state, records } = waited.status ?? { records: {} };
+    const failed = records.failed ?? 0;
+    if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords)
+        return undefined;
+    const of = records.total === undefined ? '' : ` of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(records.total, 'record')}`;
+    return (`${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
+        `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`);
+}
+const ENDINGS = {
+    Failed: 'Zoho could not process the file.',
+    'System Aborted': 'Zoho aborts a job when over 5% of its batches of 200 records fail.',
+    Expired: 'A job expires when it is not started within 3 hours of its creation.',
+    'User Aborted': 'Someone aborted it.',
+    Aborted: 'Someone aborted it.'
+};
+/** Why the followed job means a failed step, or undefined when it ended as it should. */
+function jobFailure(waited, action, wait) {
+    const { status } = waited;
+    const last = `it was last ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}`;
+    switch (waited.end) {
+        case 'timed-out':
+            return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
+                'The job goes on in Zoho.');
+        case 'cancelled':
+            return `The step was cancelled while waiting for the job; ${last}.`;
+        case 'failed':
+            return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
+    }
+    const state = status?.state;
+    if (action === 'abort' &&
+        state !== undefined &&
+        (_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .ABORTED_STATES */ .xf.has(state) || state === 'Completed')) {
+        return undefined;
+    }
+    if (state !== 'Completed') {
+        const why = state === undefined ? undefined : ENDINGS[state];
+        return `The job ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
+    }
+    const failed = status?.records.failed ?? 0;
+    const total = status?.records.total;
+    if (failed > 0 && wait.failOnFailedRecords) {
+        return (`The job completed, but ${failed} of ${total === undefined ? 'its records' : (0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(total, 'record')} failed: see ` +
+            `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 653:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ startOrAbort)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
+// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
+// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
+// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
+// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
+
+
+
+
+
+
+
+/**
+ * The states that show a lost action of this run took effect. For a start, only a running job: a
+ * job that has ended may have ended before this run, and then this run did not start it.
+ */
+const TOOK_EFFECT = {
+    start: new Set(['In-progress']),
+    abort: _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .ABORTED_STATES */ .xf
+};
+async function startOrAbort(job, action, connection, context) {
+    const failures = [];
+    const request = (0,_zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__/* .jobActionRequest */ .nA)(connection, job, action);
+    context.log(`${request.method} ${request.url} (action: ${action})`);
+    try {
+        const reply = await (0,_zoho_api_js__WEBPACK_IMPORTED_MODULE_1__/* .callApi */ .p)(connection, request, reply => (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyError */ .NT)(reply, `${action} the job`, action), context, { onFailure: error => failures.push(error) });
+        return { reply, error: undefined };
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
+            throw error;
+        const lost = failures.some(_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .mayHaveApplied */ .P);
+        const refusal = error instanceof _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS && !(0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .classify */ .L)(error).retry ? error : undefined;
+        if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
+            return settle({ job, action, connection, context }, refusal, lost);
+        }
+        if (!lost)
+            return { reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error), error };
+        // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
+        return {
+            reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error),
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
+                'before you run the step again.')
+        };
+    }
+}
+/** Whether Zoho's refusal may be about the job's state rather than the request. */
+function aboutTheJob(refusal) {
+    const { code, httpStatus } = refusal.reply;
+    return (code !== undefined && !_zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__/* .REQUEST_FAULT_CODES */ .Q3.has(code) && httpStatus >= 400 && httpStatus < 500);
+}
+/** Reads the job's status to tell what a refused start or abort means. */
+async function settle({ job, action, connection, context }, refusal, lost) {
+    context.log(lost
+        ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
+            `(${refusal.message}); reading the job's status to settle it.`
+        : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
+    let read;
+    try {
+        read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .fetchJobStatus */ .as)(connection, job, context);
+    }
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
+            throw error;
+        const why = lost
+            ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
+                'was rejected, and'
+            : `Zoho refused the ${action}, and`;
+        return {
+            reply: refusal.reply,
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
+        };
+    }
+    const { state, raw } = read.status;
+    const settled = { reply: read.reply, status: read.status, error: undefined };
+    if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
+        return {
+            ...settled,
+            warning: `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
+                'Its answer was lost, and Zoho rejected the retry.'
+        };
+    }
+    if (action === 'abort' && state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state)) {
+        return {
+            ...settled,
+            warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
+        };
+    }
+    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
+    // ends Expired only when never started; any other end may have come from this start.
+    if (state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state) && state !== 'Expired') {
+        return {
+            reply: refusal.reply,
+            status: read.status,
+            error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
+                'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
+                `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
+                'you run the step again.', refusal.reply)
+        };
+    }
+    const shown = state ??
+        (raw === undefined
+            ? 'in a state Zoho did not say'
+            : `in a state this action does not know ("${raw}")`);
+    return {
+        reply: refusal.reply,
+        status: read.status,
+        error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(lost
+            ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
+            : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
+    };
 }
 
 
@@ -2068,7 +3166,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(483);
-/* harmony import */ var _run_steps_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(573);
+/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(156);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
 // The post step, which runs only when the workflow was cancelled (action.yml: post-if:
 // cancelled()). When the runner killed the main step before it could abort a job it held, the main
@@ -2092,7 +3190,7 @@ async function runPost() {
         if (settings.maskJobId)
             secrets.add(job.jobId);
         const counters = { calls: { made: 0 }, mints: { made: 0 } };
-        const { connection, context } = (0,_run_steps_js__WEBPACK_IMPORTED_MODULE_4__/* .connect */ .Ng)(settings, secrets, counters, new AbortController().signal);
+        const { connection, context } = (0,_job_operations_js__WEBPACK_IMPORTED_MODULE_4__/* .connect */ .Ng)(settings, secrets, counters, new AbortController().signal);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(secrets.redact(`The main step was ended before it could abort job ${job.jobId}; aborting it now.`));
         const { aborted, note } = await (0,_held_job_js__WEBPACK_IMPORTED_MODULE_2__/* .abortJob */ .w$)(job, 'the workflow was cancelled while it ran', connection, context);
         if (aborted)
@@ -2570,804 +3668,6 @@ async function previewCsv(zipPath, maxRows) {
         csv.reader.end();
     const [header = [], ...rows] = csv.reader.rows;
     return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended };
-}
-
-
-/***/ }),
-
-/***/ 573:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  h2: () => (/* binding */ abort),
-  eb: () => (/* binding */ checkHeader),
-  Ng: () => (/* binding */ connect),
-  vt: () => (/* binding */ create),
-  e6: () => (/* binding */ run_steps_follow),
-  pK: () => (/* binding */ newJobRun),
-  rk: () => (/* binding */ readStatus),
-  ni: () => (/* binding */ start),
-  Se: () => (/* binding */ upload)
-});
-
-// UNUSED EXPORTS: jobOf
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
-var core = __nccwpck_require__(79);
-// EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
-// EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
-var call = __nccwpck_require__(777);
-// EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
-// EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
-;// CONCATENATED MODULE: ./src/zoho/auth.ts
-// The access token the API calls carry: the one given, or one minted from a refresh token at the
-// data centre's accounts server (zoho-bulk-api.md, "OAuth refresh") and minted again before it
-// expires, so that a wait longer than a token's hour goes on. Zoho answers the token endpoint's
-// failures with HTTP 200 or 4xx alike, so its `error` field, not the status, says what went wrong.
-
-
-
-
-// Zoho's access tokens live an hour; the reply says so in expires_in (seconds).
-const DEFAULT_LIFETIME_S = 3600;
-// A token is renewed this long before it expires: five minutes, or a quarter of a short life.
-const RENEW_MARGIN_MS = 5 * 60_000;
-/**
- * The tokens for `auth`. Token requests go to the accounts server, not the API: they are counted in
- * `mints`, apart from the API calls.
- */
-function accessTokens(auth, dataCentre, secrets, mints) {
-    if (auth.kind === 'token') {
-        return { current: () => Promise.resolve(auth.token), renew: () => Promise.resolve(false) };
-    }
-    let held;
-    const mint = async (context, why) => {
-        context.log(`${why} at ${auth.credentials.accountsBaseUrl}.`);
-        const minted = await mintAccessToken(auth.credentials, dataCentre, secrets, {
-            ...context,
-            calls: mints
-        });
-        const lifetimeMs = minted.lifetimeS * 1000;
-        held = {
-            token: minted.token,
-            renewAt: context.clock.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 4)
-        };
-        return minted.token;
-    };
-    return {
-        current: async (context) => {
-            if (held === undefined)
-                return mint(context, 'Minting an access token');
-            if (context.clock.now() >= held.renewAt)
-                return mint(context, 'The access token is about to expire; minting a new one');
-            return held.token;
-        },
-        renew: async (context) => {
-            await mint(context, 'Zoho refused the access token (code 1030); minting a new one');
-            return true;
-        }
-    };
-}
-/** POST /oauth/v2/token with the credentials as form fields: secrets go in the body, never the URL. */
-function tokenRequest(credentials) {
-    return {
-        method: 'POST',
-        url: `${credentials.accountsBaseUrl}/oauth/v2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            client_id: credentials.clientId,
-            client_secret: credentials.clientSecret,
-            refresh_token: credentials.refreshToken
-        }).toString()
-    };
-}
-/** Mints an access token, masks it at once, and checks it is of use at the chosen data centre. */
-async function mintAccessToken(credentials, dataCentre, secrets, context) {
-    const reply = await (0,call/* call */.T)(tokenRequest(credentials), reply => {
-        const token = reply.data?.['access_token'];
-        // Masked before anything, even a refusal of it, can print it.
-        if (typeof token === 'string')
-            for (const line of token.split(/[\r\n]/))
-                secrets.add(line);
-        return tokenReplyError(reply, dataCentre);
-    }, context);
-    checkApiDomain(reply.data?.['api_domain'], dataCentre);
-    return {
-        token: String(reply.data?.['access_token']),
-        lifetimeS: positive((0,zoho_reply/* wholeNumber */.rD)(reply.data?.['expires_in'])) ?? DEFAULT_LIFETIME_S
-    };
-}
-const positive = (value) => (value === 0 ? undefined : value);
-// What an HTTP header can carry: visible ASCII, no spaces or control characters.
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
-/** Why the accounts server's reply holds no usable access token, or undefined when it holds one. */
-function tokenReplyError(reply, dataCentre) {
-    const unreadable = (0,zoho_reply/* unreadableReply */.KF)(reply);
-    if (unreadable !== undefined)
-        return unreadable;
-    const error = reply.data?.['error'];
-    const description = reply.data?.['error_description'];
-    const said = `HTTP ${reply.httpStatus}, error "${String(error)}"${typeof description === 'string' ? `: ${reply.quoted.message}` : ''}`;
-    if (error === 'invalid_code') {
-        return new zoho_reply/* ZohoError */.fS(`Zoho refused the refresh token (${said}): it is wrong, revoked, or from another data centre. ` +
-            'Generate a new one from your Self Client and store it in the refresh-token secret.', reply);
-    }
-    if (error === 'invalid_client') {
-        return new zoho_reply/* ZohoError */.fS(`Zoho refused the client (${said}): check client-id and client-secret, and that the client ` +
-            `was made in the API console of data centre "${dataCentre.code}".`, reply);
-    }
-    if (error === 'Access Denied' ||
-        (typeof description === 'string' && /too many requests/i.test(description))) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server is throttling token requests (${said}). A refresh token mints about ` +
-            '10 access tokens in 10 minutes: run fewer jobs with it at once.', reply, true);
-    }
-    if (error !== undefined)
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server refused the token request (${said}).`, reply);
-    const token = reply.data?.['access_token'];
-    if (typeof token !== 'string' || reply.httpStatus < 200 || reply.httpStatus >= 300) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered HTTP ${reply.httpStatus} without an access token. Check accounts-url.`, reply);
-    }
-    if (!HEADER_SAFE.test(token)) {
-        return new zoho_reply/* ZohoError */.fS(`Zoho's accounts server answered with an access token that cannot be sent in a header ` +
-            '(it holds spaces, line breaks or other control characters); no API call was made with it.', reply);
-    }
-    return undefined;
-}
-/** A token minted by another DC's accounts server is useless at this DC's API host. */
-function checkApiDomain(apiDomain, dataCentre) {
-    if (typeof apiDomain !== 'string')
-        return;
-    const host = URL.parse(apiDomain)?.hostname;
-    const tokenDataCentre = datacenters/* DATA_CENTRES */.w.find(dc => dc.apiHost === host);
-    if (tokenDataCentre !== undefined && tokenDataCentre !== dataCentre) {
-        throw new errors/* ActionError */.lZ(`The access token is for Zoho's "${tokenDataCentre.code}" data centre (api_domain ${apiDomain}), ` +
-            `but dc is "${dataCentre.code}": set dc: ${tokenDataCentre.code}.`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(158);
-// EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
-;// CONCATENATED MODULE: ./src/zoho/fields.ts
-// The form's fields, read from Creator's meta API (zoho-bulk-api.md, "The form's fields"): what a
-// file's header is checked against before a job is created.
-
-
-
-/** GETs the form's fields (retried like every call). */
-async function fetchFormFields(connection, form, context) {
-    const reply = await (0,api/* callApi */.p)(connection, (0,requests/* formFieldsRequest */.Pi)(connection, form), answer => (0,zoho_reply/* replyError */.NT)(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
-    return readFields(reply) ?? [];
-}
-function unreadable(reply) {
-    if (readFields(reply) !== undefined)
-        return undefined;
-    return new zoho_reply/* ZohoError */.fS(`Zoho listed the form's fields in a shape this action cannot read: ${reply.quoted.body}. ` +
-        'Set check-header: false to skip the check.', reply);
-}
-/** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
-function readFields(reply) {
-    const list = reply.data?.['fields'];
-    if (!Array.isArray(list))
-        return undefined;
-    const fields = [];
-    for (const item of list) {
-        if (!(0,zoho_reply/* isRecord */.u4)(item) || typeof item['link_name'] !== 'string')
-            return undefined;
-        const subfields = Array.isArray(item['subfields'])
-            ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
-            : undefined;
-        const type = (0,zoho_reply/* wholeNumber */.rD)(item['type']);
-        fields.push({
-            linkName: item['link_name'],
-            mandatory: item['mandatory'] === true,
-            unique: item['unique'] === true,
-            ...(type === undefined ? {} : { type }),
-            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
-        });
-    }
-    return fields;
-}
-/** The type of a Name field, made of subfields (first_name, last_name, …). */
-const NAME_TYPE = 29;
-/** The types the contract describes, 1 to 18: none of them is made of subfields. */
-const MAX_SIMPLE_TYPE = 18;
-/**
- * Whether a column may name a subfield of the field (`Name.first_name`): a Name, a field Zoho
- * lists subfields for, or one of a type the contract does not describe (an Address may be one).
- */
-function hasSubfields(field) {
-    if (field.subfields !== undefined || field.type === NAME_TYPE)
-        return true;
-    return field.type === undefined || field.type > MAX_SIMPLE_TYPE;
-}
-
-;// CONCATENATED MODULE: ./src/header-check.ts
-// A file's header row against the form's fields, before any job exists (zoho-bulk-api.md, "The
-// form's fields"): each column a field's link name, or <link name>.<subfield> for a composite field
-// (a Name, an Address: by the field's type); each mandatory field present; no value twice in a
-// unique field. Each
-// problem is a phrase for the one error the check ends with.
-
-// How many suggestions an unknown column gets, and the farthest a name may be to be one.
-const SUGGESTIONS = 3;
-const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
-// Longer names are no misspelt link name (and would cost too much to compare).
-const MAX_COMPARED_CHARS = 100;
-// How many unknown columns the error lists; it says how many more there are.
-const MAX_LISTED = 20;
-/** What is wrong with the header `columns` for a form of `fields`; empty when nothing is. */
-function headerProblems(columns, fields) {
-    const byName = new Map(fields.map(field => [field.linkName, field]));
-    const problems = [];
-    const unknown = columns.map(column => column.trim()).filter(column => !fits(column, byName));
-    if (unknown.length > 0) {
-        const listed = unknown
-            .slice(0, MAX_LISTED)
-            .map(column => unknownColumn(column, suggestionsFor(column, byName)));
-        const more = unknown.length > MAX_LISTED ? ` and ${unknown.length - MAX_LISTED} more` : '';
-        problems.push(`${unknown.length === 1 ? 'a column that is' : 'columns that are'} no field of the form: ` +
-            `${listed.join(', ')}${more}`);
-    }
-    const present = new Set(columns.map(column => splitColumn(column.trim()).name));
-    const missing = fields.filter(field => field.mandatory && !present.has(field.linkName));
-    if (missing.length > 0) {
-        problems.push(`no column for the mandatory field${missing.length === 1 ? '' : 's'} ` +
-            missing.map(field => JSON.stringify(field.linkName)).join(', '));
-    }
-    return problems;
-}
-/** A column is a field's link name, or <link name>.<subfield> (one Zoho lists, when it lists them). */
-function splitColumn(column) {
-    const dot = column.indexOf('.');
-    return dot === -1
-        ? { name: column, subfield: undefined }
-        : { name: column.slice(0, dot), subfield: column.slice(dot + 1) };
-}
-function fits(column, byName) {
-    const { name, subfield } = splitColumn(column);
-    const field = byName.get(name);
-    if (field === undefined)
-        return false;
-    if (subfield === undefined)
-        return true;
-    return hasSubfields(field) && (field.subfields?.includes(subfield) ?? true);
-}
-/** The columns the user may have meant: the closest link names, or subfields of the field named. */
-function suggestionsFor(column, byName) {
-    const { name, subfield } = splitColumn(column);
-    const field = byName.get(name);
-    // A field with no subfields is named alone.
-    if (subfield !== undefined && field !== undefined && !hasSubfields(field))
-        return [name];
-    const subfields = field?.subfields;
-    if (subfield !== undefined && subfields !== undefined)
-        return closest(subfield, subfields).map(found => `${name}.${found}`);
-    const rest = subfield === undefined ? '' : `.${subfield}`;
-    return closest(name, [...byName.keys()]).map(found => found + rest);
-}
-function unknownColumn(column, suggestions) {
-    const quoted = JSON.stringify(column.slice(0, 100));
-    return suggestions.length === 0
-        ? `${quoted} (no field by a close name)`
-        : `${quoted} (did you mean ${suggestions.map(name => JSON.stringify(name)).join(' or ')}?)`;
-}
-/** The names closest to `name` (by edit distance, ignoring case), nearest first. */
-function closest(name, names) {
-    if (name.length > MAX_COMPARED_CHARS)
-        return [];
-    const lower = name.toLowerCase();
-    return names
-        .map(candidate => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
-        .filter(({ distance }) => distance <= closeEnough(name))
-        .sort((a, b) => a.distance - b.distance)
-        .slice(0, SUGGESTIONS)
-        .map(({ candidate }) => candidate);
-}
-/**
- * Edit distance (optimal string alignment): insertions, deletions, substitutions, and two
- * neighbours swapped, each counting one ("Emial" is one from "Email").
- */
-function editDistance(a, b) {
-    const rows = [Array.from({ length: b.length + 1 }, (_, index) => index)];
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        const above = rows[i - 1] ?? [];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-            row.push(best);
-        }
-        rows.push(row);
-    }
-    return rows[a.length]?.[b.length] ?? 0;
-}
-// The values kept to find repeats: about this many characters of them, and then the check stops,
-// so that memory stays bounded whatever the file.
-const MAX_KEPT_CHARS = 16 * 1024 * 1024;
-// What keeping one value costs besides its characters, counted against the same budget.
-const ENTRY_COST = 32;
-/** Finds a value held twice in a column of a unique field, row by row. */
-class RepeatFinder {
-    #columns;
-    #seen = new Map();
-    #found = [];
-    #kept = 0;
-    /** The row after which values were no longer kept, when the budget ran out. */
-    stoppedAfter;
-    constructor(columns, fields) {
-        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
-        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
-        for (const { index } of this.#columns)
-            this.#seen.set(index, new Map());
-    }
-    /** Whether any column needs its values read. */
-    get active() {
-        return this.#columns.length > 0 && this.stoppedAfter === undefined;
-    }
-    /** Looks at the data row numbered `row` (the header is row 1). */
-    add(cells, row) {
-        if (!this.active)
-            return;
-        for (const column of [...this.#columns]) {
-            const seen = this.#seen.get(column.index);
-            const value = cells[column.index]?.trim() ?? '';
-            if (seen === undefined || value === '')
-                continue;
-            const first = seen.get(value);
-            if (first !== undefined) {
-                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
-                // One repeat per column is enough to say; its values need no more keeping.
-                this.#columns.splice(this.#columns.indexOf(column), 1);
-                this.#seen.delete(column.index);
-                continue;
-            }
-            this.#kept += value.length + ENTRY_COST;
-            seen.set(value, row);
-        }
-        if (this.#kept > MAX_KEPT_CHARS) {
-            this.stoppedAfter = row;
-            this.#seen.clear();
-        }
-    }
-    /** The repeats found, one phrase each. */
-    get problems() {
-        return this.#found;
-    }
-}
-
-// EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
-;// CONCATENATED MODULE: ./src/steps/check-header.ts
-// Checks a file's header, and the values of its unique fields, against the form's fields before
-// anything is created or sent (check-header: true): a misspelt column then fails the step at once,
-// not after a job ran and every row failed while the form was blocked.
-
-
-
-
-/** Fails with every problem found in one line; says in the log what was checked. */
-async function checkFileHeader(file, form, connection, context, nothingDone) {
-    const fields = await fetchFormFields(connection, form, context);
-    const problems = headerProblems(file.columns, fields);
-    const repeats = new RepeatFinder(file.columns, fields);
-    if (repeats.active) {
-        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
-            repeats.add(cells, row);
-        }, () => repeats.active);
-    }
-    problems.push(...repeats.problems);
-    if (problems.length > 0) {
-        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
-            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
-    }
-    const partly = repeats.stoppedAfter === undefined
-        ? ''
-        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
-    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
-    context.log(`Checked the header of ${file.name}: ${summary}.`);
-    return summary;
-}
-
-// EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
-// EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
-;// CONCATENATED MODULE: ./src/steps/create.ts
-// Creates a job for the form (zoho-bulk-api.md, "Create and upload"). A create is not idempotent: a
-// second one would meet the first job, and the form takes one active job at a time. So a create is
-// retried only when it cannot have reached Zoho (nothing sent, or Zoho said "too many requests").
-
-
-
-
-
-
-const MAY_EXIST = 'A job may exist all the same, and it blocks the form (one active job per form) until it ' +
-    'expires, 3 hours after its creation when it is never started: abort it in Creator, or wait, ' +
-    'before you run the step again.';
-async function createJob(form, connection, context) {
-    const request = (0,requests/* createJobRequest */.lY)(connection, form);
-    context.log(`${request.method} ${request.url} (create a job)`);
-    const failures = [];
-    let reply;
-    try {
-        reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'create the job', 'create') ?? withoutJobId(reply), context, {
-            onFailure: error => failures.push(error),
-            classify: error => ((0,retry_table/* mayHaveApplied */.P)(error) ? { retry: false } : (0,retry_table/* classify */.L)(error))
-        });
-    }
-    catch (error) {
-        if (error instanceof errors/* ActionError */.lZ && failures.some(retry_table/* mayHaveApplied */.P))
-            throw new errors/* ActionError */.lZ(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
-        throw error;
-    }
-    return { jobId: jobIdOf(reply) ?? '', reply };
-}
-function withoutJobId(reply) {
-    if (jobIdOf(reply) !== undefined)
-        return undefined;
-    return new zoho_reply/* ZohoError */.fS(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
-}
-/**
- * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
- * JSON number, whose exact digits are read from the text, never through a JavaScript number.
- */
-function jobIdOf(reply) {
-    const { data } = reply;
-    for (const holder of [data?.['details'], data?.['data'], data]) {
-        if (!(0,zoho_reply/* isRecord */.u4)(holder))
-            continue;
-        const value = holder['job_id'];
-        const digits = typeof value === 'string'
-            ? value.trim()
-            : typeof value === 'number'
-                ? digitsOf(reply.body, value)
-                : undefined;
-        if (digits !== undefined && endpoints/* JOB_ID_DIGITS */.PS.test(digits))
-            return digits;
-    }
-    return undefined;
-}
-/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
-function digitsOf(body, parsed) {
-    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
-        const digits = match[1] ?? '';
-        if (Number(digits) === parsed)
-            return digits;
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/steps/follow.ts
-var follow = __nccwpck_require__(438);
-// EXTERNAL MODULE: ./src/steps/start-abort.ts
-var start_abort = __nccwpck_require__(616);
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
-;// CONCATENATED MODULE: ./src/http/multipart.ts
-// A multipart/form-data body (RFC 7578) of one file part, streamed from disk: the part's head, the
-// file's bytes as they are on disk, and the closing boundary, with the length of the whole known
-// before it is sent.
-
-
-
-// How much of the file is read at a time, into one of two buffers used in turn.
-const PIECE_BYTES = 256 * 1024;
-function multipartFile(part) {
-    const boundary = `zoho-bulk-action-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
-    const head = Buffer.from(`--${boundary}\r\n` +
-        `Content-Disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.fileName)}"\r\n` +
-        `Content-Type: ${part.contentType}\r\n\r\n`);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    return {
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        body: {
-            length: head.length + part.size + tail.length,
-            open: () => pieces(head, part, tail)
-        }
-    };
-}
-/**
- * The body's pieces. The file's go through two buffers in turn, each read again once the piece after
- * the next is asked for (StreamedBody's contract), so that reading overlaps sending: memory stays
- * the same whatever the file's size, and no garbage grows with it for the collector to catch up on.
- */
-async function* pieces(head, part, tail) {
-    yield head;
-    const file = await (0,promises_.open)(part.path, 'r');
-    let size = 0;
-    try {
-        // Two buffers in turn: one is read into while the other is being sent.
-        const buffers = [Buffer.allocUnsafe(PIECE_BYTES), Buffer.allocUnsafe(PIECE_BYTES)];
-        for (let turn = 0;; turn ^= 1) {
-            const buffer = buffers[turn] ?? Buffer.alloc(0);
-            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            size += bytesRead;
-            yield buffer.subarray(0, bytesRead);
-        }
-    }
-    finally {
-        await file.close();
-    }
-    // Content-Length went out with the size checked before: a file changed since cannot be sent.
-    if (size !== part.size) {
-        throw new errors/* LocalFileError */.QD(`${part.path} changed while it was being uploaded (${part.size} bytes before, ${size} now).`);
-    }
-    yield tail;
-}
-/** A name in a quoted header parameter: quotes and line breaks percent-encoded (RFC 7578, 4.2). */
-function quoted(name) {
-    return name.replace(/["\r\n]/g, char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-// EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
-;// CONCATENATED MODULE: ./src/steps/upload.ts
-// Uploads the job's file (zoho-bulk-api.md, "Create and upload"): multipart/form-data with one part
-// named "file", streamed from disk with its length announced. Zoho documents two URLs for it; the
-// path form goes first, and the query form once when Zoho does not know the path form.
-
-
-
-
-
-
-
-// Each attempt of an upload may take `timeout`, and one more second for each MiB it sends.
-const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000;
-async function uploadJobFile(job, file, connection, context) {
-    const multipart = multipartFile({
-        field: 'file',
-        path: file.path,
-        fileName: file.name,
-        size: file.size,
-        contentType: file.kind === 'zip' ? 'application/zip' : 'text/csv'
-    });
-    const uploading = { ...context, timeoutMs: context.timeoutMs + file.size / BYTES_PER_EXTRA_MS };
-    const startedMs = context.clock.now();
-    const attempt = async (urlForm) => {
-        const request = (0,requests/* uploadRequest */.tk)(connection, job, multipart, urlForm);
-        context.log(`${request.method} ${request.url} (upload ${file.name}, ${file.size} bytes)`);
-        const failures = [];
-        const done = (reply, warning) => ({
-            reply,
-            bytes: file.size,
-            ms: context.clock.now() - startedMs,
-            urlForm,
-            ...(warning === undefined ? {} : { warning })
-        });
-        try {
-            const reply = await (0,api/* callApi */.p)(connection, request, reply => (0,zoho_reply/* replyError */.NT)(reply, 'take the file', 'upload'), uploading, { onFailure: error => failures.push(error) });
-            return done(reply);
-        }
-        catch (error) {
-            const reply = (0,zoho_reply/* replyBehind */.vk)(error);
-            if (reply?.code !== codes/* FILE_EXISTS_CODE */.Sk || !failures.some(retry_table/* mayHaveApplied */.P))
-                throw error;
-            // The answer to an earlier attempt was lost, and that attempt did upload the file.
-            return done(reply, 'An earlier attempt to upload the file reached Zoho although its answer was lost: Zoho ' +
-                'then said the job already has its file (code 11070), so the upload is done.');
-        }
-    };
-    try {
-        const upload = await attempt('path');
-        context.debug?.('Zoho took the file at the job URL (…/insert/<job-id>).');
-        return upload;
-    }
-    catch (error) {
-        if (!(error instanceof zoho_reply/* ZohoError */.fS) || !unknownUrl(error.reply))
-            throw error;
-        context.log(`Zoho does not know the job URL for uploads (${error.message}); trying the form Zoho's sample shows, …/insert?job_id=<job-id>.`);
-        const upload = await attempt('query');
-        context.debug?.('Zoho took the file at the query URL (…/insert?job_id=<job-id>).');
-        return upload;
-    }
-}
-/** Zoho's answer to a URL it does not serve: a 404 with code 1000, or a 404 that is not JSON. */
-function unknownUrl(reply) {
-    return reply.httpStatus === 404 && (reply.data === undefined || reply.code === codes/* UNKNOWN_URL_CODE */.r$);
-}
-
-// EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(308);
-// EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
-;// CONCATENATED MODULE: ./src/run-steps.ts
-// The steps of a job's life as main.ts's table runs them: each calls its module in steps/, keeps
-// what happened in the run's record, and hands its outputs to later steps at once, so that a
-// failure or a cancel later on still leaves them set.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** What the steps of a run work with: the calls' context and the connection, from the settings. */
-function newJobRun(settings, file, record, secrets, signal) {
-    const { connection, context } = connect(settings, secrets, record, signal);
-    const held = new held_job/* HeldJob */.b7();
-    if (settings.jobId !== undefined)
-        held.take({ ...settings.form, jobId: settings.jobId });
-    return { settings, held, file, connection, context, secrets, record };
-}
-/** How calls to Zoho are made, from the settings; each call counted in `counters`. */
-function connect(settings, secrets, counters, signal) {
-    const context = {
-        policy: settings.retry,
-        timeoutMs: settings.timeoutMs,
-        clock: clock/* systemClock */.m,
-        calls: counters.calls,
-        log: line => {
-            core/* info */.pq((0,src_text/* logLine */.BP)(secrets.redact(line)));
-        },
-        debug: line => {
-            core/* debug */.Yz((0,src_text/* logLine */.BP)(secrets.redact(line)));
-        },
-        redact: text => secrets.redact(text),
-        signal
-    };
-    const connection = {
-        apiBaseUrl: settings.apiBaseUrl,
-        environment: settings.environment,
-        tokens: accessTokens(settings.auth, settings.dataCentre, secrets, counters.mints)
-    };
-    return { connection, context };
-}
-/** The job the run works on: the one named by job-id, or the one it created. */
-function jobOf(run) {
-    const { job } = run.held;
-    if (job === undefined)
-        throw new Error('No job yet: a step that needs one ran before create.');
-    return job;
-}
-/** With check-header: true, the file's header against the form's fields, before anything is sent. */
-const checkHeader = async (run) => {
-    const { settings, file, connection, context, record } = run;
-    if (!settings.checkHeader || file === undefined)
-        return;
-    const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
-    const summary = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
-    record.events.push(['Header checked', summary]);
-};
-const create = async (run) => {
-    const { settings, connection, context, record, secrets } = run;
-    const created = await reporting(run, createJob(settings.form, connection, context));
-    if (settings.maskJobId)
-        secrets.add(created.jobId);
-    record.jobId = created.jobId;
-    // Until it is started, a job the run created is its to abort, whatever ends the run.
-    run.held.take({ ...settings.form, jobId: created.jobId }, { onFailure: held_job/* CREATED_NOT_STARTED */.Xo, onCancel: held_job/* CREATED_NOT_STARTED */.Xo });
-    const shown = (0,src_secrets/* jobIdForLog */._f)(created.jobId, settings.maskJobId);
-    record.events.push(['Created', `job ${shown}`]);
-    core/* setOutput */.uH('job-id', created.jobId);
-    answered(run, { reply: created.reply, error: undefined });
-    context.log(`Created job ${shown}.`);
-};
-const upload = async (run) => {
-    const { file, connection, context, record, secrets } = run;
-    if (file === undefined)
-        throw new Error('No file to upload: inputs should have required one.');
-    const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context));
-    answered(run, { reply: sent.reply, error: undefined });
-    if (sent.warning !== undefined)
-        core/* warning */.$e(secrets.redact(sent.warning));
-    record.events.push([
-        'Uploaded',
-        `${file.name}: ${file.size} bytes in ${(sent.ms / 1000).toFixed(1)} s`
-    ]);
-};
-const start = async (run) => startOrAbortStep(run, 'start');
-const abort = async (run) => startOrAbortStep(run, 'abort');
-async function startOrAbortStep(run, action) {
-    const { connection, context, record, settings, held } = run;
-    // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
-    const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel;
-    const onCancel = watched ? { onCancel: held_job/* CANCELLED_WHILE_RUNNING */.oo } : {};
-    // A start that fails leaves a job the run created to be aborted; a job job-id names is the user's.
-    if (action === 'start' && settings.action === 'load')
-        held.claim({ onFailure: held_job/* START_FAILED */.Bg, ...onCancel });
-    else if (action === 'start')
-        held.claim(onCancel);
-    if (action === 'start')
-        held.starting();
-    const outcome = await (0,start_abort/* startOrAbort */.o)(jobOf(run), action, connection, context);
-    answered(run, outcome);
-    if (outcome.error !== undefined)
-        throw outcome.error;
-    if (action === 'start') {
-        held.running();
-        held.claim(onCancel);
-    }
-    record.events.push([action === 'start' ? 'Started' : 'Aborted', outcome.reply?.message ?? '']);
-    if (outcome.warning === undefined)
-        context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`);
-}
-const readStatus = async (run) => {
-    const { connection, context, record, settings } = run;
-    const read = await reporting(run, (0,job_status/* fetchJobStatus */.as)(connection, jobOf(run), context));
-    record.status = read.status;
-    answered(run, { reply: read.reply, error: undefined, status: read.status });
-    if (settings.wait === undefined)
-        context.log(`The job is ${(0,poll/* describeStatus */.Wn)(read.status)}.`);
-};
-const run_steps_follow = async (run) => {
-    const { settings, connection, context, record, secrets } = run;
-    if (settings.wait === undefined)
-        return;
-    const action = settings.action === 'abort' ? 'abort' : 'start';
-    const job = (record.job = await (0,follow/* followJob */.Bv)(jobOf(run), action, settings.wait, connection, context));
-    const final = job.wait.status?.state;
-    if (final !== undefined && job_status/* FINAL_STATES */.MS.has(final))
-        run.held.ended();
-    else
-        run.held.running();
-    // The last status read decided the outcome: its answer is the one the outputs give.
-    if (job.reply !== undefined)
-        answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
-    (0,report/* reportJob */.OL)(job, secrets);
-    const state = job.wait.status === undefined ? undefined : job.wait.status.raw;
-    record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`]);
-    if (job.failure === undefined)
-        return;
-    throw job.wait.end === 'cancelled'
-        ? new errors/* CancelledError */.cc(job.failure)
-        : new errors/* ActionError */.lZ(job.failure);
-};
-const statusOf = ({ status }) => status === undefined ? {} : { status };
-/**
- * What `operation` gives; when it fails on Zoho's answer, that answer is the one the outputs and the
- * summary show, not an earlier call's success.
- */
-async function reporting(run, operation) {
-    try {
-        return await operation;
-    }
-    catch (error) {
-        const reply = (0,zoho_reply/* replyBehind */.vk)(error);
-        if (reply !== undefined)
-            answered(run, { reply, error: undefined });
-        throw error;
-    }
-}
-/** Hands Zoho's answer to later steps, and keeps it for the summary. */
-function answered(run, outcome) {
-    if (outcome.reply !== undefined)
-        run.record.reply = outcome.reply;
-    (0,report/* reportOutcome */.Rq)(outcome, run.secrets);
 }
 
 
@@ -3888,312 +4188,6 @@ async function* withoutHeader(source) {
             start += piece.length;
         }
     }
-}
-
-
-/***/ }),
-
-/***/ 438:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bv: () => (/* binding */ followJob),
-/* harmony export */   f7: () => (/* binding */ PREVIEW_ROWS)
-/* harmony export */ });
-/* unused harmony exports FAILED_ROWS_FILE, jobFailure */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
-/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
-// Follows a started (or aborted) job to its end: waits for a final state, downloads the result
-// files that can exist, previews the failed rows, and judges the outcome.
-
-
-
-
-
-
-
-
-const PREVIEW_ROWS = 20;
-/** Where a failure message sends the reader for the failed rows of one job. */
-const FAILED_ROWS_FILE = 'failure.zip in result-dir';
-// The last status read at wait-timeout may take this long; the step ends within it.
-const LAST_READ_GRACE_MS = 3000;
-async function followJob(job, action, wait, connection, context) {
-    const deadline = context.clock.now() + wait.timeoutMs;
-    const reads = { ...context, deadline: deadline + LAST_READ_GRACE_MS };
-    let reply;
-    const waited = await (0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .waitForJob */ .qt)(wait, deadline, {
-        readStatus: async () => {
-            const read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchJobStatus */ .as)(connection, job, reads);
-            reply = read.reply;
-            return read.status;
-        },
-        isPassing: error => error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RetriesExhaustedError */ .i5 || (0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__/* .classify */ .L)(error).retry,
-        clock: context.clock,
-        log: context.log,
-        ...(context.signal === undefined ? {} : { signal: context.signal })
-    });
-    const wanted = waited.end === 'finished' ? wait.downloads.filter(filter => mayExist(filter, waited)) : [];
-    const results = {
-        ...(await collectResults(wanted, wait.resultRoot, job, connection, context)),
-        ...(reply === undefined ? {} : { reply })
-    };
-    if (results.cancelled !== undefined) {
-        const { cancelled } = results;
-        return {
-            ...results,
-            wait: { ...waited, end: 'cancelled', error: cancelled },
-            failure: `${cancelled.message} The job had ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(waited.status)}; its result files were not all downloaded.`
-        };
-    }
-    const failure = jobFailure(waited, action, wait);
-    const passed = failedButPassed(waited, wait);
-    return {
-        ...results,
-        warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
-        wait: waited,
-        ...(failure === undefined ? {} : { failure })
-    };
-}
-/** Downloads the files asked for into a new folder under `root`, and previews the failed rows. */
-async function collectResults(filters, root, job, connection, context) {
-    if (filters.length === 0)
-        return { warnings: [] };
-    let resultDir;
-    try {
-        resultDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, 'zoho-bulk-results-'));
-    }
-    catch (error) {
-        const warning = `No result files: a folder for them could not be made under ${root}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}.`;
-        return { warnings: [warning] };
-    }
-    let files;
-    try {
-        files = await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .downloadResults */ .Xd)(filters, resultDir, job, connection, context);
-    }
-    catch (error) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CancelledError */ .cc))
-            throw error;
-        return { warnings: [], cancelled: error };
-    }
-    const warnings = files.flatMap(file => (file.warning === undefined ? [] : [file.warning]));
-    const saved = files.some(file => file.path !== undefined);
-    if (!saved)
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(resultDir, { recursive: true, force: true });
-    const failurePath = files.find(file => file.filter === 'failure')?.path;
-    const preview = failurePath === undefined ? undefined : await readPreview(failurePath, warnings);
-    return {
-        ...(saved ? { resultDir } : {}),
-        ...(preview === undefined ? {} : { preview }),
-        warnings
-    };
-}
-const COUNT_OF = {
-    success: 'success',
-    failure: 'failed',
-    unprocessed: 'unprocessed'
-};
-/** Zoho has no file of records it reported none of: asking for it would only fail. */
-function mayExist(filter, waited) {
-    return waited.status?.records[COUNT_OF[filter]] !== 0;
-}
-/** The preview, or a warning when the file cannot be read: the job is reported either way. */
-async function readPreview(path, warnings) {
-    try {
-        return await (0,_results_js__WEBPACK_IMPORTED_MODULE_4__/* .previewCsv */ .nz)(path, PREVIEW_ROWS);
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
-            warnings.push(error.message);
-        else
-            throw error;
-        return undefined;
-    }
-}
-/** A warning when records failed and the step passes all the same, as the user asked. */
-function failedButPassed(waited, wait) {
-    const { state, records } = waited.status ?? { records: {} };
-    const failed = records.failed ?? 0;
-    if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords)
-        return undefined;
-    const of = records.total === undefined ? '' : ` of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(records.total, 'record')}`;
-    return (`${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
-        `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`);
-}
-const ENDINGS = {
-    Failed: 'Zoho could not process the file.',
-    'System Aborted': 'Zoho aborts a job when over 5% of its batches of 200 records fail.',
-    Expired: 'A job expires when it is not started within 3 hours of its creation.',
-    'User Aborted': 'Someone aborted it.',
-    Aborted: 'Someone aborted it.'
-};
-/** Why the followed job means a failed step, or undefined when it ended as it should. */
-function jobFailure(waited, action, wait) {
-    const { status } = waited;
-    const last = `it was last ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}`;
-    switch (waited.end) {
-        case 'timed-out':
-            return (`The job did not finish within ${wait.timeoutMs / 1000} s (wait-timeout); ${last}. ` +
-                'The job goes on in Zoho.');
-        case 'cancelled':
-            return `The step was cancelled while waiting for the job; ${last}.`;
-        case 'failed':
-            return `The wait for the job ended: ${waited.error?.message ?? 'a status read failed'} (${last}).`;
-    }
-    const state = status?.state;
-    if (action === 'abort' &&
-        state !== undefined &&
-        (_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .ABORTED_STATES */ .xf.has(state) || state === 'Completed')) {
-        return undefined;
-    }
-    if (state !== 'Completed') {
-        const why = state === undefined ? undefined : ENDINGS[state];
-        return `The job ended ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}.${why === undefined ? '' : ` ${why}`}`;
-    }
-    const failed = status?.records.failed ?? 0;
-    const total = status?.records.total;
-    if (failed > 0 && wait.failOnFailedRecords) {
-        return (`The job completed, but ${failed} of ${total === undefined ? 'its records' : (0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(total, 'record')} failed: see ` +
-            `${FAILED_ROWS_FILE} and the job summary, or set fail-on-failed-records: false.`);
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 616:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ startOrAbort)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
-/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
-// Starts or aborts the job. A PATCH that timed out or lost its answer may still have reached Zoho;
-// if a retry of it is then refused, the job's status settles what happened, since Zoho documents no
-// code for "already started" (zoho-bulk-api.md, "Response codes"). An abort Zoho refuses because the
-// job has already ended succeeds with a warning: the job does not run, which is what abort is for.
-
-
-
-
-
-
-
-/**
- * The states that show a lost action of this run took effect. For a start, only a running job: a
- * job that has ended may have ended before this run, and then this run did not start it.
- */
-const TOOK_EFFECT = {
-    start: new Set(['In-progress']),
-    abort: _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .ABORTED_STATES */ .xf
-};
-async function startOrAbort(job, action, connection, context) {
-    const failures = [];
-    const request = (0,_zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__/* .jobActionRequest */ .nA)(connection, job, action);
-    context.log(`${request.method} ${request.url} (action: ${action})`);
-    try {
-        const reply = await (0,_zoho_api_js__WEBPACK_IMPORTED_MODULE_1__/* .callApi */ .p)(connection, request, reply => (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyError */ .NT)(reply, `${action} the job`, action), context, { onFailure: error => failures.push(error) });
-        return { reply, error: undefined };
-    }
-    catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
-            throw error;
-        const lost = failures.some(_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .mayHaveApplied */ .P);
-        const refusal = error instanceof _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS && !(0,_zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__/* .classify */ .L)(error).retry ? error : undefined;
-        if (refusal !== undefined && (lost || (action === 'abort' && aboutTheJob(refusal)))) {
-            return settle({ job, action, connection, context }, refusal, lost);
-        }
-        if (!lost)
-            return { reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error), error };
-        // Attempts ran out with no answer ever read: the status may not show the outcome yet either.
-        return {
-            reply: (0,_zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .replyBehind */ .vk)(error),
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${error.message} An attempt may have reached Zoho all the same: check the job's status ` +
-                'before you run the step again.')
-        };
-    }
-}
-/** Whether Zoho's refusal may be about the job's state rather than the request. */
-function aboutTheJob(refusal) {
-    const { code, httpStatus } = refusal.reply;
-    return (code !== undefined && !_zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__/* .REQUEST_FAULT_CODES */ .Q3.has(code) && httpStatus >= 400 && httpStatus < 500);
-}
-/** Reads the job's status to tell what a refused start or abort means. */
-async function settle({ job, action, connection, context }, refusal, lost) {
-    context.log(lost
-        ? `An earlier attempt to ${action} the job may have reached Zoho, and the retry was rejected ` +
-            `(${refusal.message}); reading the job's status to settle it.`
-        : `Zoho refused the ${action} (${refusal.message}); reading the job's status to see whether it has ended.`);
-    let read;
-    try {
-        read = await (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .fetchJobStatus */ .as)(connection, job, context);
-    }
-    catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
-            throw error;
-        const why = lost
-            ? `The outcome of the ${action} is unknown: an earlier attempt may have reached Zoho, the retry ` +
-                'was rejected, and'
-            : `Zoho refused the ${action}, and`;
-        return {
-            reply: refusal.reply,
-            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${why} the job's status could not be read (${error.message}). Zoho's last answer: ${refusal.message}`)
-        };
-    }
-    const { state, raw } = read.status;
-    const settled = { reply: read.reply, status: read.status, error: undefined };
-    if (lost && state !== undefined && TOOK_EFFECT[action].has(state)) {
-        return {
-            ...settled,
-            warning: `An earlier attempt to ${action} the job took effect: the job is ${state}. ` +
-                'Its answer was lost, and Zoho rejected the retry.'
-        };
-    }
-    if (action === 'abort' && state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state)) {
-        return {
-            ...settled,
-            warning: `The job had already ended (${state}), so there was nothing to abort: it does not run.`
-        };
-    }
-    // Here an ended job is one a lost start may have run (an abort of one has returned above). A job
-    // ends Expired only when never started; any other end may have come from this start.
-    if (state !== undefined && _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__/* .FINAL_STATES */ .MS.has(state) && state !== 'Expired') {
-        return {
-            reply: refusal.reply,
-            status: read.status,
-            error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(`The job has ended (${state}), and this run cannot tell whether its start did that: an ` +
-                'earlier attempt may have reached Zoho, its answer was lost, and the retry was rejected ' +
-                `(${refusal.message}). The job may have ended before this run; check it in Creator before ` +
-                'you run the step again.', refusal.reply)
-        };
-    }
-    const shown = state ??
-        (raw === undefined
-            ? 'in a state Zoho did not say'
-            : `in a state this action does not know ("${raw}")`);
-    return {
-        reply: refusal.reply,
-        status: read.status,
-        error: new _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__/* .ZohoError */ .fS(lost
-            ? `Zoho did not ${action} the job: the job is ${shown}, after a retry was rejected (${refusal.message})`
-            : `${refusal.message} (The job is ${shown}.)`, refusal.reply)
-    };
 }
 
 

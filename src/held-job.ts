@@ -5,7 +5,7 @@
 // provider is the model). A load in parts takes each part's job in turn.
 import * as core from '@actions/core'
 import { ActionError, CancelledError } from './errors.ts'
-import { startOrAbort } from './steps/start-abort.ts'
+import { startOrAbort } from './operations/start-abort.ts'
 import type { Connection } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
 import { JOB_ID_DIGITS, type JobRef } from './zoho/endpoints.ts'

@@ -13,16 +13,16 @@ import { withNote } from './held-job.ts'
 import { csvChunks, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
-import { create, follow, type JobRun, start, type Step, upload } from './run-steps.ts'
+import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
 import { jobIdForLog } from './secrets.ts'
-import { PREVIEW_ROWS } from './steps/follow.ts'
+import { PREVIEW_ROWS } from './operations/follow.ts'
 import { type CsvMeasure, measureCsv, type Part, splitCsv } from './split.ts'
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 
-const ONE_JOB: readonly Step[] = [create, upload, start, follow]
+const ONE_JOB: readonly JobOperation[] = [create, upload, start, follow]
 
-export const load: Step = async run => {
+export const load: JobOperation = async run => {
   const { file, settings } = run
   if (file === undefined) throw new Error('No file to load: inputs should have required one.')
   const measured = await partsNeeded(file, settings.parts)

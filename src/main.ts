@@ -1,4 +1,4 @@
-// The action's flow: settings → the file checked → an access token → the steps the action names
+// The action's flow: settings → the file checked → an access token → the operations the action names
 // (the table below) → outputs, annotations and job summary, with a cancel heard all along. A job
 // the run leaves behind after a failure or a cancel is aborted before the step ends.
 import * as core from '@actions/core'
@@ -19,13 +19,13 @@ import {
   newJobRun,
   readStatus,
   start,
-  type Step,
+  type JobOperation,
   upload
-} from './run-steps.ts'
+} from './job-operations.ts'
 import { Secrets } from './secrets.ts'
 import { cut } from './text.ts'
 
-const STEPS: Readonly<Record<ActionName, readonly Step[]>> = {
+const OPERATIONS: Readonly<Record<ActionName, readonly JobOperation[]>> = {
   create: [create],
   upload: [checkHeader, upload],
   start: [start, follow],
@@ -76,7 +76,7 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.
   await connection.tokens.current(context)
   try {
-    for (const step of STEPS[settings.action]) await step(jobRun)
+    for (const operation of OPERATIONS[settings.action]) await operation(jobRun)
   } catch (error) {
     throw await cleanUp(jobRun, error, cancellation)
   }

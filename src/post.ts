@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { ActionError, failureMessage } from './errors.ts'
 import { abortJob, HeldJob } from './held-job.ts'
 import { readSettings } from './inputs.ts'
-import { connect } from './run-steps.ts'
+import { connect } from './job-operations.ts'
 import { Secrets } from './secrets.ts'
 
 export async function runPost(): Promise<void> {

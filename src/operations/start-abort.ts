@@ -84,7 +84,7 @@ function aboutTheJob(refusal: ZohoError): boolean {
   )
 }
 
-interface Step {
+interface Settling {
   readonly job: JobRef
   readonly action: JobAction
   readonly connection: Connection
@@ -93,7 +93,7 @@ interface Step {
 
 /** Reads the job's status to tell what a refused start or abort means. */
 async function settle(
-  { job, action, connection, context }: Step,
+  { job, action, connection, context }: Settling,
   refusal: ZohoError,
   lost: boolean
 ): Promise<ActionOutcome> {

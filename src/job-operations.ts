@@ -1,4 +1,4 @@
-// The steps of a job's life as main.ts's table runs them: each calls its module in steps/, keeps
+// The operations on a job as main.ts's table runs them: each calls its module in operations/, keeps
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
 import * as core from '@actions/core'
@@ -11,11 +11,11 @@ import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
 import { logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
-import { checkFileHeader } from './steps/check-header.ts'
-import { createJob } from './steps/create.ts'
-import { followJob } from './steps/follow.ts'
-import { type ActionOutcome, startOrAbort } from './steps/start-abort.ts'
-import { uploadJobFile } from './steps/upload.ts'
+import { checkFileHeader } from './operations/check-header.ts'
+import { createJob } from './operations/create.ts'
+import { followJob } from './operations/follow.ts'
+import { type ActionOutcome, startOrAbort } from './operations/start-abort.ts'
+import { uploadJobFile } from './operations/upload.ts'
 import type { Connection } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
 import type { JobRef } from './zoho/endpoints.ts'
@@ -36,9 +36,9 @@ export interface JobRun {
   readonly record: RunRecord
 }
 
-export type Step = (run: JobRun) => Promise<void>
+export type JobOperation = (run: JobRun) => Promise<void>
 
-/** What the steps of a run work with: the calls' context and the connection, from the settings. */
+/** What the operations of a run work with: the calls' context and the connection, from the settings. */
 export function newJobRun(
   settings: Settings,
   file: JobFile | undefined,
@@ -89,7 +89,7 @@ export function jobOf(run: JobRun): JobRef {
 }
 
 /** With check-header: true, the file's header against the form's fields, before anything is sent. */
-export const checkHeader: Step = async run => {
+export const checkHeader: JobOperation = async run => {
   const { settings, file, connection, context, record } = run
   if (!settings.checkHeader || file === undefined) return
   const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
@@ -100,7 +100,7 @@ export const checkHeader: Step = async run => {
   record.events.push(['Header checked', summary])
 }
 
-export const create: Step = async run => {
+export const create: JobOperation = async run => {
   const { settings, connection, context, record, secrets } = run
   const created = await reporting(run, createJob(settings.form, connection, context))
   if (settings.maskJobId) secrets.add(created.jobId)
@@ -117,7 +117,7 @@ export const create: Step = async run => {
   context.log(`Created job ${shown}.`)
 }
 
-export const upload: Step = async run => {
+export const upload: JobOperation = async run => {
   const { file, connection, context, record, secrets } = run
   if (file === undefined) throw new Error('No file to upload: inputs should have required one.')
   const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context))
@@ -129,10 +129,10 @@ export const upload: Step = async run => {
   ])
 }
 
-export const start: Step = async run => startOrAbortStep(run, 'start')
-export const abort: Step = async run => startOrAbortStep(run, 'abort')
+export const start: JobOperation = async run => startOrAbortJob(run, 'start')
+export const abort: JobOperation = async run => startOrAbortJob(run, 'abort')
 
-async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise<void> {
+async function startOrAbortJob(run: JobRun, action: 'start' | 'abort'): Promise<void> {
   const { connection, context, record, settings, held } = run
   // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
   const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel
@@ -154,7 +154,7 @@ async function startOrAbortStep(run: JobRun, action: 'start' | 'abort'): Promise
     context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
 }
 
-export const readStatus: Step = async run => {
+export const readStatus: JobOperation = async run => {
   const { connection, context, record, settings } = run
   const read = await reporting(run, fetchJobStatus(connection, jobOf(run), context))
   record.status = read.status
@@ -162,7 +162,7 @@ export const readStatus: Step = async run => {
   if (settings.wait === undefined) context.log(`The job is ${describeStatus(read.status)}.`)
 }
 
-export const follow: Step = async run => {
+export const follow: JobOperation = async run => {
   const { settings, connection, context, record, secrets } = run
   if (settings.wait === undefined) return
   const action = settings.action === 'abort' ? 'abort' : 'start'

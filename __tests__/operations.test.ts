@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multipartFile } from '../src/http/multipart.ts'
-import { jobIdOf } from '../src/steps/create.ts'
+import { jobIdOf } from '../src/operations/create.ts'
 import { reply } from './support/replies.ts'
 
 describe('jobIdOf', () => {
