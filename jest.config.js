@@ -1,6 +1,6 @@
 // Two projects over the same suites: "bundle" runs every test, the end-to-end ones on
 // dist/index.js in Node 24 as the runner does; "in-process" runs the end-to-end suites again
-// through src/main.ts inside jest, so that coverage measures src/ (see __tests__/support/run-action.ts).
+// through src/main.ts inside jest, so that coverage measures src/ (see emulator/run-action.ts).
 export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

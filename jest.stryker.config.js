@@ -11,7 +11,7 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: [
     '/node_modules/',
-    '/__tests__/(dist|metadata|readme|emulator)\\.test\\.ts$',
+    '/__tests__/(dist|docs|metadata|readme|emulator)\\.test\\.ts$',
     '/__tests__/(proxy|tls)\\.e2e\\.test\\.ts$'
   ]
 }

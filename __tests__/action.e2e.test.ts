@@ -3,10 +3,10 @@
 // outputs, the exit code, the log and the job summary.
 import { describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { SAMPLE, sampleInputs, startSampleEmulator } from './emulator/sample.ts'
+import { SAMPLE, sampleInputs, startSampleEmulator } from '../emulator/sample.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 import { expectMasked } from './support/assertions.ts'
-import { type ActionRun, IN_PROCESS, ROOT, runAction } from './support/run-action.ts'
+import { type ActionRun, IN_PROCESS, ROOT, runAction } from '../emulator/run-action.ts'
 
 const packageJson = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as {
   version: string

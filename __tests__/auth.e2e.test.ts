@@ -1,10 +1,10 @@
 // Refresh-token authentication, end to end: the bundle mints its own access token at the
 // emulator's accounts endpoint, then starts the job with it.
 import { describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { SAMPLE, sampleInputs } from '../emulator/sample.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction } from './support/run-action.ts'
+import { runAction } from '../emulator/run-action.ts'
 
 const zoho = useSampleZoho()
 

@@ -3,7 +3,7 @@ import { Secrets } from '../src/secrets.ts'
 import { accessTokens, tokenReplyError, tokenRequest } from '../src/zoho/auth.ts'
 import type { CallContext } from '../src/zoho/call.ts'
 import { findDataCentre } from '../src/zoho/datacenters.ts'
-import { SAMPLE, startSampleEmulator } from './emulator/sample.ts'
+import { SAMPLE, startSampleEmulator } from '../emulator/sample.ts'
 import { reply } from './support/replies.ts'
 
 const EU = findDataCentre('eu')

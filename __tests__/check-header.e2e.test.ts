@@ -5,8 +5,8 @@ import { strToU8, zipSync } from 'fflate'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLE, sampleLoadInputs } from './emulator/sample.ts'
-import { runAction } from './support/run-action.ts'
+import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
+import { runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()

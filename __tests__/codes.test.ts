@@ -14,7 +14,7 @@ import {
   TOKEN_REFUSED_CODE,
   UNKNOWN_URL_CODE
 } from '../src/zoho/codes.ts'
-import { ROOT } from './support/run-action.ts'
+import { ROOT } from '../emulator/run-action.ts'
 
 const contract = readFileSync(join(ROOT, 'docs/zoho-bulk-api.md'), 'utf8')
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')

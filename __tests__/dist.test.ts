@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from './support/run-action.ts'
+import { ROOT } from '../emulator/run-action.ts'
 
 it('runs dist/index.js on node24, as action.yml declares, and again after a cancel', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: unknown }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { ROOT } from './support/run-action.ts'
+import { ROOT } from '../emulator/run-action.ts'
 
 const PAGES = [
   'README.md',

@@ -4,8 +4,8 @@ import { afterEach, expect, it } from '@jest/globals'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { sampleInputs } from './emulator/sample.ts'
-import { NODE24, ROOT, runAction } from './support/run-action.ts'
+import { sampleInputs } from '../emulator/sample.ts'
+import { NODE24, ROOT, runAction } from '../emulator/run-action.ts'
 
 let emulator: ChildProcess | undefined
 afterEach(async () => {

@@ -3,9 +3,9 @@
 // lines, HTML or a secret across the point where a message is cut.
 import { describe, expect, it } from '@jest/globals'
 import { deflateSync, gzipSync, brotliCompressSync } from 'node:zlib'
-import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { SAMPLE, sampleInputs } from '../emulator/sample.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction, timedRun } from './support/run-action.ts'
+import { runAction, timedRun } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import { ROOT } from './support/run-action.ts'
+import { ROOT } from '../emulator/run-action.ts'
 
 /**
  * The layers, from the bottom, as docs/architecture.md lists them: a module is in the first layer
@@ -66,5 +66,16 @@ describe('the layers of src/', () => {
     }
     for (const module of modules) visit(module, [])
     expect(cycles).toEqual([])
+  })
+
+  it('leaves the tests alone: neither scripts/ nor emulator/ imports from __tests__/', () => {
+    const outside = ['scripts', 'emulator'].flatMap(dir =>
+      readdirSync(join(ROOT, dir), { recursive: true })
+        .map(String)
+        .filter(file => /\.(ts|mjs)$/.test(file))
+        .filter(file => /from '[^']*__tests__\//.test(readFileSync(join(ROOT, dir, file), 'utf8')))
+        .map(file => `${dir}/${file}`)
+    )
+    expect(outside).toEqual([])
   })
 })

@@ -6,10 +6,10 @@ import { strToU8, unzipSync, zipSync } from 'fflate'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SAMPLE, sampleLoadInputs } from './emulator/sample.ts'
-import type { EmulatedJob, RecordedRequest } from './emulator/zoho-emulator.ts'
+import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
+import type { EmulatedJob, RecordedRequest } from '../emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
-import { IN_PROCESS, runAction, runPostStep } from './support/run-action.ts'
+import { IN_PROCESS, runAction, runPostStep } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -72,6 +72,8 @@ describe('action: load', () => {
       // The last status read decided the result: its text, not the start's "Job created successfully".
       status: 'COMPLETED'
     })
+    expect(run.summary).toContain('<tr><td>Zoho status</td><td>COMPLETED</td></tr>')
+    expect(run.summary).not.toContain('Job created successfully</td></tr><tr><td>Final')
     expect(
       zoho.emulator.requests.map(request => `${request.method} ${request.url.split('?')[0]}`)
     ).toEqual([

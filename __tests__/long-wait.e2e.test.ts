@@ -1,10 +1,10 @@
 // Long waits, end to end: an outage of the status endpoint, a status call that hangs at the end of
 // wait-timeout, an access token that expires during the wait, and the runner cancelling the step.
 import { describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleWaitInputs } from './emulator/sample.ts'
-import type { RecordCounts } from './emulator/zoho-emulator.ts'
+import { SAMPLE, sampleWaitInputs } from '../emulator/sample.ts'
+import type { RecordCounts } from '../emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction, timedRun } from './support/run-action.ts'
+import { runAction, timedRun } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()

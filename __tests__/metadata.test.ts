@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { NODE24, ROOT } from './support/run-action.ts'
+import { NODE24, ROOT } from '../emulator/run-action.ts'
 
 const VALIDATE = join(ROOT, 'scripts/validate-metadata.ts')
 

@@ -9,9 +9,9 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCsv } from '../src/csv.ts'
-import { sampleLoadInputs } from './emulator/sample.ts'
-import type { EmulatedJob } from './emulator/zoho-emulator.ts'
-import { type ActionRun, IN_PROCESS, runAction } from './support/run-action.ts'
+import { sampleLoadInputs } from '../emulator/sample.ts'
+import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
+import { type ActionRun, IN_PROCESS, runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()

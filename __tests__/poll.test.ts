@@ -11,7 +11,7 @@ import {
   waitForJob
 } from '../src/poll.ts'
 import type { JobState, JobStatus } from '../src/zoho/job-status.ts'
-import { jobRunning, steppingClock } from './support/simulated-job.ts'
+import { jobRunning, steppingClock } from '../emulator/simulated-job.ts'
 
 const DEFAULTS = { timeoutMs: 3_600_000, firstDelayMs: 5000 }
 

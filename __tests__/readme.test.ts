@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { updateReadme } from '../scripts/generate-docs.ts'
-import { ROOT } from './support/run-action.ts'
+import { ROOT } from '../emulator/run-action.ts'
 
 const actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')

@@ -1,9 +1,9 @@
 // Every row of the retry table, end to end on the bundle, and a retried start that must not act
 // twice. Backoff is 10 ms here (see support/run-action.ts) and timeouts are short.
 import { describe, expect, it } from '@jest/globals'
-import { SAMPLE, sampleInputs } from './emulator/sample.ts'
+import { SAMPLE, sampleInputs } from '../emulator/sample.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
-import { runAction } from './support/run-action.ts'
+import { runAction } from '../emulator/run-action.ts'
 
 const zoho = useSampleZoho()
 

@@ -1,9 +1,9 @@
 // TLS is verified: a certificate the runner does not trust fails the step, and a corporate CA
 // handed over with NODE_EXTRA_CA_CERTS (as on a self-hosted runner) is trusted.
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
-import { sampleInputs, startSampleEmulator } from './emulator/sample.ts'
-import type { ZohoEmulator } from './emulator/zoho-emulator.ts'
-import { runAction } from './support/run-action.ts'
+import { sampleInputs, startSampleEmulator } from '../emulator/sample.ts'
+import type { ZohoEmulator } from '../emulator/zoho-emulator.ts'
+import { runAction } from '../emulator/run-action.ts'
 import { testCa } from './support/test-ca.ts'
 
 // A certificate from a CA the runner does not know, as a corporate proxy's would be.

@@ -3,9 +3,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
 import { join } from 'node:path'
-import { sampleWaitInputs } from './emulator/sample.ts'
-import type { JobState, RecordCounts } from './emulator/zoho-emulator.ts'
-import { runAction } from './support/run-action.ts'
+import { sampleWaitInputs } from '../emulator/sample.ts'
+import type { JobState, RecordCounts } from '../emulator/zoho-emulator.ts'
+import { runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()

@@ -3314,12 +3314,12 @@ async function writeSummary(record, now, secrets) {
         html += previewHtml(preview, cell);
     const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir;
     if (resultDir !== undefined)
-        html += `<p>${cell(resultFilesNote(resultDir))}</p>\n`;
+        html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`;
     if (record.parts !== undefined && record.parts.length > 0)
         html += partsHtml(record.parts, settings, cell);
     html += recordsChart(status);
     const rows = [
-        ...describeRun(settings, record),
+        ...describeRun(settings, record, status),
         ...describeJob(status, record.job),
         ...describeCost(record, now)
     ];
@@ -3401,7 +3401,7 @@ function partRow(part, maskJobId) {
         count(records.unprocessed)
     ];
 }
-function describeRun(settings, record) {
+function describeRun(settings, record, status) {
     const { reply, jobId } = record;
     return [
         ['Action', settings.action],
@@ -3417,7 +3417,8 @@ function describeRun(settings, record) {
         ],
         ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
         ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-        ['Zoho status', reply?.message ?? '—']
+        // As the status output gives it: a status read's state in Zoho's words when it has no message.
+        ['Zoho status', reply?.message ?? status?.raw ?? '—']
     ];
 }
 /** The job's state and counts: as the wait left them, or as a status read found them. */

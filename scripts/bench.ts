@@ -20,10 +20,10 @@ import { once } from 'node:events'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
-import { BUNDLE, NODE24, ROOT } from '../__tests__/support/run-action.ts'
+import { sampleInputs, startSampleEmulator } from '../emulator/sample.ts'
+import { BUNDLE, NODE24, ROOT } from '../emulator/run-action.ts'
 import { waitForJob } from '../src/poll.ts'
-import { jobRunning, steppingClock } from '../__tests__/support/simulated-job.ts'
+import { jobRunning, steppingClock } from '../emulator/simulated-job.ts'
 
 const RUNS = 21
 // The targets: the bench exits non-zero when one is missed.

@@ -1,14 +1,22 @@
 // `npm run demo`: the bundled action against the local Zoho emulator, as a runner would run it,
-// so a newcomer sees it work with no Zoho account. Runs on Node 24, which reads TypeScript as is.
+// so a newcomer sees it work with no Zoho account: a load first, then each operation alone. The
+// job summaries are shown as text; the result files are kept in demo-output/ to open.
 import { strToU8, zipSync } from 'fflate'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { SAMPLE, sampleInputs, startSampleEmulator } from '../__tests__/emulator/sample.ts'
-import type { EmulatedJob } from '../__tests__/emulator/zoho-emulator.ts'
-import { type ActionRun, runAction } from '../__tests__/support/run-action.ts'
+import { join, relative } from 'node:path'
+import { SAMPLE, sampleInputs, startSampleEmulator } from '../emulator/sample.ts'
+import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
+import { type ActionRun, ROOT, runAction } from '../emulator/run-action.ts'
 
 const { emulator, job, url } = await startSampleEmulator()
+// Where the runs' result files stay, under the project, for the reader to open.
+const OUTPUT = join(ROOT, 'demo-output')
+await rm(OUTPUT, { recursive: true, force: true })
+await mkdir(OUTPUT)
+// A form of its own for the load: the sample jobs below are not over, and a form takes one job.
+const LOAD_FORM = 'New_Hires'
+emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form, LOAD_FORM])
 
 // A second job that runs for two seconds once started, and in which two of ten rows fail.
 const loadJob = emulator.addJob({
@@ -51,19 +59,40 @@ async function step(
   console.log(`\n━━━ ${title}`)
   console.log(`with: ${JSON.stringify({ ...given, token: '(secret)' }, null, 2)}`)
   const first = emulator.requests.length
-  const run = await runAction(given, { GITHUB_WORKSPACE: workspace })
+  // No time scale: the demo's runs are a user's, and the log does not mention a setting for tests.
+  const run = await runAction(given, {
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: OUTPUT,
+    ZOHO_BULK_ACTION_TIME_SCALE: ''
+  })
   const received = emulator.requests.slice(first).map(request => `${request.method} ${request.url}`)
   console.log(`\n── the emulator received\n${received.join('\n')}`)
   console.log(`\n── log (exit code ${run.exitCode})\n${run.stdout.trimEnd()}`)
   console.log(`\n── outputs\n${JSON.stringify(run.outputs, null, 2)}`)
-  console.log(`\n── job summary\n${run.summary.trimEnd()}`)
+  console.log(`\n── job summary (as text; GitHub shows it as a page)\n${summaryText(run.summary)}`)
+  const kept = run.outputs['result-dir']
+  if (kept !== undefined) {
+    const files = await readdir(kept)
+    console.log(`\n── result files, kept in ${relative(ROOT, kept)}: ${files.join(', ')}`)
+  }
   console.log(`\nThe job is now: ${watched()?.state ?? 'unknown'}`)
   return run
 }
 
 try {
   const results = [
-    await step('Start the job', { action: 'start' }),
+    await step(
+      'Load a CSV in one step: create, upload, start, wait (one of its three rows fails)',
+      {
+        action: 'load',
+        form: LOAD_FORM,
+        'job-id': '',
+        file: 'employees.csv',
+        'poll-interval': '0.5'
+      },
+      () => emulator.jobById(emulator.requests.length > 0 ? lastCreatedId() : '')
+    ),
+    await step('Start a job uploaded earlier', { action: 'start' }),
     await step('Abort it', { action: 'abort' }),
     await step('Start it again, with an expired token (this one fails)', {
       action: 'start',
@@ -73,18 +102,13 @@ try {
       'Start another job and wait for it (two of its ten rows fail, so the step fails)',
       { action: 'start', 'job-id': loadJob.id, wait: 'true', 'poll-interval': '0.5' },
       () => loadJob
-    ),
-    await step(
-      'Load a CSV in one step: create, upload, start, wait (one of its three rows fails)',
-      { action: 'load', 'job-id': '', file: 'employees.csv', 'poll-interval': '0.5' },
-      () => emulator.jobById(emulator.requests.length > 0 ? lastCreatedId() : '')
     )
   ]
-  const expected = [0, 0, 1, 1, 1]
+  const expected = [1, 0, 0, 1, 1]
   if (results.some((run, i) => run.exitCode !== expected[i])) {
     console.error('\nThe demo did not go as expected: see the exit codes above.')
     process.exitCode = 1
-  }
+  } else console.log(`\nDone. The result files of the runs are in ${relative(ROOT, OUTPUT)}/.`)
 } finally {
   await emulator.stop()
   await rm(workspace, { recursive: true, force: true })
@@ -96,4 +120,40 @@ function lastCreatedId(): string {
     request => request.method === 'POST' && /\/insert(\/|\?job_id=)\d+/.test(request.url)
   )
   return /(\d{10,})/.exec(upload?.url ?? '')?.[1] ?? ''
+}
+
+/** A job summary's HTML as text for a terminal: headings, paragraphs, tables as rows of cells. */
+function summaryText(html: string): string {
+  const text = (cell: string): string =>
+    cell
+      .replace(/<br>/g, ' / ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&')
+  return html
+    .replace(/<h[34]>(.*?)<\/h[34]>/g, (_, heading: string) => `\n${text(heading)}`)
+    .replace(/<p>(.*?)<\/p>/g, (_, paragraph: string) => text(paragraph))
+    .replace(/<details><summary>(.*?)<\/summary>/g, (_, title: string) => `\n▸ ${text(title)}\n`)
+    .replace(/<\/details>/g, '')
+    .replace(/<table>(.*?)<\/table>/g, (_, rows: string) =>
+      [...rows.matchAll(/<tr>(.*?)<\/tr>/g)]
+        .map(([, row = '']) =>
+          [...row.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map(([, cell = '']) => text(cell)).join(' | ')
+        )
+        .map(line => `  ${line}`)
+        .join('\n')
+    )
+    .replace(
+      /```mermaid\n(?:%%.*\n)?pie showData title (.*)\n([\s\S]*?)```/g,
+      (_, title: string, slices: string) =>
+        `${title}: ${slices
+          .trim()
+          .replace(/"/g, '')
+          .replace(/\s*\n\s*/g, ', ')}`
+    )
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
 }

@@ -1,11 +1,11 @@
 // `npm run emulator`: the local Zoho on http://127.0.0.1:8787 (EMULATOR_PORT to change it) until
 // stopped, for running the action by hand: CI's `uses: ./` job, `npm run local-action`. It holds the
-// sample account of __tests__/emulator/sample.ts; its job runs 3 s once started and completes, with
+// sample account of emulator/sample.ts; its job runs 3 s once started and completes, with
 // one of ten records failed. Each request is printed as it is answered, and the sample job can be
 // run again after a POST to /_emulator/reset.
 import { strToU8, zipSync } from 'fflate'
-import { SAMPLE, startSampleEmulator } from '../__tests__/emulator/sample.ts'
-import { RESET_PATH } from '../__tests__/emulator/zoho-emulator.ts'
+import { SAMPLE, startSampleEmulator } from '../emulator/sample.ts'
+import { RESET_PATH } from '../emulator/zoho-emulator.ts'
 
 const port = Number(process.env['EMULATOR_PORT'] ?? 8787)
 const { emulator, job, url } = await startSampleEmulator(undefined, port)

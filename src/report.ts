@@ -135,12 +135,13 @@ export async function writeSummary(
   const preview = record.failedRows ?? record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
   const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir
-  if (resultDir !== undefined) html += `<p>${cell(resultFilesNote(resultDir))}</p>\n`
+  if (resultDir !== undefined)
+    html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`
   if (record.parts !== undefined && record.parts.length > 0)
     html += partsHtml(record.parts, settings, cell)
   html += recordsChart(status)
   const rows = [
-    ...describeRun(settings, record),
+    ...describeRun(settings, record, status),
     ...describeJob(status, record.job),
     ...describeCost(record, now)
   ]
@@ -258,7 +259,7 @@ function partRow(part: PartReport, maskJobId: boolean): string[] {
   ]
 }
 
-function describeRun(settings: Settings, record: RunRecord): Row[] {
+function describeRun(settings: Settings, record: RunRecord, status: JobStatus | undefined): Row[] {
   const { reply, jobId } = record
   return [
     ['Action', settings.action],
@@ -274,7 +275,8 @@ function describeRun(settings: Settings, record: RunRecord): Row[] {
     ],
     ['HTTP status', reply === undefined ? 'no response' : String(reply.httpStatus)],
     ['Zoho code', reply?.code === undefined ? '—' : String(reply.code)],
-    ['Zoho status', reply?.message ?? '—']
+    // As the status output gives it: a status read's state in Zoho's words when it has no message.
+    ['Zoho status', reply?.message ?? status?.raw ?? '—']
   ]
 }
 

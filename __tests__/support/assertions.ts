@@ -1,6 +1,6 @@
 // Assertions shared by the end-to-end tests.
 import { expect } from '@jest/globals'
-import type { ActionRun } from './run-action.ts'
+import type { ActionRun } from '../../emulator/run-action.ts'
 
 /** The outputs whose purpose is to hand the job's ID to later steps of the same job. */
 const JOB_ID_OUTPUTS = new Set(['job-id', 'job-ids'])

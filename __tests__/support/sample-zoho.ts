@@ -1,7 +1,7 @@
 // A fresh sample emulator for every test of a file: `const zoho = useSampleZoho()` at the top.
 import { afterEach, beforeEach } from '@jest/globals'
-import { startSampleEmulator } from '../emulator/sample.ts'
-import type { EmulatedJob, ZohoEmulator } from '../emulator/zoho-emulator.ts'
+import { startSampleEmulator } from '../../emulator/sample.ts'
+import type { EmulatedJob, ZohoEmulator } from '../../emulator/zoho-emulator.ts'
 
 export interface SampleZoho {
   readonly emulator: ZohoEmulator

@@ -1,7 +1,7 @@
 // A job and a clock for the wait loop without waiting: the clock's sleeps pass at once and move its
 // time on; the job runs from time 0 for a while, then ends. Used by the poll tests and the benchmark.
-import type { Clock } from '../../src/clock.ts'
-import type { JobState, JobStatus } from '../../src/zoho/job-status.ts'
+import type { Clock } from '../src/clock.ts'
+import type { JobState, JobStatus } from '../src/zoho/job-status.ts'
 
 /** A clock at 0 whose sleeps return at once, moving its time on by what was slept. */
 export function steppingClock(): Clock {

@@ -8,10 +8,10 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { OUTPUTS_OF } from '../../src/outputs.ts'
+import { OUTPUTS_OF } from '../src/outputs.ts'
 import { findNode24 } from './node24.ts'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const ROOT = fileURLToPath(new URL('../', import.meta.url))
 /** The runtime action.yml declares (node24). */
 export const NODE24 = findNode24(ROOT)
 export const BUNDLE = join(ROOT, 'dist/index.js')
@@ -184,8 +184,8 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
 // time (its tables and constants) is covered by every test, and runs them all for such a mutant.
 const entries = IN_PROCESS
   ? {
-      run: (await import('../../src/main.ts')).run,
-      runPost: (await import('../../src/post.ts')).runPost
+      run: (await import('../src/main.ts')).run,
+      runPost: (await import('../src/post.ts')).runPost
     }
   : undefined
 
