@@ -1,10 +1,10 @@
-// The record scanner (src/records/): the WebAssembly module against a byte-at-a-time reading of the
+// The record scanner (src/csv/): the WebAssembly module against a byte-at-a-time reading of the
 // same rule, a record ending at a line feed outside quotes; and the module in step with its text.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { assemble, WAT } from '../scripts/build-wasm.ts'
-import { SCAN_WASM } from '../src/records/scan-wasm.ts'
-import { RecordScanner, SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
+import { SCAN_WASM } from '../src/csv/scan-wasm.ts'
+import { RecordScanner, SCAN_CHUNK_BYTES } from '../src/csv/scanner.ts'
 import { seededRandom } from './support/seeded-random.ts'
 
 /** What a scan should answer, a byte at a time. */
@@ -39,7 +39,7 @@ function randomBytes(length: number): Buffer {
   return bytes
 }
 
-describe('src/records/scan-wasm.ts', () => {
+describe('src/csv/scan-wasm.ts', () => {
   it('holds scan.wat assembled (run `npm run build:wasm` and commit it)', async () => {
     expect(SCAN_WASM).toBe(await assemble(readFileSync(WAT, 'utf8')))
   })

@@ -3,7 +3,7 @@ import { strToU8, zipSync } from 'fflate'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CsvReader, parseCsv } from '../src/csv.ts'
+import { CsvReader, parseCsv } from '../src/csv/reader.ts'
 import { appendResultCsv, previewCsv } from '../src/results.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
@@ -37,6 +37,21 @@ describe('parseCsv', () => {
     const reader = new CsvReader()
     reader.push('a,b\n1,2')
     expect(reader.rows).toEqual([['a', 'b']])
+  })
+
+  it('ends a record at LF or CRLF only, as the record scanner does: a CR alone is data', () => {
+    const text = 'a,b\r\n1,x\ry\n2,z\r'
+    for (let at = 0; at <= text.length; at++) {
+      const reader = new CsvReader()
+      reader.push(text.slice(0, at))
+      reader.push(text.slice(at))
+      reader.end()
+      expect(reader.rows).toEqual([
+        ['a', 'b'],
+        ['1', 'x\ry'],
+        ['2', 'z\r']
+      ])
+    }
   })
 
   it('drops a byte-order mark', () => {

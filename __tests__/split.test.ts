@@ -6,11 +6,17 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { parseCsv } from '../src/csv.ts'
+import { parseCsv } from '../src/csv/reader.ts'
 import { checkJobFile, csvChunks } from '../src/job-file.ts'
-import { SCAN_CHUNK_BYTES } from '../src/records/scanner.ts'
+import { SCAN_CHUNK_BYTES } from '../src/csv/scanner.ts'
 import { seededRandom } from './support/seeded-random.ts'
-import { measureCsv, type Part, type PartLimits, splitCsv, withoutHeader } from '../src/split.ts'
+import {
+  measureCsv,
+  type Part,
+  type PartLimits,
+  splitCsv,
+  withoutHeader
+} from '../src/csv/split.ts'
 
 let dir = ''
 beforeEach(async () => {

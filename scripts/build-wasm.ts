@@ -1,4 +1,4 @@
-// `npm run build:wasm`: assembles src/records/scan.wat into src/records/scan-wasm.ts, the module's
+// `npm run build:wasm`: assembles src/csv/scan.wat into src/csv/scan-wasm.ts, the module's
 // bytes in base64, so that ncc bundles them as code and no file is looked for at run time. A test
 // fails when the two have drifted.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import wabt from 'wabt'
 
 const ROOT = join(fileURLToPath(import.meta.url), '../..')
-export const WAT = join(ROOT, 'src/records/scan.wat')
-const GENERATED = join(ROOT, 'src/records/scan-wasm.ts')
+export const WAT = join(ROOT, 'src/csv/scan.wat')
+const GENERATED = join(ROOT, 'src/csv/scan-wasm.ts')
 
 /** The WebAssembly module of the text `wat`, in base64. */
 export async function assemble(wat: string): Promise<string> {

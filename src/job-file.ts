@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { pipeline, type Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
-import { CsvReader } from './csv.ts'
+import { CsvReader } from './csv/reader.ts'
 import { InputError, LocalFileError, messageOf } from './errors.ts'
 
 /** Zoho's limit for the file of one job. */

@@ -16,7 +16,7 @@ import { appendResultCsv, morePreview } from './results.ts'
 import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
 import { jobIdForLog } from './secrets.ts'
 import { PREVIEW_ROWS } from './operations/follow.ts'
-import { type CsvMeasure, measureCsv, type Part, splitCsv } from './split.ts'
+import { type CsvMeasure, measureCsv, type Part, splitCsv } from './csv/split.ts'
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 

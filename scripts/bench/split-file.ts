@@ -2,7 +2,7 @@
 // argv[3], as a load does before its first job, then removes them, as a load does once uploaded.
 import { rm } from 'node:fs/promises'
 import { checkJobFile, csvChunks, MAX_FILE_BYTES } from '../../src/job-file.ts'
-import { splitCsv } from '../../src/split.ts'
+import { splitCsv } from '../../src/csv/split.ts'
 
 const [path = '', dir = ''] = process.argv.slice(2)
 const file = await checkJobFile(path, true)

@@ -5,8 +5,8 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { LocalFileError } from './errors.ts'
-import { RecordScanner } from './records/scanner.ts'
+import { LocalFileError } from '../errors.ts'
+import { RecordScanner } from './scanner.ts'
 
 export interface PartLimits {
   /** The most data records in a part; undefined for no limit. */

@@ -3,8 +3,8 @@
 ;; quote mask for the bytes inside quotes (a quote toggles the state; "" inside quotes toggles it
 ;; twice), and only the line feeds outside end a record. UTF-8 puts neither byte inside a character.
 ;;
-;; src/records/scanner.ts drives it; `npm run build:wasm` turns this text into
-;; src/records/scan-wasm.ts, which a test keeps in step with it.
+;; src/csv/scanner.ts drives it; `npm run build:wasm` turns this text into
+;; src/csv/scan-wasm.ts, which a test keeps in step with it.
 (module
   ;; Two chunks of up to 1 MiB, at 0 and at 1 MiB: one scanned while the other is read into. A
   ;; block may read up to 63 bytes past a chunk's end (the bytes there are masked off), so the

@@ -1,5 +1,7 @@
 // An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
 // breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
+// The project's one CSV dialect, as the record scanner (scanner.ts) and the split read it too: a record
+// ends at a line feed outside quotes, LF or CRLF; a CR alone is part of its cell.
 
 export class CsvReader {
   readonly rows: string[][] = []
@@ -8,7 +10,7 @@ export class CsvReader {
   #quoted = false
   /** The last character closed a quote: a second quote now is an escaped one. */
   #closedQuote = false
-  /** The last piece ended in a CR: an LF that opens the next one belongs to it. */
+  /** A CR outside quotes was read last: a line break if an LF follows, else part of its cell. */
   #afterCr = false
   #started = false
 
@@ -22,7 +24,7 @@ export class CsvReader {
       const char = text.charAt(at)
       if (this.#afterCr) {
         this.#afterCr = false
-        if (char === '\n') continue
+        if (char !== '\n') this.#cell += '\r'
       }
       if (this.#quoted) {
         if (char === '"') {
@@ -36,16 +38,17 @@ export class CsvReader {
         this.#quoted = true
       } else if (char === '"' && this.#cell === '') this.#quoted = true
       else if (char === ',') this.#endCell()
-      else if (char === '\n' || char === '\r') {
-        this.#endRow()
-        this.#afterCr = char === '\r'
-      } else this.#cell += char
+      else if (char === '\n') this.#endRow()
+      else if (char === '\r') this.#afterCr = true
+      else this.#cell += char
       this.#closedQuote = false
     }
   }
 
   /** The text is complete: its last row counts even without a line break. */
   end(): void {
+    if (this.#afterCr) this.#cell += '\r'
+    this.#afterCr = false
     if (this.#cell !== '' || this.#row.length > 0 || this.#quoted) this.#endRow()
   }
 
