@@ -38,3 +38,12 @@ it('has dist/ identical to a fresh bundle of src/ (run `npm run bundle` and comm
     rmSync(fresh, { recursive: true, force: true })
   }
 }, 120_000)
+
+it('keeps dist/index.js under 300 KB: no module the action never runs, no comments', () => {
+  const bundle = readFileSync(join(ROOT, 'dist/index.js'), 'utf8')
+  expect(bundle.length).toBeLessThan(300 * 1024)
+  // Stand-ins for what @actions/* import and this action never calls (stubs/).
+  expect(bundle).toContain('undici is left out of this bundle')
+  expect(bundle).not.toContain('ToolRunner') // @actions/exec's own
+  expect(bundle).not.toContain('fflate')
+})

@@ -1,14 +1,15 @@
 // Downloads the result files of a finished job into result-dir, and reads the first rows of the
-// failure CSV for the job summary. fflate unzips (see the README's development notes for why),
-// fed a little at a time so that no ZIP, however far it inflates, takes more than the preview needs.
-import { createReadStream, createWriteStream } from 'node:fs'
+// failure CSV for the job summary. The ZIPs are read by zip.ts as streams, and a reader stops once
+// it has what it needs, so that no ZIP, however far it inflates, takes more than that.
+import { createWriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { join } from 'node:path'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { CsvReader } from './csv/reader.ts'
-import { MAX_FILE_BYTES, zipCsv } from './job-file.ts'
+import { MAX_FILE_BYTES } from './job-file.ts'
+import { zipCsv } from './zip.ts'
 import { withoutHeader } from './csv/split.ts'
 import { type Connection, downloadApi } from './zoho/api.ts'
 import type { CallContext } from './zoho/call.ts'
@@ -71,6 +72,7 @@ export async function appendResultCsv(
   first: boolean
 ): Promise<void> {
   const csv = await zipCsv(zipPath)
+  if (csv === undefined) throw new LocalFileError(`${zipPath} holds no .csv file.`)
   const rows = first ? csv : Readable.from(withoutHeader(csv))
   const lineBreak = !first && !(await endsWithLineBreak(into))
   await pipeline(
@@ -133,48 +135,44 @@ export function morePreview(
 
 // How much of the CSV to inflate at most for a preview, whatever its rows' length.
 const MAX_PREVIEW_BYTES = 1024 * 1024
-// Deflate inflates at most about 1032 times: 1 KiB of ZIP gives at most about 1 MiB at a time.
-const ZIP_PIECE_BYTES = 1024
 
 /**
- * The header and first `maxRows` rows of the (first) CSV inside a ZIP file. A ZIP that cannot be
- * read (corrupt, or compressed in a way fflate does not know) is an ActionError naming the file.
+ * The header and first `maxRows` rows of the (first) CSV inside a ZIP file, inflating no more than
+ * about MAX_PREVIEW_BYTES of it. A ZIP that cannot be read (corrupt, or compressed in a way this
+ * action does not know) is an ActionError naming the file.
  */
 export async function previewCsv(
   zipPath: string,
   maxRows: number
 ): Promise<CsvPreview | undefined> {
-  // Loaded when a preview is made: fflate builds its tables as it loads, which every run would pay.
-  const { Unzip, UnzipInflate } = await import('fflate')
-  const unzip = new Unzip()
-  unzip.register(UnzipInflate)
+  const reader = new CsvReader()
   const decoder = new TextDecoder()
-  const csv = { found: false, ended: false, bytes: 0, reader: new CsvReader() }
-  const enough = () => csv.bytes > MAX_PREVIEW_BYTES || csv.reader.rows.length > maxRows + 1
-  unzip.onfile = file => {
-    if (csv.found || !/\.csv$/i.test(file.name)) return
-    csv.found = true
-    file.ondata = (error, chunk, final) => {
-      if (error) throw error
-      if (enough()) return
-      csv.bytes += chunk.length
-      csv.reader.push(decoder.decode(chunk, { stream: !final }))
-      csv.ended = final
-    }
-    file.start()
-  }
+  let bytes = 0
+  let ended = true
+  const enough = (): boolean => bytes > MAX_PREVIEW_BYTES || reader.rows.length > maxRows + 1
+  let csv: Readable | undefined
   try {
-    for await (const chunk of createReadStream(zipPath, { highWaterMark: ZIP_PIECE_BYTES })) {
-      unzip.push(chunk as Buffer)
-      if (csv.ended || enough()) break
+    csv = await zipCsv(zipPath)
+    if (csv === undefined) return undefined
+    for await (const chunk of csv) {
+      bytes += (chunk as Buffer).length
+      reader.push(decoder.decode(chunk as Buffer, { stream: true }))
+      if (enough()) {
+        ended = false
+        break
+      }
     }
   } catch (error) {
     throw new ActionError(
       `Could not read ${zipPath} for the preview of failed rows: ${messageOf(error)}. The file is kept as Zoho sent it.`
     )
+  } finally {
+    csv?.destroy()
   }
-  if (!csv.found) return undefined
-  if (csv.ended) csv.reader.end()
-  const [header = [], ...rows] = csv.reader.rows
-  return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !csv.ended }
+  if (ended) {
+    reader.push(decoder.decode())
+    reader.end()
+  }
+  const [header = [], ...rows] = reader.rows
+  return { header, rows: rows.slice(0, maxRows), more: rows.length > maxRows || !ended }
 }
