@@ -39,37 +39,37 @@ describe('parseCsv', () => {
     expect(reader.rows).toEqual([['a', 'b']])
   })
 
-  it('ends a record at LF or CRLF only, as the record scanner does: a CR alone is data', () => {
-    const text = 'a,b\r\n1,x\ry\n2,z\r'
-    for (let at = 0; at <= text.length; at++) {
-      const reader = new CsvReader()
-      reader.push(text.slice(0, at))
-      reader.push(text.slice(at))
-      reader.end()
-      expect(reader.rows).toEqual([
-        ['a', 'b'],
-        ['1', 'x\ry'],
-        ['2', 'z\r']
-      ])
-    }
-  })
-
   it('drops a byte-order mark', () => {
     expect(parseCsv('\uFEFFName\nAda\n')).toEqual([['Name'], ['Ada']])
   })
 
-  it('reads text cut anywhere, even inside a quote or between CR and LF, as the whole text', () => {
-    const text = 'a,"b ""q"", c"\r\n"x\r\ny",2\r\n3,4'
+  it.each([
+    [
+      'a quote, a doubled quote, CRLF inside and outside quotes',
+      'a,"b ""q"", c"\r\n"x\r\ny",2\r\n3,4',
+      [
+        ['a', 'b "q", c'],
+        ['x\r\ny', '2'],
+        ['3', '4']
+      ]
+    ],
+    // One dialect with the record scanner and the split: a record ends at LF or CRLF, not at a CR.
+    [
+      'a CR alone, which is data',
+      'a,b\r\n1,x\ry\n2,z\r',
+      [
+        ['a', 'b'],
+        ['1', 'x\ry'],
+        ['2', 'z\r']
+      ]
+    ]
+  ])('reads text cut anywhere as the whole text: %s', (_what, text, rows) => {
     for (let at = 0; at <= text.length; at++) {
       const reader = new CsvReader()
       reader.push(text.slice(0, at))
       reader.push(text.slice(at))
       reader.end()
-      expect(reader.rows).toEqual([
-        ['a', 'b "q", c'],
-        ['x\r\ny', '2'],
-        ['3', '4']
-      ])
+      expect(reader.rows).toEqual(rows)
     }
   })
 })
