@@ -1,6 +1,6 @@
-// Two projects over the same suites: "bundle" runs every test, the end-to-end ones on
-// dist/index.js in Node 24 as the runner does; "in-process" runs the end-to-end suites again
-// through src/main.ts inside jest, so that coverage measures src/ (see emulator/run-action.ts).
+// Two projects: "in-process" runs the end-to-end suites through src/main.ts inside jest, so that
+// coverage measures src/ (see emulator/run-action.ts); "bundle" runs the unit suites, and a few
+// end-to-end ones on dist/index.js in Node 24 as the runner does.
 export const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -10,6 +10,25 @@ export const common = {
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/reports/']
 }
 
+/** The end-to-end suites run in-process (src/ as coverage and mutation testing see it). */
+const IN_PROCESS = [
+  'action',
+  'auth',
+  'check-header',
+  'hostile',
+  'lifecycle',
+  'parts',
+  'long-wait',
+  'resilience',
+  'result-files',
+  'wait'
+]
+/**
+ * The few run on the bundle as the runner runs it: a start, a load and its cancel with the post step
+ * (lifecycle), a load in parts, through a proxy, and TLS; with the unit suites.
+ */
+const ON_THE_BUNDLE = ['action', 'lifecycle', 'parts', 'proxy', 'tls']
+
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
@@ -17,13 +36,19 @@ export default {
   coverageReporters: ['text-summary', 'text', 'lcov'],
   coverageThreshold: { global: { lines: 90, branches: 90 } },
   projects: [
-    { ...common, displayName: 'bundle', testMatch: ['<rootDir>/__tests__/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'bundle',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        `/__tests__/(?!(${ON_THE_BUNDLE.join('|')})\\.e2e\\.)[^/]+\\.e2e\\.test\\.ts$`
+      ]
+    },
     {
       ...common,
       displayName: 'in-process',
-      testMatch: [
-        '<rootDir>/__tests__/{action,auth,check-header,hostile,lifecycle,parts,long-wait,resilience,result-files,wait}.e2e.test.ts'
-      ],
+      testMatch: [`<rootDir>/__tests__/{${IN_PROCESS.join(',')}}.e2e.test.ts`],
       globals: { ACTION_UNDER_TEST: 'in-process' }
     }
   ]

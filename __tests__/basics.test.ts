@@ -1,6 +1,5 @@
-// The small pieces under everything: time, cancel signals, error lines and text rules.
+// The small pieces under everything: time, error lines and text rules.
 import { describe, expect, it } from '@jest/globals'
-import { cancelOnSignals } from '../src/cancel.ts'
 import { cancelReason, systemClock } from '../src/clock.ts'
 import { ActionError, CancelledError, failureMessage } from '../src/errors.ts'
 import { cut, logLine, oneLine } from '../src/text.ts'
@@ -23,22 +22,6 @@ describe('systemClock.sleep', () => {
     const controller = new AbortController()
     controller.abort()
     expect(cancelReason(controller.signal)).toEqual(new CancelledError('The step was cancelled.'))
-  })
-})
-
-describe('cancelOnSignals', () => {
-  it('aborts on the first SIGINT or SIGTERM, names it, and stops listening once disposed', () => {
-    const listeners = process.listenerCount('SIGTERM')
-    const cancellation = cancelOnSignals()
-    expect(process.listenerCount('SIGTERM')).toBe(listeners + 1)
-    process.emit('SIGTERM', 'SIGTERM')
-    process.emit('SIGINT', 'SIGINT')
-    expect(cancellation.signal.aborted).toBe(true)
-    expect(cancellation.signal.reason).toEqual(
-      new CancelledError('The step was cancelled (SIGTERM).')
-    )
-    cancellation.dispose()
-    expect(process.listenerCount('SIGTERM')).toBe(listeners)
   })
 })
 

@@ -5,6 +5,20 @@ import { cancelOnSignals } from '../src/cancel.ts'
 import { CancelledError } from '../src/errors.ts'
 
 describe('cancelOnSignals', () => {
+  it('aborts on the first SIGINT or SIGTERM, names it, and stops listening once disposed', () => {
+    const listeners = process.listenerCount('SIGTERM')
+    const cancellation = cancelOnSignals()
+    expect(process.listenerCount('SIGTERM')).toBe(listeners + 1)
+    process.emit('SIGTERM', 'SIGTERM')
+    process.emit('SIGINT', 'SIGINT')
+    expect(cancellation.signal.aborted).toBe(true)
+    expect(cancellation.signal.reason).toEqual(
+      new CancelledError('The step was cancelled (SIGTERM).')
+    )
+    cancellation.dispose()
+    expect(process.listenerCount('SIGTERM')).toBe(listeners)
+  })
+
   const exit = jest.fn<() => never>()
   const realExit = process.exit.bind(process)
   beforeEach(() => {

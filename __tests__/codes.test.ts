@@ -1,5 +1,6 @@
-// Every code the action names, in src/zoho/codes.ts and in the README, is in the contract's table
-// (docs/zoho-bulk-api.md, "Response codes") with the same meaning.
+// src/zoho/codes.ts: every code the action names, there and in the README, is in the contract's
+// table (docs/zoho-bulk-api.md, "Response codes") with the same meaning; and the hint for each
+// code, operation and HTTP status.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -130,5 +131,29 @@ describe('the codes the action names', () => {
     const named = [...new Set([...inTables, ...inProse])].map(Number)
     expect(named.length).toBeGreaterThan(10)
     expect(named.filter(code => !CODES.has(code))).toEqual([])
+  })
+})
+
+describe('hintFor', () => {
+  it.each([
+    [1030, 401, 'invalid or expired'],
+    [2945, 401, 'The token lacks ZohoCreator.bulk.UPDATE, the scope this call needs'],
+    [4000, 200, 'daily API limit'],
+    [2955, 429, 'per-minute API limit'],
+    [11350, 400, 'upload the CSV'],
+    [11330, 404, 'check job-id'],
+    [2892, 404, 'check app'],
+    [2893, 404, 'check form'],
+    [1040, 404, 'check owner'],
+    [undefined, 404, 'check dc, owner, app, form and job-id'],
+    [99999, 401, 'check that it is current'],
+    [undefined, 403, 'admin or developer role'],
+    [undefined, 503, 'run again later'],
+    [undefined, 500, 'Zoho, or a gateway in front of it, failed: run again later.'],
+    [undefined, 429, "Zoho's API rate limit was reached: wait and run again."],
+    [99999, 499, "Check the inputs against Zoho's message."],
+    [undefined, 400, "Check the inputs against Zoho's message."]
+  ])('code %s with HTTP %s → %s', (code, status, hint) => {
+    expect(hintFor(code, status, 'start')).toContain(hint)
   })
 })

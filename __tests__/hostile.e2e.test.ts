@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { deflateSync, gzipSync, brotliCompressSync } from 'node:zlib'
 import { SAMPLE, sampleInputs } from '../emulator/sample.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction, timedRun } from '../emulator/run-action.ts'
+import { RUNNER_GRACE_MS, runAction, timedRun } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -38,7 +38,7 @@ describe('answers that are cut, large, compressed or marked', () => {
     expect(run.stdout).toMatch(
       /Attempt 1 of 4 failed: The connection to http:\/\/127\.0\.0\.1:\d+ closed before the whole answer arrived \(aborted\)\. Retrying in/
     )
-    expect(run.ms).toBeLessThan(5000)
+    expect(run.ms).toBeLessThan(RUNNER_GRACE_MS)
   })
 
   it('settles a start whose answer was cut after it took effect by the job’s status', async () => {

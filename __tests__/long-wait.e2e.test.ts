@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { SAMPLE, sampleWaitInputs } from '../emulator/sample.ts'
 import type { RecordCounts } from '../emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
-import { runAction, timedRun } from '../emulator/run-action.ts'
+import { RUNNER_GRACE_MS, runAction, timedRun } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -70,7 +70,7 @@ describe('wait-timeout', () => {
     expect(run.errors).toEqual([
       'The job did not finish within 1 s (wait-timeout); it was last in a state no poll could read. The job goes on in Zoho.'
     ])
-    expect(run.ms).toBeLessThan(6000)
+    expect(run.ms).toBeLessThan(RUNNER_GRACE_MS)
     expect(run.summary).toContain('<td>Final state</td><td>unknown (still running)</td>')
     // A job that may still run has no result file yet: none is asked for.
     expect(zoho.emulator.requests.filter(request => request.url.includes('/result'))).toEqual([])
@@ -141,12 +141,12 @@ const onPosix = process.platform === 'win32' ? describe.skip : describe
 
 onPosix('a cancelled workflow', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    'on %s, aborts the job it started, reports what it knows and ends within 2 s',
+    'on %s, aborts the job it started, reports what it knows and ends within the grace time',
     async name => {
       zoho.job.run = { forMs: 3_600_000, ends: 'Completed', records: ALL_GOOD }
       // The next poll is 3 s away: the cancel must end the wait's sleep, not wait for it.
       const run = await runAction(inputs({ 'poll-interval': '2' }), {}, { name, when: /Poll 1: / })
-      expect(run.afterSignalMs).toBeLessThan(2000)
+      expect(run.afterSignalMs).toBeLessThan(RUNNER_GRACE_MS)
       expect(run.exitCode).toBe(1)
       expect(run.errors).toEqual([
         'The step was cancelled while waiting for the job; it was last In-progress, 10 records (0 succeeded, 0 failed, 0 unprocessed). ' +
@@ -167,7 +167,7 @@ onPosix('a cancelled workflow', () => {
       {},
       { name: 'SIGINT', when: /Poll 1: / }
     )
-    expect(run.afterSignalMs).toBeLessThan(2000)
+    expect(run.afterSignalMs).toBeLessThan(RUNNER_GRACE_MS)
     expect(run.errors).toEqual([
       'The step was cancelled while waiting for the job; it was last In-progress, 10 records (0 succeeded, 0 failed, 0 unprocessed). The job goes on in Zoho.'
     ])
@@ -182,7 +182,7 @@ onPosix('a cancelled workflow', () => {
       {},
       { name: 'SIGINT', when: /\(action: start\)/ }
     )
-    expect(run.afterSignalMs).toBeLessThan(2000)
+    expect(run.afterSignalMs).toBeLessThan(RUNNER_GRACE_MS)
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual(['The step was cancelled (SIGINT).'])
   })
@@ -195,7 +195,7 @@ onPosix('a cancelled workflow', () => {
       {},
       { name: 'SIGINT', when: /Poll 1: the job is Completed/ }
     )
-    expect(run.afterSignalMs).toBeLessThan(2000)
+    expect(run.afterSignalMs).toBeLessThan(RUNNER_GRACE_MS)
     expect(run.exitCode).toBe(1)
     expect(Object.keys(run.files)).toEqual([])
     expect(run.outputs['result-dir']).toBeUndefined()

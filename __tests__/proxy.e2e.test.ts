@@ -9,7 +9,7 @@ import { SAMPLE, sampleInputs, startSampleEmulator } from '../emulator/sample.ts
 import type { EmulatedJob, ZohoEmulator } from '../emulator/zoho-emulator.ts'
 import { expectMasked } from './support/assertions.ts'
 import { ConnectProxy } from './support/connect-proxy.ts'
-import { type ActionRun, runAction } from '../emulator/run-action.ts'
+import { type ActionRun, RUNNER_GRACE_MS, runAction } from '../emulator/run-action.ts'
 import { testCa } from './support/test-ca.ts'
 
 const ca = testCa(['www.zohoapis.eu', 'accounts.zoho.eu'])
@@ -74,7 +74,7 @@ describe('through an HTTPS proxy', () => {
     expect(run.errors).toEqual([
       "No complete answer from https://www.zohoapis.eu within 1 s (timeout). An attempt may have reached Zoho all the same: check the job's status before you run the step again."
     ])
-    expect(run.ms).toBeLessThan(3000)
+    expect(run.ms).toBeLessThan(RUNNER_GRACE_MS)
   })
 
   it('ends an attempt whose tunnel the proxy never opens at its timeout, without claiming it was sent', async () => {
@@ -86,7 +86,7 @@ describe('through an HTTPS proxy', () => {
     expect(run.errors[0]).toMatch(
       /^Gave up after 2 attempts; the last one failed: No complete answer from https:\/\/www\.zohoapis\.eu within 1 s \(timeout\)\.$/
     )
-    expect(run.ms).toBeLessThan(4500)
+    expect(run.ms).toBeLessThan(RUNNER_GRACE_MS)
   })
 
   it.each([

@@ -1,6 +1,5 @@
 // The pieces that speak Zoho: data centres, URLs, requests, codes and reply parsing.
 import { describe, expect, it } from '@jest/globals'
-import { hintFor } from '../src/zoho/codes.ts'
 import { DATA_CENTRES, findDataCentre } from '../src/zoho/datacenters.ts'
 import { jobUrl } from '../src/zoho/endpoints.ts'
 import { jobActionRequest } from '../src/zoho/requests.ts'
@@ -73,30 +72,6 @@ describe('jobActionRequest', () => {
   it('names the environment in a header unless it is production', () => {
     const request = jobActionRequest({ ...connection, environment: 'stage' }, JOB, 'start')
     expect(request.headers['environment']).toBe('stage')
-  })
-})
-
-describe('hintFor', () => {
-  it.each([
-    [1030, 401, 'invalid or expired'],
-    [2945, 401, 'The token lacks ZohoCreator.bulk.UPDATE, the scope this call needs'],
-    [4000, 200, 'daily API limit'],
-    [2955, 429, 'per-minute API limit'],
-    [11350, 400, 'upload the CSV'],
-    [11330, 404, 'check job-id'],
-    [2892, 404, 'check app'],
-    [2893, 404, 'check form'],
-    [1040, 404, 'check owner'],
-    [undefined, 404, 'check dc, owner, app, form and job-id'],
-    [99999, 401, 'check that it is current'],
-    [undefined, 403, 'admin or developer role'],
-    [undefined, 503, 'run again later'],
-    [undefined, 500, 'Zoho, or a gateway in front of it, failed: run again later.'],
-    [undefined, 429, "Zoho's API rate limit was reached: wait and run again."],
-    [99999, 499, "Check the inputs against Zoho's message."],
-    [undefined, 400, "Check the inputs against Zoho's message."]
-  ])('code %s with HTTP %s → %s', (code, status, hint) => {
-    expect(hintFor(code, status, 'start')).toContain(hint)
   })
 })
 

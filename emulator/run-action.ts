@@ -12,6 +12,12 @@ import { OUTPUTS_OF } from '../src/outputs.ts'
 import { findNode24 } from './node24.ts'
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url))
+/**
+ * The runner sends SIGTERM 7.5 s after a cancel's SIGINT: what a user can rely on. No test asks for
+ * quicker by the clock, which a loaded machine would fail now and then.
+ */
+export const RUNNER_GRACE_MS = 7500
+
 /** The runtime action.yml declares (node24). */
 export const NODE24 = findNode24(ROOT)
 export const BUNDLE = join(ROOT, 'dist/index.js')
