@@ -78,4 +78,16 @@ describe('the layers of src/', () => {
     )
     expect(outside).toEqual([])
   })
+
+  it("keeps the record scanner's memory inside src/csv/: no other module reads into its buffers", () => {
+    const outside = modules
+      .filter(module => !module.startsWith('csv/'))
+      // The scanner, its buffers, or buffers handed in to be read into (as csvChunks once took).
+      .filter(module =>
+        /\.buffers\b|RecordScanner|into: readonly Buffer\[\]/.test(
+          readFileSync(join(SRC, module), 'utf8')
+        )
+      )
+    expect(outside).toEqual([])
+  })
 })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv/reader.ts'
-import { checkJobFile, csvChunks } from '../src/job-file.ts'
+import { checkJobFile, csvSource } from '../src/job-file.ts'
 import { SCAN_CHUNK_BYTES } from '../src/csv/scanner.ts'
 import { seededRandom } from './support/seeded-random.ts'
 import {
@@ -53,7 +53,7 @@ async function split(
   size = 7
 ): Promise<{ part: Part; text: string }[]> {
   const parts: { part: Part; text: string }[] = []
-  for await (const part of splitCsv(() => chunked(text, size), 'rows', dir, {
+  for await (const part of splitCsv({ stream: chunked(text, size) }, 'rows', dir, {
     maxRecords: undefined,
     maxBytes: 1000,
     skipRecords: 0,
@@ -130,7 +130,7 @@ describe('splitCsv', () => {
       await writeFile(path, text)
       const file = await checkJobFile(path, true)
       const parts: string[] = []
-      for await (const part of splitCsv(into => csvChunks(file, into), 'big', dir, {
+      for await (const part of splitCsv(csvSource(file), 'big', dir, {
         maxRecords,
         maxBytes,
         skipRecords: 0
@@ -234,7 +234,7 @@ describe('splitCsv', () => {
         reading = false
       }
     }
-    const parts = splitCsv(source, 'rows', dir, {
+    const parts = splitCsv({ stream: source() }, 'rows', dir, {
       maxRecords: 1,
       maxBytes: 1000,
       skipRecords: 0

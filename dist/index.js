@@ -702,7 +702,7 @@ class PartPlanner {
         this.#heldBytes = 0;
     }
 }
-async function* splitCsv(read, stem, dir, limits) {
+async function* splitCsv(source, stem, dir, limits) {
     const scanner = new RecordScanner();
     const planner = new PartPlanner(limits, scanner);
     const pathOf = (index) => (0,external_node_path_.join)(dir, `${stem}.part-${index}.csv`);
@@ -722,7 +722,8 @@ async function* splitCsv(read, stem, dir, limits) {
             }
         }
     }
-    const chunks = upTo(read(scanner.buffers), limits.bytes)[Symbol.asyncIterator]();
+    const read = 'path' in source ? fileChunks(source.path, scanner.buffers) : source.stream;
+    const chunks = upTo(read, limits.bytes)[Symbol.asyncIterator]();
     let next = chunks.next();
     try {
         for (let chunk = await next; chunk.done !== true; chunk = await next) {
@@ -736,6 +737,21 @@ async function* splitCsv(read, stem, dir, limits) {
         await next.catch(() => undefined);
         await chunks.return(undefined);
         await file?.close();
+    }
+}
+async function* fileChunks(path, into) {
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        for (let turn = 0;; turn = (turn + 1) % into.length) {
+            const buffer = into[turn] ?? Buffer.alloc(0);
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await handle.close();
     }
 }
 async function* upTo(source, bytes = Number.POSITIVE_INFINITY) {
@@ -1459,10 +1475,10 @@ function withoutDefaults(raw) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pk: () => (/* binding */ forEachRow),
+/* harmony export */   gK: () => (/* binding */ csvSource),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
 /* harmony export */   kD: () => (/* binding */ csvText),
-/* harmony export */   mY: () => (/* binding */ checkJobFile),
-/* harmony export */   rv: () => (/* binding */ csvChunks)
+/* harmony export */   mY: () => (/* binding */ checkJobFile)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -1532,25 +1548,8 @@ function csvText(file) {
         return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 256 * 1024 });
     return (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .entryData */ .z0)(path, entry);
 }
-async function* csvChunks(file, into) {
-    if (file.entry !== undefined) {
-        for await (const chunk of csvText(file))
-            yield chunk;
-        return;
-    }
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file.path, 'r');
-    try {
-        for (let turn = 0;; turn = (turn + 1) % into.length) {
-            const buffer = into[turn] ?? Buffer.alloc(0);
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                return;
-            yield buffer.subarray(0, bytesRead);
-        }
-    }
-    finally {
-        await handle.close();
-    }
+function csvSource(file) {
+    return file.entry === undefined ? { path: file.path } : { stream: csvText(file) };
 }
 async function forEachRow(file, visit, more = () => true) {
     const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvReader */ .c();
@@ -2497,7 +2496,7 @@ async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
     const parts = [];
     try {
-        for await (const part of (0,csv_split/* splitCsv */.F8)(into => (0,job_file/* csvChunks */.rv)(file, into), stem, dir, {
+        for await (const part of (0,csv_split/* splitCsv */.F8)((0,job_file/* csvSource */.gK)(file), stem, dir, {
             ...limits,
             maxBytes: job_file/* MAX_FILE_BYTES */.gZ
         })) {

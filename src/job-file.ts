@@ -3,10 +3,11 @@
 // upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
 // same whatever the file's size.
 import { createReadStream } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import { CsvReader } from './csv/reader.ts'
+import type { CsvSource } from './csv/split.ts'
 import { InputError, messageOf } from './errors.ts'
 import { entryData, isZip, type ZipEntry, zipEntry } from './zip.ts'
 
@@ -85,28 +86,9 @@ export function csvText(file: {
   return entryData(path, entry)
 }
 
-/**
- * The bytes of the file's CSV, as `csvText`, for a reader that is done with a chunk once it asks
- * for the chunk after next: a CSV file is read into the buffers `into` in turn (two, so that a
- * reader may ask for the next chunk while it works on this one), which makes no garbage whatever
- * the file's size.
- */
-export async function* csvChunks(file: JobFile, into: readonly Buffer[]): AsyncGenerator<Buffer> {
-  if (file.entry !== undefined) {
-    for await (const chunk of csvText(file)) yield chunk as Buffer
-    return
-  }
-  const handle = await open(file.path, 'r')
-  try {
-    for (let turn = 0; ; turn = (turn + 1) % into.length) {
-      const buffer = into[turn] ?? Buffer.alloc(0)
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
-      if (bytesRead === 0) return
-      yield buffer.subarray(0, bytesRead)
-    }
-  } finally {
-    await handle.close()
-  }
+/** Where the split reads the file's CSV: the file itself, or the ZIP's entry inflated. */
+export function csvSource(file: JobFile): CsvSource {
+  return file.entry === undefined ? { path: file.path } : { stream: csvText(file) }
 }
 
 /**

@@ -10,7 +10,7 @@ import { cancelReason } from './clock.ts'
 import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { withNote } from './held-job.ts'
-import { csvChunks, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import { csvSource, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
 import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
@@ -134,7 +134,7 @@ async function splitFile(
   const stem = file.name.replace(/\.(csv|zip)$/i, '')
   const parts: Part[] = []
   try {
-    for await (const part of splitCsv(into => csvChunks(file, into), stem, dir, {
+    for await (const part of splitCsv(csvSource(file), stem, dir, {
       ...limits,
       maxBytes: MAX_FILE_BYTES
     })) {

@@ -318,14 +318,15 @@ class PartPlanner {
   }
 }
 
+/** A CSV to split: a file, read straight into the scanner's memory, or a stream of its bytes. */
+export type CsvSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer> }
+
 /**
  * The parts of a CSV, written one at a time in `dir` as `<stem>.part-<n>.csv`. A part is complete
- * when handed over. `read` gives the CSV's chunks: into the two buffers it is handed in turn (a
- * buffer read into again only once the chunk after next is asked for), which spares a copy, or in
- * chunks of its own. The next chunk is read while this one is scanned and written out.
+ * when handed over. The next chunk is read while this one is scanned and written out.
  */
 export async function* splitCsv(
-  read: (into: readonly Buffer[]) => AsyncIterable<Buffer>,
+  source: CsvSource,
   stem: string,
   dir: string,
   limits: PartLimits
@@ -347,7 +348,8 @@ export async function* splitCsv(
       }
     }
   }
-  const chunks = upTo(read(scanner.buffers), limits.bytes)[Symbol.asyncIterator]()
+  const read = 'path' in source ? fileChunks(source.path, scanner.buffers) : source.stream
+  const chunks = upTo(read, limits.bytes)[Symbol.asyncIterator]()
   let next = chunks.next()
   try {
     for (let chunk = await next; chunk.done !== true; chunk = await next) {
@@ -360,6 +362,26 @@ export async function* splitCsv(
     await next.catch(() => undefined)
     await chunks.return(undefined)
     await file?.close()
+  }
+}
+
+/**
+ * The bytes of the file at `path`, read into the scanner's buffers `into` in turn (two, so that the
+ * next chunk is read while this one is scanned; a buffer is read into again only once the chunk
+ * after next is asked for), which spares a copy and makes no garbage whatever the file's size. The
+ * scanner's memory stays inside this module.
+ */
+async function* fileChunks(path: string, into: readonly Buffer[]): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    for (let turn = 0; ; turn = (turn + 1) % into.length) {
+      const buffer = into[turn] ?? Buffer.alloc(0)
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
   }
 }
 
