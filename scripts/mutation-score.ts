@@ -1,7 +1,8 @@
-// After `stryker run`: reads its JSON report and fails unless the mutation score is at least 90%
-// overall and 85% in every module of src/ (Stryker's own `break` threshold knows only the overall).
+// After `stryker run`: reads its JSON report, writes the per-module table to docs/mutation-score.md,
+// and fails unless the mutation score is at least 90% overall and 85% in every module of src/
+// (Stryker's own `break` threshold knows only the overall).
 // Score = (killed + timed out) / (all mutants but those that do not compile or were ignored).
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -25,27 +26,50 @@ export function score(statuses: readonly string[]): { detected: number; valid: n
 const percent = ({ detected, valid }: { detected: number; valid: number }): number =>
   valid === 0 ? 100 : (100 * detected) / valid
 
+/** The per-module table, as docs/mutation-score.md holds it (committed, so the figure can be checked). */
+export function scoreTable(
+  files: Readonly<Record<string, { readonly mutants: readonly { readonly status: string }[] }>>,
+  measuredAt: string
+): { markdown: string; overall: number; low: string[] } {
+  const all: string[] = []
+  const low: string[] = []
+  const rows: string[] = []
+  for (const [file, { mutants }] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    const statuses = mutants.map(mutant => mutant.status)
+    all.push(...statuses)
+    const result = score(statuses)
+    const value = percent(result)
+    rows.push(`| \`${file}\` | ${result.valid} | ${result.detected} | ${value.toFixed(1)}% |`)
+    if (value < PER_MODULE) low.push(`${file} (${value.toFixed(1)}%)`)
+  }
+  const total = score(all)
+  const overall = percent(total)
+  const markdown = [
+    '# Mutation score',
+    '',
+    `Written by \`npm run mutation\` (StrykerJS over \`src/\`, then \`scripts/mutation-score.ts\`), ${measuredAt}.`,
+    `Targets: at least ${OVERALL}% over \`src/\` and ${PER_MODULE}% in every module. Score = (killed + timed`,
+    'out) / (every mutant but those that do not compile or were ignored).',
+    '',
+    '| Module | Mutants | Detected | Score |',
+    '|---|---|---|---|',
+    ...rows,
+    `| **all of \`src/\`** | ${total.valid} | ${total.detected} | **${overall.toFixed(1)}%** |`,
+    ''
+  ].join('\n')
+  return { markdown, overall, low }
+}
+
 if (import.meta.main) {
   const root = fileURLToPath(new URL('..', import.meta.url))
   const report = JSON.parse(
     readFileSync(join(root, 'reports/mutation/mutation.json'), 'utf8')
   ) as Report
-  const all: string[] = []
-  const low: string[] = []
-  for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) =>
-    a.localeCompare(b)
-  )) {
-    const statuses = mutants.map(mutant => mutant.status)
-    all.push(...statuses)
-    const result = score(statuses)
-    const value = percent(result)
-    console.log(
-      `${value.toFixed(1).padStart(6)}%  ${String(result.valid).padStart(4)} mutants  ${file}`
-    )
-    if (value < PER_MODULE) low.push(`${file} (${value.toFixed(1)}%)`)
-  }
-  const overall = percent(score(all))
-  console.log(`${overall.toFixed(1).padStart(6)}%  overall`)
+  const commit = process.env['GITHUB_SHA'] ?? ''
+  const when = `on ${new Date().toISOString().slice(0, 10)}${commit === '' ? '' : ` at ${commit.slice(0, 7)}`}`
+  const { markdown, overall, low } = scoreTable(report.files, when)
+  writeFileSync(join(root, 'docs/mutation-score.md'), markdown)
+  console.log(markdown)
   if (overall < OVERALL) console.error(`The overall mutation score is below ${OVERALL}%.`)
   if (low.length > 0) console.error(`Below ${PER_MODULE}%: ${low.join(', ')}.`)
   if (overall < OVERALL || low.length > 0) process.exitCode = 1
