@@ -76,7 +76,49 @@ describe('HeldJob', () => {
     expect(state.saved.get('pending-job')).toBe('')
   })
 
+  it('knows whether the job may run: idle, starting, running, ended', () => {
+    const held = new HeldJob(memoryState())
+    held.take(JOB, { onFailure: START_FAILED })
+    expect([held.mayRun, held.goesOn]).toEqual([false, false])
+    held.starting()
+    expect([held.mayRun, held.goesOn]).toEqual([true, false])
+    held.running()
+    expect([held.mayRun, held.goesOn]).toEqual([true, true])
+    // A second start of a running job does not make it "starting" again.
+    held.starting()
+    expect([held.mayRun, held.goesOn]).toEqual([true, true])
+    held.ended()
+    held.running()
+    held.starting()
+    expect([held.mayRun, held.goesOn]).toEqual([false, false])
+    expect(held.abortReason(failure)).toBeUndefined()
+  })
+
+  it('starts afresh with each job it takes, as a load in parts does', () => {
+    const state = memoryState()
+    const held = new HeldJob(state)
+    held.take(JOB, { onCancel: CANCELLED_WHILE_RUNNING })
+    held.running()
+    held.ended()
+    const next = { ...JOB, jobId: '3888833000000114099' }
+    held.take(next, { onFailure: CREATED_NOT_STARTED, onCancel: CREATED_NOT_STARTED })
+    expect(held.job).toEqual(next)
+    expect([held.mayRun, held.goesOn]).toEqual([false, false])
+    expect(held.abortReason(failure)).toBe(CREATED_NOT_STARTED)
+    expect(HeldJob.pending(state)).toEqual(next)
+  })
+
+  it('saves nothing for the post step before it has a job', () => {
+    const state = memoryState()
+    new HeldJob(state).claim({ onCancel: CANCELLED_WHILE_RUNNING })
+    expect(state.saved.get('pending-job')).toBe('')
+  })
+
   it.each([
+    ['no owner', JSON.stringify({ ...JOB, owner: 7 })],
+    ['no app', JSON.stringify({ ...JOB, app: null })],
+    ['a job ID that is a number', JSON.stringify({ ...JOB, jobId: 3888833000000114 })],
+    ['nothing', ''],
     ['not JSON', 'x'],
     ['a job ID that is not one', JSON.stringify({ ...JOB, jobId: '0' })],
     ['no form', JSON.stringify({ ...JOB, form: 1 })],

@@ -198,9 +198,9 @@ describe('inputs', () => {
     expect(zoho.emulator.requests).toEqual([])
     expect(run.errors).toEqual([
       expect.stringMatching(/^Input "dc" must be a Zoho data centre/),
-      expect.stringMatching(/^Input "wait" must be true or false; got "yes"/),
       expect.stringMatching(/^Input "form" must be a link name/),
-      'Input "job-id" must be the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027; got "0".'
+      'Input "job-id" must be the bulk job ID: 10 to 30 decimal digits, such as 3888833000000114027; got "0".',
+      expect.stringMatching(/^Input "wait" must be true or false; got "yes"/)
     ])
     // An invalid job ID is not masked: "0" would hide every zero of the log.
     expect(run.stdout).not.toContain('::add-mask::0')

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.ts'
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
-import { DEFAULTS, INPUT_NAMES, parseSettings, type RawInputs } from '../src/inputs.ts'
+import {
+  DEFAULTS,
+  INPUT_NAMES,
+  parseSettings,
+  type RawInputs,
+  type Settings
+} from '../src/inputs.ts'
 import { runnerFacts, TIME_SCALE_ENV } from '../src/inputs/runner.ts'
 
 const VALID: RawInputs = {
@@ -35,6 +41,13 @@ const VALID: RawInputs = {
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
+
+// What the settings of the action parsed hold, or undefined where that action has no such setting.
+const jobIdOf = (settings: Settings) => ('jobId' in settings ? settings.jobId : undefined)
+const fileOf = (settings: Settings) => ('file' in settings ? settings.file : undefined)
+const waitOf = (settings: Settings) => ('wait' in settings ? settings.wait : undefined)
+const checkHeaderOf = (settings: Settings) =>
+  'checkHeader' in settings ? settings.checkHeader : undefined
 
 function rejection(overrides: Partial<RawInputs>): string {
   try {
@@ -93,7 +106,6 @@ describe('parseSettings', () => {
       form: { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details' },
       jobId: '3888833000000114027',
       action: 'start',
-      file: undefined,
       auth: { kind: 'token', token: '1000.abc.def' },
       environment: 'production',
       retry: { retries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, timeScale: 1 },
@@ -101,10 +113,45 @@ describe('parseSettings', () => {
       wait: undefined,
       abortOnCancel: true,
       maskJobId: true,
-      checkHeader: false,
-      parts: { maxRecords: undefined, skipRecords: 0 },
       runAttempt: 1,
       warnings: []
+    })
+  })
+
+  it('gives each action the settings it works with, and no other', () => {
+    const runner = { timeScale: 1, resultRoot: '/runner/temp', workspace: '/w', runAttempt: 1 }
+    const common = Object.keys(parseSettings({ ...VALID, action: 'create', 'job-id': '' }, runner))
+    const added = (given: Partial<RawInputs>) =>
+      Object.fromEntries(
+        Object.entries(parseSettings({ ...VALID, ...given }, runner)).filter(
+          ([key]) => !common.includes(key)
+        )
+      )
+    expect(common).toEqual(expect.arrayContaining(['action', 'form', 'auth', 'retry', 'warnings']))
+    expect(added({ action: 'upload', file: 'a.csv', 'check-header': 'true' })).toEqual({
+      jobId: VALID['job-id'],
+      file: '/w/a.csv',
+      checkHeader: true
+    })
+    expect(
+      added({
+        action: 'load',
+        'job-id': '',
+        file: 'a.csv',
+        'skip-records': '7',
+        'abort-on-cancel': 'false'
+      })
+    ).toEqual({
+      file: '/w/a.csv',
+      checkHeader: false,
+      wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
+      abortOnCancel: false,
+      parts: { maxRecords: undefined, skipRecords: 7 }
+    })
+    expect(added({ action: 'status', wait: 'true', 'max-records-per-job': '5' })).toEqual({
+      jobId: VALID['job-id'],
+      wait: expect.objectContaining({ firstDelayMs: 5000 }),
+      abortOnCancel: true
     })
   })
 
@@ -115,17 +162,18 @@ describe('parseSettings', () => {
     } catch (error) {
       problems = (error as InputError).problems
     }
+    // The action first, since it decides what the others must be; then in the order of action.yml.
     expect(problems).toEqual([
+      expect.stringMatching(
+        /^Input "action" must be "create", "upload", "start", "abort", "status" or "load" \(any case\); got "go"/
+      ),
       expect.stringMatching(/^Input "dc" must be a Zoho data centre/),
-      expect.stringMatching(/^Input "wait" must be true or false; got "yes"/),
       expect.stringMatching(/^Input "owner" is required/),
       expect.stringMatching(
         /^Input "job-id" must be the bulk job ID: 10 to 30 decimal digits.*; got "12"\.$/
       ),
-      expect.stringMatching(
-        /^Input "action" must be "create", "upload", "start", "abort", "status" or "load" \(any case\); got "go"/
-      ),
-      expect.stringMatching(/^Input "retries" must be a whole number/)
+      expect.stringMatching(/^Input "retries" must be a whole number/),
+      expect.stringMatching(/^Input "wait" must be true or false; got "yes"/)
     ])
   })
 
@@ -205,12 +253,12 @@ describe('parseSettings', () => {
 
   describe('job-id', () => {
     it('keeps a 19-digit ID exactly, as a string', () => {
-      expect(parse({ 'job-id': '3888833000000114027' }).jobId).toBe('3888833000000114027')
+      expect(jobIdOf(parse({ 'job-id': '3888833000000114027' }))).toBe('3888833000000114027')
     })
     it.each(['1234567890', '123456789012345678901234567890'])(
       'accepts %j (10 to 30 digits)',
       jobId => {
-        expect(parse({ 'job-id': jobId }).jobId).toBe(jobId)
+        expect(jobIdOf(parse({ 'job-id': jobId }))).toBe(jobId)
       }
     )
     it.each(['0', 'e', '-1', '1e5', '12 34', '0x1F', '１２', '123456789', '1'.repeat(31)])(
@@ -255,18 +303,20 @@ describe('parseSettings', () => {
     ])('accepts %j with what it needs', (action, given) => {
       const settings = parse({ action, ...given })
       expect(settings.action).toBe(action)
-      if ('file' in given) expect(settings.file).toMatch(/\/a\.csv$/)
+      if ('file' in given) expect(fileOf(settings)).toMatch(/\/a\.csv$/)
     })
     it('takes a relative file from the workspace', () => {
       expect(
-        parseSettings(
-          { ...VALID, action: 'load', 'job-id': '', file: 'data/a.csv' },
-          { timeScale: 1, resultRoot: '/tmp', workspace: '/work/repo', runAttempt: 1 }
-        ).file
+        fileOf(
+          parseSettings(
+            { ...VALID, action: 'load', 'job-id': '', file: 'data/a.csv' },
+            { timeScale: 1, resultRoot: '/tmp', workspace: '/work/repo', runAttempt: 1 }
+          )
+        )
       ).toBe('/work/repo/data/a.csv')
     })
     it('makes a load wait, and warns of inputs an action does not use', () => {
-      expect(parse({ action: 'load', 'job-id': '', file: 'a.csv' }).wait).toBeDefined()
+      expect(waitOf(parse({ action: 'load', 'job-id': '', file: 'a.csv' }))).toBeDefined()
       expect(
         parse({ action: 'create', 'job-id': '', file: 'a.csv', wait: 'true' }).warnings
       ).toEqual([
@@ -453,15 +503,17 @@ describe('parseSettings', () => {
 
   describe('wait', () => {
     it('is off by default', () => {
-      expect(parse({}).wait).toBeUndefined()
+      expect(waitOf(parse({}))).toBeUndefined()
     })
 
     it('takes the defaults of action.yml when on', () => {
       expect(
-        parseSettings(
-          { ...VALID, wait: 'true' },
-          { timeScale: 1, resultRoot: '/runner/temp', workspace: '/work', runAttempt: 1 }
-        ).wait
+        waitOf(
+          parseSettings(
+            { ...VALID, wait: 'true' },
+            { timeScale: 1, resultRoot: '/runner/temp', workspace: '/work', runAttempt: 1 }
+          )
+        )
       ).toEqual({
         timeoutMs: 3_600_000,
         firstDelayMs: 5000,
@@ -479,7 +531,7 @@ describe('parseSettings', () => {
       ['False', false],
       ['FALSE', false]
     ])('reads %j as %s', (wait, on) => {
-      expect(parse({ wait }).wait !== undefined).toBe(on)
+      expect(waitOf(parse({ wait })) !== undefined).toBe(on)
     })
 
     it.each(['yes', 'No', 'on', 'off'])(
@@ -500,7 +552,7 @@ describe('parseSettings', () => {
 
     it('checks fail-on-failed-records the same way, even with wait off', () => {
       expect(
-        parse({ wait: 'true', 'fail-on-failed-records': 'False' }).wait?.failOnFailedRecords
+        waitOf(parse({ wait: 'true', 'fail-on-failed-records': 'False' }))?.failOnFailedRecords
       ).toBe(false)
       expect(rejection({ 'fail-on-failed-records': 'no' })).toMatch(
         /^Input "fail-on-failed-records" must be true or false/
@@ -513,7 +565,7 @@ describe('parseSettings', () => {
       ['poll-interval', '0.1', 'firstDelayMs', 100],
       ['poll-interval', '60', 'firstDelayMs', 60_000]
     ] as const)('accepts %s %j', (name, value, field, ms) => {
-      expect(parse({ wait: 'true', [name]: value }).wait?.[field]).toBe(ms)
+      expect(waitOf(parse({ wait: 'true', [name]: value }))?.[field]).toBe(ms)
     })
 
     it.each([
@@ -538,7 +590,7 @@ describe('parseSettings', () => {
       ['none', []],
       ['NONE', []]
     ])('reads download-results %j as %j', (value, filters) => {
-      expect(parse({ wait: 'true', 'download-results': value }).wait?.downloads).toEqual(filters)
+      expect(waitOf(parse({ wait: 'true', 'download-results': value }))?.downloads).toEqual(filters)
     })
 
     it.each(['errors', 'none, failure', 'failure;success', ','])(
@@ -559,10 +611,11 @@ describe('parseSettings', () => {
   })
 
   it('keeps check-header only for the actions that send a file', () => {
-    expect(parse({ 'check-header': 'TRUE', action: 'upload', file: 'a.csv' }).checkHeader).toBe(
+    // A start has no such setting at all: its settings are a start's.
+    expect(checkHeaderOf(parse({ 'check-header': 'TRUE', action: 'upload', file: 'a.csv' }))).toBe(
       true
     )
-    expect(parse({ 'check-header': 'true', action: 'start' }).checkHeader).toBe(false)
+    expect(checkHeaderOf(parse({ 'check-header': 'true', action: 'start' }))).toBeUndefined()
     expect(rejection({ 'check-header': 'yes' })).toContain('Input "check-header"')
   })
 })

@@ -983,7 +983,7 @@ if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARK) ===
     await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .runPost */ .a)();
 else {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARK, 'true');
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runMain */ .V)();
 }
 setTimeout(() => process.exit(), 500).unref();
 
@@ -992,7 +992,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 483:
+/***/ 863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1070,6 +1070,12 @@ function quote(value) {
 function problem(message) {
     return new errors/* InputError */.dz([message]);
 }
+class Noted {
+    problems;
+    constructor(problems) {
+        this.problems = problems;
+    }
+}
 class Problems {
     found = [];
     take(parse) {
@@ -1080,14 +1086,17 @@ class Problems {
             if (!(error instanceof errors/* InputError */.dz))
                 throw error;
             this.found.push(...error.problems);
-            return undefined;
+            return new Noted(error.problems);
         }
     }
-    settle(values) {
-        if (this.found.length > 0)
+    checked(values) {
+        if (this.found.length > 0 || !noneNoted(values))
             throw new errors/* InputError */.dz(this.found);
         return values;
     }
+}
+function noneNoted(values) {
+    return Object.values(values).every(value => !(value instanceof Noted));
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/place.ts
@@ -1118,6 +1127,10 @@ function parseDataCentre(value) {
             `(${suffixes}); got ${quote(value)}.`);
     }
     return dataCentre;
+}
+const ENVIRONMENTS = ['production', 'development', 'stage'];
+function parseEnvironment(value) {
+    return oneOf('environment', ENVIRONMENTS, value || 'production', ' (or empty)');
 }
 function parseBaseUrl(name, value) {
     if (value === '')
@@ -1186,6 +1199,33 @@ function parseAuth(raw, dataCentre) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/calls.ts
+
+const DEFAULT_RETRIES = 3;
+const MAX_RETRIES = 10;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const MAX_TIMEOUT_SECONDS = 600;
+const BACKOFF_BASE_MS = 1000;
+const MAX_BACKOFF_MS = 20_000;
+const RETRIES = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_RETRIES,
+    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
+};
+const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
+function parseRetry(value, timeScale) {
+    return {
+        retries: parseNumber('retries', value, DEFAULT_RETRIES, RETRIES),
+        baseDelayMs: BACKOFF_BASE_MS,
+        maxDelayMs: MAX_BACKOFF_MS,
+        timeScale
+    };
+}
+function parseTimeout(value) {
+    return parseNumber('timeout', value, DEFAULT_TIMEOUT_SECONDS, TIMEOUT) * 1000;
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/inputs/job.ts
@@ -1202,11 +1242,11 @@ function parseAction(value) {
 function parseJobId(action, value) {
     if (action !== undefined && !ON_A_JOB.has(action)) {
         if (value === '')
-            return undefined;
+            return '';
         throw problem(`Input "job-id" must be empty with action "${action}": it creates the job, and sets the job-id output.`);
     }
     if (action === undefined && value === '')
-        return undefined;
+        return '';
     return required('job-id', JOB_ID, value);
 }
 const FILE = {
@@ -1216,7 +1256,7 @@ const FILE = {
 };
 function parseFile(action, value, workspace) {
     if (action === undefined || !WITH_A_FILE.has(action))
-        return undefined;
+        return '';
     const path = required('file', FILE, value);
     return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
 }
@@ -1233,6 +1273,29 @@ function unusedForAction(action, raw) {
     if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
         warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`);
     return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parts.ts
+
+const MAX_COUNT = 1_000_000_000;
+const RECORDS_PER_JOB = {
+    pattern: /^\d+$/,
+    min: 1,
+    max: MAX_COUNT,
+    allowed: 'a whole number of records from 1 (or empty for no limit)'
+};
+const SKIP_RECORDS = {
+    pattern: /^\d+$/,
+    min: 0,
+    max: MAX_COUNT,
+    allowed: 'a whole number of records from 0'
+};
+function parseMaxRecords(raw) {
+    const value = parseNumber('max-records-per-job', raw['max-records-per-job'], 0, RECORDS_PER_JOB);
+    return value === 0 ? undefined : value;
+}
+function parseSkipRecords(raw) {
+    return parseNumber('skip-records', raw['skip-records'], 0, SKIP_RECORDS);
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -1286,11 +1349,13 @@ function parseWait(raw, resultRoot) {
 function unusedWaitInputs(raw) {
     const given = WAIT_INPUTS.filter(name => raw[name] !== '');
     if (given.length === 0)
-        return undefined;
+        return [];
     const names = given.map(name => `"${name}"`).join(', ');
-    return given.length > 1
-        ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
-        : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`;
+    return [
+        given.length > 1
+            ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
+            : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`
+    ];
 }
 function parseDownloads(value) {
     const words = value
@@ -1308,6 +1373,8 @@ function parseDownloads(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -1358,33 +1425,6 @@ const DEFAULTS = {
     'check-header': 'false',
     'skip-records': '0'
 };
-const DEFAULT_RETRIES = 3;
-const DEFAULT_TIMEOUT_SECONDS = 30;
-const MAX_RETRIES = 10;
-const MAX_TIMEOUT_SECONDS = 600;
-const BACKOFF_BASE_MS = 1000;
-const MAX_BACKOFF_MS = 20_000;
-const RETRIES = {
-    pattern: /^\d+$/,
-    min: 0,
-    max: MAX_RETRIES,
-    allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
-};
-const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS);
-const ENVIRONMENTS = ['production', 'development', 'stage'];
-const MAX_COUNT = 1_000_000_000;
-const RECORDS_PER_JOB = {
-    pattern: /^\d+$/,
-    min: 1,
-    max: MAX_COUNT,
-    allowed: 'a whole number of records from 1 (or empty for no limit)'
-};
-const SKIP_RECORDS = {
-    pattern: /^\d+$/,
-    min: 0,
-    max: MAX_COUNT,
-    allowed: 'a whole number of records from 0'
-};
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core/* getInput */.V4(name)]));
     for (const secret of [
@@ -1397,7 +1437,7 @@ function readSettings(secrets) {
     }
     const runner = runnerFacts();
     const settings = parseSettings(raw, runner);
-    if (settings.maskJobId && settings.jobId !== undefined)
+    if (settings.maskJobId && 'jobId' in settings)
         secrets.add(settings.jobId);
     if (runner.timeScale !== 1) {
         core/* info */.pq(`Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`);
@@ -1407,61 +1447,65 @@ function readSettings(secrets) {
 function parseSettings(given, runner = runnerFacts({})) {
     const raw = withoutDefaults(given);
     const problems = new Problems();
+    const action = problems.take(() => parseAction(raw.action));
+    const known = typeof action === 'string' ? action : undefined;
     const dataCentre = problems.take(() => parseDataCentre(raw.dc));
-    const waitOn = problems.take(() => parseWaitFlag(raw));
-    const action = new Problems().take(() => parseAction(raw.action));
-    const unused = waitOn === false && action !== 'load' ? unusedWaitInputs(raw) : undefined;
-    const settled = problems.settle({
+    const checked = problems.checked({
+        action,
         dataCentre,
         owner: problems.take(() => required('owner', OWNER, raw.owner)),
         app: problems.take(() => required('app', LINK_NAME, raw.app)),
         form: problems.take(() => required('form', LINK_NAME, raw.form)),
-        jobId: problems.take(() => parseJobId(action, raw['job-id']) ?? ''),
-        action: problems.take(() => parseAction(raw.action)),
-        file: problems.take(() => parseFile(action, raw.file, runner.workspace) ?? ''),
-        auth: problems.take(() => parseAuth(raw, dataCentre)),
-        environment: problems.take(() => oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')),
-        apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url']) ?? ''),
-        retries: problems.take(() => parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)),
-        timeoutS: problems.take(() => parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)),
-        waitOn,
+        jobId: problems.take(() => parseJobId(known, raw['job-id'])),
+        file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
+        auth: problems.take(() => parseAuth(raw, 'apiHost' in dataCentre ? dataCentre : undefined)),
+        environment: problems.take(() => parseEnvironment(raw.environment)),
+        apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
+        retry: problems.take(() => parseRetry(raw.retries, runner.timeScale)),
+        timeoutMs: problems.take(() => parseTimeout(raw.timeout)),
+        waitOn: problems.take(() => parseWaitFlag(raw)),
         wait: problems.take(() => parseWait(raw, runner.resultRoot)),
         abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
         maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
         checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
-        maxRecords: problems.take(() => parseNumber('max-records-per-job', raw['max-records-per-job'], 0, RECORDS_PER_JOB)),
-        skipRecords: problems.take(() => parseNumber('skip-records', raw['skip-records'], 0, SKIP_RECORDS))
+        maxRecords: problems.take(() => parseMaxRecords(raw)),
+        skipRecords: problems.take(() => parseSkipRecords(raw))
     });
-    const { owner, app, form } = settled;
-    return {
-        dataCentre: settled.dataCentre,
-        apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
+    const { owner, app, form, waitOn, wait } = checked;
+    const common = {
+        dataCentre: checked.dataCentre,
+        apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
         form: { owner, app, form },
-        jobId: settled.jobId || undefined,
-        action: settled.action,
-        file: settled.file || undefined,
-        auth: settled.auth,
-        environment: settled.environment,
-        retry: {
-            retries: settled.retries,
-            baseDelayMs: BACKOFF_BASE_MS,
-            maxDelayMs: MAX_BACKOFF_MS,
-            timeScale: runner.timeScale
-        },
-        timeoutMs: settled.timeoutS * 1000,
-        wait: (settled.waitOn && MAY_WAIT.has(settled.action)) || settled.action === 'load'
-            ? settled.wait
-            : undefined,
-        abortOnCancel: settled.abortOnCancel,
-        maskJobId: settled.maskJobId,
-        checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
-        parts: {
-            maxRecords: settled.maxRecords === 0 ? undefined : settled.maxRecords,
-            skipRecords: settled.action === 'load' ? settled.skipRecords : 0
-        },
+        auth: checked.auth,
+        environment: checked.environment,
+        retry: checked.retry,
+        timeoutMs: checked.timeoutMs,
+        maskJobId: checked.maskJobId,
         runAttempt: runner.runAttempt,
-        warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
+        warnings: [
+            ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
+            ...unusedForAction(checked.action, raw)
+        ]
     };
+    const { jobId, file, checkHeader, abortOnCancel } = checked;
+    switch (checked.action) {
+        case 'create':
+            return { ...common, action: checked.action };
+        case 'upload':
+            return { ...common, action: checked.action, jobId, file, checkHeader };
+        case 'load': {
+            const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
+            return { ...common, action: checked.action, file, checkHeader, wait, abortOnCancel, parts };
+        }
+        default:
+            return {
+                ...common,
+                action: checked.action,
+                jobId,
+                wait: waitOn ? wait : undefined,
+                abortOnCancel
+            };
+    }
 }
 function withoutDefaults(raw) {
     return Object.fromEntries(INPUT_NAMES.map(name => [name, raw[name] === DEFAULTS[name] ? '' : raw[name]]));
@@ -1637,7 +1681,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ng: () => (/* binding */ connect),
   vt: () => (/* binding */ create),
   e6: () => (/* binding */ job_operations_follow),
-  pK: () => (/* binding */ newJobRun),
+  lU: () => (/* binding */ openJobRun),
   rk: () => (/* binding */ readStatus),
   ni: () => (/* binding */ start),
   Se: () => (/* binding */ upload)
@@ -1651,6 +1695,8 @@ var core = __nccwpck_require__(705);
 var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/held-job.ts
 var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
@@ -1776,8 +1822,6 @@ function checkApiDomain(apiDomain, dataCentre) {
     }
 }
 
-// EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/zoho/api.ts
 var api = __nccwpck_require__(158);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
@@ -2178,12 +2222,23 @@ var poll = __nccwpck_require__(810);
 
 
 
-function newJobRun(settings, file, record, secrets, signal) {
+
+async function openJobRun(settings, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
     const held = new held_job/* HeldJob */.b7();
-    if (settings.jobId !== undefined)
-        held.take({ ...settings.form, jobId: settings.jobId });
-    return { settings, held, file, connection, context, secrets, record };
+    const run = { held, connection, context, secrets, record };
+    switch (settings.action) {
+        case 'create':
+            return { ...run, settings, file: undefined };
+        case 'upload':
+            held.take({ ...settings.form, jobId: settings.jobId });
+            return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, false) };
+        case 'load':
+            return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, true) };
+        default:
+            held.take({ ...settings.form, jobId: settings.jobId });
+            return { ...run, settings, file: undefined };
+    }
 }
 function connect(settings, secrets, counters, signal) {
     const context = {
@@ -2215,7 +2270,7 @@ function jobOf(run) {
 }
 const checkHeader = async (run) => {
     const { settings, file, connection, context, record } = run;
-    if (!settings.checkHeader || file === undefined)
+    if (!settings.checkHeader)
         return;
     const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
     const summary = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
@@ -2236,8 +2291,6 @@ const create = async (run) => {
 };
 const upload = async (run) => {
     const { file, connection, context, record, secrets } = run;
-    if (file === undefined)
-        throw new Error('No file to upload: inputs should have required one.');
     const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context));
     answered(run, { reply: sent.reply, error: undefined });
     if (sent.warning !== undefined)
@@ -2328,7 +2381,7 @@ function answered(run, outcome) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  V: () => (/* binding */ runMain)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
@@ -2370,10 +2423,8 @@ function cancelOnSignals() {
 
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
 var clock = __nccwpck_require__(529);
-// EXTERNAL MODULE: ./src/inputs.ts + 7 modules
-var inputs = __nccwpck_require__(483);
-// EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
+// EXTERNAL MODULE: ./src/inputs.ts + 9 modules
+var inputs = __nccwpck_require__(863);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
@@ -2382,6 +2433,8 @@ var external_node_path_ = __nccwpck_require__(760);
 var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/held-job.ts
 var held_job = __nccwpck_require__(897);
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
@@ -2415,8 +2468,6 @@ var requests = __nccwpck_require__(418);
 const ONE_JOB = [job_operations/* create */.vt, job_operations/* upload */.Se, job_operations/* start */.ni, job_operations/* follow */.e6];
 const load = async (run) => {
     const { file, settings } = run;
-    if (file === undefined)
-        throw new Error('No file to load: inputs should have required one.');
     const measured = await partsNeeded(file, settings.parts);
     if (measured === undefined) {
         for (const step of ONE_JOB)
@@ -2444,9 +2495,7 @@ async function unlessMalformed(file, reading) {
 }
 async function loadInParts(run, file, measured) {
     const { settings, record, context } = run;
-    const wait = settings.wait;
-    if (wait === undefined)
-        throw new Error('A load waits: inputs should have said how.');
+    const { wait } = settings;
     const dir = await partsFolder(file, wait.resultRoot);
     try {
         const limits = { ...settings.parts, bytes: measured.bytes };
@@ -2462,10 +2511,10 @@ async function loadInParts(run, file, measured) {
             report.tried = true;
             try {
                 await loadPart(run, part, report);
-                settle(report, record);
+                keepOutcome(report, record);
             }
             catch (error) {
-                settle(report, record);
+                keepOutcome(report, record);
                 throw stopped(error, run, { file, part: report, loaded, parts: parts.length });
             }
             finally {
@@ -2575,7 +2624,7 @@ async function loadPart(run, part, report) {
     await (0,job_operations/* follow */.e6)(partRun);
 }
 const completed = (report) => report.status?.state === 'Completed';
-function settle(part, record) {
+function keepOutcome(part, record) {
     const { job } = record;
     if (job === undefined)
         return;
@@ -2665,7 +2714,6 @@ async function exists(path) {
 
 
 
-
 const OPERATIONS = {
     create: [job_operations/* create */.vt],
     upload: [job_operations/* checkHeader */.eb, job_operations/* upload */.Se],
@@ -2676,7 +2724,7 @@ const OPERATIONS = {
 };
 const FAILURE_EXIT_CODE = 1;
 const ABORT_ON_CANCEL_MS = 6000;
-async function run() {
+async function runMain() {
     const secrets = new src_secrets/* Secrets */.Sb();
     const cancellation = cancelOnSignals();
     const record = {
@@ -2701,24 +2749,25 @@ async function act(record, secrets, cancellation) {
     const warning = (0,report/* rerun */.nt)(settings);
     if (warning !== undefined)
         core/* warning */.$e(warning);
-    if (settings.jobId !== undefined) {
+    if ('jobId' in settings) {
         record.jobId = settings.jobId;
         core/* setOutput */.uH('job-id', settings.jobId);
     }
-    const file = settings.file === undefined
-        ? undefined
-        : await (0,job_file/* checkJobFile */.mY)(settings.file, settings.action === 'load');
-    const jobRun = (0,job_operations/* newJobRun */.pK)(settings, file, record, secrets, cancellation.signal);
+    const jobRun = await (0,job_operations/* openJobRun */.lU)(settings, record, secrets, cancellation.signal);
     const { connection, context } = jobRun;
     await connection.tokens.current(context);
     try {
-        for (const operation of OPERATIONS[settings.action])
-            await operation(jobRun);
+        await perform(jobRun);
     }
     catch (error) {
         throw await cleanUp(jobRun, error, cancellation);
     }
     jobRun.held.release();
+}
+async function perform(run) {
+    const operations = OPERATIONS[run.settings.action];
+    for (const operation of operations)
+        await operation(run);
 }
 async function cleanUp(run, error, cancellation) {
     const { held, record, connection, context } = run;
@@ -3139,7 +3188,7 @@ function describeCounts({ total, success, failed, unprocessed }) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(483);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(863);
 /* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(156);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
 
@@ -3324,7 +3373,10 @@ function countsLine(status, parts) {
 }
 function failedButPassed(settings, record, status) {
     const failed = status?.records.failed ?? 0;
-    if (record.failure !== undefined || failed === 0 || settings.wait?.failOnFailedRecords !== false)
+    if (record.failure !== undefined ||
+        failed === 0 ||
+        !('wait' in settings) ||
+        settings.wait?.failOnFailedRecords !== false)
         return undefined;
     return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
         "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir.");

@@ -1,7 +1,7 @@
 // Runs the action the way the runner does: inputs as INPUT_* variables (hyphens kept), outputs
 // and summary written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, under RUNNER_TEMP.
 // The end-to-end suites run the bundle on Node 24. The jest project "in-process" runs the same
-// suites through src/main.ts's run() inside the test process, so that coverage sees src/.
+// suites through src/main.ts's runMain() inside the test process, so that coverage sees src/.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
@@ -190,17 +190,17 @@ function afterSignal(signalledAt: number | undefined): { afterSignalMs?: number 
 // time (its tables and constants) is covered by every test, and runs them all for such a mutant.
 const entries = IN_PROCESS
   ? {
-      run: (await import('../src/main.ts')).run,
+      runMain: (await import('../src/main.ts')).runMain,
       runPost: (await import('../src/post.ts')).runPost
     }
   : undefined
 
-/** src/main.ts's run() in this process, with its environment, output and exit code captured. */
+/** src/main.ts's runMain() in this process, with its environment, output and exit code captured. */
 const inProcess: Executor = async (env, _dir, signal) => {
   if (entries === undefined)
     throw new Error('The in-process runs are for the jest project "in-process".')
   // As index.ts chooses: the post step when the main step left its mark.
-  const run = env['STATE_is-post'] === 'true' ? entries.runPost : entries.run
+  const entry = env['STATE_is-post'] === 'true' ? entries.runPost : entries.runMain
   // @actions/core remembers the summary file's path once it has written to it; each run has its own.
   const core = await import('@actions/core')
   ;(core.summary as unknown as { _filePath: string | undefined })._filePath = undefined
@@ -221,7 +221,7 @@ const inProcess: Executor = async (env, _dir, signal) => {
   process.env = { ...withoutRunnerVariables(saved), ...env }
   process.exitCode = 0
   try {
-    await run()
+    await entry()
     return { exitCode: exitCodeNow(), ...captured, ...afterSignal(signalledAt) }
   } finally {
     for (const undo of restore) undo()

@@ -9,53 +9,85 @@ import type { DataCentre } from './zoho/datacenters.ts'
 import type { FormRef } from './zoho/endpoints.ts'
 import type { Environment } from './zoho/requests.ts'
 import { parseAuth, TOKEN_SCHEME } from './inputs/auth.ts'
+import { parseRetry, parseTimeout } from './inputs/calls.ts'
 import {
   type ActionName,
-  MAY_WAIT,
   parseAction,
   parseFile,
   parseJobId,
-  unusedForAction,
-  WITH_A_FILE
+  unusedForAction
 } from './inputs/job.ts'
-import { LINK_NAME, OWNER, parseBaseUrl, parseDataCentre } from './inputs/place.ts'
-import { oneOf, parseBoolean, parseNumber, Problems, required, seconds } from './inputs/rules.ts'
+import { type PartLimits, parseMaxRecords, parseSkipRecords } from './inputs/parts.ts'
+import {
+  LINK_NAME,
+  OWNER,
+  parseBaseUrl,
+  parseDataCentre,
+  parseEnvironment
+} from './inputs/place.ts'
+import { parseBoolean, Problems, required } from './inputs/rules.ts'
 import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.ts'
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
 export type { ActionName } from './inputs/job.ts'
+export type { PartLimits } from './inputs/parts.ts'
 export type { WaitForJob } from './inputs/wait.ts'
 
-export interface Settings {
+/** What every action works with: where the form is, how to reach Zoho, and how to report. */
+interface CommonSettings {
   readonly dataCentre: DataCentre
   /** Where API calls go: the data centre's API host, or the `api-url` override. No trailing slash. */
   readonly apiBaseUrl: string
   readonly form: FormRef
-  /** The job named by job-id; undefined for the actions that create one. */
-  readonly jobId: string | undefined
-  readonly action: ActionName
-  /** The absolute path of the file to upload, for upload and load. */
-  readonly file: string | undefined
   readonly auth: Auth
   readonly environment: Environment
   readonly retry: RetryPolicy
   /** The deadline of each attempt of each call. */
   readonly timeoutMs: number
-  /** Whether and how to wait for the job to finish; undefined when `wait` is false. */
-  readonly wait: WaitForJob | undefined
-  /** Whether a cancel while waiting on a job this step started aborts it. */
-  readonly abortOnCancel: boolean
   /** Whether the job ID is masked in the log (and so kept out of job outputs by the runner). */
   readonly maskJobId: boolean
-  /** Whether the file's header is checked against the form's fields before the upload. */
-  readonly checkHeader: boolean
-  /** How a load splits its file into jobs: the most records a job takes, and records to skip. */
-  readonly parts: { readonly maxRecords: number | undefined; readonly skipRecords: number }
   /** Which attempt of the workflow run this is: above 1 on a re-run. */
   readonly runAttempt: number
   /** What the user should know about the inputs, though they are valid. */
   readonly warnings: readonly string[]
 }
+
+/** The actions that work on a job they did not create, named by job-id. */
+interface OnAJob {
+  readonly jobId: string
+}
+
+/** The actions that send a file. */
+interface SendsAFile {
+  /** The absolute path of the file. */
+  readonly file: string
+  /** Whether the file's header is checked against the form's fields before anything is sent. */
+  readonly checkHeader: boolean
+}
+
+interface Waits<Wait extends WaitForJob | undefined> {
+  /** How to wait for the job to end; undefined when the step does not wait. */
+  readonly wait: Wait
+  /** Whether a cancel while waiting on a job this step started aborts it. */
+  readonly abortOnCancel: boolean
+}
+
+/** What each action adds to the common settings. */
+interface ByAction {
+  readonly create: object
+  readonly upload: OnAJob & SendsAFile
+  readonly start: OnAJob & Waits<WaitForJob | undefined>
+  readonly abort: OnAJob & Waits<WaitForJob | undefined>
+  readonly status: OnAJob & Waits<WaitForJob | undefined>
+  /** A load always waits: it ends with the job's verdict. */
+  readonly load: SendsAFile & Waits<WaitForJob> & { readonly parts: PartLimits }
+}
+
+/** The settings of one action (or of any of a union of actions). */
+export type SettingsOf<A extends ActionName> = CommonSettings & ByAction[A] & { readonly action: A }
+
+/** The settings of a step: one action's, told apart by `action`. */
+export type Settings = { [A in ActionName]: SettingsOf<A> }[ActionName]
 
 export const INPUT_NAMES = [
   'dc',
@@ -110,34 +142,6 @@ export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   'skip-records': '0'
 }
 
-const DEFAULT_RETRIES = 3
-const DEFAULT_TIMEOUT_SECONDS = 30
-const MAX_RETRIES = 10
-const MAX_TIMEOUT_SECONDS = 600
-const BACKOFF_BASE_MS = 1000
-const MAX_BACKOFF_MS = 20_000
-const RETRIES = {
-  pattern: /^\d+$/,
-  min: 0,
-  max: MAX_RETRIES,
-  allowed: `a whole number of extra attempts from 0 to ${MAX_RETRIES}`
-}
-const TIMEOUT = seconds(MAX_TIMEOUT_SECONDS)
-const ENVIRONMENTS = ['production', 'development', 'stage'] as const
-const MAX_COUNT = 1_000_000_000
-const RECORDS_PER_JOB = {
-  pattern: /^\d+$/,
-  min: 1,
-  max: MAX_COUNT,
-  allowed: 'a whole number of records from 1 (or empty for no limit)'
-}
-const SKIP_RECORDS = {
-  pattern: /^\d+$/,
-  min: 0,
-  max: MAX_COUNT,
-  allowed: 'a whole number of records from 0'
-}
-
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
 export function readSettings(secrets: Secrets): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, core.getInput(name)])) as RawInputs
@@ -152,7 +156,7 @@ export function readSettings(secrets: Secrets): Settings {
   const runner = runnerFacts()
   const settings = parseSettings(raw, runner)
   // Only a valid job ID is masked: masking "0" would hide every zero in the log.
-  if (settings.maskJobId && settings.jobId !== undefined) secrets.add(settings.jobId)
+  if (settings.maskJobId && 'jobId' in settings) secrets.add(settings.jobId)
   if (runner.timeScale !== 1) {
     core.info(
       `Retries wait ${runner.timeScale} times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`
@@ -165,73 +169,67 @@ export function readSettings(secrets: Secrets): Settings {
 export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFacts({})): Settings {
   const raw = withoutDefaults(given)
   const problems = new Problems()
+  // The action comes first: it decides what the other inputs must be.
+  const action = problems.take(() => parseAction(raw.action))
+  const known = typeof action === 'string' ? action : undefined
   const dataCentre = problems.take(() => parseDataCentre(raw.dc))
-  const waitOn = problems.take(() => parseWaitFlag(raw))
-  // The action decides what job-id must be; its own problem is named in the order of the inputs.
-  const action = new Problems().take(() => parseAction(raw.action))
-  // A load always waits: it ends with the job's verdict.
-  const unused = waitOn === false && action !== 'load' ? unusedWaitInputs(raw) : undefined
-  const settled = problems.settle({
+  const checked = problems.checked({
+    action,
     dataCentre,
     owner: problems.take(() => required('owner', OWNER, raw.owner)),
     app: problems.take(() => required('app', LINK_NAME, raw.app)),
     form: problems.take(() => required('form', LINK_NAME, raw.form)),
-    jobId: problems.take(() => parseJobId(action, raw['job-id']) ?? ''),
-    action: problems.take(() => parseAction(raw.action)),
-    file: problems.take(() => parseFile(action, raw.file, runner.workspace) ?? ''),
-    auth: problems.take(() => parseAuth(raw, dataCentre)),
-    environment: problems.take(() =>
-      oneOf('environment', ENVIRONMENTS, raw.environment || 'production', ' (or empty)')
-    ),
-    apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url']) ?? ''),
-    retries: problems.take(() => parseNumber('retries', raw.retries, DEFAULT_RETRIES, RETRIES)),
-    timeoutS: problems.take(() =>
-      parseNumber('timeout', raw.timeout, DEFAULT_TIMEOUT_SECONDS, TIMEOUT)
-    ),
-    waitOn,
+    jobId: problems.take(() => parseJobId(known, raw['job-id'])),
+    file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
+    auth: problems.take(() => parseAuth(raw, 'apiHost' in dataCentre ? dataCentre : undefined)),
+    environment: problems.take(() => parseEnvironment(raw.environment)),
+    apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
+    retry: problems.take(() => parseRetry(raw.retries, runner.timeScale)),
+    timeoutMs: problems.take(() => parseTimeout(raw.timeout)),
+    waitOn: problems.take(() => parseWaitFlag(raw)),
     wait: problems.take(() => parseWait(raw, runner.resultRoot)),
     abortOnCancel: problems.take(() =>
       parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)
     ),
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
     checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
-    maxRecords: problems.take(() =>
-      parseNumber('max-records-per-job', raw['max-records-per-job'], 0, RECORDS_PER_JOB)
-    ),
-    skipRecords: problems.take(() =>
-      parseNumber('skip-records', raw['skip-records'], 0, SKIP_RECORDS)
-    )
+    maxRecords: problems.take(() => parseMaxRecords(raw)),
+    skipRecords: problems.take(() => parseSkipRecords(raw))
   })
-  const { owner, app, form } = settled
-  return {
-    dataCentre: settled.dataCentre,
-    apiBaseUrl: settled.apiUrl || `https://${settled.dataCentre.apiHost}`,
+  const { owner, app, form, waitOn, wait } = checked
+  const common: CommonSettings = {
+    dataCentre: checked.dataCentre,
+    apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
     form: { owner, app, form },
-    jobId: settled.jobId || undefined,
-    action: settled.action,
-    file: settled.file || undefined,
-    auth: settled.auth,
-    environment: settled.environment,
-    retry: {
-      retries: settled.retries,
-      baseDelayMs: BACKOFF_BASE_MS,
-      maxDelayMs: MAX_BACKOFF_MS,
-      timeScale: runner.timeScale
-    },
-    timeoutMs: settled.timeoutS * 1000,
-    wait:
-      (settled.waitOn && MAY_WAIT.has(settled.action)) || settled.action === 'load'
-        ? settled.wait
-        : undefined,
-    abortOnCancel: settled.abortOnCancel,
-    maskJobId: settled.maskJobId,
-    checkHeader: settled.checkHeader && WITH_A_FILE.has(settled.action),
-    parts: {
-      maxRecords: settled.maxRecords === 0 ? undefined : settled.maxRecords,
-      skipRecords: settled.action === 'load' ? settled.skipRecords : 0
-    },
+    auth: checked.auth,
+    environment: checked.environment,
+    retry: checked.retry,
+    timeoutMs: checked.timeoutMs,
+    maskJobId: checked.maskJobId,
     runAttempt: runner.runAttempt,
-    warnings: [...(unused === undefined ? [] : [unused]), ...unusedForAction(settled.action, raw)]
+    warnings: [
+      ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
+      ...unusedForAction(checked.action, raw)
+    ]
+  }
+  const { jobId, file, checkHeader, abortOnCancel } = checked
+  switch (checked.action) {
+    case 'create':
+      return { ...common, action: checked.action }
+    case 'upload':
+      return { ...common, action: checked.action, jobId, file, checkHeader }
+    case 'load': {
+      const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
+      return { ...common, action: checked.action, file, checkHeader, wait, abortOnCancel, parts }
+    }
+    default:
+      return {
+        ...common,
+        action: checked.action,
+        jobId,
+        wait: waitOn ? wait : undefined,
+        abortOnCancel
+      }
   }
 }
 

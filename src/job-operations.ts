@@ -4,8 +4,8 @@
 import * as core from '@actions/core'
 import { systemClock } from './clock.ts'
 import { ActionError, CancelledError } from './errors.ts'
-import type { Settings } from './inputs.ts'
-import type { JobFile } from './job-file.ts'
+import type { ActionName, Settings, SettingsOf } from './inputs.ts'
+import { checkJobFile, type JobFile } from './job-file.ts'
 import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
@@ -23,33 +23,52 @@ import { FINAL_STATES, fetchJobStatus, type JobStatus } from './zoho/job-status.
 import { replyBehind } from './zoho/reply.ts'
 import { describeStatus } from './poll.ts'
 
-/** What every step works with. */
-export interface JobRun {
-  readonly settings: Settings
+/** The actions that send a file. */
+type SendingAction = 'upload' | 'load'
+/** The actions that may wait for the job to end. */
+type WaitingAction = 'start' | 'abort' | 'status' | 'load'
+
+/** What the operations of an action work with. */
+export interface JobRun<A extends ActionName = ActionName> {
+  readonly settings: SettingsOf<A>
   /** The job the run works on, and whether it is the run's to abort. */
   readonly held: HeldJob
-  /** The file to upload, checked. */
-  readonly file: JobFile | undefined
+  /** The file to send, checked; none for the actions that send no file. */
+  readonly file: A extends SendingAction ? JobFile : undefined
   readonly connection: Connection
   readonly context: CallContext
   readonly secrets: Secrets
   readonly record: RunRecord
 }
 
-export type JobOperation = (run: JobRun) => Promise<void>
+/** One operation on the job, for the actions `A` it serves. */
+export type JobOperation<A extends ActionName = ActionName> = (run: JobRun<A>) => Promise<void>
 
-/** What the operations of a run work with: the calls' context and the connection, from the settings. */
-export function newJobRun(
+/**
+ * The run the settings describe: the file checked (a bad one fails the step before any call), the
+ * job named by job-id held, and how calls are made.
+ */
+export async function openJobRun(
   settings: Settings,
-  file: JobFile | undefined,
   record: RunRecord,
   secrets: Secrets,
   signal: AbortSignal
-): JobRun {
+): Promise<JobRun> {
   const { connection, context } = connect(settings, secrets, record, signal)
   const held = new HeldJob()
-  if (settings.jobId !== undefined) held.take({ ...settings.form, jobId: settings.jobId })
-  return { settings, held, file, connection, context, secrets, record }
+  const run = { held, connection, context, secrets, record }
+  switch (settings.action) {
+    case 'create':
+      return { ...run, settings, file: undefined }
+    case 'upload':
+      held.take({ ...settings.form, jobId: settings.jobId })
+      return { ...run, settings, file: await checkJobFile(settings.file, false) }
+    case 'load':
+      return { ...run, settings, file: await checkJobFile(settings.file, true) }
+    default:
+      held.take({ ...settings.form, jobId: settings.jobId })
+      return { ...run, settings, file: undefined }
+  }
 }
 
 /** How calls to Zoho are made, from the settings; each call counted in `counters`. */
@@ -89,9 +108,9 @@ export function jobOf(run: JobRun): JobRef {
 }
 
 /** With check-header: true, the file's header against the form's fields, before anything is sent. */
-export const checkHeader: JobOperation = async run => {
+export const checkHeader: JobOperation<SendingAction> = async run => {
   const { settings, file, connection, context, record } = run
-  if (!settings.checkHeader || file === undefined) return
+  if (!settings.checkHeader) return
   const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
   const summary = await reporting(
     run,
@@ -117,9 +136,8 @@ export const create: JobOperation = async run => {
   context.log(`Created job ${shown}.`)
 }
 
-export const upload: JobOperation = async run => {
+export const upload: JobOperation<SendingAction> = async run => {
   const { file, connection, context, record, secrets } = run
-  if (file === undefined) throw new Error('No file to upload: inputs should have required one.')
   const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context))
   answered(run, { reply: sent.reply, error: undefined })
   if (sent.warning !== undefined) core.warning(secrets.redact(sent.warning))
@@ -129,10 +147,13 @@ export const upload: JobOperation = async run => {
   ])
 }
 
-export const start: JobOperation = async run => startOrAbortJob(run, 'start')
-export const abort: JobOperation = async run => startOrAbortJob(run, 'abort')
+export const start: JobOperation<'start' | 'load'> = async run => startOrAbortJob(run, 'start')
+export const abort: JobOperation<'abort'> = async run => startOrAbortJob(run, 'abort')
 
-async function startOrAbortJob(run: JobRun, action: 'start' | 'abort'): Promise<void> {
+async function startOrAbortJob(
+  run: JobRun<'start' | 'abort' | 'load'>,
+  action: 'start' | 'abort'
+): Promise<void> {
   const { connection, context, record, settings, held } = run
   // A job this step waits on is its own to abort on a cancel; one no one waits for is the user's.
   const watched = action === 'start' && settings.wait !== undefined && settings.abortOnCancel
@@ -154,7 +175,7 @@ async function startOrAbortJob(run: JobRun, action: 'start' | 'abort'): Promise<
     context.log(`Zoho answered code ${outcome.reply?.code}: ${outcome.reply?.message ?? ''}`)
 }
 
-export const readStatus: JobOperation = async run => {
+export const readStatus: JobOperation<'status'> = async run => {
   const { connection, context, record, settings } = run
   const read = await reporting(run, fetchJobStatus(connection, jobOf(run), context))
   record.status = read.status
@@ -162,7 +183,8 @@ export const readStatus: JobOperation = async run => {
   if (settings.wait === undefined) context.log(`The job is ${describeStatus(read.status)}.`)
 }
 
-export const follow: JobOperation = async run => {
+/** With wait: true (always for a load), the job followed to its end, and its result files. */
+export const follow: JobOperation<WaitingAction> = async run => {
   const { settings, connection, context, record, secrets } = run
   if (settings.wait === undefined) return
   const action = settings.action === 'abort' ? 'abort' : 'start'

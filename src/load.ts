@@ -11,6 +11,7 @@ import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { withNote } from './held-job.ts'
 import { csvSource, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import type { PartLimits } from './inputs.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
 import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
@@ -20,11 +21,10 @@ import { type CsvMeasure, measureCsv, type Part, splitCsv } from './csv/split.ts
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 
-const ONE_JOB: readonly JobOperation[] = [create, upload, start, follow]
+const ONE_JOB: readonly JobOperation<'load'>[] = [create, upload, start, follow]
 
-export const load: JobOperation = async run => {
+export const load: JobOperation<'load'> = async run => {
   const { file, settings } = run
-  if (file === undefined) throw new Error('No file to load: inputs should have required one.')
   const measured = await partsNeeded(file, settings.parts)
   if (measured === undefined) {
     for (const step of ONE_JOB) await step(run)
@@ -39,15 +39,13 @@ export const load: JobOperation = async run => {
  */
 async function partsNeeded(
   file: JobFile,
-  { maxRecords, skipRecords }: PartsSettings
+  { maxRecords, skipRecords }: PartLimits
 ): Promise<CsvMeasure | undefined> {
   const split = file.size > MAX_FILE_BYTES || skipRecords > 0
   if (!split && maxRecords === undefined) return undefined
   const measured = await unlessMalformed(file, measureCsv(csvText(file), MAX_FILE_BYTES))
   return split || measured.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measured : undefined
 }
-
-type PartsSettings = JobRun['settings']['parts']
 
 /** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
 async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T> {
@@ -64,10 +62,13 @@ async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T
  * that a file no part can hold, such as one with a quote that never closes, fails the step with
  * nothing created), then loads them in turn, each removed once uploaded.
  */
-async function loadInParts(run: JobRun, file: JobFile, measured: CsvMeasure): Promise<void> {
+async function loadInParts(
+  run: JobRun<'load'>,
+  file: JobFile,
+  measured: CsvMeasure
+): Promise<void> {
   const { settings, record, context } = run
-  const wait = settings.wait
-  if (wait === undefined) throw new Error('A load waits: inputs should have said how.')
+  const { wait } = settings
   const dir = await partsFolder(file, wait.resultRoot)
   try {
     const limits = { ...settings.parts, bytes: measured.bytes }
@@ -93,9 +94,9 @@ async function loadInParts(run: JobRun, file: JobFile, measured: CsvMeasure): Pr
       report.tried = true
       try {
         await loadPart(run, part, report)
-        settle(report, record)
+        keepOutcome(report, record)
       } catch (error) {
-        settle(report, record)
+        keepOutcome(report, record)
         throw stopped(error, run, { file, part: report, loaded, parts: parts.length })
       } finally {
         await results.add(record, report)
@@ -128,7 +129,7 @@ function noRoomForParts(file: JobFile, root: string, error: unknown): ActionErro
 async function splitFile(
   file: JobFile,
   dir: string,
-  limits: PartsSettings & { readonly bytes: number },
+  limits: PartLimits & { readonly bytes: number },
   signal: AbortSignal | undefined
 ): Promise<Part[]> {
   const stem = file.name.replace(/\.(csv|zip)$/i, '')
@@ -211,17 +212,17 @@ function stopped(error: unknown, run: JobRun, stop: Stop): unknown {
 }
 
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
-async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<void> {
+async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Promise<void> {
   // The followed job the summary and the counts read is this part's from now on.
   delete run.record.job
-  const partRun: JobRun = {
+  const partRun: JobRun<'load'> = {
     ...run,
     file: {
       path: part.path,
       name: basename(part.path),
       size: part.bytes,
       kind: 'csv',
-      columns: (run.file as JobFile).columns
+      columns: run.file.columns
     }
   }
   await create(partRun)
@@ -240,7 +241,7 @@ async function loadPart(run: JobRun, part: Part, report: PartReport): Promise<vo
 const completed = (report: PartReport): boolean => report.status?.state === 'Completed'
 
 /** Keeps the state the part's job was last seen in, and its failed rows for the summary. */
-function settle(part: PartReport, record: RunRecord): void {
+function keepOutcome(part: PartReport, record: RunRecord): void {
   const { job } = record
   if (job === undefined) return
   if (job.wait.status !== undefined) part.status = job.wait.status

@@ -6,7 +6,6 @@ import { type Cancellation, cancelOnSignals } from './cancel.ts'
 import { systemClock } from './clock.ts'
 import { ActionError, CancelledError, InputError, failureMessage } from './errors.ts'
 import { type ActionName, readSettings } from './inputs.ts'
-import { checkJobFile } from './job-file.ts'
 import { load } from './load.ts'
 import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import { abortJob, withNote } from './held-job.ts'
@@ -16,7 +15,7 @@ import {
   create,
   follow,
   type JobRun,
-  newJobRun,
+  openJobRun,
   readStatus,
   start,
   type JobOperation,
@@ -25,7 +24,7 @@ import {
 import { Secrets } from './secrets.ts'
 import { cut } from './text.ts'
 
-const OPERATIONS: Readonly<Record<ActionName, readonly JobOperation[]>> = {
+const OPERATIONS: { readonly [A in ActionName]: readonly JobOperation<A>[] } = {
   create: [create],
   upload: [checkHeader, upload],
   start: [start, follow],
@@ -40,7 +39,7 @@ const FAILURE_EXIT_CODE = 1
 // the runner kills the step at 10 s.
 const ABORT_ON_CANCEL_MS = 6000
 
-export async function run(): Promise<void> {
+export async function runMain(): Promise<void> {
   const secrets = new Secrets()
   const cancellation = cancelOnSignals()
   const record: RunRecord = {
@@ -63,24 +62,26 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
   for (const warning of settings.warnings) core.warning(warning)
   const warning = rerun(settings)
   if (warning !== undefined) core.warning(warning)
-  if (settings.jobId !== undefined) {
+  if ('jobId' in settings) {
     record.jobId = settings.jobId
     core.setOutput('job-id', settings.jobId)
   }
-  const file =
-    settings.file === undefined
-      ? undefined
-      : await checkJobFile(settings.file, settings.action === 'load')
-  const jobRun = newJobRun(settings, file, record, secrets, cancellation.signal)
+  const jobRun = await openJobRun(settings, record, secrets, cancellation.signal)
   const { connection, context } = jobRun
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.
   await connection.tokens.current(context)
   try {
-    for (const operation of OPERATIONS[settings.action]) await operation(jobRun)
+    await perform(jobRun)
   } catch (error) {
     throw await cleanUp(jobRun, error, cancellation)
   }
   jobRun.held.release()
+}
+
+/** The operations the run's action names, in turn. */
+async function perform<A extends ActionName>(run: JobRun<A>): Promise<void> {
+  const operations: readonly JobOperation<A>[] = OPERATIONS[run.settings.action]
+  for (const operation of operations) await operation(run)
 }
 
 /** Aborts a job the failed run still holds, and says so in the error it ends with. */

@@ -208,7 +208,12 @@ function failedButPassed(
   status: JobStatus | undefined
 ): string | undefined {
   const failed = status?.records.failed ?? 0
-  if (record.failure !== undefined || failed === 0 || settings.wait?.failOnFailedRecords !== false)
+  if (
+    record.failure !== undefined ||
+    failed === 0 ||
+    !('wait' in settings) ||
+    settings.wait?.failOnFailedRecords !== false
+  )
     return undefined
   return (
     `${counted(failed, 'record')} failed, and the step passed all the same, as ` +

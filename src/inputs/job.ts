@@ -18,15 +18,18 @@ export function parseAction(value: string): ActionName {
   return oneOf('action', ACTIONS, value, ' (any case)')
 }
 
-/** The job ID, required by the actions on a job and refused by those that create one. */
-export function parseJobId(action: ActionName | undefined, value: string): string | undefined {
+/**
+ * The job ID, required by the actions on a job and refused by those that create one (for which it
+ * is empty).
+ */
+export function parseJobId(action: ActionName | undefined, value: string): string {
   if (action !== undefined && !ON_A_JOB.has(action)) {
-    if (value === '') return undefined
+    if (value === '') return ''
     throw problem(
       `Input "job-id" must be empty with action "${action}": it creates the job, and sets the job-id output.`
     )
   }
-  if (action === undefined && value === '') return undefined
+  if (action === undefined && value === '') return ''
   return required('job-id', JOB_ID, value)
 }
 
@@ -36,13 +39,16 @@ const FILE: Rule = {
   echo: true
 }
 
-/** The file to upload, as an absolute path: relative ones are in the workspace. */
+/**
+ * The file to upload, as an absolute path: relative ones are in the workspace. Empty for the
+ * actions that send no file.
+ */
 export function parseFile(
   action: ActionName | undefined,
   value: string,
   workspace: string
-): string | undefined {
-  if (action === undefined || !WITH_A_FILE.has(action)) return undefined
+): string {
+  if (action === undefined || !WITH_A_FILE.has(action)) return ''
   const path = required('file', FILE, value)
   return isAbsolute(path) ? path : resolve(workspace, path)
 }

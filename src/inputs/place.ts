@@ -3,7 +3,8 @@
 import type { DataCentre } from '../zoho/datacenters.ts'
 import { DATA_CENTRES, findDataCentre } from '../zoho/datacenters.ts'
 import { JOB_ID_DIGITS } from '../zoho/endpoints.ts'
-import { problem, quote, type Rule } from './rules.ts'
+import type { Environment } from '../zoho/requests.ts'
+import { oneOf, problem, quote, type Rule } from './rules.ts'
 
 export const OWNER: Rule = {
   test: value => /^[A-Za-z0-9._-]+$/.test(value) && value !== '.' && value !== '..',
@@ -38,6 +39,13 @@ export function parseDataCentre(value: string): DataCentre {
     )
   }
   return dataCentre
+}
+
+const ENVIRONMENTS: readonly Environment[] = ['production', 'development', 'stage']
+
+/** Which of the app's environments the calls go to. */
+export function parseEnvironment(value: string): Environment {
+  return oneOf('environment', ENVIRONMENTS, value || 'production', ' (or empty)')
 }
 
 /** An `api-url` or `accounts-url` override: https, or http to this machine only (an emulator). */

@@ -87,28 +87,41 @@ export function problem(message: string): InputError {
   return new InputError([message])
 }
 
+/** What `Problems.take` hands back for an input that had a problem (undefined may be a value). */
+class Noted {
+  readonly problems: readonly string[]
+  constructor(problems: readonly string[]) {
+    this.problems = problems
+  }
+}
+
+type Checked<T> = { [K in keyof T]: Exclude<T[K], Noted> }
+
 /**
  * Gathers the problems of many inputs, so that one run names them all. `take` runs one parser and
- * hands back its value, or undefined after noting its problem.
+ * hands back its value, or a mark after noting its problem; `checked` gives the values once no
+ * input had a problem.
  */
 export class Problems {
   readonly found: string[] = []
 
-  take<T>(parse: () => T): T | undefined {
+  take<T>(parse: () => T): T | Noted {
     try {
       return parse()
     } catch (error) {
       if (!(error instanceof InputError)) throw error
       this.found.push(...error.problems)
-      return undefined
+      return new Noted(error.problems)
     }
   }
 
-  /** The parsed values once none had a problem; each is undefined only after a noted problem. */
-  settle<T extends Record<string, unknown>>(
-    values: T
-  ): { [K in keyof T]: Exclude<T[K], undefined> } {
-    if (this.found.length > 0) throw new InputError(this.found)
-    return values as { [K in keyof T]: Exclude<T[K], undefined> }
+  /** The values, or the InputError that names every problem noted. */
+  checked<T extends Record<string, unknown>>(values: T): Checked<T> {
+    if (this.found.length > 0 || !noneNoted(values)) throw new InputError(this.found)
+    return values
   }
+}
+
+function noneNoted<T extends Record<string, unknown>>(values: T): values is Checked<T> & T {
+  return Object.values(values).every(value => !(value instanceof Noted))
 }

@@ -54,14 +54,16 @@ export function parseWait(raw: WaitInputs, resultRoot: string): WaitForJob {
   }
 }
 
-/** A warning for the wait inputs given although `wait` is off, or undefined when none is. */
-export function unusedWaitInputs(raw: WaitInputs): string | undefined {
+/** The warning for the wait inputs given although `wait` is off: none when none is. */
+export function unusedWaitInputs(raw: WaitInputs): string[] {
   const given = WAIT_INPUTS.filter(name => raw[name] !== '')
-  if (given.length === 0) return undefined
+  if (given.length === 0) return []
   const names = given.map(name => `"${name}"`).join(', ')
-  return given.length > 1
-    ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
-    : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`
+  return [
+    given.length > 1
+      ? `Inputs ${names} take effect only with "wait: true"; without it they have no effect.`
+      : `Input ${names} takes effect only with "wait: true"; without it it has no effect.`
+  ]
 }
 
 /** Any of success, failure and unprocessed, comma or space separated, or none. */
