@@ -3772,9 +3772,11 @@ async function isZip(path) {
     }
 }
 function entryData(path, entry) {
+    if (entry.compressed === 0)
+        return node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from([]);
     const data = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, {
         start: entry.offset,
-        end: entry.offset + Math.max(entry.compressed, 1) - 1,
+        end: entry.offset + entry.compressed - 1,
         highWaterMark: 64 * 1024
     });
     return entry.method === STORED ? data : (0,node_stream__WEBPACK_IMPORTED_MODULE_2__.pipeline)(data, (0,node_zlib__WEBPACK_IMPORTED_MODULE_3__.createInflateRaw)(), () => { });

@@ -4,7 +4,7 @@
 // result files and the preview of failed rows (a ZIP from Zoho: its first CSV).
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
-import { pipeline, type Readable } from 'node:stream'
+import { pipeline, Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import { LocalFileError } from './errors.ts'
 
@@ -37,9 +37,11 @@ export async function isZip(path: string): Promise<boolean> {
 
 /** The entry's bytes, inflated when deflated, as a stream. */
 export function entryData(path: string, entry: ZipEntry): Readable {
+  // An empty entry has no bytes to read: a read from its offset would give the next header's.
+  if (entry.compressed === 0) return Readable.from([])
   const data = createReadStream(path, {
     start: entry.offset,
-    end: entry.offset + Math.max(entry.compressed, 1) - 1,
+    end: entry.offset + entry.compressed - 1,
     highWaterMark: 64 * 1024
   })
   return entry.method === STORED ? data : pipeline(data, createInflateRaw(), () => {})
