@@ -339,6 +339,9 @@ describe('mask-job-id: false', () => {
   })
 })
 
+const WORKBOOK_PROBLEM =
+  'is a spreadsheet workbook, not a CSV file: save it as "CSV UTF-8" (in Excel: File > Save As) and give that file.'
+
 describe('checks before any request', () => {
   it.each([
     ['missing.csv', '', 'does not exist'],
@@ -363,7 +366,30 @@ describe('checks before any request', () => {
 
   it.each([
     ['two.zip', zipSync({ 'a.csv': strToU8('A\n'), 'b.csv': strToU8('B\n') }), 'holds 2 files'],
-    ['text.zip', zipSync({ 'a.txt': strToU8('A\n') }), 'holds "a.txt", not a .csv file']
+    ['text.zip', zipSync({ 'a.txt': strToU8('A\n') }), 'holds "a.txt", not a .csv file'],
+    // Workbooks, known by what they hold, not by their names.
+    [
+      'employees.csv',
+      zipSync({
+        '[Content_Types].xml': strToU8('<Types/>'),
+        'xl/workbook.xml': strToU8('<workbook/>'),
+        'xl/worksheets/sheet1.xml': strToU8('<worksheet/>')
+      }),
+      WORKBOOK_PROBLEM
+    ],
+    [
+      'employees.ods',
+      zipSync({
+        mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'),
+        'content.xml': strToU8('<office:document-content/>')
+      }),
+      WORKBOOK_PROBLEM
+    ],
+    [
+      'employees.xls',
+      Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]),
+      WORKBOOK_PROBLEM
+    ]
   ])('refuses %s', async (name, zip, problem) => {
     await writeFile(join(workspace, name), zip)
     const run = await runAction(inputs({ file: name }), env())

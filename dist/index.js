@@ -1540,6 +1540,17 @@ function withoutDefaults(raw) {
 
 
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+async function firstBytes(path, length) {
+    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
+    try {
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, 0);
+        return buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await file.close();
+    }
+}
 const MAX_HEADER_BYTES = 1024 * 1024;
 async function checkJobFile(path, splittable = false) {
     const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz([`Input "file": ${path} ${what}`]);
@@ -1564,8 +1575,11 @@ async function checkJobFile(path, splittable = false) {
         throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
             'action: load splits a larger file into several jobs.');
     }
-    const kind = (await (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .isZip */ .K0)(path)) ? 'zip' : 'csv';
     try {
+        const head = await firstBytes(path, OLE2.length);
+        if (head.equals(OLE2))
+            throw fault(_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .WORKBOOK */ .t6);
+        const kind = (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .startsAsZip */ .x3)(head) ? 'zip' : 'csv';
         const entry = kind === 'zip' ? await (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .zipEntry */ .M7)(path, size, fault) : undefined;
         if (kind === 'zip' && entry === undefined)
             throw fault('holds no .csv file.');
@@ -2753,16 +2767,16 @@ async function act(record, secrets, cancellation) {
         record.jobId = settings.jobId;
         core/* setOutput */.uH('job-id', settings.jobId);
     }
-    const jobRun = await (0,job_operations/* openJobRun */.lU)(settings, record, secrets, cancellation.signal);
-    const { connection, context } = jobRun;
+    const run = await (0,job_operations/* openJobRun */.lU)(settings, record, secrets, cancellation.signal);
+    const { connection, context } = run;
     await connection.tokens.current(context);
     try {
-        await perform(jobRun);
+        await perform(run);
     }
     catch (error) {
-        throw await cleanUp(jobRun, error, cancellation);
+        throw await cleanUp(run, error, cancellation);
     }
-    jobRun.held.release();
+    run.held.release();
 }
 async function perform(run) {
     const operations = OPERATIONS[run.settings.action];
@@ -3738,8 +3752,9 @@ function logLine(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Go: () => (/* binding */ zipCsv),
-/* harmony export */   K0: () => (/* binding */ isZip),
 /* harmony export */   M7: () => (/* binding */ zipEntry),
+/* harmony export */   t6: () => (/* binding */ WORKBOOK),
+/* harmony export */   x3: () => (/* binding */ startsAsZip),
 /* harmony export */   z0: () => (/* binding */ entryData)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
@@ -3761,15 +3776,16 @@ const ZIP_CENTRAL = 0x02014b50;
 const ZIP_END = 0x06054b50;
 const STORED = 0;
 const DEFLATED = 8;
-async function isZip(path) {
-    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
-    try {
-        const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
-        return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL;
-    }
-    finally {
-        await file.close();
-    }
+function startsAsZip(head) {
+    return head.length >= 4 && head.readUInt32LE(0) === ZIP_LOCAL;
+}
+const WORKBOOK = 'is a spreadsheet workbook, not a CSV file: save it as "CSV UTF-8" (in Excel: File > Save As) ' +
+    'and give that file.';
+function isWorkbook(entries) {
+    const names = new Set(entries.map(entry => entry.name));
+    return (names.has('xl/workbook.xml') ||
+        names.has('xl/workbook.bin') ||
+        (names.has('mimetype') && names.has('content.xml')));
 }
 function entryData(path, entry) {
     if (entry.compressed === 0)
@@ -3806,11 +3822,13 @@ async function zipEntry(path, size, fault, which = 'only') {
         const count = tail.readUInt16LE(end + 10);
         const directorySize = tail.readUInt32LE(end + 12);
         const directoryAt = tail.readUInt32LE(end + 16);
+        const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES));
+        const entries = directoryEntries(directory, count);
+        if (which === 'only' && entries !== undefined && isWorkbook(entries))
+            throw fault(WORKBOOK);
         if (count !== 1 && which === 'only') {
             throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`);
         }
-        const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES));
-        const entries = directoryEntries(directory, count);
         if (entries === undefined)
             throw fault('is not a ZIP file Zoho can read: its directory is damaged.');
         const entry = which === 'only' ? entries[0] : entries.find(each => /\.csv$/i.test(each.name));

@@ -3,13 +3,13 @@
 // upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
 // same whatever the file's size.
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import { CsvReader } from './csv/reader.ts'
 import type { CsvSource } from './csv/split.ts'
 import { InputError, messageOf } from './errors.ts'
-import { entryData, isZip, type ZipEntry, zipEntry } from './zip.ts'
+import { entryData, startsAsZip, WORKBOOK, type ZipEntry, zipEntry } from './zip.ts'
 
 /** Zoho's limit for the file of one job. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -25,6 +25,20 @@ export interface JobFile {
   readonly columns: readonly string[]
   /** For a ZIP, where its CSV's data is. */
   readonly entry?: ZipEntry
+}
+
+// How a file in Microsoft's compound format starts: an Excel workbook of before 2007 (.xls).
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+
+/** The first `length` bytes of the file, or fewer when it is shorter. */
+async function firstBytes(path: string, length: number): Promise<Buffer> {
+  const file = await open(path)
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await file.close()
+  }
 }
 
 // A header row longer than this is surely not one.
@@ -56,8 +70,10 @@ export async function checkJobFile(path: string, splittable = false): Promise<Jo
         'action: load splits a larger file into several jobs.'
     )
   }
-  const kind = (await isZip(path)) ? 'zip' : 'csv'
   try {
+    const head = await firstBytes(path, OLE2.length)
+    if (head.equals(OLE2)) throw fault(WORKBOOK)
+    const kind = startsAsZip(head) ? 'zip' : 'csv'
     const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined
     if (kind === 'zip' && entry === undefined) throw fault('holds no .csv file.')
     const columns = await headerRow(csvText({ path, entry }))

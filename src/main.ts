@@ -66,16 +66,16 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
     record.jobId = settings.jobId
     core.setOutput('job-id', settings.jobId)
   }
-  const jobRun = await openJobRun(settings, record, secrets, cancellation.signal)
-  const { connection, context } = jobRun
+  const run = await openJobRun(settings, record, secrets, cancellation.signal)
+  const { connection, context } = run
   // Minted before the job is touched, so that an auth failure is told as one, with no API call.
   await connection.tokens.current(context)
   try {
-    await perform(jobRun)
+    await perform(run)
   } catch (error) {
-    throw await cleanUp(jobRun, error, cancellation)
+    throw await cleanUp(run, error, cancellation)
   }
-  jobRun.held.release()
+  run.held.release()
 }
 
 /** The operations the run's action names, in turn. */

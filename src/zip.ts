@@ -24,15 +24,27 @@ const ZIP_END = 0x06054b50
 const STORED = 0
 const DEFLATED = 8
 
-/** Whether the file starts as a ZIP does, whatever its name. */
-export async function isZip(path: string): Promise<boolean> {
-  const file = await open(path)
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0)
-    return bytesRead === 4 && buffer.readUInt32LE(0) === ZIP_LOCAL
-  } finally {
-    await file.close()
-  }
+/** Whether a file that starts with `head` is a ZIP, whatever its name. */
+export function startsAsZip(head: Buffer): boolean {
+  return head.length >= 4 && head.readUInt32LE(0) === ZIP_LOCAL
+}
+
+/**
+ * What a spreadsheet workbook given for a CSV is told: an Excel (.xlsx, .xlsm) or OpenDocument
+ * (.ods) workbook is a ZIP, known by the entries it holds; an older Excel one (.xls) by its start.
+ */
+export const WORKBOOK =
+  'is a spreadsheet workbook, not a CSV file: save it as "CSV UTF-8" (in Excel: File > Save As) ' +
+  'and give that file.'
+
+/** Whether a ZIP's entries are those of a workbook: Excel's, or OpenDocument's. */
+function isWorkbook(entries: readonly DirectoryEntry[]): boolean {
+  const names = new Set(entries.map(entry => entry.name))
+  return (
+    names.has('xl/workbook.xml') ||
+    names.has('xl/workbook.bin') ||
+    (names.has('mimetype') && names.has('content.xml'))
+  )
 }
 
 /** The entry's bytes, inflated when deflated, as a stream. */
@@ -88,11 +100,12 @@ export async function zipEntry(
     const count = tail.readUInt16LE(end + 10)
     const directorySize = tail.readUInt32LE(end + 12)
     const directoryAt = tail.readUInt32LE(end + 16)
+    const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES))
+    const entries = directoryEntries(directory, count)
+    if (which === 'only' && entries !== undefined && isWorkbook(entries)) throw fault(WORKBOOK)
     if (count !== 1 && which === 'only') {
       throw fault(`holds ${count} files: a ZIP for Zoho must hold exactly one CSV file.`)
     }
-    const directory = await read(directoryAt, Math.min(directorySize, MAX_DIRECTORY_BYTES))
-    const entries = directoryEntries(directory, count)
     if (entries === undefined)
       throw fault('is not a ZIP file Zoho can read: its directory is damaged.')
     const entry = which === 'only' ? entries[0] : entries.find(each => /\.csv$/i.test(each.name))
