@@ -48,8 +48,28 @@ describe('checkJobFile', () => {
     })
   })
 
-  it('takes a header row without a line break after it', async () => {
-    expect((await checkJobFile(await file('b.csv', 'A,B'))).columns).toEqual(['A', 'B'])
+  it('takes a last record without a line break after it', async () => {
+    expect((await checkJobFile(await file('b.csv', 'A,B\r\n1,2'))).columns).toEqual(['A', 'B'])
+  })
+
+  it.each([
+    ['a header alone', 'A,B'],
+    ['a header and its line break', 'A,B\n'],
+    ['a header and blank lines', 'A,B\r\n\r\n\n\n'],
+    ['a quoted header over two lines', '"A\nfirst",B\n\n']
+  ])('refuses %s: no records', async (_what, text) => {
+    const path = await file('header.csv', text)
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} holds no records: only a header row, with nothing to load under it.`
+    )
+  })
+
+  it.each([
+    ['after blank lines', `A,B\n\n\n1,2\n`],
+    ['in a later chunk', `A,B\n${'\n'.repeat(300_000)}1,2\n`],
+    ['past the first MiB of blank lines (not read)', `A,B\n${'\r\n'.repeat(600_000)}`]
+  ])('takes a record %s', async (_what, text) => {
+    expect((await checkJobFile(await file('late.csv', text))).columns).toEqual(['A', 'B'])
   })
 
   it.each([

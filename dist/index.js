@@ -1583,8 +1583,10 @@ async function checkJobFile(path, splittable = false) {
         const entry = kind === 'zip' ? await (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .zipEntry */ .M7)(path, size, fault) : undefined;
         if (kind === 'zip' && entry === undefined)
             throw fault('holds no .csv file.');
-        const columns = await headerRow(csvText({ path, entry }));
+        const { columns, records } = await csvHead(csvText({ path, entry }));
         checkColumns(columns, fault);
+        if (!records)
+            throw fault('holds no records: only a header row, with nothing to load under it.');
         return {
             path,
             name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path),
@@ -1637,24 +1639,29 @@ async function forEachRow(file, visit, more = () => true) {
     reader.end();
     drain();
 }
-async function headerRow(stream) {
+async function csvHead(stream) {
     const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvReader */ .c();
     const decoder = new TextDecoder();
     let bytes = 0;
     try {
         for await (const chunk of stream) {
             const buffer = chunk;
-            for (let at = 0; at < buffer.length && reader.rows.length === 0;) {
+            let at = 0;
+            for (; at < buffer.length && reader.rows.length === 0;) {
                 const lineFeed = buffer.indexOf(0x0a, at);
                 const end = lineFeed === -1 ? buffer.length : lineFeed + 1;
                 reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }));
                 bytes += end - at;
                 at = end;
             }
-            if (reader.rows.length > 0)
-                break;
-            if (bytes > MAX_HEADER_BYTES)
+            if (reader.rows.length > 0 && notBlank(buffer.subarray(at)))
+                return { columns: reader.rows[0] ?? [], records: true };
+            bytes += reader.rows.length > 0 ? buffer.length - at : 0;
+            if (bytes > MAX_HEADER_BYTES) {
+                if (reader.rows.length > 0)
+                    return { columns: reader.rows[0] ?? [], records: true };
                 throw new Error('its first line is over 1 MiB long');
+            }
         }
     }
     finally {
@@ -1662,7 +1669,10 @@ async function headerRow(stream) {
     }
     if (reader.rows.length === 0)
         reader.end();
-    return reader.rows[0] ?? [];
+    return { columns: reader.rows[0] ?? [], records: false };
+}
+function notBlank(bytes) {
+    return bytes.some(byte => byte !== 0x0a && byte !== 0x0d);
 }
 function checkColumns(columns, fault) {
     if (columns.every(column => column.trim() === ''))

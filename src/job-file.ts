@@ -76,8 +76,9 @@ export async function checkJobFile(path: string, splittable = false): Promise<Jo
     const kind = startsAsZip(head) ? 'zip' : 'csv'
     const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined
     if (kind === 'zip' && entry === undefined) throw fault('holds no .csv file.')
-    const columns = await headerRow(csvText({ path, entry }))
+    const { columns, records } = await csvHead(csvText({ path, entry }))
     checkColumns(columns, fault)
+    if (!records) throw fault('holds no records: only a header row, with nothing to load under it.')
     return {
       path,
       name: basename(path),
@@ -141,8 +142,18 @@ export async function forEachRow(
   drain()
 }
 
-/** The first row of a CSV stream, read no further than it ends (and at most 1 MiB). */
-async function headerRow(stream: Readable): Promise<string[]> {
+/** The start of a CSV: its header row, and whether a record follows it. */
+interface CsvHead {
+  readonly columns: string[]
+  readonly records: boolean
+}
+
+/**
+ * The first row of a CSV stream, and whether a record follows it (a line that is not blank), read
+ * no further than that shows (and at most 1 MiB: a file with more blank lines is assumed to hold
+ * records, which the load counts).
+ */
+async function csvHead(stream: Readable): Promise<CsvHead> {
   const reader = new CsvReader()
   const decoder = new TextDecoder()
   let bytes = 0
@@ -151,21 +162,32 @@ async function headerRow(stream: Readable): Promise<string[]> {
       // A line at a time: the records after the header are not parsed (a line feed is never
       // inside a UTF-8 character).
       const buffer = chunk as Buffer
-      for (let at = 0; at < buffer.length && reader.rows.length === 0;) {
+      let at = 0
+      for (; at < buffer.length && reader.rows.length === 0;) {
         const lineFeed = buffer.indexOf(0x0a, at)
         const end = lineFeed === -1 ? buffer.length : lineFeed + 1
         reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }))
         bytes += end - at
         at = end
       }
-      if (reader.rows.length > 0) break
-      if (bytes > MAX_HEADER_BYTES) throw new Error('its first line is over 1 MiB long')
+      if (reader.rows.length > 0 && notBlank(buffer.subarray(at)))
+        return { columns: reader.rows[0] ?? [], records: true }
+      bytes += reader.rows.length > 0 ? buffer.length - at : 0
+      if (bytes > MAX_HEADER_BYTES) {
+        if (reader.rows.length > 0) return { columns: reader.rows[0] ?? [], records: true }
+        throw new Error('its first line is over 1 MiB long')
+      }
     }
   } finally {
     stream.destroy()
   }
   if (reader.rows.length === 0) reader.end()
-  return reader.rows[0] ?? []
+  return { columns: reader.rows[0] ?? [], records: false }
+}
+
+/** Whether the bytes hold anything but line ends. */
+function notBlank(bytes: Buffer): boolean {
+  return bytes.some(byte => byte !== 0x0a && byte !== 0x0d)
 }
 
 /** The header names each field once: no column without a name, none twice. */
