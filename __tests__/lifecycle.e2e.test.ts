@@ -369,7 +369,7 @@ describe('checks before any request', () => {
     ['text.zip', zipSync({ 'a.txt': strToU8('A\n') }), 'holds "a.txt", not a .csv file'],
     // Workbooks, known by what they hold, not by their names.
     [
-      'employees.csv',
+      'workbook.csv',
       zipSync({
         '[Content_Types].xml': strToU8('<Types/>'),
         'xl/workbook.xml': strToU8('<workbook/>'),
@@ -378,7 +378,7 @@ describe('checks before any request', () => {
       WORKBOOK_PROBLEM
     ],
     [
-      'employees.ods',
+      'workbook.ods',
       zipSync({
         mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'),
         'content.xml': strToU8('<office:document-content/>')
@@ -386,7 +386,7 @@ describe('checks before any request', () => {
       WORKBOOK_PROBLEM
     ],
     [
-      'employees.xls',
+      'workbook.xls',
       Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]),
       WORKBOOK_PROBLEM
     ]

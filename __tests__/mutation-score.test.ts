@@ -1,6 +1,7 @@
 // scripts/mutation-score.ts: the table npm run mutation commits, and the targets it holds.
 import { describe, expect, it } from '@jest/globals'
-import { score, scoreTable } from '../scripts/mutation-score.ts'
+import { fileURLToPath } from 'node:url'
+import { score, scoreTable, sourceModules } from '../scripts/mutation-score.ts'
 
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map(status => ({ status })) })
 
@@ -24,5 +25,26 @@ describe('the mutation score', () => {
     expect(markdown).toContain('on 2026-12-02')
     expect(overall).toBeCloseTo(83.33, 1)
     expect(low).toEqual(['src/b.ts (75.0%)'])
+  })
+
+  it('gives a row to each module the run did not measure, and says the total is not all', () => {
+    const { markdown, unmeasured } = scoreTable(
+      { 'src/a.ts': mutants('Killed') },
+      'on 2026-12-02',
+      ['src/a.ts', 'src/c.ts']
+    )
+    expect(unmeasured).toEqual(['src/c.ts'])
+    expect(markdown).toContain(
+      '| `src/a.ts` | 1 | 1 | 100.0% |\n| `src/c.ts` | — | — | not measured |'
+    )
+    expect(markdown).toContain('**1 of 2 modules were not measured**')
+    expect(markdown).toContain('| **the modules measured** | 1 | 1 | **100.0%** |')
+  })
+
+  it('knows the modules StrykerJS mutates: every .ts of src/ but index.ts', () => {
+    const modules = sourceModules(fileURLToPath(new URL('..', import.meta.url)))
+    expect(modules).toEqual(expect.arrayContaining(['src/main.ts', 'src/csv/reader.ts']))
+    expect(modules).not.toContain('src/index.ts')
+    expect(modules.every(module => module.endsWith('.ts'))).toBe(true)
   })
 })
