@@ -446,6 +446,48 @@ describe('parseSettings', () => {
     })
   })
 
+  describe('the parts of a load', () => {
+    const load = { action: 'load', 'job-id': '', file: 'a.csv' }
+    const partsOf = (given: Partial<RawInputs>) => {
+      const settings = parse({ ...load, ...given })
+      return 'parts' in settings ? settings.parts : undefined
+    }
+    it.each([
+      [{}, { maxRecords: undefined, skipRecords: 0 }],
+      [
+        { 'max-records-per-job': '1', 'skip-records': '0' },
+        { maxRecords: 1, skipRecords: 0 }
+      ],
+      [
+        { 'max-records-per-job': '1000000000', 'skip-records': '1000000000' },
+        { maxRecords: 1_000_000_000, skipRecords: 1_000_000_000 }
+      ]
+    ])('takes %j', (given, parts) => {
+      expect(partsOf(given)).toEqual(parts)
+    })
+    it.each([
+      ['max-records-per-job', '0', 'a whole number of records from 1 (or empty for no limit)'],
+      [
+        'max-records-per-job',
+        '1000000001',
+        'a whole number of records from 1 (or empty for no limit)'
+      ],
+      ['max-records-per-job', '2.5', 'a whole number of records from 1 (or empty for no limit)'],
+      ['skip-records', '-1', 'a whole number of records from 0'],
+      ['skip-records', '1000000001', 'a whole number of records from 0'],
+      ['skip-records', 'ten', 'a whole number of records from 0']
+    ])('refuses %s %j', (name, value, allowed) => {
+      expect(rejection({ ...load, [name]: value })).toBe(
+        `Input "${name}" must be ${allowed}; got ${JSON.stringify(value)}.`
+      )
+    })
+    it('names both when both are bad', () => {
+      expect(rejection({ ...load, 'max-records-per-job': 'x', 'skip-records': 'y' })).toMatch(
+        /Input "max-records-per-job" must .* Input "skip-records" must /
+      )
+    })
+  })
+
   describe('environment', () => {
     it.each([
       ['', 'production'],
