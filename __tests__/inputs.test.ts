@@ -326,6 +326,36 @@ describe('parseSettings', () => {
     })
   })
 
+  describe('inputs an action does not use', () => {
+    it.each([
+      ['start', {}, []],
+      [
+        'load',
+        { 'job-id': '', file: 'a.csv', 'max-records-per-job': '5', 'skip-records': '2' },
+        []
+      ],
+      [
+        'upload',
+        { file: 'a.csv', 'max-records-per-job': '5', 'skip-records': '2' },
+        [
+          'Input "max-records-per-job" takes effect only with action "load"; "upload" loads no file.',
+          'Input "skip-records" takes effect only with action "load"; "upload" loads no file.'
+        ]
+      ],
+      [
+        'status',
+        { 'check-header': 'True' },
+        [
+          'Input "check-header" takes effect only with action "upload" or "load"; "status" sends no file.'
+        ]
+      ],
+      ['upload', { file: 'a.csv', 'check-header': 'true' }, []],
+      ['create', { 'job-id': '', 'check-header': 'false', wait: 'false' }, []]
+    ])('warn of what a %s ignores (%j)', (action, given, warnings) => {
+      expect(parse({ action, ...given }).warnings).toEqual(warnings)
+    })
+  })
+
   describe('token', () => {
     it.each([
       ['1000.abc.def', '1000.abc.def'],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import { InputError } from '../src/errors.ts'
-import { checkJobFile } from '../src/job-file.ts'
+import { checkJobFile, forEachRow } from '../src/job-file.ts'
 import { zipOf } from './support/zips.ts'
 
 let dir = ''
@@ -120,5 +120,34 @@ describe('checkJobFile', () => {
     const central = zip.indexOf(Buffer.from('PK\x01\x02', 'latin1'))
     zip.writeUInt16LE(1, central + 8)
     expect(await problem(await file('secret.zip', zip))).toContain('is encrypted')
+  })
+})
+
+describe('forEachRow', () => {
+  it('gives each data row with its number, the header being row 1, as a stream', async () => {
+    // A record over two lines is one row; a character split across chunks is read whole.
+    const text = `Name,Note\nAda,"two\nlines"\n${'Zoë,é\n'.repeat(60_000)}Bo,x\n`
+    const checked = await checkJobFile(await file('rows.csv', text))
+    const rows: [readonly string[], number][] = []
+    await forEachRow(checked, (cells, row) => rows.push([cells, row]))
+    expect(rows[0]).toEqual([['Ada', 'two\nlines'], 2])
+    expect(rows[1]).toEqual([['Zoë', 'é'], 3])
+    expect(rows).toHaveLength(60_002)
+    expect(rows.filter(([cells]) => cells.join('').includes('\uFFFD'))).toEqual([])
+    expect(rows.at(-1)).toEqual([['Bo', 'x'], 60_003])
+  })
+
+  it('stops once told there is no need for more', async () => {
+    const checked = await checkJobFile(await file('many.csv', `A\n${'1\n'.repeat(400_000)}`))
+    let seen = 0
+    await forEachRow(
+      checked,
+      () => {
+        seen += 1
+      },
+      () => seen < 10
+    )
+    expect(seen).toBeGreaterThanOrEqual(10)
+    expect(seen).toBeLessThan(400_000)
   })
 })
