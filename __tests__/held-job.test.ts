@@ -2,7 +2,11 @@
 // post step, and what the post step reads back.
 import { describe, expect, it } from '@jest/globals'
 import { ActionError, CancelledError } from '../src/errors.ts'
+import type { Connection } from '../src/zoho/api.ts'
+import type { CallContext } from '../src/zoho/call.ts'
+import { systemClock } from '../src/clock.ts'
 import {
+  abortJob,
   CANCELLED_WHILE_RUNNING,
   CREATED_NOT_STARTED,
   HeldJob,
@@ -108,10 +112,22 @@ describe('HeldJob', () => {
     expect(HeldJob.pending(state)).toEqual(next)
   })
 
-  it('saves nothing for the post step before it has a job', () => {
+  it('saves nothing for the post step before it has a job, and aborts nothing', () => {
     const state = memoryState()
-    new HeldJob(state).claim({ onCancel: CANCELLED_WHILE_RUNNING })
+    const held = new HeldJob(state)
+    held.claim({ onCancel: CANCELLED_WHILE_RUNNING, onFailure: START_FAILED })
     expect(state.saved.get('pending-job')).toBe('')
+    expect(held.abortReason(cancel)).toBeUndefined()
+    expect(held.abortReason(failure)).toBeUndefined()
+  })
+
+  it('aborts nothing once the job has ended, whatever is claimed after', () => {
+    const held = new HeldJob(memoryState())
+    held.take(JOB, { onCancel: CANCELLED_WHILE_RUNNING })
+    held.ended()
+    held.claim({ onCancel: CANCELLED_WHILE_RUNNING, onFailure: START_FAILED })
+    expect(held.abortReason(cancel)).toBeUndefined()
+    expect(held.abortReason(failure)).toBeUndefined()
   })
 
   it.each([
@@ -127,6 +143,55 @@ describe('HeldJob', () => {
     const state = memoryState()
     state.save('pending-job', saved)
     expect(HeldJob.pending(state)).toBeUndefined()
+  })
+})
+
+describe('abortJob', () => {
+  /** A connection whose every call fails before it is sent, keeping the context it was given. */
+  function failingConnection(seen: CallContext[]): Connection {
+    return {
+      apiBaseUrl: 'https://www.zohoapis.com',
+      environment: 'production',
+      tokens: {
+        current: context => {
+          seen.push(context)
+          return Promise.reject(new ActionError('Zoho Accounts refused the refresh token s3cret.'))
+        },
+        renew: () => Promise.resolve(false)
+      }
+    }
+  }
+
+  const stepCancelled = new AbortController()
+  stepCancelled.abort()
+  const context: CallContext = {
+    policy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, timeScale: 1 },
+    clock: systemClock,
+    log: () => undefined,
+    signal: stepCancelled.signal,
+    timeoutMs: 1000,
+    calls: { made: 0 },
+    redact: text => text.replaceAll('s3cret', '***')
+  }
+
+  it("says the job could not be aborted, why it was to be, and Zoho's text redacted", async () => {
+    const seen: CallContext[] = []
+    const note = await abortJob(JOB, START_FAILED, failingConnection(seen), context)
+    expect(note).toEqual({
+      aborted: false,
+      note:
+        `The job could not be aborted (${START_FAILED}): Zoho Accounts refused the refresh token ` +
+        '***. Abort it in Creator: until it ends, the form takes no other job.'
+    })
+    // Not under the step's signal, which the cancel has aborted; no deadline unless one is given.
+    expect(seen[0]?.signal?.aborted).toBe(false)
+    expect(seen[0]).not.toHaveProperty('deadline')
+  })
+
+  it('aborts within the deadline it is given', async () => {
+    const seen: CallContext[] = []
+    await abortJob(JOB, CANCELLED_WHILE_RUNNING, failingConnection(seen), context, 12_345)
+    expect(seen[0]?.deadline).toBe(12_345)
   })
 })
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { InputError } from '../src/errors.ts'
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
@@ -7,9 +7,13 @@ import {
   INPUT_NAMES,
   parseSettings,
   type RawInputs,
-  type Settings
+  readSettings,
+  type Settings,
+  waitOf
 } from '../src/inputs.ts'
+import { parseFile, parseJobId } from '../src/inputs/job.ts'
 import { runnerFacts, TIME_SCALE_ENV } from '../src/inputs/runner.ts'
+import { Secrets } from '../src/secrets.ts'
 
 const VALID: RawInputs = {
   dc: 'eu',
@@ -45,7 +49,6 @@ const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...ov
 // What the settings of the action parsed hold, or undefined where that action has no such setting.
 const jobIdOf = (settings: Settings) => ('jobId' in settings ? settings.jobId : undefined)
 const fileOf = (settings: Settings) => ('file' in settings ? settings.file : undefined)
-const waitOf = (settings: Settings) => ('wait' in settings ? settings.wait : undefined)
 const checkHeaderOf = (settings: Settings) =>
   'checkHeader' in settings ? settings.checkHeader : undefined
 
@@ -682,6 +685,27 @@ describe('parseSettings', () => {
     expect(message).toContain(`"${'a'.repeat(60)}…"`)
   })
 
+  it.each(['abort-on-cancel', 'mask-job-id'] as const)(
+    'names %s when it is not a boolean',
+    name => {
+      expect(rejection({ [name]: 'maybe' })).toBe(
+        `Input "${name}" must be true or false; got "maybe".`
+      )
+    }
+  )
+
+  it('names a file path that cannot be one, quoted back', () => {
+    expect(rejection({ action: 'upload', file: 'a\0b.csv' })).toBe(
+      'Input "file" must be the path of a CSV file, or of a ZIP holding one CSV, relative to the ' +
+        'workspace; got "a\\u0000b.csv".'
+    )
+  })
+
+  it('does not warn of the wait inputs a load uses, as a load always waits', () => {
+    const given = { action: 'load', 'job-id': '', file: 'a.csv' }
+    expect(parse({ ...given, 'wait-timeout': '60', 'poll-interval': '1' }).warnings).toEqual([])
+  })
+
   it('keeps check-header only for the actions that send a file', () => {
     // A start has no such setting at all: its settings are a start's.
     expect(checkHeaderOf(parse({ 'check-header': 'TRUE', action: 'upload', file: 'a.csv' }))).toBe(
@@ -689,6 +713,52 @@ describe('parseSettings', () => {
     )
     expect(checkHeaderOf(parse({ 'check-header': 'true', action: 'start' }))).toBeUndefined()
     expect(rejection({ 'check-header': 'yes' })).toContain('Input "check-header"')
+  })
+})
+
+describe('parseJobId and parseFile', () => {
+  it('give an empty value where the action takes none, or is not known', () => {
+    expect(parseJobId('create', '')).toBe('')
+    expect(parseJobId(undefined, '')).toBe('')
+    expect(parseFile('status', 'a.csv', '/work')).toBe('')
+    expect(parseFile(undefined, 'a.csv', '/work')).toBe('')
+    expect(parseFile('load', 'a.csv', '/work')).toBe('/work/a.csv')
+  })
+})
+
+describe('readSettings', () => {
+  const names = Object.keys(VALID) as (keyof RawInputs)[]
+  const inputEnv = (name: string) => `INPUT_${name.toUpperCase()}`
+
+  function read(env: Record<string, string>): string {
+    const written: string[] = []
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    const saved = { ...process.env }
+    try {
+      for (const name of names) process.env[inputEnv(name)] = VALID[name]
+      Object.assign(process.env, env)
+      readSettings(new Secrets())
+    } finally {
+      process.env = saved
+      write.mockRestore()
+    }
+    return written.join('')
+  }
+
+  it('says when retries wait a scaled time, as the tests ask', () => {
+    expect(read({ [TIME_SCALE_ENV]: '0.01' })).toContain(
+      `Retries wait 0.01 times as long, as ${TIME_SCALE_ENV} says (a setting for tests).`
+    )
+    expect(read({})).not.toContain('Retries wait')
+  })
+
+  it('masks the token and the job ID before anything else is written', () => {
+    const log = read({ [TIME_SCALE_ENV]: '0.5' })
+    expect(log).toContain(`::add-mask::${VALID.token}`)
+    expect(log).toContain(`::add-mask::${VALID['job-id']}`)
   })
 })
 

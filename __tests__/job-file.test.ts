@@ -1,12 +1,12 @@
 // The file a job loads, checked on disk before any request (src/job-file.ts).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import { InputError } from '../src/errors.ts'
-import { checkJobFile, forEachRow } from '../src/job-file.ts'
+import { checkJobFile, forEachRow, MAX_FILE_BYTES } from '../src/job-file.ts'
 import { zipOf } from './support/zips.ts'
 
 let dir = ''
@@ -99,6 +99,73 @@ describe('checkJobFile', () => {
     expect(await problem(path)).toBe(
       `Input "file": ${path} cannot be read: its first line is over 1 MiB long.`
     )
+  })
+
+  it('takes a first line of exactly 1 MiB, with a character cut between two pieces', async () => {
+    const MiB = 1024 * 1024
+    // "é" takes two bytes, the first of them the last byte of the first 256 KiB read.
+    const first = `${'A'.repeat(256 * 1024 - 1)}é`
+    const header = `${first},${'B'.repeat(MiB - Buffer.byteLength(first) - 1)}`
+    expect(Buffer.byteLength(header)).toBe(MiB)
+    const checked = await checkJobFile(await file('mib.csv', `${header}\n1,2\n`))
+    expect(checked.columns.map(column => column.length)).toEqual([256 * 1024, MiB - 256 * 1024 - 2])
+    expect(checked.columns[0]?.endsWith('Aé')).toBe(true)
+  })
+
+  it('refuses a header row of blank names as no header row', async () => {
+    const path = await file('blank-header.csv', '  , \r\n1,2\r\n')
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} has no header row: its first line must name the form's fields (their link names).`
+    )
+  })
+
+  it('refuses a header column whose name is only spaces', async () => {
+    const path = await file('blank-column.csv', 'A, ,B\n1,2,3\n')
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} has a header column with no name (column 2): each column must name a field by its link name.`
+    )
+  })
+
+  it('refuses a column named twice, spaces aside, quoting at most 100 characters of it', async () => {
+    const long = 'N'.repeat(150)
+    const path = await file('twice.csv', `A,${long}, ${long} \n1,2,3\n`)
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} names the column "${'N'.repeat(100)}" twice in its header (columns 2 and 3).`
+    )
+  })
+
+  it('refuses a ZIP whose CSV is empty as having no header row', async () => {
+    const path = await file('empty-entry.zip', zipSync({ 'x.csv': new Uint8Array() }, { level: 0 }))
+    expect(await problem(path)).toContain('has no header row')
+  })
+
+  it('refuses a path it cannot read, saying why', async () => {
+    const csv = await file('plain.csv', 'A\n1\n')
+    const path = join(csv, 'inside.csv')
+    expect(await problem(path)).toMatch(
+      new RegExp(`^Input "file": ${path} cannot be read: ENOTDIR: not a directory.*\\.$`)
+    )
+  })
+
+  it('refuses a path that does not exist, saying where relative paths start', async () => {
+    const path = join(dir, 'missing.csv')
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.`
+    )
+  })
+
+  it('takes a file of 100 MB for one job, and one a byte larger only for a load', async () => {
+    const limit = await file('limit.csv', '')
+    const over = await file('over.csv', '')
+    // Sparse files: what is past the size check is read only as far as its first 1 MiB.
+    await truncate(limit, MAX_FILE_BYTES)
+    await truncate(over, MAX_FILE_BYTES + 1)
+    expect(await problem(limit)).toContain('its first line is over 1 MiB long')
+    expect(await problem(over)).toBe(
+      `Input "file": ${over} is ${MAX_FILE_BYTES + 1} bytes, more than the ${MAX_FILE_BYTES} bytes ` +
+        '(100 MB) Zoho takes in one job: action: load splits a larger file into several jobs.'
+    )
+    await expect(checkJobFile(over, true)).rejects.toThrow('its first line is over 1 MiB long')
   })
 
   it.each([

@@ -998,7 +998,8 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  sb: () => (/* binding */ readSettings)
+  sb: () => (/* binding */ readSettings),
+  pE: () => (/* binding */ waitOf)
 });
 
 // UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
@@ -1088,6 +1089,9 @@ class Problems {
             this.found.push(...error.problems);
             return new Noted(error.problems);
         }
+    }
+    static valueOf(taken) {
+        return taken instanceof Noted ? undefined : taken;
     }
     checked(values) {
         if (this.found.length > 0 || !noneNoted(values))
@@ -1260,17 +1264,17 @@ function parseFile(action, value, workspace) {
     const path = required('file', FILE, value);
     return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
 }
-function unusedForAction(action, raw) {
+function unusedForAction(action, raw, asked) {
     const warnings = [];
     for (const name of ['max-records-per-job', 'skip-records']) {
         if (raw[name] !== '' && action !== 'load')
             warnings.push(`Input "${name}" takes effect only with action "load"; "${action}" loads no file.`);
     }
-    if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
+    if (asked.checkHeader && !WITH_A_FILE.has(action))
         warnings.push(`Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
     if (raw.file !== '' && !WITH_A_FILE.has(action))
         warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
-    if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
+    if (asked.wait && !MAY_WAIT.has(action))
         warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`);
     return warnings;
 }
@@ -1444,6 +1448,9 @@ function readSettings(secrets) {
     }
     return settings;
 }
+function waitOf(settings) {
+    return 'wait' in settings ? settings.wait : undefined;
+}
 function parseSettings(given, runner = runnerFacts({})) {
     const raw = withoutDefaults(given);
     const problems = new Problems();
@@ -1458,7 +1465,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         form: problems.take(() => required('form', LINK_NAME, raw.form)),
         jobId: problems.take(() => parseJobId(known, raw['job-id'])),
         file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
-        auth: problems.take(() => parseAuth(raw, 'apiHost' in dataCentre ? dataCentre : undefined)),
+        auth: problems.take(() => parseAuth(raw, Problems.valueOf(dataCentre))),
         environment: problems.take(() => parseEnvironment(raw.environment)),
         apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
         retry: problems.take(() => parseRetry(raw.retries, runner.timeScale)),
@@ -1471,7 +1478,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         maxRecords: problems.take(() => parseMaxRecords(raw)),
         skipRecords: problems.take(() => parseSkipRecords(raw))
     });
-    const { owner, app, form, waitOn, wait } = checked;
+    const { owner, app, form, waitOn, wait, checkHeader } = checked;
     const common = {
         dataCentre: checked.dataCentre,
         apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -1484,10 +1491,10 @@ function parseSettings(given, runner = runnerFacts({})) {
         runAttempt: runner.runAttempt,
         warnings: [
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-            ...unusedForAction(checked.action, raw)
+            ...unusedForAction(checked.action, raw, { checkHeader, wait: waitOn })
         ]
     };
-    const { jobId, file, checkHeader, abortOnCancel } = checked;
+    const { jobId, file, abortOnCancel } = checked;
     switch (checked.action) {
         case 'create':
             return { ...common, action: checked.action };
@@ -1647,19 +1654,19 @@ async function csvHead(stream) {
         for await (const chunk of stream) {
             const buffer = chunk;
             let at = 0;
-            for (; at < buffer.length && reader.rows.length === 0;) {
+            while (reader.rows.length === 0 && at < buffer.length) {
                 const lineFeed = buffer.indexOf(0x0a, at);
                 const end = lineFeed === -1 ? buffer.length : lineFeed + 1;
                 reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }));
-                bytes += end - at;
                 at = end;
             }
-            if (reader.rows.length > 0 && notBlank(buffer.subarray(at)))
-                return { columns: reader.rows[0] ?? [], records: true };
-            bytes += reader.rows.length > 0 ? buffer.length - at : 0;
+            const [columns] = reader.rows;
+            if (columns !== undefined && notBlank(buffer.subarray(at)))
+                return { columns, records: true };
+            bytes += buffer.length;
             if (bytes > MAX_HEADER_BYTES) {
-                if (reader.rows.length > 0)
-                    return { columns: reader.rows[0] ?? [], records: true };
+                if (columns !== undefined)
+                    return { columns, records: true };
                 throw new Error('its first line is over 1 MiB long');
             }
         }
@@ -1667,8 +1674,7 @@ async function csvHead(stream) {
     finally {
         stream.destroy();
     }
-    if (reader.rows.length === 0)
-        reader.end();
+    reader.end();
     return { columns: reader.rows[0] ?? [], records: false };
 }
 function notBlank(bytes) {
@@ -2251,16 +2257,14 @@ async function openJobRun(settings, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
     const held = new held_job/* HeldJob */.b7();
     const run = { held, connection, context, secrets, record };
+    if ('jobId' in settings)
+        held.take({ ...settings.form, jobId: settings.jobId });
     switch (settings.action) {
-        case 'create':
-            return { ...run, settings, file: undefined };
         case 'upload':
-            held.take({ ...settings.form, jobId: settings.jobId });
             return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, false) };
         case 'load':
             return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, true) };
         default:
-            held.take({ ...settings.form, jobId: settings.jobId });
             return { ...run, settings, file: undefined };
     }
 }
@@ -3264,10 +3268,12 @@ async function runPost() {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(194);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(992);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(308);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(863);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(992);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(810);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+
 
 
 
@@ -3296,7 +3302,7 @@ function reportOutcome(outcome, secrets) {
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('code', String(reply.code));
             const text = reply.message ?? outcome.status?.raw;
             if (text !== undefined)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
         }
     }
     if (outcome.status !== undefined)
@@ -3319,7 +3325,7 @@ function reportJob(job, secrets) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(warning));
 }
 function reportStatus(status, secrets) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
     for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
         const value = status.records[count];
         if (value !== undefined)
@@ -3377,7 +3383,7 @@ function headline(settings, record, status) {
             ? 'failed'
             : 'succeeded';
     const what = settings.action === 'status' && settings.wait === undefined && status !== undefined
-        ? `the job is ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .describeStatus */ .Wn)(status)}`
+        ? `the job is ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_4__/* .describeStatus */ .Wn)(status)}`
         : countsLine(status, record.parts);
     return `${icon} Zoho Creator ${settings.action} ${verdict}${what === '' ? '' : `: ${what}`}`;
 }
@@ -3386,12 +3392,12 @@ function countsLine(status, parts) {
     const notTried = (parts ?? []).filter(part => part.tried !== true);
     const untried = notTried.reduce((sum, part) => sum + part.records, 0);
     const phrases = [
-        total === undefined ? '' : `${success ?? 0} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(total, 'record')} loaded`,
+        total === undefined ? '' : `${success ?? 0} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(total, 'record')} loaded`,
         failed === undefined || failed === 0 ? '' : `${failed} failed`,
         unprocessed === undefined || unprocessed === 0 ? '' : `${unprocessed} not processed`,
         notTried.length === 0
             ? ''
-            : `${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(untried, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(notTried.length, 'part')} not attempted`
+            : `${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(untried, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(notTried.length, 'part')} not attempted`
     ];
     return phrases.filter(phrase => phrase !== '').join(', ');
 }
@@ -3399,10 +3405,9 @@ function failedButPassed(settings, record, status) {
     const failed = status?.records.failed ?? 0;
     if (record.failure !== undefined ||
         failed === 0 ||
-        !('wait' in settings) ||
-        settings.wait?.failOnFailedRecords !== false)
+        (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .waitOf */ .pE)(settings)?.failOnFailedRecords !== false)
         return undefined;
-    return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
+    return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
         "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir.");
 }
 function resultFilesNote(dir) {
@@ -3419,10 +3424,10 @@ function partRow(part, maskJobId) {
     const { records } = part.status ?? { records: {} };
     return [
         String(part.index),
-        part.jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .jobIdForLog */ ._f)(part.jobId, maskJobId),
-        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .counted */ .hS)(part.records, 'record')})`,
+        part.jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .jobIdForLog */ ._f)(part.jobId, maskJobId),
+        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(part.records, 'record')})`,
         part.status !== undefined
-            ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(part.status)
+            ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(part.status)
             : part.tried === true
                 ? 'not finished'
                 : 'not attempted',
@@ -3437,7 +3442,7 @@ function describeRun(settings, record, status) {
         ['Action', settings.action],
         ['Data centre', `${settings.dataCentre.code} (${settings.apiBaseUrl})`],
         ['App / form', `${settings.form.app} / ${settings.form.form}`],
-        ['Job ID', jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .jobIdForLog */ ._f)(jobId, settings.maskJobId)],
+        ['Job ID', jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .jobIdForLog */ ._f)(jobId, settings.maskJobId)],
         ['Environment', settings.environment],
         [
             'Authentication',
@@ -3455,7 +3460,7 @@ function describeJob(status, job) {
         return [];
     const count = (value) => (value === undefined ? '—' : String(value));
     const running = job === undefined || job.wait.end === 'finished' ? '' : ' (still running)';
-    const state = status === undefined ? 'unknown' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .stateName */ .Vi)(status);
+    const state = status === undefined ? 'unknown' : (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(status);
     return [
         [job === undefined ? 'State' : 'Final state', `${state}${running}`],
         ['Total records', count(status?.records.total)],
@@ -3515,7 +3520,7 @@ function table(header, rows) {
     return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
 }
 function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
-    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
+    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
 }
 function escapeHtml(text) {
     const entities = {

@@ -165,6 +165,11 @@ export function readSettings(secrets: Secrets): Settings {
   return settings
 }
 
+/** How a step waits for its job; undefined for the actions that never wait, or when it does not. */
+export function waitOf(settings: Settings): WaitForJob | undefined {
+  return 'wait' in settings ? settings.wait : undefined
+}
+
 /** Checks raw input values (already trimmed) into settings; an InputError names every problem. */
 export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFacts({})): Settings {
   const raw = withoutDefaults(given)
@@ -181,7 +186,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     form: problems.take(() => required('form', LINK_NAME, raw.form)),
     jobId: problems.take(() => parseJobId(known, raw['job-id'])),
     file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
-    auth: problems.take(() => parseAuth(raw, 'apiHost' in dataCentre ? dataCentre : undefined)),
+    auth: problems.take(() => parseAuth(raw, Problems.valueOf(dataCentre))),
     environment: problems.take(() => parseEnvironment(raw.environment)),
     apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
     retry: problems.take(() => parseRetry(raw.retries, runner.timeScale)),
@@ -196,7 +201,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     maxRecords: problems.take(() => parseMaxRecords(raw)),
     skipRecords: problems.take(() => parseSkipRecords(raw))
   })
-  const { owner, app, form, waitOn, wait } = checked
+  const { owner, app, form, waitOn, wait, checkHeader } = checked
   const common: CommonSettings = {
     dataCentre: checked.dataCentre,
     apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -209,10 +214,10 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     runAttempt: runner.runAttempt,
     warnings: [
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-      ...unusedForAction(checked.action, raw)
+      ...unusedForAction(checked.action, raw, { checkHeader, wait: waitOn })
     ]
   }
-  const { jobId, file, checkHeader, abortOnCancel } = checked
+  const { jobId, file, abortOnCancel } = checked
   switch (checked.action) {
     case 'create':
       return { ...common, action: checked.action }

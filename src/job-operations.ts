@@ -57,16 +57,15 @@ export async function openJobRun(
   const { connection, context } = connect(settings, secrets, record, signal)
   const held = new HeldJob()
   const run = { held, connection, context, secrets, record }
+  // A job named by job-id is this run's to abort on a cancel from the start; a created one is
+  // taken when Zoho gives its ID.
+  if ('jobId' in settings) held.take({ ...settings.form, jobId: settings.jobId })
   switch (settings.action) {
-    case 'create':
-      return { ...run, settings, file: undefined }
     case 'upload':
-      held.take({ ...settings.form, jobId: settings.jobId })
       return { ...run, settings, file: await checkJobFile(settings.file, false) }
     case 'load':
       return { ...run, settings, file: await checkJobFile(settings.file, true) }
     default:
-      held.take({ ...settings.form, jobId: settings.jobId })
       return { ...run, settings, file: undefined }
   }
 }

@@ -6,7 +6,7 @@
 // limit, whatever Zoho sends (a test feeds it the worst case).
 import * as core from '@actions/core'
 import { messageOf } from './errors.ts'
-import type { Settings } from './inputs.ts'
+import { type Settings, waitOf } from './inputs.ts'
 import type { FollowedJob } from './operations/follow.ts'
 import type { ActionOutcome } from './operations/start-abort.ts'
 import type { CsvPreview } from './results.ts'
@@ -211,8 +211,7 @@ function failedButPassed(
   if (
     record.failure !== undefined ||
     failed === 0 ||
-    !('wait' in settings) ||
-    settings.wait?.failOnFailedRecords !== false
+    waitOf(settings)?.failOnFailedRecords !== false
   )
     return undefined
   return (

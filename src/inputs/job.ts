@@ -53,12 +53,14 @@ export function parseFile(
   return isAbsolute(path) ? path : resolve(workspace, path)
 }
 
-/** A warning for inputs the action does not use, or undefined. */
+/**
+ * Warnings for the inputs the action does not use: `raw` as given (a default counts as not given),
+ * and whether check-header and wait were asked for.
+ */
 export function unusedForAction(
   action: ActionName,
-  raw: Readonly<
-    Record<'file' | 'wait' | 'check-header' | 'max-records-per-job' | 'skip-records', string>
-  >
+  raw: Readonly<Record<'file' | 'max-records-per-job' | 'skip-records', string>>,
+  asked: { readonly checkHeader: boolean; readonly wait: boolean }
 ): string[] {
   const warnings: string[] = []
   for (const name of ['max-records-per-job', 'skip-records'] as const) {
@@ -67,7 +69,7 @@ export function unusedForAction(
         `Input "${name}" takes effect only with action "load"; "${action}" loads no file.`
       )
   }
-  if (/^true$/i.test(raw['check-header']) && !WITH_A_FILE.has(action))
+  if (asked.checkHeader && !WITH_A_FILE.has(action))
     warnings.push(
       `Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`
     )
@@ -75,7 +77,7 @@ export function unusedForAction(
     warnings.push(
       `Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`
     )
-  if (/^true$/i.test(raw.wait) && !MAY_WAIT.has(action))
+  if (asked.wait && !MAY_WAIT.has(action))
     warnings.push(
       `Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`
     )

@@ -115,6 +115,11 @@ export class Problems {
     }
   }
 
+  /** The value `take` handed back, or undefined when its input had a problem. */
+  static valueOf<T>(taken: T | Noted): T | undefined {
+    return taken instanceof Noted ? undefined : taken
+  }
+
   /** The values, or the InputError that names every problem noted. */
   checked<T extends Record<string, unknown>>(values: T): Checked<T> {
     if (this.found.length > 0 || !noneNoted(values)) throw new InputError(this.found)
