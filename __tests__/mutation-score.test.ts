@@ -16,13 +16,14 @@ describe('the mutation score', () => {
     const { markdown, overall, low } = scoreTable(
       {
         'src/b.ts': mutants('Killed', 'Killed', 'Killed', 'Survived'),
-        'src/a.ts': mutants('Killed', 'Timeout', 'CompileError')
+        'src/a.ts': mutants('Killed', 'Timeout', 'CompileError', 'Ignored', 'Ignored')
       },
       'on 2026-12-02'
     )
     expect(markdown).toContain('| `src/a.ts` | 2 | 2 | 100.0% |\n| `src/b.ts` | 4 | 3 | 75.0% |')
     expect(markdown).toContain('| **all of `src/`** | 6 | 5 | **83.3%** |')
     expect(markdown).toContain('on 2026-12-02')
+    expect(markdown).toContain('\n2 mutants were ignored: static ones')
     expect(overall).toBeCloseTo(83.33, 1)
     expect(low).toEqual(['src/b.ts (75.0%)'])
   })

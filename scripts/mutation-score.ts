@@ -55,12 +55,17 @@ export function scoreTable(
   }
   const total = score(all)
   const overall = percent(total)
+  const ignored = all.filter(status => status === 'Ignored').length
   const markdown = [
     '# Mutation score',
     '',
     `Written by \`npm run mutation\` (StrykerJS over \`src/\`, then \`scripts/mutation-score.ts\`), ${measuredAt}.`,
     `Targets: at least ${OVERALL}% over \`src/\` and ${PER_MODULE}% in every module. Score = (killed + timed`,
     'out) / (every mutant but those that do not compile or were ignored).',
+    '',
+    `${ignored} mutants were ignored: static ones (\`ignoreStatic\` in \`stryker.config.json\`:`,
+    'module-level values, computed once on import, which only a run of the whole suite could test,',
+    'each a minute on two cores) and those a `// Stryker disable` comment names with its reason.',
     ...(unmeasured.length === 0
       ? []
       : [
