@@ -15,6 +15,7 @@ const IN_PROCESS = [
   'action',
   'auth',
   'check-header',
+  'files',
   'hostile',
   'lifecycle',
   'parts',
@@ -27,7 +28,7 @@ const IN_PROCESS = [
  * The few run on the bundle as the runner runs it: a start, a load and its cancel with the post step
  * (lifecycle), a load in parts, through a proxy, and TLS; with the unit suites.
  */
-const ON_THE_BUNDLE = ['action', 'lifecycle', 'parts', 'proxy', 'tls']
+const ON_THE_BUNDLE = ['action', 'files', 'lifecycle', 'parts', 'proxy', 'tls']
 
 /** @type {import('jest').Config} */
 export default {

@@ -22,6 +22,8 @@ const VALID: RawInputs = {
   form: 'Employee_Details',
   'job-id': '3888833000000114027',
   action: 'start',
+  encoding: '',
+  delimiter: '',
   token: '1000.abc.def',
   'client-id': '',
   'client-secret': '',
@@ -131,9 +133,13 @@ describe('parseSettings', () => {
         )
       )
     expect(common).toEqual(expect.arrayContaining(['action', 'form', 'auth', 'retry', 'warnings']))
-    expect(added({ action: 'upload', file: 'a.csv', 'check-header': 'true' })).toEqual({
+    expect(
+      added({ action: 'upload', file: 'a.csv', 'check-header': 'true', delimiter: 'TAB' })
+    ).toEqual({
       jobId: VALID['job-id'],
       file: '/w/a.csv',
+      dialect: { encoding: 'auto', delimiter: '\t' },
+      copyRoot: '/runner/temp',
       checkHeader: true
     })
     expect(
@@ -146,6 +152,8 @@ describe('parseSettings', () => {
       })
     ).toEqual({
       file: '/w/a.csv',
+      dialect: { encoding: 'auto', delimiter: 'auto' },
+      copyRoot: '/runner/temp',
       checkHeader: false,
       wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
       abortOnCancel: false,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import { InputError } from '../src/errors.ts'
-import { checkJobFile, forEachRow, MAX_FILE_BYTES } from '../src/job-file.ts'
+import { checkJobFile, type FileReading, forEachRow, MAX_FILE_BYTES } from '../src/job-file.ts'
 import { zipOf } from './support/zips.ts'
 
 let dir = ''
@@ -17,6 +17,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** How the action reads a file when encoding and delimiter are left as they are. */
+function reading(overrides: Partial<FileReading> = {}): FileReading {
+  return {
+    splittable: false,
+    dialect: { encoding: 'auto', delimiter: 'auto' },
+    copyRoot: dir,
+    ...overrides
+  }
+}
+
 async function file(name: string, content: string | Uint8Array): Promise<string> {
   const path = join(dir, name)
   await writeFile(path, content)
@@ -25,7 +35,7 @@ async function file(name: string, content: string | Uint8Array): Promise<string>
 
 async function problem(path: string): Promise<string> {
   try {
-    await checkJobFile(path)
+    await checkJobFile(path, reading())
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return (error as InputError).message
@@ -39,17 +49,21 @@ describe('checkJobFile', () => {
       'a.csv',
       '\uFEFF"Name.first_name","Note, with comma",Email\r\n1,2,3\r\n'
     )
-    expect(await checkJobFile(path)).toEqual({
+    expect(await checkJobFile(path, reading())).toEqual({
       path,
       name: 'a.csv',
       size: Buffer.byteLength('\uFEFF"Name.first_name","Note, with comma",Email\r\n1,2,3\r\n'),
       kind: 'csv',
-      columns: ['Name.first_name', 'Note, with comma', 'Email']
+      columns: ['Name.first_name', 'Note, with comma', 'Email'],
+      dialect: { encoding: 'utf-8', delimiter: ',' }
     })
   })
 
   it('takes a last record without a line break after it', async () => {
-    expect((await checkJobFile(await file('b.csv', 'A,B\r\n1,2'))).columns).toEqual(['A', 'B'])
+    expect((await checkJobFile(await file('b.csv', 'A,B\r\n1,2'), reading())).columns).toEqual([
+      'A',
+      'B'
+    ])
   })
 
   it.each([
@@ -69,21 +83,24 @@ describe('checkJobFile', () => {
     ['in a later chunk', `A,B\n${'\n'.repeat(300_000)}1,2\n`],
     ['past the first MiB of blank lines (not read)', `A,B\n${'\r\n'.repeat(600_000)}`]
   ])('takes a record %s', async (_what, text) => {
-    expect((await checkJobFile(await file('late.csv', text))).columns).toEqual(['A', 'B'])
+    expect((await checkJobFile(await file('late.csv', text), reading())).columns).toEqual([
+      'A',
+      'B'
+    ])
   })
 
   it.each([
     ['deflated', zipSync({ 'x.csv': strToU8('A,B\n1,2\n') }, { level: 6 })],
     ['stored', zipSync({ 'x.csv': strToU8('A,B\n1,2\n') }, { level: 0 })]
   ])('reads the header of the one CSV in a %s ZIP', async (_kind, zip) => {
-    const checked = await checkJobFile(await file(`${_kind}.zip`, zip))
+    const checked = await checkJobFile(await file(`${_kind}.zip`, zip), reading())
     expect(checked).toMatchObject({ kind: 'zip', name: `${_kind}.zip`, columns: ['A', 'B'] })
   })
 
   it('reads the header of a ZIP entry past its first piece of data', async () => {
     const header = Array.from({ length: 5000 }, (_, i) => `Column_${i}`).join(',')
     const zip = zipOf('wide.csv', 8, deflateRawSync(Buffer.from(`${header}\n1\n`)))
-    expect((await checkJobFile(await file('wide.zip', zip))).columns).toHaveLength(5000)
+    expect((await checkJobFile(await file('wide.zip', zip), reading())).columns).toHaveLength(5000)
   })
 
   it('refuses a folder', async () => {
@@ -107,7 +124,7 @@ describe('checkJobFile', () => {
     const first = `${'A'.repeat(256 * 1024 - 1)}é`
     const header = `${first},${'B'.repeat(MiB - Buffer.byteLength(first) - 1)}`
     expect(Buffer.byteLength(header)).toBe(MiB)
-    const checked = await checkJobFile(await file('mib.csv', `${header}\n1,2\n`))
+    const checked = await checkJobFile(await file('mib.csv', `${header}\n1,2\n`), reading())
     expect(checked.columns.map(column => column.length)).toEqual([256 * 1024, MiB - 256 * 1024 - 2])
     expect(checked.columns[0]?.endsWith('Aé')).toBe(true)
   })
@@ -155,17 +172,17 @@ describe('checkJobFile', () => {
   })
 
   it('takes a file of 100 MB for one job, and one a byte larger only for a load', async () => {
-    const limit = await file('limit.csv', '')
-    const over = await file('over.csv', '')
-    // Sparse files: what is past the size check is read only as far as its first 1 MiB.
+    const limit = await file('limit.csv', 'A\n1\n')
+    const over = await file('over.csv', 'A\n1\n')
+    // Sparse files: NUL characters after the first record.
     await truncate(limit, MAX_FILE_BYTES)
     await truncate(over, MAX_FILE_BYTES + 1)
-    expect(await problem(limit)).toContain('its first line is over 1 MiB long')
+    expect((await checkJobFile(limit, reading())).size).toBe(MAX_FILE_BYTES)
     expect(await problem(over)).toBe(
       `Input "file": ${over} is ${MAX_FILE_BYTES + 1} bytes, more than the ${MAX_FILE_BYTES} bytes ` +
         '(100 MB) Zoho takes in one job: action: load splits a larger file into several jobs.'
     )
-    await expect(checkJobFile(over, true)).rejects.toThrow('its first line is over 1 MiB long')
+    expect((await checkJobFile(over, reading({ splittable: true }))).size).toBe(MAX_FILE_BYTES + 1)
   })
 
   it.each([
@@ -194,7 +211,7 @@ describe('forEachRow', () => {
   it('gives each data row with its number, the header being row 1, as a stream', async () => {
     // A record over two lines is one row; a character split across chunks is read whole.
     const text = `Name,Note\nAda,"two\nlines"\n${'Zoë,é\n'.repeat(60_000)}Bo,x\n`
-    const checked = await checkJobFile(await file('rows.csv', text))
+    const checked = await checkJobFile(await file('rows.csv', text), reading())
     const rows: [readonly string[], number][] = []
     await forEachRow(checked, (cells, row) => rows.push([cells, row]))
     expect(rows[0]).toEqual([['Ada', 'two\nlines'], 2])
@@ -205,7 +222,10 @@ describe('forEachRow', () => {
   })
 
   it('stops once told there is no need for more', async () => {
-    const checked = await checkJobFile(await file('many.csv', `A\n${'1\n'.repeat(400_000)}`))
+    const checked = await checkJobFile(
+      await file('many.csv', `A\n${'1\n'.repeat(400_000)}`),
+      reading()
+    )
     let seen = 0
     await forEachRow(
       checked,

@@ -128,7 +128,11 @@ describe('splitCsv', () => {
       const text = `ID,Note,Quote\r\n${rows.join('')}`
       const path = join(dir, 'big.csv')
       await writeFile(path, text)
-      const file = await checkJobFile(path, true)
+      const file = await checkJobFile(path, {
+        splittable: true,
+        dialect: { encoding: 'auto', delimiter: 'auto' },
+        copyRoot: dir
+      })
       const parts: string[] = []
       for await (const part of splitCsv(csvSource(file), 'big', dir, {
         maxRecords,

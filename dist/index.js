@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,7 +281,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 529:
+/***/ 14:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -294,7 +294,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/clock.ts
 
 
@@ -318,7 +318,191 @@ function cancelReason(signal) {
 
 /***/ }),
 
-/***/ 377:
+/***/ 400:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lb: () => (/* binding */ DELIMITERS),
+  JC: () => (/* binding */ ENCODINGS),
+  c2: () => (/* binding */ ZOHO_DIALECT),
+  qf: () => (/* binding */ decoderOf),
+  Vl: () => (/* binding */ delimiterOf),
+  oq: () => (/* binding */ describeDialect),
+  P$: () => (/* binding */ encodingOf),
+  Zp: () => (/* binding */ firstNonUtf8),
+  rI: () => (/* binding */ firstRow),
+  zN: () => (/* binding */ writeInZohoDialect)
+});
+
+// UNUSED EXPORTS: invalidUtf8At
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+// EXTERNAL MODULE: ./src/csv/reader.ts
+var csv_reader = __nccwpck_require__(647);
+;// CONCATENATED MODULE: ./src/csv/dialect.ts
+
+
+
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1'];
+const DELIMITERS = { ',': ',', ';': ';', tab: '\t', '|': '|' };
+const ZOHO_DIALECT = { encoding: 'utf-8', delimiter: ',' };
+const BYTE_ORDER_MARKS = [
+    ['utf-8', Buffer.from([0xef, 0xbb, 0xbf])],
+    ['utf-16le', Buffer.from([0xff, 0xfe])],
+    ['utf-16be', Buffer.from([0xfe, 0xff])]
+];
+function encodingOf(head, asked) {
+    if (asked !== 'auto')
+        return asked;
+    const marked = BYTE_ORDER_MARKS.find(([, mark]) => head.subarray(0, mark.length).equals(mark));
+    return marked?.[0] ?? 'utf-8';
+}
+function delimiterOf(headerRow, asked) {
+    if (asked !== 'auto')
+        return asked;
+    const counts = new Map();
+    let quoted = false;
+    for (const char of headerRow) {
+        if (char === '"')
+            quoted = !quoted;
+        else if (!quoted)
+            counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    let found = ',';
+    for (const delimiter of Object.values(DELIMITERS)) {
+        if ((counts.get(delimiter) ?? 0) > (counts.get(found) ?? 0))
+            found = delimiter;
+    }
+    return found;
+}
+function describeDialect({ encoding, delimiter }) {
+    const between = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'pipes' }[delimiter];
+    return `${encoding.toUpperCase()}, cells between ${between}`;
+}
+function decoderOf(encoding) {
+    if (encoding === 'iso-8859-1')
+        return bytes => bytes?.toString('latin1') ?? '';
+    const decoder = new TextDecoder(encoding);
+    return bytes => (bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true }));
+}
+function firstRow(text) {
+    let quoted = false;
+    for (let at = 0; at < text.length; at++) {
+        const char = text[at];
+        if (char === '"')
+            quoted = !quoted;
+        else if (char === '\n' && !quoted)
+            return text.slice(0, at);
+    }
+    return text;
+}
+const NEEDS_QUOTES = /[",\r\n]/;
+const cell = (value) => NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+async function writeInZohoDialect(source, dialect, path) {
+    const decode = decoderOf(dialect.encoding);
+    const reader = new csv_reader/* CsvReader */.c(dialect.delimiter);
+    const out = (0,external_node_fs_.createWriteStream)(path);
+    const closed = (0,external_node_events_namespaceObject.once)(out, 'close');
+    closed.catch(() => undefined);
+    const drain = async () => {
+        const text = reader.rows.map(row => `${row.map(cell).join(',')}\r\n`).join('');
+        reader.rows.length = 0;
+        if (text !== '' && !out.write(text))
+            await (0,external_node_events_namespaceObject.once)(out, 'drain');
+    };
+    try {
+        for await (const chunk of source) {
+            reader.push(decode(chunk));
+            await drain();
+        }
+        reader.push(decode());
+        reader.end();
+        await drain();
+        out.end();
+        await closed;
+        return out.bytesWritten;
+    }
+    finally {
+        source.destroy();
+        out.destroy();
+    }
+}
+async function firstNonUtf8(source) {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let offset = 0;
+    try {
+        for await (const chunk of source) {
+            const bytes = chunk;
+            try {
+                decoder.decode(bytes, { stream: true });
+            }
+            catch {
+                return offset + Math.max(0, invalidUtf8At(bytes));
+            }
+            offset += bytes.length;
+        }
+        decoder.decode();
+        return -1;
+    }
+    catch {
+        return offset;
+    }
+    finally {
+        source.destroy();
+    }
+}
+function invalidUtf8At(bytes) {
+    let at = 0;
+    while (at < bytes.length && at < 3 && ((bytes[at] ?? 0) & 0xc0) === 0x80)
+        at += 1;
+    while (at < bytes.length) {
+        const lead = bytes[at] ?? 0;
+        const [length, low, high] = sequenceOf(lead);
+        if (length === 0)
+            return at;
+        for (let next = 1; next < length; next++) {
+            if (at + next >= bytes.length)
+                return -1;
+            const byte = bytes[at + next] ?? 0;
+            const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf];
+            if (byte < min || byte > max)
+                return at;
+        }
+        at += length;
+    }
+    return -1;
+}
+function sequenceOf(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead < 0xc2)
+        return [0, 0, 0];
+    if (lead < 0xe0)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead < 0xf0)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead < 0xf4)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
+
+/***/ }),
+
+/***/ 647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -327,12 +511,16 @@ function cancelReason(signal) {
 /* unused harmony export parseCsv */
 class CsvReader {
     rows = [];
+    #delimiter;
     #row = [];
     #cell = '';
     #quoted = false;
     #closedQuote = false;
     #afterCr = false;
     #started = false;
+    constructor(delimiter = ',') {
+        this.#delimiter = delimiter;
+    }
     push(text) {
         let at = 0;
         if (!this.#started && text.length > 0) {
@@ -362,7 +550,7 @@ class CsvReader {
             }
             else if (char === '"' && this.#cell === '')
                 this.#quoted = true;
-            else if (char === ',')
+            else if (char === this.#delimiter)
                 this.#endCell();
             else if (char === '\n')
                 this.#endRow();
@@ -400,13 +588,14 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 123:
+/***/ 229:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Xp: () => (/* binding */ measureCsv),
+  ce: () => (/* binding */ rowAt),
   F8: () => (/* binding */ splitCsv),
   "in": () => (/* binding */ withoutHeader)
 });
@@ -416,7 +605,7 @@ var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/csv/scan-wasm.ts
 const SCAN_WASM = 'AGFzbQEAAAABDgJgAn97AX5gA39/fwF/AwMCAAEFAwEAIQYQA38BQQALfwFBAAt/AUF/CwcsBQZtZW1vcnkCAAZxdW90ZWQD' +
     'AAVmb3VuZAMBB2xhc3RFbmQDAgRzY2FuAAEKhgMCQgAgAP0ABAAgAf0j/WStIAD9AAQQIAH9I/1krUIQhoQgAP0ABCAgAf0j' +
@@ -506,6 +695,27 @@ async function measureCsv(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
     return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes };
+}
+async function rowAt(source, offset) {
+    const scanner = new RecordScanner();
+    let row = 1;
+    let seen = 0;
+    try {
+        for await (const chunk of source) {
+            for (const piece of scanner.pieces(chunk)) {
+                const to = Math.min(piece.length, offset - seen);
+                scanner.scan(piece, 0, to);
+                row += scanner.found;
+                seen += to;
+                if (seen >= offset)
+                    return row;
+            }
+        }
+    }
+    finally {
+        source.destroy();
+    }
+    return row;
 }
 const LINE_FEED = 0x0a;
 const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
@@ -788,7 +998,7 @@ async function* withoutHeader(source) {
 
 /***/ }),
 
-/***/ 916:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -849,7 +1059,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 616:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -861,11 +1071,11 @@ function messageOf(error) {
 /* harmony export */   w$: () => (/* binding */ abortJob)
 /* harmony export */ });
 /* unused harmony export RUNNER_STATE */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(653);
-/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(495);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(490);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(744);
 
 
 
@@ -968,13 +1178,13 @@ function withNote(error, note) {
 
 /***/ }),
 
-/***/ 407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(604);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(665);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(323);
 
 
 
@@ -992,7 +1202,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 863:
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1004,16 +1214,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
+var datacenters = __nccwpck_require__(909);
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
+var endpoints = __nccwpck_require__(490);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
 
 
@@ -1203,6 +1413,20 @@ function parseAuth(raw, dataCentre) {
     };
 }
 
+// EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
+var dialect = __nccwpck_require__(400);
+;// CONCATENATED MODULE: ./src/inputs/dialect.ts
+
+
+function parseEncoding(value) {
+    return oneOf('encoding', ['auto', ...dialect/* ENCODINGS */.JC], value || 'auto');
+}
+function parseDelimiter(value) {
+    const names = Object.keys(dialect/* DELIMITERS */.lb);
+    const named = oneOf('delimiter', ['auto', ...names], value || 'auto');
+    return named === 'auto' ? named : dialect/* DELIMITERS */.lb[named];
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/calls.ts
 
 const DEFAULT_RETRIES = 3;
@@ -1272,8 +1496,10 @@ function unusedForAction(action, raw, asked) {
     }
     if (asked.checkHeader && !WITH_A_FILE.has(action))
         warnings.push(`Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
-    if (raw.file !== '' && !WITH_A_FILE.has(action))
-        warnings.push(`Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
+    for (const name of ['file', 'encoding', 'delimiter']) {
+        if (raw[name] !== '' && !WITH_A_FILE.has(action))
+            warnings.push(`Input "${name}" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
+    }
     if (asked.wait && !MAY_WAIT.has(action))
         warnings.push(`Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`);
     return warnings;
@@ -1318,9 +1544,9 @@ function runnerFacts(env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
+var poll = __nccwpck_require__(44);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/inputs/wait.ts
 
 
@@ -1386,6 +1612,7 @@ function parseDownloads(value) {
 
 
 
+
 const INPUT_NAMES = [
     'dc',
     'owner',
@@ -1394,6 +1621,8 @@ const INPUT_NAMES = [
     'job-id',
     'action',
     'file',
+    'encoding',
+    'delimiter',
     'token',
     'client-id',
     'client-secret',
@@ -1416,6 +1645,8 @@ const INPUT_NAMES = [
 ];
 const DEFAULTS = {
     dc: 'us',
+    encoding: 'auto',
+    delimiter: 'auto',
     environment: 'production',
     retries: '3',
     timeout: '30',
@@ -1465,6 +1696,8 @@ function parseSettings(given, runner = runnerFacts({})) {
         form: problems.take(() => required('form', LINK_NAME, raw.form)),
         jobId: problems.take(() => parseJobId(known, raw['job-id'])),
         file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
+        encoding: problems.take(() => parseEncoding(raw.encoding)),
+        delimiter: problems.take(() => parseDelimiter(raw.delimiter)),
         auth: problems.take(() => parseAuth(raw, Problems.valueOf(dataCentre))),
         environment: problems.take(() => parseEnvironment(raw.environment)),
         apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
@@ -1495,14 +1728,25 @@ function parseSettings(given, runner = runnerFacts({})) {
         ]
     };
     const { jobId, file, abortOnCancel } = checked;
+    const { encoding, delimiter } = checked;
+    const reading = { dialect: { encoding, delimiter }, copyRoot: runner.resultRoot };
     switch (checked.action) {
         case 'create':
             return { ...common, action: checked.action };
         case 'upload':
-            return { ...common, action: checked.action, jobId, file, checkHeader };
+            return { ...common, action: checked.action, jobId, file, ...reading, checkHeader };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
-            return { ...common, action: checked.action, file, checkHeader, wait, abortOnCancel, parts };
+            return {
+                ...common,
+                action: checked.action,
+                file,
+                ...reading,
+                checkHeader,
+                wait,
+                abortOnCancel,
+                parts
+            };
         }
         default:
             return {
@@ -1521,11 +1765,12 @@ function withoutDefaults(raw) {
 
 /***/ }),
 
-/***/ 215:
+/***/ 733:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pk: () => (/* binding */ forEachRow),
+/* harmony export */   WK: () => (/* binding */ discardCopy),
 /* harmony export */   gK: () => (/* binding */ csvSource),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
 /* harmony export */   kD: () => (/* binding */ csvText),
@@ -1537,9 +1782,13 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(377);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(916);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(928);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(647);
+/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(400);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(229);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(766);
+
+
 
 
 
@@ -1559,8 +1808,43 @@ async function firstBytes(path, length) {
     }
 }
 const MAX_HEADER_BYTES = 1024 * 1024;
-async function checkJobFile(path, splittable = false) {
-    const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz([`Input "file": ${path} ${what}`]);
+const HEAD_BYTES = 64 * 1024;
+async function checkJobFile(path, reading) {
+    const fault = (what) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz([`Input "file": ${path} ${what}`]);
+    const size = await sizeOf(path, fault);
+    try {
+        const head = await firstBytes(path, OLE2.length);
+        if (head.equals(OLE2))
+            throw fault(_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .WORKBOOK */ .t6);
+        const kind = (0,_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .startsAsZip */ .x3)(head) ? 'zip' : 'csv';
+        const entry = kind === 'zip' ? await (0,_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .zipEntry */ .M7)(path, size, fault) : undefined;
+        if (kind === 'zip' && entry === undefined)
+            throw fault('holds no .csv file.');
+        const source = { path, entry };
+        const dialect = await dialectOf(source, reading.dialect, fault);
+        if (dialect.encoding === _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .ZOHO_DIALECT */ .c2.encoding &&
+            dialect.delimiter === _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .ZOHO_DIALECT */ .c2.delimiter) {
+            const file = { path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path), size, kind, dialect, ...(entry && { entry }) };
+            checkSize(file, reading.splittable, fault);
+            await checkUtf8(source, fault);
+            return { ...file, columns: await checkCsv(file, fault) };
+        }
+        if (dialect.encoding === 'utf-8')
+            await checkUtf8(source, fault);
+        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(reading.copyRoot, 'zoho-bulk-file-'));
+        const name = `${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.extname)(path))}.csv`;
+        const copy = { path: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, name), name, kind: 'csv', dialect, copyOf: path };
+        const file = { ...copy, size: await (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .writeInZohoDialect */ .zN)(csvText(source), dialect, copy.path) };
+        checkSize(file, reading.splittable, fault);
+        return { ...file, columns: await checkCsv(file, fault) };
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
+            throw error;
+        throw fault(`cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}.`);
+    }
+}
+async function sizeOf(path, fault) {
     let size;
     try {
         const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
@@ -1569,57 +1853,79 @@ async function checkJobFile(path, splittable = false) {
         size = stats.size;
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz)
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
             throw error;
         const { code } = error;
         throw fault(code === 'ENOENT'
             ? 'does not exist: the path is relative to the workspace (GITHUB_WORKSPACE), or absolute.'
-            : `cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}.`);
+            : `cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}.`);
     }
     if (size === 0)
         throw fault('is empty: it must hold a header row and the records to load.');
-    if (size > MAX_FILE_BYTES && !splittable) {
-        throw fault(`is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
+    return size;
+}
+async function dialectOf(source, asked, fault) {
+    const head = await headOf(csvText(source), HEAD_BYTES);
+    const encoding = (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .encodingOf */ .P$)(head, asked.encoding);
+    const header = (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .firstRow */ .rI)((0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .decoderOf */ .qf)(encoding)(head));
+    if (encoding === 'utf-8' && header.includes('\0')) {
+        throw fault('holds NUL characters in its header row, as a UTF-16 file without a byte-order mark does: ' +
+            'set encoding: utf-16le (or utf-16be).');
+    }
+    return { encoding, delimiter: (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .delimiterOf */ .Vl)(header, asked.delimiter) };
+}
+async function checkUtf8(source, fault) {
+    const offset = await (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .firstNonUtf8 */ .Zp)(csvText(source));
+    if (offset < 0)
+        return;
+    const row = await (0,_csv_split_js__WEBPACK_IMPORTED_MODULE_4__/* .rowAt */ .ce)(csvText(source), offset);
+    throw fault(`is not UTF-8: row ${row} holds a byte that is not (byte ${offset + 1} of the file). Set the ` +
+        'encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.');
+}
+async function headOf(stream, length) {
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of stream) {
+            chunks.push(chunk);
+            bytes += chunk.length;
+            if (bytes >= length)
+                break;
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    return Buffer.concat(chunks).subarray(0, length);
+}
+function checkSize(file, splittable, fault) {
+    if (file.size > MAX_FILE_BYTES && !splittable) {
+        throw fault(`is ${file.size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
             'action: load splits a larger file into several jobs.');
     }
-    try {
-        const head = await firstBytes(path, OLE2.length);
-        if (head.equals(OLE2))
-            throw fault(_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .WORKBOOK */ .t6);
-        const kind = (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .startsAsZip */ .x3)(head) ? 'zip' : 'csv';
-        const entry = kind === 'zip' ? await (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .zipEntry */ .M7)(path, size, fault) : undefined;
-        if (kind === 'zip' && entry === undefined)
-            throw fault('holds no .csv file.');
-        const { columns, records } = await csvHead(csvText({ path, entry }));
-        checkColumns(columns, fault);
-        if (!records)
-            throw fault('holds no records: only a header row, with nothing to load under it.');
-        return {
-            path,
-            name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path),
-            size,
-            kind,
-            columns,
-            ...(entry === undefined ? {} : { entry })
-        };
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz)
-            throw error;
-        throw fault(`cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}.`);
-    }
+}
+async function checkCsv(file, fault) {
+    const { columns, records } = await csvHead(csvText(file));
+    checkColumns(columns, fault);
+    if (!records)
+        throw fault('holds no records: only a header row, with nothing to load under it.');
+    return columns;
+}
+async function discardCopy(file) {
+    if (file?.copyOf !== undefined)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path), { recursive: true, force: true });
 }
 function csvText(file) {
     const { path, entry } = file;
     if (entry === undefined)
         return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 256 * 1024 });
-    return (0,_zip_js__WEBPACK_IMPORTED_MODULE_4__/* .entryData */ .z0)(path, entry);
+    return (0,_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .entryData */ .z0)(path, entry);
 }
 function csvSource(file) {
     return file.entry === undefined ? { path: file.path } : { stream: csvText(file) };
 }
 async function forEachRow(file, visit, more = () => true) {
-    const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvReader */ .c();
+    const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .CsvReader */ .c();
     const decoder = new TextDecoder();
     let row = 0;
     const drain = () => {
@@ -1647,7 +1953,7 @@ async function forEachRow(file, visit, more = () => true) {
     drain();
 }
 async function csvHead(stream) {
-    const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvReader */ .c();
+    const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .CsvReader */ .c();
     const decoder = new TextDecoder();
     let bytes = 0;
     try {
@@ -1700,7 +2006,7 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
-/***/ 156:
+/***/ 682:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1719,28 +2025,32 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: jobOf
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
+var clock = __nccwpck_require__(14);
+// EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
+var csv_dialect = __nccwpck_require__(400);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
+var job_file = __nccwpck_require__(733);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
+var held_job = __nccwpck_require__(616);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
+var report = __nccwpck_require__(123);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
+var src_secrets = __nccwpck_require__(716);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 // EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
-var call = __nccwpck_require__(777);
+var call = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
+var datacenters = __nccwpck_require__(909);
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
+var zoho_reply = __nccwpck_require__(744);
 ;// CONCATENATED MODULE: ./src/zoho/auth.ts
 
 
@@ -1853,9 +2163,9 @@ function checkApiDomain(apiDomain, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(158);
+var api = __nccwpck_require__(572);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/zoho/fields.ts
 
 
@@ -2054,9 +2364,9 @@ class RepeatFinder {
 }
 
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
+var endpoints = __nccwpck_require__(490);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
+var retry_table = __nccwpck_require__(955);
 ;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
@@ -2116,9 +2426,9 @@ function digitsOf(body, parsed) {
 }
 
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(285);
+var follow = __nccwpck_require__(591);
 // EXTERNAL MODULE: ./src/operations/start-abort.ts
-var start_abort = __nccwpck_require__(653);
+var start_abort = __nccwpck_require__(495);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -2170,7 +2480,7 @@ function quoted(name) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
+var codes = __nccwpck_require__(86);
 ;// CONCATENATED MODULE: ./src/operations/upload.ts
 
 
@@ -2232,10 +2542,12 @@ function unknownUrl(reply) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(308);
+var job_status = __nccwpck_require__(890);
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
+var poll = __nccwpck_require__(44);
 ;// CONCATENATED MODULE: ./src/job-operations.ts
+
+
 
 
 
@@ -2261,12 +2573,24 @@ async function openJobRun(settings, record, secrets, signal) {
         held.take({ ...settings.form, jobId: settings.jobId });
     switch (settings.action) {
         case 'upload':
-            return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, false) };
         case 'load':
-            return { ...run, settings, file: await (0,job_file/* checkJobFile */.mY)(settings.file, true) };
+            return { ...run, settings, file: await openFile(settings, context) };
         default:
             return { ...run, settings, file: undefined };
     }
+}
+async function openFile(settings, context) {
+    const { dialect, copyRoot } = settings;
+    const file = await (0,job_file/* checkJobFile */.mY)(settings.file, {
+        dialect,
+        copyRoot,
+        splittable: settings.action === 'load'
+    });
+    if (file.copyOf !== undefined) {
+        context.log(`${(0,external_node_path_.basename)(file.copyOf)} is ${(0,csv_dialect/* describeDialect */.oq)(file.dialect)}: sending a copy in UTF-8 ` +
+            'with commas, as Zoho reads.');
+    }
+    return file;
 }
 function connect(settings, secrets, counters, signal) {
     const context = {
@@ -2403,7 +2727,7 @@ function answered(run, outcome) {
 
 /***/ }),
 
-/***/ 604:
+/***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2412,10 +2736,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   V: () => (/* binding */ runMain)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 const EXIT_BACKSTOP_MS = 1800;
@@ -2450,33 +2774,33 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
-// EXTERNAL MODULE: ./src/inputs.ts + 9 modules
-var inputs = __nccwpck_require__(863);
+var clock = __nccwpck_require__(14);
+// EXTERNAL MODULE: ./src/inputs.ts + 10 modules
+var inputs = __nccwpck_require__(187);
+// EXTERNAL MODULE: ./src/job-file.ts
+var job_file = __nccwpck_require__(733);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
-// EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
+var held_job = __nccwpck_require__(616);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
+var report = __nccwpck_require__(123);
 // EXTERNAL MODULE: ./src/results.ts
-var results = __nccwpck_require__(385);
+var results = __nccwpck_require__(383);
 // EXTERNAL MODULE: ./src/job-operations.ts + 7 modules
-var job_operations = __nccwpck_require__(156);
+var job_operations = __nccwpck_require__(682);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
+var src_secrets = __nccwpck_require__(716);
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(285);
+var follow = __nccwpck_require__(591);
 // EXTERNAL MODULE: ./src/csv/split.ts + 2 modules
-var csv_split = __nccwpck_require__(123);
+var csv_split = __nccwpck_require__(229);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/load.ts
 
 
@@ -2634,7 +2958,8 @@ async function loadPart(run, part, report) {
             name: (0,external_node_path_.basename)(part.path),
             size: part.bytes,
             kind: 'csv',
-            columns: run.file.columns
+            columns: run.file.columns,
+            dialect: run.file.dialect
         }
     };
     await (0,job_operations/* create */.vt)(partRun);
@@ -2742,6 +3067,7 @@ async function exists(path) {
 
 
 
+
 const OPERATIONS = {
     create: [job_operations/* create */.vt],
     upload: [job_operations/* checkHeader */.eb, job_operations/* upload */.Se],
@@ -2782,8 +3108,15 @@ async function act(record, secrets, cancellation) {
         core/* setOutput */.uH('job-id', settings.jobId);
     }
     const run = await (0,job_operations/* openJobRun */.lU)(settings, record, secrets, cancellation.signal);
-    const { connection, context } = run;
-    await connection.tokens.current(context);
+    try {
+        await run.connection.tokens.current(run.context);
+        await performHeld(run, cancellation);
+    }
+    finally {
+        await (0,job_file/* discardCopy */.WK)(run.file);
+    }
+}
+async function performHeld(run, cancellation) {
     try {
         await perform(run);
     }
@@ -2832,7 +3165,7 @@ function fail(error, record, secrets) {
 
 /***/ }),
 
-/***/ 285:
+/***/ 591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2844,12 +3177,12 @@ function fail(error, record, secrets) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
-/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(174);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(44);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(383);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(955);
 
 
 
@@ -3001,19 +3334,19 @@ function jobFailure(waited, action, wait) {
 
 /***/ }),
 
-/***/ 653:
+/***/ 495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ startOrAbort)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
-/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(572);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(744);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(32);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(955);
 
 
 
@@ -3116,7 +3449,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 /***/ }),
 
-/***/ 810:
+/***/ 44:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3125,9 +3458,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 /* harmony export */   qt: () => (/* binding */ waitForJob)
 /* harmony export */ });
 /* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
 
 
 
@@ -3207,18 +3540,18 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 /***/ }),
 
-/***/ 661:
+/***/ 323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(863);
-/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(156);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(187);
+/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(682);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(716);
 
 
 
@@ -3255,7 +3588,7 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 665:
+/***/ 123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3266,13 +3599,13 @@ async function runPost() {
 /* harmony export */   nt: () => (/* binding */ rerun),
 /* harmony export */   ud: () => (/* binding */ MAX_FAILURE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(863);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(194);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(992);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(810);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(187);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(716);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(774);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(44);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
 
 
 
@@ -3536,7 +3869,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 385:
+/***/ 383:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3555,14 +3888,14 @@ function escapeHtml(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(377);
-/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(928);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(123);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(158);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(418);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(647);
+/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(733);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(766);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(229);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(572);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(32);
 
 
 
@@ -3677,7 +4010,7 @@ async function previewCsv(zipPath, maxRows) {
 
 /***/ }),
 
-/***/ 194:
+/***/ 716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3685,7 +4018,7 @@ async function previewCsv(zipPath, maxRows) {
 /* harmony export */   _f: () => (/* binding */ jobIdForLog)
 /* harmony export */ });
 /* unused harmony export MASK */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
 
 const MASK = '***';
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
@@ -3734,7 +4067,7 @@ function jobIdForLog(jobId, masked) {
 
 /***/ }),
 
-/***/ 992:
+/***/ 774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3762,7 +4095,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 928:
+/***/ 766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3780,7 +4113,7 @@ function logLine(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(174);
 
 
 
@@ -3888,16 +4221,16 @@ function directoryEntries(directory, count) {
 
 /***/ }),
 
-/***/ 158:
+/***/ 572:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ downloadApi),
 /* harmony export */   p: () => (/* binding */ callApi)
 /* harmony export */ });
-/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(777);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(296);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
 
 
 
@@ -3933,7 +4266,7 @@ function authorised(request, token) {
 
 /***/ }),
 
-/***/ 777:
+/***/ 296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3948,7 +4281,7 @@ var external_node_stream_ = __nccwpck_require__(75);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/http/body.ts
 
 
@@ -4062,8 +4395,8 @@ function isFileSystemError(error) {
 }
 const FILE_SYSTEM_CALLS = new Set(['open', 'write', 'rename']);
 
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(313);
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(480);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -4075,7 +4408,7 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var src_clock = __nccwpck_require__(529);
+var src_clock = __nccwpck_require__(14);
 ;// CONCATENATED MODULE: ./src/http/send.ts
 
 
@@ -4298,9 +4631,9 @@ async function withRetries(attempt, classify, context, onFailure = () => { }) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
+var zoho_reply = __nccwpck_require__(744);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
+var retry_table = __nccwpck_require__(955);
 ;// CONCATENATED MODULE: ./src/zoho/call.ts
 
 
@@ -4343,7 +4676,7 @@ function attemptLimits(context) {
 
 /***/ }),
 
-/***/ 732:
+/***/ 86:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4453,7 +4786,7 @@ function hintFor(code, httpStatus, operation) {
 
 /***/ }),
 
-/***/ 332:
+/***/ 909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4488,7 +4821,7 @@ function findDataCentre(name) {
 
 /***/ }),
 
-/***/ 620:
+/***/ 490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4520,7 +4853,7 @@ function formFieldsUrl(apiBaseUrl, form) {
 
 /***/ }),
 
-/***/ 308:
+/***/ 890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4530,9 +4863,9 @@ function formFieldsUrl(apiBaseUrl, form) {
 /* harmony export */   xf: () => (/* binding */ ABORTED_STATES)
 /* harmony export */ });
 /* unused harmony exports JOB_STATES, readJobStatus */
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(158);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(806);
-/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(418);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(744);
+/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(32);
 
 
 
@@ -4602,7 +4935,7 @@ function readCounts(top, nested) {
 
 /***/ }),
 
-/***/ 806:
+/***/ 744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4615,9 +4948,9 @@ function readCounts(top, nested) {
 /* harmony export */   u4: () => (/* binding */ isRecord),
 /* harmony export */   vk: () => (/* binding */ replyBehind)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
 
 
 
@@ -4711,7 +5044,7 @@ function wholeNumber(value) {
 
 /***/ }),
 
-/***/ 418:
+/***/ 32:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4723,7 +5056,7 @@ function wholeNumber(value) {
 /* harmony export */   nA: () => (/* binding */ jobActionRequest),
 /* harmony export */   tk: () => (/* binding */ uploadRequest)
 /* harmony export */ });
-/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(490);
 
 function commonHeaders(place) {
     return {
@@ -4777,16 +5110,16 @@ function jobActionRequest(place, job, action) {
 
 /***/ }),
 
-/***/ 449:
+/***/ 955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L: () => (/* binding */ classify),
 /* harmony export */   P: () => (/* binding */ mayHaveApplied)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
 
 
 
@@ -4923,7 +5256,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 705:
+/***/ 273:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4945,7 +5278,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -4981,7 +5314,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -5077,7 +5410,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -5114,9 +5447,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(313);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5192,7 +5525,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5266,7 +5599,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5547,7 +5880,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -5581,7 +5914,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5646,7 +5979,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5967,7 +6300,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 313:
+/***/ 480:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5985,7 +6318,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -6076,8 +6409,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(482);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -6090,7 +6423,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -6970,7 +7303,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

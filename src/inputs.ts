@@ -8,7 +8,9 @@ import type { Auth } from './zoho/auth.ts'
 import type { DataCentre } from './zoho/datacenters.ts'
 import type { FormRef } from './zoho/endpoints.ts'
 import type { Environment } from './zoho/requests.ts'
+import type { DialectAsked } from './csv/dialect.ts'
 import { parseAuth, TOKEN_SCHEME } from './inputs/auth.ts'
+import { parseDelimiter, parseEncoding } from './inputs/dialect.ts'
 import { parseRetry, parseTimeout } from './inputs/calls.ts'
 import {
   type ActionName,
@@ -61,6 +63,10 @@ interface OnAJob {
 interface SendsAFile {
   /** The absolute path of the file. */
   readonly file: string
+  /** The file's encoding and delimiter, or auto. */
+  readonly dialect: DialectAsked
+  /** Where a copy of the file in Zoho's dialect goes, when it is in another (RUNNER_TEMP). */
+  readonly copyRoot: string
   /** Whether the file's header is checked against the form's fields before anything is sent. */
   readonly checkHeader: boolean
 }
@@ -97,6 +103,8 @@ export const INPUT_NAMES = [
   'job-id',
   'action',
   'file',
+  'encoding',
+  'delimiter',
   'token',
   'client-id',
   'client-secret',
@@ -128,6 +136,8 @@ export type RawInputs = Readonly<Record<InputName, string>>
  */
 export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   dc: 'us',
+  encoding: 'auto',
+  delimiter: 'auto',
   environment: 'production',
   retries: '3',
   timeout: '30',
@@ -186,6 +196,8 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     form: problems.take(() => required('form', LINK_NAME, raw.form)),
     jobId: problems.take(() => parseJobId(known, raw['job-id'])),
     file: problems.take(() => parseFile(known, raw.file, runner.workspace)),
+    encoding: problems.take(() => parseEncoding(raw.encoding)),
+    delimiter: problems.take(() => parseDelimiter(raw.delimiter)),
     auth: problems.take(() => parseAuth(raw, Problems.valueOf(dataCentre))),
     environment: problems.take(() => parseEnvironment(raw.environment)),
     apiUrl: problems.take(() => parseBaseUrl('api-url', raw['api-url'])),
@@ -218,14 +230,25 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     ]
   }
   const { jobId, file, abortOnCancel } = checked
+  const { encoding, delimiter } = checked
+  const reading = { dialect: { encoding, delimiter }, copyRoot: runner.resultRoot }
   switch (checked.action) {
     case 'create':
       return { ...common, action: checked.action }
     case 'upload':
-      return { ...common, action: checked.action, jobId, file, checkHeader }
+      return { ...common, action: checked.action, jobId, file, ...reading, checkHeader }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
-      return { ...common, action: checked.action, file, checkHeader, wait, abortOnCancel, parts }
+      return {
+        ...common,
+        action: checked.action,
+        file,
+        ...reading,
+        checkHeader,
+        wait,
+        abortOnCancel,
+        parts
+      }
     }
     default:
       return {

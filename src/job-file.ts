@@ -3,11 +3,22 @@
 // upload"). Only the header row is read (and, for a ZIP, its directory), so that a check costs the
 // same whatever the file's size.
 import { createReadStream } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { mkdtemp, open, rm, stat } from 'node:fs/promises'
+import { basename, dirname, extname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { CsvReader } from './csv/reader.ts'
-import type { CsvSource } from './csv/split.ts'
+import {
+  decoderOf,
+  type Dialect,
+  type DialectAsked,
+  delimiterOf,
+  encodingOf,
+  firstNonUtf8,
+  firstRow,
+  writeInZohoDialect,
+  ZOHO_DIALECT
+} from './csv/dialect.ts'
+import { type CsvSource, rowAt } from './csv/split.ts'
 import { InputError, messageOf } from './errors.ts'
 import { entryData, startsAsZip, WORKBOOK, type ZipEntry, zipEntry } from './zip.ts'
 
@@ -25,6 +36,10 @@ export interface JobFile {
   readonly columns: readonly string[]
   /** For a ZIP, where its CSV's data is. */
   readonly entry?: ZipEntry
+  /** What the file given is: when not Zoho's dialect, this file is a copy in it. */
+  readonly dialect: Dialect
+  /** The file given, when this is its copy in Zoho's dialect (under RUNNER_TEMP). */
+  readonly copyOf?: string
 }
 
 // How a file in Microsoft's compound format starts: an Excel workbook of before 2007 (.xls).
@@ -43,12 +58,58 @@ async function firstBytes(path: string, length: number): Promise<Buffer> {
 
 // A header row longer than this is surely not one.
 const MAX_HEADER_BYTES = 1024 * 1024
+// Enough of a CSV to tell its encoding and its header row's delimiter.
+const HEAD_BYTES = 64 * 1024
+
+/** How the file is to be read, besides its path. */
+export interface FileReading {
+  /** A load may split the file into parts: it may be over the limit of one job. */
+  readonly splittable: boolean
+  readonly dialect: DialectAsked
+  /** Where a copy in Zoho's dialect goes (RUNNER_TEMP), when the file is in another. */
+  readonly copyRoot: string
+}
+
 /**
- * Checks the file at `path` (absolute); an InputError says what is wrong with it. A file that a
- * load may split into parts (`splittable`) may be over the limit of one job.
+ * Checks the file at `path` (absolute); an InputError says what is wrong with it. A file in another
+ * dialect than Zoho's (UTF-8, commas) is copied into it under `copyRoot`, and the copy is checked
+ * and sent: the JobFile is the copy's, named as the file with ".csv".
  */
-export async function checkJobFile(path: string, splittable = false): Promise<JobFile> {
+export async function checkJobFile(path: string, reading: FileReading): Promise<JobFile> {
   const fault = (what: string): InputError => new InputError([`Input "file": ${path} ${what}`])
+  const size = await sizeOf(path, fault)
+  try {
+    const head = await firstBytes(path, OLE2.length)
+    if (head.equals(OLE2)) throw fault(WORKBOOK)
+    const kind: JobFile['kind'] = startsAsZip(head) ? 'zip' : 'csv'
+    const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined
+    if (kind === 'zip' && entry === undefined) throw fault('holds no .csv file.')
+    const source = { path, entry }
+    const dialect = await dialectOf(source, reading.dialect, fault)
+    if (
+      dialect.encoding === ZOHO_DIALECT.encoding &&
+      dialect.delimiter === ZOHO_DIALECT.delimiter
+    ) {
+      const file = { path, name: basename(path), size, kind, dialect, ...(entry && { entry }) }
+      checkSize(file, reading.splittable, fault)
+      await checkUtf8(source, fault)
+      return { ...file, columns: await checkCsv(file, fault) }
+    }
+    if (dialect.encoding === 'utf-8') await checkUtf8(source, fault)
+    const dir = await mkdtemp(join(reading.copyRoot, 'zoho-bulk-file-'))
+    const name = `${basename(path, extname(path))}.csv`
+    const copy = { path: join(dir, name), name, kind: 'csv' as const, dialect, copyOf: path }
+    const file = { ...copy, size: await writeInZohoDialect(csvText(source), dialect, copy.path) }
+    checkSize(file, reading.splittable, fault)
+    return { ...file, columns: await checkCsv(file, fault) }
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw fault(`cannot be read: ${messageOf(error)}.`)
+  }
+}
+
+/** The file's size, checked: a regular file that is not empty. */
+async function sizeOf(path: string, fault: (what: string) => InputError): Promise<number> {
   let size: number
   try {
     const stats = await stat(path)
@@ -64,40 +125,89 @@ export async function checkJobFile(path: string, splittable = false): Promise<Jo
     )
   }
   if (size === 0) throw fault('is empty: it must hold a header row and the records to load.')
-  if (size > MAX_FILE_BYTES && !splittable) {
+  return size
+}
+
+/** The encoding and delimiter of the file's CSV: as asked, or found from its first bytes. */
+async function dialectOf(
+  source: CsvFile,
+  asked: DialectAsked,
+  fault: (what: string) => InputError
+): Promise<Dialect> {
+  const head = await headOf(csvText(source), HEAD_BYTES)
+  const encoding = encodingOf(head, asked.encoding)
+  const header = firstRow(decoderOf(encoding)(head))
+  if (encoding === 'utf-8' && header.includes('\0')) {
     throw fault(
-      `is ${size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
+      'holds NUL characters in its header row, as a UTF-16 file without a byte-order mark does: ' +
+        'set encoding: utf-16le (or utf-16be).'
+    )
+  }
+  return { encoding, delimiter: delimiterOf(header, asked.delimiter) }
+}
+
+/** Fails, naming the row, at the first byte of the file's CSV that is not UTF-8. */
+async function checkUtf8(source: CsvFile, fault: (what: string) => InputError): Promise<void> {
+  const offset = await firstNonUtf8(csvText(source))
+  if (offset < 0) return
+  const row = await rowAt(csvText(source), offset)
+  throw fault(
+    `is not UTF-8: row ${row} holds a byte that is not (byte ${offset + 1} of the file). Set the ` +
+      'encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.'
+  )
+}
+
+/** The first `length` bytes of a stream, or fewer when it is shorter. */
+async function headOf(stream: Readable, length: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer)
+      bytes += (chunk as Buffer).length
+      if (bytes >= length) break
+    }
+  } finally {
+    stream.destroy()
+  }
+  return Buffer.concat(chunks).subarray(0, length)
+}
+
+/** Fails when the file is too large for one job, unless a load may split it. */
+function checkSize(
+  file: { readonly size: number },
+  splittable: boolean,
+  fault: (what: string) => InputError
+): void {
+  if (file.size > MAX_FILE_BYTES && !splittable) {
+    throw fault(
+      `is ${file.size} bytes, more than the ${MAX_FILE_BYTES} bytes (100 MB) Zoho takes in one job: ` +
         'action: load splits a larger file into several jobs.'
     )
   }
-  try {
-    const head = await firstBytes(path, OLE2.length)
-    if (head.equals(OLE2)) throw fault(WORKBOOK)
-    const kind = startsAsZip(head) ? 'zip' : 'csv'
-    const entry = kind === 'zip' ? await zipEntry(path, size, fault) : undefined
-    if (kind === 'zip' && entry === undefined) throw fault('holds no .csv file.')
-    const { columns, records } = await csvHead(csvText({ path, entry }))
-    checkColumns(columns, fault)
-    if (!records) throw fault('holds no records: only a header row, with nothing to load under it.')
-    return {
-      path,
-      name: basename(path),
-      size,
-      kind,
-      columns,
-      ...(entry === undefined ? {} : { entry })
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    throw fault(`cannot be read: ${messageOf(error)}.`)
-  }
+}
+
+/** The header of a CSV in Zoho's dialect, checked, with a record under it. */
+async function checkCsv(file: CsvFile, fault: (what: string) => InputError): Promise<string[]> {
+  const { columns, records } = await csvHead(csvText(file))
+  checkColumns(columns, fault)
+  if (!records) throw fault('holds no records: only a header row, with nothing to load under it.')
+  return columns
+}
+
+/** Removes the copy of the file in Zoho's dialect, once the run is done with it. */
+export async function discardCopy(file: JobFile | undefined): Promise<void> {
+  if (file?.copyOf !== undefined) await rm(dirname(file.path), { recursive: true, force: true })
+}
+
+/** Where a CSV's bytes are: a file, or the one entry of a ZIP. */
+interface CsvFile {
+  readonly path: string
+  readonly entry?: ZipEntry | undefined
 }
 
 /** The bytes of the file's CSV: the file itself, or the ZIP's one entry inflated. */
-export function csvText(file: {
-  readonly path: string
-  readonly entry?: ZipEntry | undefined
-}): Readable {
+export function csvText(file: CsvFile): Readable {
   const { path, entry } = file
   // Stryker disable next-line ObjectLiteral: the size of the pieces read is speed, not behaviour
   if (entry === undefined) return createReadStream(path, { highWaterMark: 256 * 1024 })

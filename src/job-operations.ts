@@ -2,7 +2,9 @@
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
 import * as core from '@actions/core'
+import { basename } from 'node:path'
 import { systemClock } from './clock.ts'
+import { describeDialect } from './csv/dialect.ts'
 import { ActionError, CancelledError } from './errors.ts'
 import type { ActionName, Settings, SettingsOf } from './inputs.ts'
 import { checkJobFile, type JobFile } from './job-file.ts'
@@ -62,12 +64,31 @@ export async function openJobRun(
   if ('jobId' in settings) held.take({ ...settings.form, jobId: settings.jobId })
   switch (settings.action) {
     case 'upload':
-      return { ...run, settings, file: await checkJobFile(settings.file, false) }
     case 'load':
-      return { ...run, settings, file: await checkJobFile(settings.file, true) }
+      return { ...run, settings, file: await openFile(settings, context) }
     default:
       return { ...run, settings, file: undefined }
   }
+}
+
+/** The file checked, or its copy in Zoho's dialect when it is in another (a load may split it). */
+async function openFile(
+  settings: SettingsOf<SendingAction>,
+  context: CallContext
+): Promise<JobFile> {
+  const { dialect, copyRoot } = settings
+  const file = await checkJobFile(settings.file, {
+    dialect,
+    copyRoot,
+    splittable: settings.action === 'load'
+  })
+  if (file.copyOf !== undefined) {
+    context.log(
+      `${basename(file.copyOf)} is ${describeDialect(file.dialect)}: sending a copy in UTF-8 ` +
+        'with commas, as Zoho reads.'
+    )
+  }
+  return file
 }
 
 /** How calls to Zoho are made, from the settings; each call counted in `counters`. */

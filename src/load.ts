@@ -222,7 +222,8 @@ async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Pr
       name: basename(part.path),
       size: part.bytes,
       kind: 'csv',
-      columns: run.file.columns
+      columns: run.file.columns,
+      dialect: run.file.dialect
     }
   }
   await create(partRun)

@@ -6,6 +6,7 @@ import { type Cancellation, cancelOnSignals } from './cancel.ts'
 import { systemClock } from './clock.ts'
 import { ActionError, CancelledError, InputError, failureMessage } from './errors.ts'
 import { type ActionName, readSettings } from './inputs.ts'
+import { discardCopy } from './job-file.ts'
 import { load } from './load.ts'
 import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import { abortJob, withNote } from './held-job.ts'
@@ -67,9 +68,17 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
     core.setOutput('job-id', settings.jobId)
   }
   const run = await openJobRun(settings, record, secrets, cancellation.signal)
-  const { connection, context } = run
-  // Minted before the job is touched, so that an auth failure is told as one, with no API call.
-  await connection.tokens.current(context)
+  try {
+    // Minted before the job is touched, so that an auth failure is told as one, with no API call.
+    await run.connection.tokens.current(run.context)
+    await performHeld(run, cancellation)
+  } finally {
+    await discardCopy(run.file)
+  }
+}
+
+/** The operations, with a job the run still holds at a failure or a cancel aborted. */
+async function performHeld(run: JobRun, cancellation: Cancellation): Promise<void> {
   try {
     await perform(run)
   } catch (error) {

@@ -5,7 +5,11 @@ import { checkJobFile, csvSource, MAX_FILE_BYTES } from '../../src/job-file.ts'
 import { splitCsv } from '../../src/csv/split.ts'
 
 const [path = '', dir = ''] = process.argv.slice(2)
-const file = await checkJobFile(path, true)
+const file = await checkJobFile(path, {
+  splittable: true,
+  dialect: { encoding: 'auto', delimiter: 'auto' },
+  copyRoot: dir
+})
 const parts = []
 for await (const part of splitCsv(csvSource(file), 'bench', dir, {
   maxRecords: undefined,

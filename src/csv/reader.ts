@@ -5,6 +5,8 @@
 
 export class CsvReader {
   readonly rows: string[][] = []
+  /** What separates cells: a comma in the dialect Zoho reads (dialect.ts reads the others). */
+  readonly #delimiter: string
   #row: string[] = []
   #cell = ''
   #quoted = false
@@ -13,6 +15,10 @@ export class CsvReader {
   /** A CR outside quotes was read last: a line break if an LF follows, else part of its cell. */
   #afterCr = false
   #started = false
+
+  constructor(delimiter = ',') {
+    this.#delimiter = delimiter
+  }
 
   push(text: string): void {
     let at = 0
@@ -37,7 +43,7 @@ export class CsvReader {
         this.#cell += '"'
         this.#quoted = true
       } else if (char === '"' && this.#cell === '') this.#quoted = true
-      else if (char === ',') this.#endCell()
+      else if (char === this.#delimiter) this.#endCell()
       else if (char === '\n') this.#endRow()
       else if (char === '\r') this.#afterCr = true
       else this.#cell += char

@@ -65,6 +65,30 @@ export async function measureCsv(
   return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes }
 }
 
+/**
+ * The row of the CSV (the header being row 1; a record, line breaks in quotes and all, is one row)
+ * that holds the byte at `offset` of `source`.
+ */
+export async function rowAt(source: Readable, offset: number): Promise<number> {
+  const scanner = new RecordScanner()
+  let row = 1
+  let seen = 0
+  try {
+    for await (const chunk of source) {
+      for (const piece of scanner.pieces(chunk as Buffer)) {
+        const to = Math.min(piece.length, offset - seen)
+        scanner.scan(piece, 0, to)
+        row += scanner.found
+        seen += to
+        if (seen >= offset) return row
+      }
+    }
+  } finally {
+    source.destroy()
+  }
+  return row
+}
+
 const LINE_FEED = 0x0a
 /** Space, tab, carriage return, line feed: what a blank line holds. */
 const isBlank = (byte: number | undefined): boolean =>

@@ -59,7 +59,9 @@ export function parseFile(
  */
 export function unusedForAction(
   action: ActionName,
-  raw: Readonly<Record<'file' | 'max-records-per-job' | 'skip-records', string>>,
+  raw: Readonly<
+    Record<'file' | 'encoding' | 'delimiter' | 'max-records-per-job' | 'skip-records', string>
+  >,
   asked: { readonly checkHeader: boolean; readonly wait: boolean }
 ): string[] {
   const warnings: string[] = []
@@ -73,10 +75,12 @@ export function unusedForAction(
     warnings.push(
       `Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`
     )
-  if (raw.file !== '' && !WITH_A_FILE.has(action))
-    warnings.push(
-      `Input "file" takes effect only with action "upload" or "load"; "${action}" does not send a file.`
-    )
+  for (const name of ['file', 'encoding', 'delimiter'] as const) {
+    if (raw[name] !== '' && !WITH_A_FILE.has(action))
+      warnings.push(
+        `Input "${name}" takes effect only with action "upload" or "load"; "${action}" does not send a file.`
+      )
+  }
   if (asked.wait && !MAY_WAIT.has(action))
     warnings.push(
       `Input "wait" takes effect only with action "start", "abort", "status" or "load"; "${action}" does not wait.`

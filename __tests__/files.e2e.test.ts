@@ -1,0 +1,116 @@
+// Files as people export them, loaded as the runner runs the action: a UTF-16 or Windows-1252 file,
+// semicolons or tabs between cells, reach Zoho as the UTF-8, comma-separated CSV it reads (the
+// emulator reads uploads as Zoho does, so a file sent as it came would give it the wrong rows).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sampleInputs, sampleLoadInputs } from '../emulator/sample.ts'
+import { type ActionRun, runAction } from '../emulator/run-action.ts'
+import { useSampleZoho } from './support/sample-zoho.ts'
+
+const zoho = useSampleZoho()
+let workspace = ''
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
+})
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+beforeEach(() => {
+  zoho.job.state = 'Completed' // the form is free for new jobs
+})
+
+async function load(
+  name: string,
+  bytes: Buffer,
+  overrides: Record<string, string> = {}
+): Promise<ActionRun> {
+  await writeFile(join(workspace, name), bytes)
+  return runAction(
+    { ...sampleLoadInputs(zoho.url, name), ...overrides },
+    { GITHUB_WORKSPACE: workspace }
+  )
+}
+
+/** The one job a load created, as the emulator holds it. */
+function jobOf(run: ActionRun) {
+  const job = zoho.emulator.jobById(run.outputs['job-id'] ?? '')
+  if (job === undefined) throw new Error('no job was created')
+  return job
+}
+
+/** Text in Windows-1252: Latin-1 but for the euro sign, its one character these tests need above it. */
+const windows1252 = (text: string): Buffer => Buffer.from(text.replaceAll('€', '\u0080'), 'latin1')
+
+describe('a file in another dialect', () => {
+  it('loads Excel’s "Unicode text" (UTF-16LE, tabs) as UTF-8 with commas, and removes the copy', async () => {
+    const text =
+      '\uFEFFEmployee_ID\tName.first_name\tEmail\r\nE-1\tZoë, "Zo"\tzoe@example.com\r\nE-2\tBjörn\tbjorn@example.com\r\n'
+    const run = await load('staff.txt', Buffer.from(text, 'utf16le'))
+    expect(run.errors).toEqual([])
+    const job = jobOf(run)
+    expect(job.file?.name).toBe('staff.csv')
+    expect(job.file?.bytes.toString('utf8')).toBe(
+      'Employee_ID,Name.first_name,Email\r\nE-1,"Zoë, ""Zo""",zoe@example.com\r\nE-2,Björn,bjorn@example.com\r\n'
+    )
+    expect(job.received).toEqual({
+      records: 2,
+      first: ['E-1', 'Zoë, "Zo"', 'zoe@example.com'],
+      last: ['E-2', 'Björn', 'bjorn@example.com']
+    })
+    expect(run.stdout).toContain(
+      'staff.txt is UTF-16LE, cells between tabs: sending a copy in UTF-8 with commas, as Zoho reads.'
+    )
+    expect(run.outputs['total-records']).toBe('2')
+    expect(run.folders.filter(path => path.includes('zoho-bulk-file-'))).toEqual([])
+  })
+
+  it('refuses a Windows-1252 file left to auto, naming the row, with no request sent', async () => {
+    const bytes = windows1252(
+      'Employee_ID;Name.first_name;Email\nE-1;Ada;ada@example.com\nE-2;Renée;renee@example.com\n'
+    )
+    const run = await load('staff.csv', bytes)
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      `Input "file": ${join(workspace, 'staff.csv')} is not UTF-8: row 3 holds a byte that is not ` +
+        `(byte ${bytes.indexOf(0xe9) + 1} of the file). Set the encoding input: windows-1252 for a ` +
+        'file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.'
+    ])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+
+  it('loads it with encoding: windows-1252, its semicolons found from the header', async () => {
+    const bytes = windows1252('Employee_ID;Name.first_name;Email\nE-1;Renée €;renee@example.com\n')
+    const run = await load('staff.csv', bytes, { encoding: 'windows-1252' })
+    expect(run.errors).toEqual([])
+    expect(jobOf(run).received?.first).toEqual(['E-1', 'Renée €', 'renee@example.com'])
+    expect(run.stdout).toContain('staff.csv is WINDOWS-1252, cells between semicolons')
+  })
+
+  it('uploads a semicolon file as a copy with commas', async () => {
+    zoho.job.state = 'Ready-to-upload'
+    zoho.job.uploaded = false
+    await writeFile(join(workspace, 'semi.csv'), 'Employee_ID;Email\nE-1;"a;b@example.com"\n')
+    const run = await runAction(
+      { ...sampleInputs(zoho.url), action: 'upload', file: 'semi.csv' },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    expect(run.errors).toEqual([])
+    expect(zoho.job.file?.bytes.toString('utf8')).toBe(
+      'Employee_ID,Email\r\nE-1,a;b@example.com\r\n'
+    )
+    expect(run.folders.filter(path => path.includes('zoho-bulk-file-'))).toEqual([])
+  })
+
+  it('refuses a delimiter or an encoding it does not know, with no request sent', async () => {
+    const run = await load('any.csv', Buffer.from('A\n1\n'), { delimiter: ':', encoding: 'utf-32' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors).toEqual([
+      'Input "encoding" must be "auto", "utf-8", "utf-16le", "utf-16be", "windows-1252" or "iso-8859-1"; got "utf-32".',
+      'Input "delimiter" must be "auto", ",", ";", "tab" or "|"; got ":".'
+    ])
+    expect(zoho.emulator.requests).toEqual([])
+  })
+})
