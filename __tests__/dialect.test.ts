@@ -6,15 +6,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import {
-  delimiterOf,
-  encodingOf,
-  firstNonUtf8,
-  firstRow,
-  invalidUtf8At,
-  writeInZohoDialect
-} from '../src/csv/dialect.ts'
-import { rowAt } from '../src/csv/split.ts'
+import { delimiterOf, encodingOf, firstRow, writeInZohoDialect } from '../src/csv/dialect.ts'
+import { measureCsv, NotUtf8Error } from '../src/csv/split.ts'
+import { invalidUtf8At } from '../src/csv/utf8.ts'
 import { InputError } from '../src/errors.ts'
 import { checkJobFile, discardCopy, type FileReading } from '../src/job-file.ts'
 
@@ -121,6 +115,15 @@ describe('a file in another dialect than Zoho’s', () => {
     expect(file).not.toHaveProperty('copyOf')
     await discardCopy(file)
     expect(await readFile(path, 'utf8')).toBe('\uFEFFA,B\n1,2\n')
+  })
+
+  it('refuses a quote that never closes, naming its row, though the copy would close it', async () => {
+    const path = join(dir, 'open.csv')
+    const text = '\uFEFFA;B\r\n1;2\r\n3;"four\r\n5;6\r\n'
+    expect(await refusal('open.csv', Buffer.from(text, 'utf16le'))).toBe(
+      `Input "file": ${path} cannot be loaded: Row 3 of the file opens a quote that never closes: ` +
+        'the rest of the file would be one cell.'
+    )
   })
 
   it('checks the copy as it checks any file: a header alone holds no records', async () => {
@@ -238,21 +241,24 @@ describe('firstNonUtf8 and invalidUtf8At', () => {
     expect(invalidUtf8At(Uint8Array.from(bytes))).toBe(at)
   })
 
-  it('finds the first byte that is not, across chunks, or at a cut end', async () => {
-    const bytes = Buffer.concat([Buffer.from('é'.repeat(10)), Buffer.from([0x41, 0xff])])
-    expect(await firstNonUtf8(pieces(bytes, 7))).toBe(21)
-    expect(await firstNonUtf8(pieces(Buffer.from('é'.repeat(10)), 3))).toBe(-1)
-    expect(await firstNonUtf8(pieces(Buffer.from([0x41, 0x42, 0xe2, 0x82]), 2))).toBe(4)
-  })
-})
-
-describe('rowAt', () => {
-  it('numbers rows as a spreadsheet does: the header 1, a quoted line break no new row', async () => {
-    const text = Buffer.from('A,B\n1,"x\ny"\n2,z\n')
-    expect(await rowAt(pieces(text, 5), 0)).toBe(1)
-    expect(await rowAt(pieces(text, 5), 4)).toBe(2)
-    expect(await rowAt(pieces(text, 5), text.indexOf('y'))).toBe(2)
-    expect(await rowAt(pieces(text, 5), text.indexOf('z'))).toBe(3)
-    expect(await rowAt(pieces(text, 5), text.length + 10)).toBe(4)
+  it('finds in measureCsv the first byte that is not, across chunks, or at a cut end', async () => {
+    const notUtf8 = async (bytes: Buffer, size: number) => {
+      try {
+        await measureCsv(pieces(bytes, size), { utf8: true })
+      } catch (error) {
+        expect(error).toBeInstanceOf(NotUtf8Error)
+        return [(error as NotUtf8Error).row, (error as NotUtf8Error).byte]
+      }
+      return undefined
+    }
+    const bytes = Buffer.concat([
+      Buffer.from('A\n"é\n'),
+      Buffer.from('é'.repeat(8)),
+      Buffer.from([0xff])
+    ])
+    expect(await notUtf8(bytes, 7)).toEqual([2, bytes.length])
+    expect(await notUtf8(Buffer.from('A\n1\n2\né'.repeat(10)), 3)).toBeUndefined()
+    expect(await notUtf8(Buffer.from([0x41, 0x0a, 0x42, 0xe2, 0x82]), 2)).toEqual([2, 5])
+    expect(await notUtf8(Buffer.from([0xc0, 0x80]), 1)).toEqual([1, 1])
   })
 })

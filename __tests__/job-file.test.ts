@@ -55,7 +55,8 @@ describe('checkJobFile', () => {
       size: Buffer.byteLength('\uFEFF"Name.first_name","Note, with comma",Email\r\n1,2,3\r\n'),
       kind: 'csv',
       columns: ['Name.first_name', 'Note, with comma', 'Email'],
-      dialect: { encoding: 'utf-8', delimiter: ',' }
+      dialect: { encoding: 'utf-8', delimiter: ',' },
+      measure: { records: 1, bytes: 54 }
     })
   })
 
@@ -70,7 +71,8 @@ describe('checkJobFile', () => {
     ['a header alone', 'A,B'],
     ['a header and its line break', 'A,B\n'],
     ['a header and blank lines', 'A,B\r\n\r\n\n\n'],
-    ['a quoted header over two lines', '"A\nfirst",B\n\n']
+    ['a quoted header over two lines', '"A\nfirst",B\n\n'],
+    ['a header and over 1 MiB of blank lines', `A,B\n${'\r\n'.repeat(600_000)}`]
   ])('refuses %s: no records', async (_what, text) => {
     const path = await file('header.csv', text)
     expect(await problem(path)).toBe(
@@ -80,8 +82,7 @@ describe('checkJobFile', () => {
 
   it.each([
     ['after blank lines', `A,B\n\n\n1,2\n`],
-    ['in a later chunk', `A,B\n${'\n'.repeat(300_000)}1,2\n`],
-    ['past the first MiB of blank lines (not read)', `A,B\n${'\r\n'.repeat(600_000)}`]
+    ['in a later chunk', `A,B\n${'\n'.repeat(300_000)}1,2\n`]
   ])('takes a record %s', async (_what, text) => {
     expect((await checkJobFile(await file('late.csv', text), reading())).columns).toEqual([
       'A',
@@ -101,6 +102,25 @@ describe('checkJobFile', () => {
     const header = Array.from({ length: 5000 }, (_, i) => `Column_${i}`).join(',')
     const zip = zipOf('wide.csv', 8, deflateRawSync(Buffer.from(`${header}\n1\n`)))
     expect((await checkJobFile(await file('wide.zip', zip), reading())).columns).toHaveLength(5000)
+  })
+
+  it.each([
+    ['in a file sent in one job', 'A,B\n1,"x\n2,3\n', 2],
+    ['in its last record', 'A,B\n1,2\n3,"x', 3]
+  ])('refuses a quote that never closes %s, naming its row', async (_where, text, row) => {
+    const path = await file('open.csv', text)
+    expect(await problem(path)).toBe(
+      `Input "file": ${path} cannot be loaded: Row ${row} of the file opens a quote that never ` +
+        'closes: the rest of the file would be one cell.'
+    )
+  })
+
+  it('measures the records, blank lines at the end left out', async () => {
+    const text = 'A,B\n1,"x\ny"\n2,3\n\n\r\n'
+    expect((await checkJobFile(await file('m.csv', text), reading())).measure).toEqual({
+      records: 2,
+      bytes: Buffer.byteLength('A,B\n1,"x\ny"\n2,3\n')
+    })
   })
 
   it('refuses a folder', async () => {

@@ -256,13 +256,13 @@ const countRecords = async (...args: Parameters<typeof measureCsv>): Promise<num
 
 describe('measureCsv', () => {
   it('takes a record as long as the bound', async () => {
-    expect(await countRecords(chunked(`A\n${'x'.repeat(40)}`, 8), 40)).toBe(1)
+    expect(await countRecords(chunked(`A\n${'x'.repeat(40)}`, 8), { maxRecordBytes: 40 })).toBe(1)
   })
 
   it('fails on a record longer than the bound, and on a quote that never closes', async () => {
-    await expect(countRecords(chunked(`A\n${'x'.repeat(50)}`, 8), 40)).rejects.toThrow(
-      'Row 2 of the file runs over 40 bytes without ending'
-    )
+    await expect(
+      countRecords(chunked(`A\n${'x'.repeat(50)}`, 8), { maxRecordBytes: 40 })
+    ).rejects.toThrow('Row 2 of the file runs over 40 bytes without ending')
     await expect(countRecords(chunked('A\n1\n"2\n3\n', 3))).rejects.toThrow(
       'Row 3 of the file opens a quote that never closes'
     )

@@ -331,12 +331,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   Vl: () => (/* binding */ delimiterOf),
   oq: () => (/* binding */ describeDialect),
   P$: () => (/* binding */ encodingOf),
-  Zp: () => (/* binding */ firstNonUtf8),
   rI: () => (/* binding */ firstRow),
   zN: () => (/* binding */ writeInZohoDialect)
 });
-
-// UNUSED EXPORTS: invalidUtf8At
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
@@ -344,7 +341,10 @@ var external_node_fs_ = __nccwpck_require__(24);
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: ./src/csv/reader.ts
 var csv_reader = __nccwpck_require__(647);
+// EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
+var split = __nccwpck_require__(929);
 ;// CONCATENATED MODULE: ./src/csv/dialect.ts
+
 
 
 
@@ -406,11 +406,13 @@ const cell = (value) => NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""
 async function writeInZohoDialect(source, dialect, path) {
     const decode = decoderOf(dialect.encoding);
     const reader = new csv_reader/* CsvReader */.c(dialect.delimiter);
+    let rows = 0;
     const out = (0,external_node_fs_.createWriteStream)(path);
     const closed = (0,external_node_events_namespaceObject.once)(out, 'close');
     closed.catch(() => undefined);
     const drain = async () => {
         const text = reader.rows.map(row => `${row.map(cell).join(',')}\r\n`).join('');
+        rows += reader.rows.length;
         reader.rows.length = 0;
         if (text !== '' && !out.write(text))
             await (0,external_node_events_namespaceObject.once)(out, 'drain');
@@ -421,6 +423,8 @@ async function writeInZohoDialect(source, dialect, path) {
             await drain();
         }
         reader.push(decode());
+        if (reader.quoted)
+            throw (0,split/* quoteNeverCloses */.ce)(rows + reader.rows.length + 1);
         reader.end();
         await drain();
         out.end();
@@ -431,72 +435,6 @@ async function writeInZohoDialect(source, dialect, path) {
         source.destroy();
         out.destroy();
     }
-}
-async function firstNonUtf8(source) {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let offset = 0;
-    try {
-        for await (const chunk of source) {
-            const bytes = chunk;
-            try {
-                decoder.decode(bytes, { stream: true });
-            }
-            catch {
-                return offset + Math.max(0, invalidUtf8At(bytes));
-            }
-            offset += bytes.length;
-        }
-        decoder.decode();
-        return -1;
-    }
-    catch {
-        return offset;
-    }
-    finally {
-        source.destroy();
-    }
-}
-function invalidUtf8At(bytes) {
-    let at = 0;
-    while (at < bytes.length && at < 3 && ((bytes[at] ?? 0) & 0xc0) === 0x80)
-        at += 1;
-    while (at < bytes.length) {
-        const lead = bytes[at] ?? 0;
-        const [length, low, high] = sequenceOf(lead);
-        if (length === 0)
-            return at;
-        for (let next = 1; next < length; next++) {
-            if (at + next >= bytes.length)
-                return -1;
-            const byte = bytes[at + next] ?? 0;
-            const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf];
-            if (byte < min || byte > max)
-                return at;
-        }
-        at += length;
-    }
-    return -1;
-}
-function sequenceOf(lead) {
-    if (lead < 0x80)
-        return [1, 0, 0];
-    if (lead < 0xc2)
-        return [0, 0, 0];
-    if (lead < 0xe0)
-        return [2, 0x80, 0xbf];
-    if (lead === 0xe0)
-        return [3, 0xa0, 0xbf];
-    if (lead === 0xed)
-        return [3, 0x80, 0x9f];
-    if (lead < 0xf0)
-        return [3, 0x80, 0xbf];
-    if (lead === 0xf0)
-        return [4, 0x90, 0xbf];
-    if (lead < 0xf4)
-        return [4, 0x80, 0xbf];
-    if (lead === 0xf4)
-        return [4, 0x80, 0x8f];
-    return [0, 0, 0];
 }
 
 
@@ -561,6 +499,9 @@ class CsvReader {
             this.#closedQuote = false;
         }
     }
+    get quoted() {
+        return this.#quoted;
+    }
     end() {
         if (this.#afterCr)
             this.#cell += '\r';
@@ -588,14 +529,15 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 229:
+/***/ 929:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  xo: () => (/* binding */ NotUtf8Error),
   Xp: () => (/* binding */ measureCsv),
-  ce: () => (/* binding */ rowAt),
+  ce: () => (/* binding */ quoteNeverCloses),
   F8: () => (/* binding */ splitCsv),
   "in": () => (/* binding */ withoutHeader)
 });
@@ -606,6 +548,50 @@ var promises_ = __nccwpck_require__(455);
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(174);
+;// CONCATENATED MODULE: ./src/csv/utf8.ts
+function invalidUtf8At(bytes) {
+    let at = 0;
+    while (at < bytes.length && at < 3 && ((bytes[at] ?? 0) & 0xc0) === 0x80)
+        at += 1;
+    while (at < bytes.length) {
+        const lead = bytes[at] ?? 0;
+        const [length, low, high] = sequenceOf(lead);
+        if (length === 0)
+            return at;
+        for (let next = 1; next < length; next++) {
+            if (at + next >= bytes.length)
+                return -1;
+            const byte = bytes[at + next] ?? 0;
+            const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf];
+            if (byte < min || byte > max)
+                return at;
+        }
+        at += length;
+    }
+    return -1;
+}
+function sequenceOf(lead) {
+    if (lead < 0x80)
+        return [1, 0, 0];
+    if (lead < 0xc2)
+        return [0, 0, 0];
+    if (lead < 0xe0)
+        return [2, 0x80, 0xbf];
+    if (lead === 0xe0)
+        return [3, 0xa0, 0xbf];
+    if (lead === 0xed)
+        return [3, 0x80, 0x9f];
+    if (lead < 0xf0)
+        return [3, 0x80, 0xbf];
+    if (lead === 0xf0)
+        return [4, 0x90, 0xbf];
+    if (lead < 0xf4)
+        return [4, 0x80, 0xbf];
+    if (lead === 0xf4)
+        return [4, 0x80, 0x8f];
+    return [0, 0, 0];
+}
+
 ;// CONCATENATED MODULE: ./src/csv/scan-wasm.ts
 const SCAN_WASM = 'AGFzbQEAAAABDgJgAn97AX5gA39/fwF/AwMCAAEFAwEAIQYQA38BQQALfwFBAAt/AUF/CwcsBQZtZW1vcnkCAAZxdW90ZWQD' +
     'AAVmb3VuZAMBB2xhc3RFbmQDAgRzY2FuAAEKhgMCQgAgAP0ABAAgAf0j/WStIAD9AAQQIAH9I/1krUIQhoQgAP0ABCAgAf0j' +
@@ -675,47 +661,66 @@ class RecordScanner {
 
 
 
-async function measureCsv(source, maxRecordBytes = Number.POSITIVE_INFINITY) {
+
+class NotUtf8Error extends errors/* LocalFileError */.QD {
+    row;
+    byte;
+    constructor(row, byte) {
+        super(`Row ${row} of the file holds a byte that is not UTF-8 (byte ${byte} of the file).`);
+        this.row = row;
+        this.byte = byte;
+    }
+}
+async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, utf8 = false } = {}) {
     const scanner = new RecordScanner();
     const tail = new BlankTail();
+    const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined;
     let rows = 0;
     let held = 0;
+    let seen = 0;
     for await (const chunk of source) {
-        tail.see(chunk);
-        for (const piece of scanner.pieces(chunk)) {
-            scanner.scan(piece, 0, piece.length);
+        const bytes = chunk;
+        const bad = decoder === undefined ? -1 : notUtf8At(decoder, bytes);
+        tail.see(bytes);
+        let at = 0;
+        for (const piece of scanner.pieces(bytes)) {
+            const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at);
+            scanner.scan(piece, 0, to);
             rows += scanner.found;
-            held = underWay(scanner, 0, piece.length, held);
+            held = underWay(scanner, 0, to, held);
             if (held > maxRecordBytes)
                 throw recordTooLong(rows + 1, maxRecordBytes);
+            at += to;
+            if (bad !== -1 && at >= bad)
+                throw new NotUtf8Error(rows + 1, seen + bad + 1);
         }
+        seen += bytes.length;
     }
+    if (decoder !== undefined && !endsWhole(decoder))
+        throw new NotUtf8Error(rows + 1, seen);
     if (held > 0)
         rows += 1;
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
     return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes };
 }
-async function rowAt(source, offset) {
-    const scanner = new RecordScanner();
-    let row = 1;
-    let seen = 0;
+function notUtf8At(decoder, bytes) {
     try {
-        for await (const chunk of source) {
-            for (const piece of scanner.pieces(chunk)) {
-                const to = Math.min(piece.length, offset - seen);
-                scanner.scan(piece, 0, to);
-                row += scanner.found;
-                seen += to;
-                if (seen >= offset)
-                    return row;
-            }
-        }
+        decoder.decode(bytes, { stream: true });
+        return -1;
     }
-    finally {
-        source.destroy();
+    catch {
+        return Math.max(0, invalidUtf8At(bytes));
     }
-    return row;
+}
+function endsWhole(decoder) {
+    try {
+        decoder.decode();
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 const LINE_FEED = 0x0a;
 const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
@@ -1773,9 +1778,9 @@ function withoutDefaults(raw) {
 /* harmony export */   WK: () => (/* binding */ discardCopy),
 /* harmony export */   gK: () => (/* binding */ csvSource),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
-/* harmony export */   kD: () => (/* binding */ csvText),
 /* harmony export */   mY: () => (/* binding */ checkJobFile)
 /* harmony export */ });
+/* unused harmony export csvText */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
@@ -1784,7 +1789,7 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(647);
 /* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(400);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(229);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(929);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(766);
 
@@ -1826,17 +1831,18 @@ async function checkJobFile(path, reading) {
             dialect.delimiter === _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .ZOHO_DIALECT */ .c2.delimiter) {
             const file = { path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path), size, kind, dialect, ...(entry && { entry }) };
             checkSize(file, reading.splittable, fault);
-            await checkUtf8(source, fault);
-            return { ...file, columns: await checkCsv(file, fault) };
+            const measure = await measured(file, true, fault);
+            return { ...file, columns: await checkCsv(file, measure, fault), measure };
         }
         if (dialect.encoding === 'utf-8')
-            await checkUtf8(source, fault);
+            await measured(source, true, fault);
         const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(reading.copyRoot, 'zoho-bulk-file-'));
         const name = `${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.extname)(path))}.csv`;
         const copy = { path: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, name), name, kind: 'csv', dialect, copyOf: path };
-        const file = { ...copy, size: await (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .writeInZohoDialect */ .zN)(csvText(source), dialect, copy.path) };
+        const file = { ...copy, size: await copied(source, dialect, copy.path, fault) };
         checkSize(file, reading.splittable, fault);
-        return { ...file, columns: await checkCsv(file, fault) };
+        const measure = await measured(file, false, fault);
+        return { ...file, columns: await checkCsv(file, measure, fault), measure };
     }
     catch (error) {
         if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
@@ -1874,13 +1880,31 @@ async function dialectOf(source, asked, fault) {
     }
     return { encoding, delimiter: (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .delimiterOf */ .Vl)(header, asked.delimiter) };
 }
-async function checkUtf8(source, fault) {
-    const offset = await (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .firstNonUtf8 */ .Zp)(csvText(source));
-    if (offset < 0)
-        return;
-    const row = await (0,_csv_split_js__WEBPACK_IMPORTED_MODULE_4__/* .rowAt */ .ce)(csvText(source), offset);
-    throw fault(`is not UTF-8: row ${row} holds a byte that is not (byte ${offset + 1} of the file). Set the ` +
-        'encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.');
+async function measured(source, utf8, fault) {
+    try {
+        return await (0,_csv_split_js__WEBPACK_IMPORTED_MODULE_4__/* .measureCsv */ .Xp)(csvText(source), { maxRecordBytes: MAX_FILE_BYTES, utf8 });
+    }
+    catch (error) {
+        throw malformed(error, fault);
+    }
+}
+async function copied(source, dialect, path, fault) {
+    try {
+        return await (0,_csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .writeInZohoDialect */ .zN)(csvText(source), dialect, path);
+    }
+    catch (error) {
+        throw malformed(error, fault);
+    }
+}
+function malformed(error, fault) {
+    if (error instanceof _csv_split_js__WEBPACK_IMPORTED_MODULE_4__/* .NotUtf8Error */ .xo) {
+        return fault(`is not UTF-8: row ${error.row} holds a byte that is not (byte ${error.byte} of the file). ` +
+            'Set the encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, ' +
+            'iso-8859-1 for Latin-1.');
+    }
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .LocalFileError */ .QD)
+        return fault(`cannot be loaded: ${error.message}`);
+    return error;
 }
 async function headOf(stream, length) {
     const chunks = [];
@@ -1904,10 +1928,10 @@ function checkSize(file, splittable, fault) {
             'action: load splits a larger file into several jobs.');
     }
 }
-async function checkCsv(file, fault) {
-    const { columns, records } = await csvHead(csvText(file));
+async function checkCsv(file, measure, fault) {
+    const columns = await csvHead(csvText(file));
     checkColumns(columns, fault);
-    if (!records)
+    if (measure.records === 0)
         throw fault('holds no records: only a header row, with nothing to load under it.');
     return columns;
 }
@@ -1959,32 +1983,25 @@ async function csvHead(stream) {
     try {
         for await (const chunk of stream) {
             const buffer = chunk;
-            let at = 0;
-            while (reader.rows.length === 0 && at < buffer.length) {
+            for (let at = 0; at < buffer.length;) {
                 const lineFeed = buffer.indexOf(0x0a, at);
                 const end = lineFeed === -1 ? buffer.length : lineFeed + 1;
                 reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }));
+                const [columns] = reader.rows;
+                if (columns !== undefined)
+                    return columns;
+                bytes += end - at;
                 at = end;
             }
-            const [columns] = reader.rows;
-            if (columns !== undefined && notBlank(buffer.subarray(at)))
-                return { columns, records: true };
-            bytes += buffer.length;
-            if (bytes > MAX_HEADER_BYTES) {
-                if (columns !== undefined)
-                    return { columns, records: true };
+            if (bytes > MAX_HEADER_BYTES)
                 throw new Error('its first line is over 1 MiB long');
-            }
         }
     }
     finally {
         stream.destroy();
     }
     reader.end();
-    return { columns: reader.rows[0] ?? [], records: false };
-}
-function notBlank(bytes) {
-    return bytes.some(byte => byte !== 0x0a && byte !== 0x0d);
+    return reader.rows[0] ?? [];
 }
 function checkColumns(columns, fault) {
     if (columns.every(column => column.trim() === ''))
@@ -2797,8 +2814,8 @@ var job_operations = __nccwpck_require__(682);
 var src_secrets = __nccwpck_require__(716);
 // EXTERNAL MODULE: ./src/operations/follow.ts
 var follow = __nccwpck_require__(591);
-// EXTERNAL MODULE: ./src/csv/split.ts + 2 modules
-var csv_split = __nccwpck_require__(229);
+// EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
+var split = __nccwpck_require__(929);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/load.ts
@@ -2820,7 +2837,7 @@ var requests = __nccwpck_require__(32);
 const ONE_JOB = [job_operations/* create */.vt, job_operations/* upload */.Se, job_operations/* start */.ni, job_operations/* follow */.e6];
 const load = async (run) => {
     const { file, settings } = run;
-    const measured = await partsNeeded(file, settings.parts);
+    const measured = partsNeeded(file, settings.parts);
     if (measured === undefined) {
         for (const step of ONE_JOB)
             await step(run);
@@ -2828,22 +2845,9 @@ const load = async (run) => {
     }
     await loadInParts(run, file, measured);
 };
-async function partsNeeded(file, { maxRecords, skipRecords }) {
-    const split = file.size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0;
-    if (!split && maxRecords === undefined)
-        return undefined;
-    const measured = await unlessMalformed(file, (0,csv_split/* measureCsv */.Xp)((0,job_file/* csvText */.kD)(file), job_file/* MAX_FILE_BYTES */.gZ));
-    return split || measured.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measured : undefined;
-}
-async function unlessMalformed(file, reading) {
-    try {
-        return await reading;
-    }
-    catch (error) {
-        if (!(error instanceof errors/* LocalFileError */.QD))
-            throw error;
-        throw new errors/* ActionError */.lZ(`${file.name} cannot be loaded: ${error.message} No job was created.`);
-    }
+function partsNeeded({ size, measure }, { maxRecords, skipRecords }) {
+    const split = size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0;
+    return split || measure.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measure : undefined;
 }
 async function loadInParts(run, file, measured) {
     const { settings, record, context } = run;
@@ -2897,7 +2901,7 @@ async function splitFile(file, dir, limits, signal) {
     const stem = file.name.replace(/\.(csv|zip)$/i, '');
     const parts = [];
     try {
-        for await (const part of (0,csv_split/* splitCsv */.F8)((0,job_file/* csvSource */.gK)(file), stem, dir, {
+        for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvSource */.gK)(file), stem, dir, {
             ...limits,
             maxBytes: job_file/* MAX_FILE_BYTES */.gZ
         })) {
@@ -2908,7 +2912,7 @@ async function splitFile(file, dir, limits, signal) {
     }
     catch (error) {
         if (error instanceof errors/* LocalFileError */.QD)
-            await unlessMalformed(file, Promise.reject(error));
+            throw new errors/* ActionError */.lZ(`${file.name} cannot be loaded: ${error.message} No job was created.`);
         if (!(error instanceof errors/* ActionError */.lZ))
             throw noRoomForParts(file, (0,external_node_path_.dirname)(dir), error);
         throw error;
@@ -2959,7 +2963,8 @@ async function loadPart(run, part, report) {
             size: part.bytes,
             kind: 'csv',
             columns: run.file.columns,
-            dialect: run.file.dialect
+            dialect: run.file.dialect,
+            measure: { records: part.records, bytes: part.bytes }
         }
     };
     await (0,job_operations/* create */.vt)(partRun);
@@ -3892,7 +3897,7 @@ function escapeHtml(text) {
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(647);
 /* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(733);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(766);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(229);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(929);
 /* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(572);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
 /* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(32);

@@ -13,13 +13,12 @@ import {
   type DialectAsked,
   delimiterOf,
   encodingOf,
-  firstNonUtf8,
   firstRow,
   writeInZohoDialect,
   ZOHO_DIALECT
 } from './csv/dialect.ts'
-import { type CsvSource, rowAt } from './csv/split.ts'
-import { InputError, messageOf } from './errors.ts'
+import { type CsvMeasure, type CsvSource, measureCsv, NotUtf8Error } from './csv/split.ts'
+import { InputError, LocalFileError, messageOf } from './errors.ts'
 import { entryData, startsAsZip, WORKBOOK, type ZipEntry, zipEntry } from './zip.ts'
 
 /** Zoho's limit for the file of one job. */
@@ -40,6 +39,8 @@ export interface JobFile {
   readonly dialect: Dialect
   /** The file given, when this is its copy in Zoho's dialect (under RUNNER_TEMP). */
   readonly copyOf?: string
+  /** Its records, read to its end before any request. */
+  readonly measure: CsvMeasure
 }
 
 // How a file in Microsoft's compound format starts: an Excel workbook of before 2007 (.xls).
@@ -92,16 +93,18 @@ export async function checkJobFile(path: string, reading: FileReading): Promise<
     ) {
       const file = { path, name: basename(path), size, kind, dialect, ...(entry && { entry }) }
       checkSize(file, reading.splittable, fault)
-      await checkUtf8(source, fault)
-      return { ...file, columns: await checkCsv(file, fault) }
+      const measure = await measured(file, true, fault)
+      return { ...file, columns: await checkCsv(file, measure, fault), measure }
     }
-    if (dialect.encoding === 'utf-8') await checkUtf8(source, fault)
+    // Checked before the copy, which would turn a byte that is not UTF-8 into U+FFFD.
+    if (dialect.encoding === 'utf-8') await measured(source, true, fault)
     const dir = await mkdtemp(join(reading.copyRoot, 'zoho-bulk-file-'))
     const name = `${basename(path, extname(path))}.csv`
     const copy = { path: join(dir, name), name, kind: 'csv' as const, dialect, copyOf: path }
-    const file = { ...copy, size: await writeInZohoDialect(csvText(source), dialect, copy.path) }
+    const file = { ...copy, size: await copied(source, dialect, copy.path, fault) }
     checkSize(file, reading.splittable, fault)
-    return { ...file, columns: await checkCsv(file, fault) }
+    const measure = await measured(file, false, fault)
+    return { ...file, columns: await checkCsv(file, measure, fault), measure }
   } catch (error) {
     if (error instanceof InputError) throw error
     throw fault(`cannot be read: ${messageOf(error)}.`)
@@ -146,15 +149,47 @@ async function dialectOf(
   return { encoding, delimiter: delimiterOf(header, asked.delimiter) }
 }
 
-/** Fails, naming the row, at the first byte of the file's CSV that is not UTF-8. */
-async function checkUtf8(source: CsvFile, fault: (what: string) => InputError): Promise<void> {
-  const offset = await firstNonUtf8(csvText(source))
-  if (offset < 0) return
-  const row = await rowAt(csvText(source), offset)
-  throw fault(
-    `is not UTF-8: row ${row} holds a byte that is not (byte ${offset + 1} of the file). Set the ` +
-      'encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.'
-  )
+/**
+ * The records of the file's CSV, read to its end: a quote that never closes, a record no job can
+ * hold, or (when `utf8`) a byte that is not UTF-8 fails the check, naming the row.
+ */
+async function measured(
+  source: CsvFile,
+  utf8: boolean,
+  fault: (what: string) => InputError
+): Promise<CsvMeasure> {
+  try {
+    return await measureCsv(csvText(source), { maxRecordBytes: MAX_FILE_BYTES, utf8 })
+  } catch (error) {
+    throw malformed(error, fault)
+  }
+}
+
+/** The copy of the file in Zoho's dialect, written to `path`: its bytes. */
+async function copied(
+  source: CsvFile,
+  dialect: Dialect,
+  path: string,
+  fault: (what: string) => InputError
+): Promise<number> {
+  try {
+    return await writeInZohoDialect(csvText(source), dialect, path)
+  } catch (error) {
+    throw malformed(error, fault)
+  }
+}
+
+/** What a fault of the file's records is told as; any other error as it is. */
+function malformed(error: unknown, fault: (what: string) => InputError): unknown {
+  if (error instanceof NotUtf8Error) {
+    return fault(
+      `is not UTF-8: row ${error.row} holds a byte that is not (byte ${error.byte} of the file). ` +
+        'Set the encoding input: windows-1252 for a file Excel saved as "CSV" on Windows, ' +
+        'iso-8859-1 for Latin-1.'
+    )
+  }
+  if (error instanceof LocalFileError) return fault(`cannot be loaded: ${error.message}`)
+  return error
 }
 
 /** The first `length` bytes of a stream, or fewer when it is shorter. */
@@ -188,10 +223,15 @@ function checkSize(
 }
 
 /** The header of a CSV in Zoho's dialect, checked, with a record under it. */
-async function checkCsv(file: CsvFile, fault: (what: string) => InputError): Promise<string[]> {
-  const { columns, records } = await csvHead(csvText(file))
+async function checkCsv(
+  file: CsvFile,
+  measure: CsvMeasure,
+  fault: (what: string) => InputError
+): Promise<string[]> {
+  const columns = await csvHead(csvText(file))
   checkColumns(columns, fault)
-  if (!records) throw fault('holds no records: only a header row, with nothing to load under it.')
+  if (measure.records === 0)
+    throw fault('holds no records: only a header row, with nothing to load under it.')
   return columns
 }
 
@@ -253,51 +293,32 @@ export async function forEachRow(
   drain()
 }
 
-/** The start of a CSV: its header row, and whether a record follows it. */
-interface CsvHead {
-  readonly columns: string[]
-  readonly records: boolean
-}
-
-/**
- * The first row of a CSV stream, and whether a record follows it (a line that is not blank), read
- * no further than that shows (and at most 1 MiB: a file with more blank lines is assumed to hold
- * records, which the load counts).
- */
-async function csvHead(stream: Readable): Promise<CsvHead> {
+/** The first row of a CSV stream (its header), read no further, and at most 1 MiB of it. */
+async function csvHead(stream: Readable): Promise<string[]> {
   const reader = new CsvReader()
   const decoder = new TextDecoder()
   let bytes = 0
   try {
     for await (const chunk of stream) {
-      // A line at a time until the header row is read, so that the records after it are not
-      // parsed (a line feed is never inside a UTF-8 character).
+      // A line at a time, so that the records after the header are not parsed (a line feed is
+      // never inside a UTF-8 character).
       const buffer = chunk as Buffer
-      let at = 0
-      while (reader.rows.length === 0 && at < buffer.length) {
+      for (let at = 0; at < buffer.length;) {
         const lineFeed = buffer.indexOf(0x0a, at)
         const end = lineFeed === -1 ? buffer.length : lineFeed + 1
         reader.push(decoder.decode(buffer.subarray(at, end), { stream: true }))
+        const [columns] = reader.rows
+        if (columns !== undefined) return columns
+        bytes += end - at
         at = end
       }
-      const [columns] = reader.rows
-      if (columns !== undefined && notBlank(buffer.subarray(at))) return { columns, records: true }
-      bytes += buffer.length
-      if (bytes > MAX_HEADER_BYTES) {
-        if (columns !== undefined) return { columns, records: true }
-        throw new Error('its first line is over 1 MiB long')
-      }
+      if (bytes > MAX_HEADER_BYTES) throw new Error('its first line is over 1 MiB long')
     }
   } finally {
     stream.destroy()
   }
   reader.end()
-  return { columns: reader.rows[0] ?? [], records: false }
-}
-
-/** Whether the bytes hold anything but line ends. */
-function notBlank(bytes: Buffer): boolean {
-  return bytes.some(byte => byte !== 0x0a && byte !== 0x0d)
+  return reader.rows[0] ?? []
 }
 
 /** The header names each field once: no column without a name, none twice. */

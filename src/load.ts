@@ -10,14 +10,14 @@ import { cancelReason } from './clock.ts'
 import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { withNote } from './held-job.ts'
-import { csvSource, csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import { csvSource, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import type { PartLimits } from './inputs.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
 import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
 import { jobIdForLog } from './secrets.ts'
 import { PREVIEW_ROWS } from './operations/follow.ts'
-import { type CsvMeasure, measureCsv, type Part, splitCsv } from './csv/split.ts'
+import { type CsvMeasure, type Part, splitCsv } from './csv/split.ts'
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 
@@ -25,7 +25,7 @@ const ONE_JOB: readonly JobOperation<'load'>[] = [create, upload, start, follow]
 
 export const load: JobOperation<'load'> = async run => {
   const { file, settings } = run
-  const measured = await partsNeeded(file, settings.parts)
+  const measured = partsNeeded(file, settings.parts)
   if (measured === undefined) {
     for (const step of ONE_JOB) await step(run)
     return
@@ -37,24 +37,12 @@ export const load: JobOperation<'load'> = async run => {
  * The file's records, when it must be split: too large for one job, records to skip, or more
  * records than a job may take; undefined when it goes as it is, in one job.
  */
-async function partsNeeded(
-  file: JobFile,
+function partsNeeded(
+  { size, measure }: JobFile,
   { maxRecords, skipRecords }: PartLimits
-): Promise<CsvMeasure | undefined> {
-  const split = file.size > MAX_FILE_BYTES || skipRecords > 0
-  if (!split && maxRecords === undefined) return undefined
-  const measured = await unlessMalformed(file, measureCsv(csvText(file), MAX_FILE_BYTES))
-  return split || measured.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measured : undefined
-}
-
-/** What `reading` the file's records gives, or the error that says the file cannot be loaded. */
-async function unlessMalformed<T>(file: JobFile, reading: Promise<T>): Promise<T> {
-  try {
-    return await reading
-  } catch (error) {
-    if (!(error instanceof LocalFileError)) throw error
-    throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`)
-  }
+): CsvMeasure | undefined {
+  const split = size > MAX_FILE_BYTES || skipRecords > 0
+  return split || measure.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measure : undefined
 }
 
 /**
@@ -144,7 +132,9 @@ async function splitFile(
       parts.push(part)
     }
   } catch (error) {
-    if (error instanceof LocalFileError) await unlessMalformed(file, Promise.reject(error))
+    // A record the measure let pass, but too long for a part with the header.
+    if (error instanceof LocalFileError)
+      throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`)
     // The file was read before (measured): what fails now is writing the parts.
     if (!(error instanceof ActionError)) throw noRoomForParts(file, dirname(dir), error)
     throw error
@@ -223,7 +213,8 @@ async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Pr
       size: part.bytes,
       kind: 'csv',
       columns: run.file.columns,
-      dialect: run.file.dialect
+      dialect: run.file.dialect,
+      measure: { records: part.records, bytes: part.bytes }
     }
   }
   await create(partRun)

@@ -6,6 +6,7 @@ import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import type { Readable } from 'node:stream'
 import { CsvReader } from './reader.ts'
+import { quoteNeverCloses } from './split.ts'
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1'] as const
 export type Encoding = (typeof ENCODINGS)[number]
@@ -106,12 +107,14 @@ export async function writeInZohoDialect(
 ): Promise<number> {
   const decode = decoderOf(dialect.encoding)
   const reader = new CsvReader(dialect.delimiter)
+  let rows = 0
   const out = createWriteStream(path)
   const closed = once(out, 'close')
   // A write that fails is told by the drain or the close awaited below.
   closed.catch(() => undefined)
   const drain = async (): Promise<void> => {
     const text = reader.rows.map(row => `${row.map(cell).join(',')}\r\n`).join('')
+    rows += reader.rows.length
     reader.rows.length = 0
     if (text !== '' && !out.write(text)) await once(out, 'drain')
   }
@@ -121,6 +124,8 @@ export async function writeInZohoDialect(
       await drain()
     }
     reader.push(decode())
+    // The reader would end the file's last cell where the file ends: the copy would hide the fault.
+    if (reader.quoted) throw quoteNeverCloses(rows + reader.rows.length + 1)
     reader.end()
     await drain()
     out.end()
@@ -130,68 +135,4 @@ export async function writeInZohoDialect(
     source.destroy()
     out.destroy()
   }
-}
-
-/**
- * Where the first byte of `source` that is not UTF-8 is, counted from its start, or -1 when all
- * is. The decoder checks each chunk; only the chunk it refuses is walked byte by byte.
- */
-export async function firstNonUtf8(source: Readable): Promise<number> {
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  let offset = 0
-  try {
-    for await (const chunk of source) {
-      const bytes = chunk as Buffer
-      try {
-        decoder.decode(bytes, { stream: true })
-      } catch {
-        return offset + Math.max(0, invalidUtf8At(bytes))
-      }
-      offset += bytes.length
-    }
-    decoder.decode()
-    return -1
-  } catch {
-    // The file ends inside a character.
-    return offset
-  } finally {
-    source.destroy()
-  }
-}
-
-/**
- * The first byte of `bytes` that does not begin or continue a UTF-8 character (RFC 3629: no
- * overlong form, no surrogate, nothing above U+10FFFF), or -1. Bytes that continue a character
- * cut at the start are skipped; a character cut at the end is not judged.
- */
-export function invalidUtf8At(bytes: Uint8Array): number {
-  let at = 0
-  while (at < bytes.length && at < 3 && ((bytes[at] ?? 0) & 0xc0) === 0x80) at += 1
-  while (at < bytes.length) {
-    const lead = bytes[at] ?? 0
-    const [length, low, high] = sequenceOf(lead)
-    if (length === 0) return at
-    for (let next = 1; next < length; next++) {
-      if (at + next >= bytes.length) return -1
-      const byte = bytes[at + next] ?? 0
-      const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf]
-      if (byte < min || byte > max) return at
-    }
-    at += length
-  }
-  return -1
-}
-
-/** A lead byte's sequence: its length (0 when it leads none), and the range of the byte after it. */
-function sequenceOf(lead: number): readonly [number, number, number] {
-  if (lead < 0x80) return [1, 0, 0]
-  if (lead < 0xc2) return [0, 0, 0]
-  if (lead < 0xe0) return [2, 0x80, 0xbf]
-  if (lead === 0xe0) return [3, 0xa0, 0xbf]
-  if (lead === 0xed) return [3, 0x80, 0x9f]
-  if (lead < 0xf0) return [3, 0x80, 0xbf]
-  if (lead === 0xf0) return [4, 0x90, 0xbf]
-  if (lead < 0xf4) return [4, 0x80, 0xbf]
-  if (lead === 0xf4) return [4, 0x80, 0x8f]
-  return [0, 0, 0]
 }

@@ -51,6 +51,11 @@ export class CsvReader {
     }
   }
 
+  /** Whether the text so far ends inside quotes. */
+  get quoted(): boolean {
+    return this.#quoted
+  }
+
   /** The text is complete: its last row counts even without a line break. */
   end(): void {
     if (this.#afterCr) this.#cell += '\r'

@@ -6,6 +6,7 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { LocalFileError } from '../errors.ts'
+import { invalidUtf8At } from './utf8.ts'
 import { RecordScanner } from './scanner.ts'
 
 export interface PartLimits {
@@ -38,55 +39,84 @@ export interface CsvMeasure {
   readonly bytes: number
 }
 
+/** How a CSV is measured. */
+export interface Measuring {
+  /** A record longer than this fails the measure (a quote that never closed, surely). */
+  readonly maxRecordBytes?: number
+  /** Whether every byte must be UTF-8: the first that is not fails the measure, naming its row. */
+  readonly utf8?: boolean
+}
+
+/** A byte that is not UTF-8, in a file read as UTF-8. */
+export class NotUtf8Error extends LocalFileError {
+  /** The row that holds it, the header being row 1. */
+  readonly row: number
+  /** Where it is, counted from the start of the file, from 1. */
+  readonly byte: number
+  constructor(row: number, byte: number) {
+    super(`Row ${row} of the file holds a byte that is not UTF-8 (byte ${byte} of the file).`)
+    this.row = row
+    this.byte = byte
+  }
+}
+
 /**
- * Counts the data records of a CSV stream (the rows after the header), and fails on a record
- * longer than `maxRecordBytes`, such as one whose quote never closes: a load checks its file so
- * before any job exists. Blank lines at the end are no records.
+ * Counts the data records of a CSV stream (the rows after the header), in one pass that also fails
+ * on a record longer than `maxRecordBytes`, on a quote that never closes, and when `utf8` on a byte
+ * that is not UTF-8: a file is checked so before any request. Blank lines at the end are no records.
  */
 export async function measureCsv(
   source: Readable,
-  maxRecordBytes = Number.POSITIVE_INFINITY
+  { maxRecordBytes = Number.POSITIVE_INFINITY, utf8 = false }: Measuring = {}
 ): Promise<CsvMeasure> {
   const scanner = new RecordScanner()
   const tail = new BlankTail()
+  const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined
   let rows = 0
   let held = 0
+  let seen = 0
   for await (const chunk of source) {
-    tail.see(chunk as Buffer)
-    for (const piece of scanner.pieces(chunk as Buffer)) {
-      scanner.scan(piece, 0, piece.length)
+    const bytes = chunk as Buffer
+    const bad = decoder === undefined ? -1 : notUtf8At(decoder, bytes)
+    tail.see(bytes)
+    let at = 0
+    for (const piece of scanner.pieces(bytes)) {
+      const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at)
+      scanner.scan(piece, 0, to)
       rows += scanner.found
-      held = underWay(scanner, 0, piece.length, held)
+      held = underWay(scanner, 0, to, held)
       if (held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
+      at += to
+      if (bad !== -1 && at >= bad) throw new NotUtf8Error(rows + 1, seen + bad + 1)
     }
+    seen += bytes.length
   }
+  if (decoder !== undefined && !endsWhole(decoder)) throw new NotUtf8Error(rows + 1, seen)
   if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
   return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes }
 }
 
-/**
- * The row of the CSV (the header being row 1; a record, line breaks in quotes and all, is one row)
- * that holds the byte at `offset` of `source`.
- */
-export async function rowAt(source: Readable, offset: number): Promise<number> {
-  const scanner = new RecordScanner()
-  let row = 1
-  let seen = 0
+type Utf8Decoder = InstanceType<typeof TextDecoder>
+
+/** Where the first byte of `bytes` that is not UTF-8 is, or -1 (the decoder carries a cut character). */
+function notUtf8At(decoder: Utf8Decoder, bytes: Buffer): number {
   try {
-    for await (const chunk of source) {
-      for (const piece of scanner.pieces(chunk as Buffer)) {
-        const to = Math.min(piece.length, offset - seen)
-        scanner.scan(piece, 0, to)
-        row += scanner.found
-        seen += to
-        if (seen >= offset) return row
-      }
-    }
-  } finally {
-    source.destroy()
+    decoder.decode(bytes, { stream: true })
+    return -1
+  } catch {
+    return Math.max(0, invalidUtf8At(bytes))
   }
-  return row
+}
+
+/** Whether the text ended with a whole character. */
+function endsWhole(decoder: Utf8Decoder): boolean {
+  try {
+    decoder.decode()
+    return true
+  } catch {
+    return false
+  }
 }
 
 const LINE_FEED = 0x0a
@@ -140,7 +170,7 @@ function underWay(scanner: RecordScanner, from: number, to: number, before: numb
   return scanner.found > 0 ? to - scanner.lastEnd : before + to - from
 }
 
-function quoteNeverCloses(row: number): LocalFileError {
+export function quoteNeverCloses(row: number): LocalFileError {
   return new LocalFileError(
     `Row ${row} of the file opens a quote that never closes: the rest of the file would be one cell.`
   )
