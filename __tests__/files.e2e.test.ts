@@ -114,3 +114,58 @@ describe('a file in another dialect', () => {
     expect(zoho.emulator.requests).toEqual([])
   })
 })
+
+describe('a dry run', () => {
+  const RECORDS = [
+    'E-1,Ada,ada@example.com',
+    'E-2,"Grace, ""Amazing""",grace@example.com',
+    'E-3,"Line\r\nbreak",lin@example.com'
+  ]
+  const CSV = `Employee_ID,Name.first_name,Email\r\n${RECORDS.join('\r\n')}\r\n`
+
+  it('checks the file and plans the parts of a load, sending nothing but the token and fields calls', async () => {
+    const run = await load('plan.csv', Buffer.from(CSV), {
+      'dry-run': 'true',
+      'check-header': 'true',
+      'max-records-per-job': '2'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['GET'])
+    expect(zoho.emulator.requests[0]?.url).toContain('/fields')
+    expect(run.outputs).toMatchObject({ 'total-records': '3', 'rejected-records': '0', parts: '2' })
+    expect(run.outputs).not.toHaveProperty('job-id')
+    expect(run.stdout).toContain(
+      'Dry run: plan.csv would load 3 records in 2 jobs; nothing was sent to Zoho.'
+    )
+    expect(run.stdout).toContain('Part 2: rows 4 to 4 (1 record).')
+    expect(run.summary).toContain(
+      '✅ Zoho Creator load dry run passed: 3 records in 2 jobs, nothing sent'
+    )
+    expect(run.summary).toContain('<td>1</td><td>2–3</td><td>2</td>')
+    expect(run.folders.filter(path => path.includes('zoho-bulk-parts-'))).toEqual([])
+  })
+
+  it('plans an upload as one job, in another dialect too', async () => {
+    await writeFile(
+      join(workspace, 'semi.csv'),
+      'Employee_ID;Email\nE-1;a@example.com\nE-2;b@example.com\n'
+    )
+    const run = await runAction(
+      { ...sampleInputs(zoho.url), action: 'upload', file: 'semi.csv', 'dry-run': 'true' },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    expect(run.errors).toEqual([])
+    expect(zoho.emulator.requests).toEqual([])
+    expect(run.outputs).toMatchObject({ 'total-records': '2', parts: '1' })
+    expect(run.folders.filter(path => path.includes('zoho-bulk-file-'))).toEqual([])
+  })
+
+  it('fails as the load would, before any request, on a file it would refuse', async () => {
+    const run = await load('open.csv', Buffer.from('A,B\n1,"x\n'), { 'dry-run': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain('opens a quote that never closes')
+    expect(zoho.emulator.requests).toEqual([])
+    expect(run.summary).toContain('❌ Zoho Creator load dry run failed')
+  })
+})

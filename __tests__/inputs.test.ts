@@ -42,6 +42,7 @@ const VALID: RawInputs = {
   'abort-on-cancel': '',
   'mask-job-id': '',
   'check-header': '',
+  'dry-run': '',
   'max-records-per-job': '',
   'skip-records': ''
 }
@@ -140,7 +141,8 @@ describe('parseSettings', () => {
       file: '/w/a.csv',
       dialect: { encoding: 'auto', delimiter: '\t' },
       copyRoot: '/runner/temp',
-      checkHeader: true
+      checkHeader: true,
+      dryRun: false
     })
     expect(
       added({
@@ -155,6 +157,7 @@ describe('parseSettings', () => {
       dialect: { encoding: 'auto', delimiter: 'auto' },
       copyRoot: '/runner/temp',
       checkHeader: false,
+      dryRun: false,
       wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
       abortOnCancel: false,
       parts: { maxRecords: undefined, skipRecords: 7 }
@@ -360,7 +363,16 @@ describe('parseSettings', () => {
           'Input "check-header" takes effect only with action "upload" or "load"; "status" sends no file.'
         ]
       ],
-      ['upload', { file: 'a.csv', 'check-header': 'true' }, []],
+      ['upload', { file: 'a.csv', 'check-header': 'true', 'dry-run': 'true' }, []],
+      [
+        'start',
+        { 'dry-run': 'True', encoding: 'utf-16le', delimiter: 'tab' },
+        [
+          'Input "dry-run" takes effect only with action "upload" or "load"; "start" sends no file.',
+          'Input "encoding" takes effect only with action "upload" or "load"; "start" does not send a file.',
+          'Input "delimiter" takes effect only with action "upload" or "load"; "start" does not send a file.'
+        ]
+      ],
       ['create', { 'job-id': '', 'check-header': 'false', wait: 'false' }, []]
     ])('warn of what a %s ignores (%j)', (action, given, warnings) => {
       expect(parse({ action, ...given }).warnings).toEqual(warnings)

@@ -537,6 +537,7 @@ function parseCsv(text) {
 __nccwpck_require__.d(__webpack_exports__, {
   xo: () => (/* binding */ NotUtf8Error),
   Xp: () => (/* binding */ measureCsv),
+  mM: () => (/* binding */ planParts),
   ce: () => (/* binding */ quoteNeverCloses),
   F8: () => (/* binding */ splitCsv),
   "in": () => (/* binding */ withoutHeader)
@@ -917,6 +918,22 @@ class PartPlanner {
         this.#heldBytes = 0;
     }
 }
+async function planParts(source, limits) {
+    const scanner = new RecordScanner();
+    const planner = new PartPlanner(limits, scanner);
+    const parts = [];
+    const keep = (steps) => {
+        for (const step of steps)
+            if (step.kind === 'close')
+                parts.push(step.part);
+    };
+    for await (const chunk of upTo(source, limits.bytes)) {
+        for (const piece of scanner.pieces(chunk))
+            keep(planner.take(piece));
+    }
+    keep(planner.end());
+    return parts;
+}
 async function* splitCsv(source, stem, dir, limits) {
     const scanner = new RecordScanner();
     const planner = new PartPlanner(limits, scanner);
@@ -1188,7 +1205,7 @@ function withNote(error, note) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(665);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(917);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(323);
 
 
@@ -1499,8 +1516,13 @@ function unusedForAction(action, raw, asked) {
         if (raw[name] !== '' && action !== 'load')
             warnings.push(`Input "${name}" takes effect only with action "load"; "${action}" loads no file.`);
     }
-    if (asked.checkHeader && !WITH_A_FILE.has(action))
-        warnings.push(`Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
+    for (const [name, on] of [
+        ['check-header', asked.checkHeader],
+        ['dry-run', asked.dryRun]
+    ]) {
+        if (on && !WITH_A_FILE.has(action))
+            warnings.push(`Input "${name}" takes effect only with action "upload" or "load"; "${action}" sends no file.`);
+    }
     for (const name of ['file', 'encoding', 'delimiter']) {
         if (raw[name] !== '' && !WITH_A_FILE.has(action))
             warnings.push(`Input "${name}" takes effect only with action "upload" or "load"; "${action}" does not send a file.`);
@@ -1645,6 +1667,7 @@ const INPUT_NAMES = [
     'abort-on-cancel',
     'mask-job-id',
     'check-header',
+    'dry-run',
     'max-records-per-job',
     'skip-records'
 ];
@@ -1663,6 +1686,7 @@ const DEFAULTS = {
     'abort-on-cancel': 'true',
     'mask-job-id': 'true',
     'check-header': 'false',
+    'dry-run': 'false',
     'skip-records': '0'
 };
 function readSettings(secrets) {
@@ -1713,10 +1737,11 @@ function parseSettings(given, runner = runnerFacts({})) {
         abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
         maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
         checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+        dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
         maxRecords: problems.take(() => parseMaxRecords(raw)),
         skipRecords: problems.take(() => parseSkipRecords(raw))
     });
-    const { owner, app, form, waitOn, wait, checkHeader } = checked;
+    const { owner, app, form, waitOn, wait, checkHeader, dryRun } = checked;
     const common = {
         dataCentre: checked.dataCentre,
         apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -1729,7 +1754,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         runAttempt: runner.runAttempt,
         warnings: [
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-            ...unusedForAction(checked.action, raw, { checkHeader, wait: waitOn })
+            ...unusedForAction(checked.action, raw, { checkHeader, dryRun, wait: waitOn })
         ]
     };
     const { jobId, file, abortOnCancel } = checked;
@@ -1739,7 +1764,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         case 'create':
             return { ...common, action: checked.action };
         case 'upload':
-            return { ...common, action: checked.action, jobId, file, ...reading, checkHeader };
+            return { ...common, action: checked.action, jobId, file, ...reading, checkHeader, dryRun };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
             return {
@@ -1748,6 +1773,7 @@ function parseSettings(given, runner = runnerFacts({})) {
                 file,
                 ...reading,
                 checkHeader,
+                dryRun,
                 wait,
                 abortOnCancel,
                 parts
@@ -1778,9 +1804,9 @@ function withoutDefaults(raw) {
 /* harmony export */   WK: () => (/* binding */ discardCopy),
 /* harmony export */   gK: () => (/* binding */ csvSource),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
+/* harmony export */   kD: () => (/* binding */ csvText),
 /* harmony export */   mY: () => (/* binding */ checkJobFile)
 /* harmony export */ });
-/* unused harmony export csvText */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
@@ -2744,7 +2770,7 @@ function answered(run, outcome) {
 
 /***/ }),
 
-/***/ 665:
+/***/ 917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3060,7 +3086,42 @@ async function exists(path) {
     return (0,promises_.stat)(path).then(() => true, () => false);
 }
 
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
+
+
+function unlessDryRun(operation) {
+    return async (run) => (run.settings.dryRun ? plan(run) : operation(run));
+}
+async function plan(run) {
+    const { file, settings, record, context } = run;
+    const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)];
+    const total = parts.reduce((sum, part) => sum + part.records, 0);
+    record.plan = { records: total, parts };
+    context.log(`Dry run: ${file.name} would load ${(0,src_text/* counted */.hS)(total, 'record')} in ` +
+        `${(0,src_text/* counted */.hS)(parts.length, 'job')}; nothing was sent to Zoho.`);
+    for (const part of parts) {
+        if (parts.length > 1)
+            context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} (${(0,src_text/* counted */.hS)(part.records, 'record')}).`);
+    }
+    core/* setOutput */.uH('total-records', String(total));
+    core/* setOutput */.uH('rejected-records', '0');
+    core/* setOutput */.uH('parts', String(parts.length));
+}
+async function partsOf(file, limits) {
+    const measured = partsNeeded(file, limits);
+    if (measured === undefined)
+        return [wholeOf(file)];
+    return (0,split/* planParts */.mM)((0,job_file/* csvText */.kD)(file), { ...limits, maxBytes: job_file/* MAX_FILE_BYTES */.gZ, bytes: measured.bytes });
+}
+function wholeOf({ measure: { records } }) {
+    return { index: 1, firstRow: 2, lastRow: records + 1, records };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -3075,11 +3136,11 @@ async function exists(path) {
 
 const OPERATIONS = {
     create: [job_operations/* create */.vt],
-    upload: [job_operations/* checkHeader */.eb, job_operations/* upload */.Se],
+    upload: [job_operations/* checkHeader */.eb, unlessDryRun(job_operations/* upload */.Se)],
     start: [job_operations/* start */.ni, job_operations/* follow */.e6],
     abort: [job_operations/* abort */.h2, job_operations/* follow */.e6],
     status: [job_operations/* readStatus */.rk, job_operations/* follow */.e6],
-    load: [job_operations/* checkHeader */.eb, load]
+    load: [job_operations/* checkHeader */.eb, unlessDryRun(load)]
 };
 const FAILURE_EXIT_CODE = 1;
 const ABORT_ON_CANCEL_MS = 6000;
@@ -3693,6 +3754,8 @@ async function writeSummary(record, now, secrets) {
         html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`;
     if (record.parts !== undefined && record.parts.length > 0)
         html += partsHtml(record.parts, settings, cell);
+    if (record.plan !== undefined && record.plan.parts.length > 1)
+        html += planHtml(record.plan, cell);
     html += recordsChart(status);
     const rows = [
         ...describeRun(settings, record, status),
@@ -3720,6 +3783,13 @@ function headline(settings, record, status) {
         : record.failure !== undefined
             ? 'failed'
             : 'succeeded';
+    if ('dryRun' in settings && settings.dryRun) {
+        const { plan } = record;
+        const what = plan === undefined
+            ? ''
+            : `: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.records, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.parts.length, 'job')}, nothing sent`;
+        return `${icon} Zoho Creator ${settings.action} dry run ${record.failure === undefined ? 'passed' : verdict}${what}`;
+    }
     const what = settings.action === 'status' && settings.wait === undefined && status !== undefined
         ? `the job is ${(0,_poll_js__WEBPACK_IMPORTED_MODULE_4__/* .describeStatus */ .Wn)(status)}`
         : countsLine(status, record.parts);
@@ -3756,6 +3826,10 @@ function partsHtml(parts, settings, cell) {
     const loaded = parts.filter(part => part.status?.state === 'Completed').length;
     return (`<h4>${cell(`Parts: ${loaded} of ${parts.length} completed`)}</h4>\n` +
         table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], parts.map(part => partRow(part, settings.maskJobId).map(cell))));
+}
+function planHtml(plan, cell) {
+    return (`<h4>${cell(`The load would take ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.parts.length, 'job')}`)}</h4>\n` +
+        table(['Part', 'Rows of the file', 'Records'], plan.parts.map(part => [String(part.index), `${part.firstRow}–${part.lastRow}`, String(part.records)].map(cell))));
 }
 function partRow(part, maskJobId) {
     const count = (value) => (value === undefined ? '—' : String(value));

@@ -69,6 +69,8 @@ interface SendsAFile {
   readonly copyRoot: string
   /** Whether the file's header is checked against the form's fields before anything is sent. */
   readonly checkHeader: boolean
+  /** Whether the run checks and plans only, sending nothing. */
+  readonly dryRun: boolean
 }
 
 interface Waits<Wait extends WaitForJob | undefined> {
@@ -122,6 +124,7 @@ export const INPUT_NAMES = [
   'abort-on-cancel',
   'mask-job-id',
   'check-header',
+  'dry-run',
   'max-records-per-job',
   'skip-records'
 ] as const
@@ -149,6 +152,7 @@ export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   'abort-on-cancel': 'true',
   'mask-job-id': 'true',
   'check-header': 'false',
+  'dry-run': 'false',
   'skip-records': '0'
 }
 
@@ -210,10 +214,11 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     ),
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
     checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+    dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
     maxRecords: problems.take(() => parseMaxRecords(raw)),
     skipRecords: problems.take(() => parseSkipRecords(raw))
   })
-  const { owner, app, form, waitOn, wait, checkHeader } = checked
+  const { owner, app, form, waitOn, wait, checkHeader, dryRun } = checked
   const common: CommonSettings = {
     dataCentre: checked.dataCentre,
     apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -226,7 +231,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     runAttempt: runner.runAttempt,
     warnings: [
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-      ...unusedForAction(checked.action, raw, { checkHeader, wait: waitOn })
+      ...unusedForAction(checked.action, raw, { checkHeader, dryRun, wait: waitOn })
     ]
   }
   const { jobId, file, abortOnCancel } = checked
@@ -236,7 +241,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     case 'create':
       return { ...common, action: checked.action }
     case 'upload':
-      return { ...common, action: checked.action, jobId, file, ...reading, checkHeader }
+      return { ...common, action: checked.action, jobId, file, ...reading, checkHeader, dryRun }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
       return {
@@ -245,6 +250,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
         file,
         ...reading,
         checkHeader,
+        dryRun,
         wait,
         abortOnCancel,
         parts

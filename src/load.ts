@@ -37,7 +37,7 @@ export const load: JobOperation<'load'> = async run => {
  * The file's records, when it must be split: too large for one job, records to skip, or more
  * records than a job may take; undefined when it goes as it is, in one job.
  */
-function partsNeeded(
+export function partsNeeded(
   { size, measure }: JobFile,
   { maxRecords, skipRecords }: PartLimits
 ): CsvMeasure | undefined {

@@ -8,6 +8,7 @@ import { ActionError, CancelledError, InputError, failureMessage } from './error
 import { type ActionName, readSettings } from './inputs.ts'
 import { discardCopy } from './job-file.ts'
 import { load } from './load.ts'
+import { unlessDryRun } from './dry-run.ts'
 import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import { abortJob, withNote } from './held-job.ts'
 import {
@@ -27,11 +28,11 @@ import { cut } from './text.ts'
 
 const OPERATIONS: { readonly [A in ActionName]: readonly JobOperation<A>[] } = {
   create: [create],
-  upload: [checkHeader, upload],
+  upload: [checkHeader, unlessDryRun(upload)],
   start: [start, follow],
   abort: [abort, follow],
   status: [readStatus, follow],
-  load: [checkHeader, load]
+  load: [checkHeader, unlessDryRun(load)]
 }
 
 const FAILURE_EXIT_CODE = 1

@@ -14,11 +14,14 @@ const COUNTS = [
   'unprocessed-records'
 ] as const
 
+/** Set by a dry run: the plan. */
+const PLAN = ['total-records', 'rejected-records', 'parts'] as const
+
 export const OUTPUTS_OF: Readonly<Record<ActionName, readonly string[]>> = {
   create: ['job-id', ...ANSWER],
-  upload: ['job-id', ...ANSWER],
+  upload: ['job-id', ...ANSWER, ...PLAN],
   start: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   abort: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   status: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
-  load: ['job-id', 'job-ids', ...ANSWER, ...COUNTS, 'result-dir']
+  load: ['job-id', 'job-ids', ...ANSWER, ...COUNTS, 'rejected-records', 'parts', 'result-dir']
 }

@@ -47,14 +47,28 @@ export interface RunRecord {
   parts?: PartReport[]
   /** A load in parts: the last part's state, with the counts of every part summed. */
   partsStatus?: JobStatus
+  /** A dry run: what the load or upload would do. */
+  plan?: LoadPlan
 }
 
-/** One part of a load in parts, for the summary. */
-export interface PartReport {
+/** The records of a file a load would send in one job. */
+export interface PlannedPart {
   readonly index: number
+  /** The rows of the file, the header being row 1 (a record is one row). */
   readonly firstRow: number
   readonly lastRow: number
   readonly records: number
+}
+
+/** What a dry run found a load would do. */
+export interface LoadPlan {
+  readonly records: number
+  /** The jobs it would take, in order. */
+  readonly parts: readonly PlannedPart[]
+}
+
+/** One part of a load in parts, for the summary. */
+export interface PartReport extends PlannedPart {
   /** Whether the load got to this part. */
   tried?: boolean
   jobId?: string
@@ -139,6 +153,7 @@ export async function writeSummary(
     html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`
   if (record.parts !== undefined && record.parts.length > 0)
     html += partsHtml(record.parts, settings, cell)
+  if (record.plan !== undefined && record.plan.parts.length > 1) html += planHtml(record.plan, cell)
   html += recordsChart(status)
   const rows = [
     ...describeRun(settings, record, status),
@@ -175,6 +190,14 @@ function headline(settings: Settings, record: RunRecord, status: JobStatus | und
       : record.failure !== undefined
         ? 'failed'
         : 'succeeded'
+  if ('dryRun' in settings && settings.dryRun) {
+    const { plan } = record
+    const what =
+      plan === undefined
+        ? ''
+        : `: ${counted(plan.records, 'record')} in ${counted(plan.parts.length, 'job')}, nothing sent`
+    return `${icon} Zoho Creator ${settings.action} dry run ${record.failure === undefined ? 'passed' : verdict}${what}`
+  }
   const what =
     settings.action === 'status' && settings.wait === undefined && status !== undefined
       ? `the job is ${describeStatus(status)}`
@@ -239,6 +262,19 @@ function partsHtml(
     table(
       ['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'],
       parts.map(part => partRow(part, settings.maskJobId).map(cell))
+    )
+  )
+}
+
+/** The jobs a dry run found the load would take. */
+function planHtml(plan: LoadPlan, cell: (text: string) => string): string {
+  return (
+    `<h4>${cell(`The load would take ${counted(plan.parts.length, 'job')}`)}</h4>\n` +
+    table(
+      ['Part', 'Rows of the file', 'Records'],
+      plan.parts.map(part =>
+        [String(part.index), `${part.firstRow}–${part.lastRow}`, String(part.records)].map(cell)
+      )
     )
   )
 }

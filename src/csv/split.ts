@@ -373,6 +373,27 @@ class PartPlanner {
 }
 
 /** A CSV to split: a file, read straight into the scanner's memory, or a stream of its bytes. */
+/**
+ * The parts splitCsv would write from `source`, planned in one read of it with nothing written:
+ * what a dry run reports.
+ */
+export async function planParts(
+  source: AsyncIterable<Buffer>,
+  limits: PartLimits
+): Promise<Omit<Part, 'path'>[]> {
+  const scanner = new RecordScanner()
+  const planner = new PartPlanner(limits, scanner)
+  const parts: Omit<Part, 'path'>[] = []
+  const keep = (steps: readonly Step[]): void => {
+    for (const step of steps) if (step.kind === 'close') parts.push(step.part)
+  }
+  for await (const chunk of upTo(source, limits.bytes)) {
+    for (const piece of scanner.pieces(chunk)) keep(planner.take(piece))
+  }
+  keep(planner.end())
+  return parts
+}
+
 export type CsvSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer> }
 
 /**

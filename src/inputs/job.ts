@@ -55,14 +55,14 @@ export function parseFile(
 
 /**
  * Warnings for the inputs the action does not use: `raw` as given (a default counts as not given),
- * and whether check-header and wait were asked for.
+ * and whether check-header, dry-run and wait were asked for.
  */
 export function unusedForAction(
   action: ActionName,
   raw: Readonly<
     Record<'file' | 'encoding' | 'delimiter' | 'max-records-per-job' | 'skip-records', string>
   >,
-  asked: { readonly checkHeader: boolean; readonly wait: boolean }
+  asked: { readonly checkHeader: boolean; readonly dryRun: boolean; readonly wait: boolean }
 ): string[] {
   const warnings: string[] = []
   for (const name of ['max-records-per-job', 'skip-records'] as const) {
@@ -71,10 +71,15 @@ export function unusedForAction(
         `Input "${name}" takes effect only with action "load"; "${action}" loads no file.`
       )
   }
-  if (asked.checkHeader && !WITH_A_FILE.has(action))
-    warnings.push(
-      `Input "check-header" takes effect only with action "upload" or "load"; "${action}" sends no file.`
-    )
+  for (const [name, on] of [
+    ['check-header', asked.checkHeader],
+    ['dry-run', asked.dryRun]
+  ] as const) {
+    if (on && !WITH_A_FILE.has(action))
+      warnings.push(
+        `Input "${name}" takes effect only with action "upload" or "load"; "${action}" sends no file.`
+      )
+  }
   for (const name of ['file', 'encoding', 'delimiter'] as const) {
     if (raw[name] !== '' && !WITH_A_FILE.has(action))
       warnings.push(

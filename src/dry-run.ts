@@ -1,0 +1,49 @@
+// A dry run: every check a load or an upload makes before it sends anything, then the plan it would
+// follow (its records, and the jobs they would go in), reported in the log, the outputs and the
+// summary, with nothing created, uploaded or changed in Zoho.
+import * as core from '@actions/core'
+import { planParts } from './csv/split.ts'
+import type { PartLimits } from './inputs.ts'
+import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import type { JobOperation, JobRun } from './job-operations.ts'
+import { partsNeeded } from './load.ts'
+import type { PlannedPart } from './report.ts'
+import { counted } from './text.ts'
+
+/** `operation`, or with dry-run: true the plan of it instead. */
+export function unlessDryRun<A extends 'upload' | 'load'>(
+  operation: JobOperation<A>
+): JobOperation<A> {
+  return async run => (run.settings.dryRun ? plan(run) : operation(run))
+}
+
+async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
+  const { file, settings, record, context } = run
+  const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)]
+  const total = parts.reduce((sum, part) => sum + part.records, 0)
+  record.plan = { records: total, parts }
+  context.log(
+    `Dry run: ${file.name} would load ${counted(total, 'record')} in ` +
+      `${counted(parts.length, 'job')}; nothing was sent to Zoho.`
+  )
+  for (const part of parts) {
+    if (parts.length > 1)
+      context.log(
+        `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} (${counted(part.records, 'record')}).`
+      )
+  }
+  core.setOutput('total-records', String(total))
+  core.setOutput('rejected-records', '0')
+  core.setOutput('parts', String(parts.length))
+}
+
+/** The jobs a load would take: the whole file, or the parts it would split it into. */
+async function partsOf(file: JobFile, limits: PartLimits): Promise<PlannedPart[]> {
+  const measured = partsNeeded(file, limits)
+  if (measured === undefined) return [wholeOf(file)]
+  return planParts(csvText(file), { ...limits, maxBytes: MAX_FILE_BYTES, bytes: measured.bytes })
+}
+
+function wholeOf({ measure: { records } }: JobFile): PlannedPart {
+  return { index: 1, firstRow: 2, lastRow: records + 1, records }
+}
