@@ -48,20 +48,20 @@ describe('check-header: true', () => {
     expect(requested()[0]).toBe(`GET ${FIELDS_URL}`)
     expect(requested().slice(1, 2)).toEqual([expect.stringMatching(/^POST .*\/insert$/)])
     expect(run.stdout).toContain(
-      "Checked the header of rows.csv: its 4 columns fit the form's 4 fields."
+      "Checked the header of rows.csv: its 4 columns fit the form's 6 fields."
     )
     expect(run.summary).toContain('Header checked')
   })
 
   it('lists every unknown column with the close link names, and creates no job', async () => {
     const run = await load(
-      'Employe_ID,Name.first_name,Emial,Nmae.last_name,Salary\r\nE-1,Ada,a@b.c,L,1\r\n'
+      'Employe_ID,Name.first_name,Emial,Nmae.last_name,Bonus\r\nE-1,Ada,a@b.c,L,1\r\n'
     )
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
       'The file rows.csv does not fit the form Employee_Details: columns that are no field of the form: ' +
         '"Employe_ID" (did you mean "Employee_ID"?), "Emial" (did you mean "Email"?), ' +
-        '"Nmae.last_name" (did you mean "Name.last_name"?), "Salary" (no field by a close name); ' +
+        '"Nmae.last_name" (did you mean "Name.last_name"?), "Bonus" (no field by a close name); ' +
         'no column for the mandatory field "Employee_ID". No job was created. ' +
         'Fix the file, or set check-header: false to skip the check.'
     ])
@@ -136,5 +136,55 @@ describe('check-header: true', () => {
     expect(start.stdout).toContain(
       '::warning::Input "check-header" takes effect only with action "upload" or "load"; "status" sends no file.'
     )
+  })
+})
+
+describe('check-values: true', () => {
+  const HEADER = 'Employee_ID,Name.first_name,Email,Department,Age,Salary\r\n'
+
+  it('lists every value the form would refuse in problems.csv, and creates no job', async () => {
+    const csv =
+      HEADER +
+      'E-1,Ada,ada@example.com,Engineering,36,1200.50\r\n' +
+      ',"Grace\nHopper",grace-at-example,Marketing,forty,1e3\r\n' +
+      'E-3,Alan,alan@example.com,Research,41,123456789.123\r\n' +
+      'E-1,Eve,eve@example.com,Sales,,\r\n'
+    const run = await load(csv, { 'check-header': 'false', 'check-values': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+    expect(run.errors).toEqual([
+      '3 rows of rows.csv hold values the form would refuse: "Employee_ID" is empty, but the field ' +
+        'is mandatory: 1 row (3); "Email" is not an email address: 1 row (3); "Age" is not a whole ' +
+        'number: 1 row (3); "Salary" is not a number: 1 row (3); "Department" is not one of the ' +
+        'field’s choices: 1 row (4); and more. problems.csv in result-dir lists each. No job was ' +
+        'created. Fix the rows, or set check-values: false to skip the check.'
+    ])
+    expect(run.outputs['rejected-records']).toBe('3')
+    expect(run.resultFile('problems.csv')?.toString('utf8')).toBe(
+      'Row,Column,Value,Problem\r\n' +
+        '3,Employee_ID,,"is empty, but the field is mandatory"\r\n' +
+        '3,Email,grace-at-example,is not an email address\r\n' +
+        '3,Age,forty,is not a whole number\r\n' +
+        '3,Salary,1e3,is not a number\r\n' +
+        '4,Department,Research,is not one of the field’s choices\r\n' +
+        '4,Salary,123456789.123,is longer than the field takes\r\n' +
+        '5,Employee_ID,E-1,repeats a value of a unique field (first in row 2)\r\n'
+    )
+    expect(run.stdout).toContain('rows.csv: "Salary" is longer than the field takes: 1 row (4).')
+    expect(run.summary).toContain('Values the form would refuse, in 3 rows')
+    expect(run.summary).toContain('<td>4</td><td>Department</td><td>Research</td>')
+  })
+
+  it('loads a file whose values all fit, and says so', async () => {
+    const csv =
+      HEADER +
+      'E-1,Ada,ada@example.com,Engineering,36,-1200.5\r\nE-2,Grace,grace@example.com,,,\r\n'
+    const run = await load(csv, { 'check-header': 'false', 'check-values': 'true' })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['rejected-records']).toBe('0')
+    expect(run.stdout).toContain(
+      "Checked every value of rows.csv: its 6 columns and values were checked against the form's 6 fields."
+    )
+    expect(run.folders.filter(path => path.includes('zoho-bulk-check-'))).toEqual([])
   })
 })

@@ -1,12 +1,8 @@
 // The header check's pieces: the columns against the fields, the edit distance behind "did you
 // mean", and the repeats in unique fields.
 import { describe, expect, it } from '@jest/globals'
-import {
-  closest,
-  editDistance,
-  headerProblems,
-  RepeatFinder
-} from '../src/operations/check-header.ts'
+import { closest, editDistance, headerProblems } from '../src/operations/check-header.ts'
+import { RepeatFinder } from '../src/operations/repeats.ts'
 import type { FormField } from '../src/zoho/fields.ts'
 import { readFields } from '../src/zoho/fields.ts'
 import { reply } from './support/replies.ts'

@@ -42,6 +42,7 @@ const VALID: RawInputs = {
   'abort-on-cancel': '',
   'mask-job-id': '',
   'check-header': '',
+  'check-values': '',
   'dry-run': '',
   'max-records-per-job': '',
   'skip-records': ''
@@ -142,6 +143,7 @@ describe('parseSettings', () => {
       dialect: { encoding: 'auto', delimiter: '\t' },
       copyRoot: '/runner/temp',
       checkHeader: true,
+      checkValues: false,
       dryRun: false
     })
     expect(
@@ -157,6 +159,7 @@ describe('parseSettings', () => {
       dialect: { encoding: 'auto', delimiter: 'auto' },
       copyRoot: '/runner/temp',
       checkHeader: false,
+      checkValues: false,
       dryRun: false,
       wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
       abortOnCancel: false,

@@ -1518,6 +1518,7 @@ function unusedForAction(action, raw, asked) {
     }
     for (const [name, on] of [
         ['check-header', asked.checkHeader],
+        ['check-values', asked.checkValues],
         ['dry-run', asked.dryRun]
     ]) {
         if (on && !WITH_A_FILE.has(action))
@@ -1667,6 +1668,7 @@ const INPUT_NAMES = [
     'abort-on-cancel',
     'mask-job-id',
     'check-header',
+    'check-values',
     'dry-run',
     'max-records-per-job',
     'skip-records'
@@ -1686,6 +1688,7 @@ const DEFAULTS = {
     'abort-on-cancel': 'true',
     'mask-job-id': 'true',
     'check-header': 'false',
+    'check-values': 'false',
     'dry-run': 'false',
     'skip-records': '0'
 };
@@ -1737,11 +1740,12 @@ function parseSettings(given, runner = runnerFacts({})) {
         abortOnCancel: problems.take(() => parseBoolean('abort-on-cancel', raw['abort-on-cancel'], true)),
         maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
         checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+        checkValues: problems.take(() => parseBoolean('check-values', raw['check-values'], false)),
         dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
         maxRecords: problems.take(() => parseMaxRecords(raw)),
         skipRecords: problems.take(() => parseSkipRecords(raw))
     });
-    const { owner, app, form, waitOn, wait, checkHeader, dryRun } = checked;
+    const { owner, app, form, waitOn, wait, checkHeader, checkValues, dryRun } = checked;
     const common = {
         dataCentre: checked.dataCentre,
         apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -1754,7 +1758,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         runAttempt: runner.runAttempt,
         warnings: [
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-            ...unusedForAction(checked.action, raw, { checkHeader, dryRun, wait: waitOn })
+            ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn })
         ]
     };
     const { jobId, file, abortOnCancel } = checked;
@@ -1764,7 +1768,16 @@ function parseSettings(given, runner = runnerFacts({})) {
         case 'create':
             return { ...common, action: checked.action };
         case 'upload':
-            return { ...common, action: checked.action, jobId, file, ...reading, checkHeader, dryRun };
+            return {
+                ...common,
+                action: checked.action,
+                jobId,
+                file,
+                ...reading,
+                checkHeader,
+                checkValues,
+                dryRun
+            };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
             return {
@@ -1773,6 +1786,7 @@ function parseSettings(given, runner = runnerFacts({})) {
                 file,
                 ...reading,
                 checkHeader,
+                checkValues,
                 dryRun,
                 wait,
                 abortOnCancel,
@@ -1974,7 +1988,7 @@ function csvText(file) {
 function csvSource(file) {
     return file.entry === undefined ? { path: file.path } : { stream: csvText(file) };
 }
-async function forEachRow(file, visit, more = () => true) {
+async function forEachRow(file, visit, more = () => true, afterChunk = () => Promise.resolve()) {
     const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .CsvReader */ .c();
     const decoder = new TextDecoder();
     let row = 0;
@@ -1991,6 +2005,7 @@ async function forEachRow(file, visit, more = () => true) {
         for await (const chunk of stream) {
             reader.push(decoder.decode(chunk, { stream: true }));
             drain();
+            await afterChunk();
             if (!more())
                 return;
         }
@@ -2001,6 +2016,7 @@ async function forEachRow(file, visit, more = () => true) {
     reader.push(decoder.decode());
     reader.end();
     drain();
+    await afterChunk();
 }
 async function csvHead(stream) {
     const reader = new _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__/* .CsvReader */ .c();
@@ -2070,6 +2086,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
 var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
@@ -2235,15 +2253,32 @@ function readFields(reply) {
             ? item['subfields'].flatMap(sub => (0,zoho_reply/* isRecord */.u4)(sub) && typeof sub['link_name'] === 'string' ? [sub['link_name']] : [])
             : undefined;
         const type = (0,zoho_reply/* wholeNumber */.rD)(item['type']);
+        const maxChars = (0,zoho_reply/* wholeNumber */.rD)(item['max_char']);
+        const choices = choicesOf(item['choices']);
         fields.push({
             linkName: item['link_name'],
             mandatory: item['mandatory'] === true,
             unique: item['unique'] === true,
             ...(type === undefined ? {} : { type }),
-            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+            ...(subfields === undefined || subfields.length === 0 ? {} : { subfields }),
+            ...(maxChars === undefined || maxChars <= 0 ? {} : { maxChars }),
+            ...(choices === undefined ? {} : { choices }),
+            ...(item['is_lookup_field'] === true ? { lookup: true } : {})
         });
     }
     return fields;
+}
+function choicesOf(list) {
+    if (!Array.isArray(list) || list.length === 0)
+        return undefined;
+    const choices = [];
+    for (const choice of list) {
+        const value = (0,zoho_reply/* isRecord */.u4)(choice) ? (choice['display_value'] ?? choice['value']) : choice;
+        if (typeof value !== 'string')
+            return undefined;
+        choices.push(value);
+    }
+    return choices;
 }
 const NAME_TYPE = 29;
 const MAX_SIMPLE_TYPE = 18;
@@ -2253,30 +2288,195 @@ function hasSubfields(field) {
     return field.type === undefined || field.type > MAX_SIMPLE_TYPE;
 }
 
+// EXTERNAL MODULE: ./src/zoho/values.ts
+var values = __nccwpck_require__(548);
+;// CONCATENATED MODULE: ./src/operations/repeats.ts
+const MAX_KEPT_CHARS = 16 * 1024 * 1024;
+const ENTRY_COST = 32;
+class RepeatFinder {
+    #columns;
+    #seen = new Map();
+    #found = [];
+    #every;
+    #kept = 0;
+    stoppedAfter;
+    constructor(columns, fields, every = false) {
+        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
+        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
+        for (const { index } of this.#columns)
+            this.#seen.set(index, new Map());
+        this.#every = every;
+    }
+    get active() {
+        return this.#columns.length > 0 && this.stoppedAfter === undefined;
+    }
+    add(cells, row) {
+        if (!this.active)
+            return [];
+        const repeats = [];
+        for (const column of [...this.#columns]) {
+            const seen = this.#seen.get(column.index);
+            const value = cells[column.index]?.trim() ?? '';
+            if (seen === undefined || value === '')
+                continue;
+            const first = seen.get(value);
+            if (first !== undefined) {
+                repeats.push({ column: column.index, name: column.name, value, first });
+                if (this.#every)
+                    continue;
+                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
+                this.#columns.splice(this.#columns.indexOf(column), 1);
+                this.#seen.delete(column.index);
+                continue;
+            }
+            this.#kept += value.length + ENTRY_COST;
+            seen.set(value, row);
+        }
+        if (this.#kept > MAX_KEPT_CHARS) {
+            this.stoppedAfter = row;
+            this.#seen.clear();
+        }
+        return repeats;
+    }
+    get problems() {
+        return this.#found;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/operations/check-values.ts
+
+
+
+const PROBLEMS_HEADER = ['Row', 'Column', 'Value', 'Problem'];
+const MAX_VALUE_CHARS = 100;
+const FIRST_ROWS = 5;
+const FIRST_PROBLEMS = 20;
+const NEEDS_QUOTES = /[",\r\n]/;
+const csvCell = (value) => NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+class ValueChecker {
+    #columns;
+    #repeats;
+    #kinds = new Map();
+    #first = [];
+    #file;
+    #pending = [];
+    #rows = 0;
+    constructor(columns, fields, file) {
+        const byName = new Map(fields.map(field => [field.linkName, field]));
+        this.#columns = columns.flatMap((column, index) => {
+            const field = byName.get(column.trim());
+            return field === undefined ? [] : [{ index, name: column.trim(), field }];
+        });
+        this.#repeats = new RepeatFinder(columns, fields, true);
+        this.#file = file;
+        this.#pending.push(`${PROBLEMS_HEADER.join(',')}\r\n`);
+    }
+    static async writingTo(path, columns, fields) {
+        return new ValueChecker(columns, fields, await (0,promises_.open)(path, 'w'));
+    }
+    add(cells, row) {
+        let bad = false;
+        for (const { index, name, field } of this.#columns) {
+            const value = cells[index] ?? '';
+            const problem = (0,values/* valueProblem */.F)(field, value);
+            if (problem !== undefined) {
+                this.#note(row, name, value, problem);
+                bad = true;
+            }
+        }
+        for (const repeat of this.#repeats.add(cells, row)) {
+            this.#note(row, repeat.name, repeat.value, 'repeat', ` (first in row ${repeat.first})`);
+            bad = true;
+        }
+        if (bad)
+            this.#rows += 1;
+    }
+    async flush() {
+        if (this.#pending.length === 0)
+            return;
+        const text = this.#pending.join('');
+        this.#pending = [];
+        await this.#file.write(text);
+    }
+    async close() {
+        try {
+            await this.flush();
+        }
+        finally {
+            await this.#file.close();
+        }
+        return {
+            rows: this.#rows,
+            kinds: [...this.#kinds.values()],
+            first: this.#first,
+            repeatsStoppedAfter: this.#repeats.stoppedAfter
+        };
+    }
+    #note(row, column, value, problem, more = '') {
+        const found = {
+            row,
+            column,
+            value: Array.from(value).slice(0, MAX_VALUE_CHARS).join(''),
+            problem: `${values/* VALUE_PROBLEMS */.N[problem]}${more}`
+        };
+        this.#pending.push(`${[String(row), column, found.value, found.problem].map(csvCell).join(',')}\r\n`);
+        if (this.#first.length < FIRST_PROBLEMS)
+            this.#first.push(found);
+        const key = `${column}\n${problem}`;
+        const kind = this.#kinds.get(key) ?? { column, problem, rows: 0, first: [] };
+        this.#kinds.set(key, kind);
+        kind.rows += 1;
+        if (kind.first.length < FIRST_ROWS)
+            kind.first.push(row);
+    }
+}
+function describeKind(kind) {
+    const more = kind.rows > kind.first.length ? ', …' : '';
+    const rows = kind.rows === 1 ? 'row' : 'rows';
+    return (`${JSON.stringify(kind.column)} ${values/* VALUE_PROBLEMS */.N[kind.problem]}: ${kind.rows} ${rows} ` +
+        `(${kind.first.join(', ')}${more})`);
+}
+
 ;// CONCATENATED MODULE: ./src/operations/check-header.ts
 
 
 
-async function checkFileHeader(file, form, connection, context, nothingDone) {
+
+
+async function checkFileHeader(file, form, connection, context, nothingDone, problemsPath) {
     const fields = await fetchFormFields(connection, form, context);
     const problems = headerProblems(file.columns, fields);
-    const repeats = new RepeatFinder(file.columns, fields);
-    if (repeats.active) {
-        await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
-            repeats.add(cells, row);
-        }, () => repeats.active);
+    const misfit = () => new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
+        `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
+    if (problemsPath !== undefined && problems.length > 0)
+        throw misfit();
+    const checker = problemsPath === undefined
+        ? undefined
+        : await ValueChecker.writingTo(problemsPath, file.columns, fields);
+    const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : []);
+    let values;
+    try {
+        if (checker !== undefined || repeats.active) {
+            await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
+                checker?.add(cells, row);
+                repeats.add(cells, row);
+            }, () => checker !== undefined || repeats.active, async () => checker?.flush());
+        }
+    }
+    finally {
+        values = await checker?.close();
     }
     problems.push(...repeats.problems);
-    if (problems.length > 0) {
-        throw new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
-            `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
-    }
-    const partly = repeats.stoppedAfter === undefined
+    if (problems.length > 0)
+        throw misfit();
+    const stoppedAfter = values?.repeatsStoppedAfter ?? repeats.stoppedAfter;
+    const partly = stoppedAfter === undefined
         ? ''
-        : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`;
-    const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`;
-    context.log(`Checked the header of ${file.name}: ${summary}.`);
-    return summary;
+        : ` (repeated values were looked for up to row ${stoppedAfter}, where the values kept reached their memory bound)`;
+    const what = values === undefined ? 'columns fit' : 'columns and values were checked against';
+    const summary = `its ${file.columns.length} ${what} the form's ${fields.length} fields${partly}`;
+    context.log(`Checked ${values === undefined ? 'the header' : 'every value'} of ${file.name}: ${summary}.`);
+    return values === undefined ? { summary } : { summary, values };
 }
 const SUGGESTIONS = 3;
 const closeEnough = (name) => Math.max(1, Math.ceil(name.length / 3));
@@ -2361,50 +2561,6 @@ function editDistance(a, b) {
     }
     return rows[a.length]?.[b.length] ?? 0;
 }
-const MAX_KEPT_CHARS = 16 * 1024 * 1024;
-const ENTRY_COST = 32;
-class RepeatFinder {
-    #columns;
-    #seen = new Map();
-    #found = [];
-    #kept = 0;
-    stoppedAfter;
-    constructor(columns, fields) {
-        const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName));
-        this.#columns = columns.flatMap((column, index) => unique.has(column.trim()) ? [{ index, name: column.trim() }] : []);
-        for (const { index } of this.#columns)
-            this.#seen.set(index, new Map());
-    }
-    get active() {
-        return this.#columns.length > 0 && this.stoppedAfter === undefined;
-    }
-    add(cells, row) {
-        if (!this.active)
-            return;
-        for (const column of [...this.#columns]) {
-            const seen = this.#seen.get(column.index);
-            const value = cells[column.index]?.trim() ?? '';
-            if (seen === undefined || value === '')
-                continue;
-            const first = seen.get(value);
-            if (first !== undefined) {
-                this.#found.push(`the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`);
-                this.#columns.splice(this.#columns.indexOf(column), 1);
-                this.#seen.delete(column.index);
-                continue;
-            }
-            this.#kept += value.length + ENTRY_COST;
-            seen.set(value, row);
-        }
-        if (this.#kept > MAX_KEPT_CHARS) {
-            this.stoppedAfter = row;
-            this.#seen.clear();
-        }
-    }
-    get problems() {
-        return this.#found;
-    }
-}
 
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
 var endpoints = __nccwpck_require__(490);
@@ -2474,8 +2630,6 @@ var follow = __nccwpck_require__(591);
 var start_abort = __nccwpck_require__(495);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(455);
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 
 
@@ -2608,6 +2762,8 @@ var poll = __nccwpck_require__(44);
 
 
 
+
+
 async function openJobRun(settings, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
     const held = new held_job/* HeldJob */.b7();
@@ -2665,12 +2821,47 @@ function jobOf(run) {
 }
 const checkHeader = async (run) => {
     const { settings, file, connection, context, record } = run;
-    if (!settings.checkHeader)
+    if (!settings.checkHeader && !settings.checkValues)
         return;
     const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
-    const summary = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
-    record.events.push(['Header checked', summary]);
+    const dir = settings.checkValues ? await checkFolder(settings.copyRoot) : undefined;
+    const problemsPath = dir === undefined ? undefined : (0,external_node_path_.join)(dir, 'problems.csv');
+    try {
+        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, problemsPath));
+        record.events.push([
+            checked.values === undefined ? 'Header checked' : 'Values checked',
+            checked.summary
+        ]);
+        if (checked.values !== undefined)
+            refuseBadRows(run, checked.values, dir ?? '', nothingDone);
+    }
+    finally {
+        if (dir !== undefined && record.values === undefined)
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
 };
+async function checkFolder(root) {
+    try {
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-check-'));
+    }
+    catch (error) {
+        throw new errors/* ActionError */.lZ(`problems.csv could not be written under ${root} (RUNNER_TEMP): ${(0,errors/* messageOf */.bD)(error)}.`);
+    }
+}
+function refuseBadRows(run, values, dir, nothingDone) {
+    const { record, file, context } = run;
+    core/* setOutput */.uH('rejected-records', String(values.rows));
+    if (values.rows === 0)
+        return;
+    record.values = values;
+    core/* setOutput */.uH('result-dir', dir);
+    for (const kind of values.kinds)
+        context.log(`${file.name}: ${describeKind(kind)}.`);
+    throw new errors/* ActionError */.lZ(`${(0,src_text/* counted */.hS)(values.rows, 'row')} of ${file.name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
+        `values the form would refuse: ${values.kinds.slice(0, 5).map(describeKind).join('; ')}` +
+        `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each. ` +
+        `${nothingDone} Fix the rows, or set check-values: false to skip the check.`);
+}
 const create = async (run) => {
     const { settings, connection, context, record, secrets } = run;
     const created = await reporting(run, createJob(settings.form, connection, context));
@@ -2834,7 +3025,7 @@ var held_job = __nccwpck_require__(616);
 var report = __nccwpck_require__(123);
 // EXTERNAL MODULE: ./src/results.ts
 var results = __nccwpck_require__(383);
-// EXTERNAL MODULE: ./src/job-operations.ts + 7 modules
+// EXTERNAL MODULE: ./src/job-operations.ts + 9 modules
 var job_operations = __nccwpck_require__(682);
 // EXTERNAL MODULE: ./src/secrets.ts
 var src_secrets = __nccwpck_require__(716);
@@ -3669,9 +3860,11 @@ async function runPost() {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(187);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(716);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(774);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
 /* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(44);
 /* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(548);
+
 
 
 
@@ -3701,7 +3894,7 @@ function reportOutcome(outcome, secrets) {
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('code', String(reply.code));
             const text = reply.message ?? outcome.status?.raw;
             if (text !== undefined)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('status', (0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .cut */ .Jj)(secrets.redact(text), MAX_STATUS_OUTPUT_CHARS, CUT_MARK));
         }
     }
     if (outcome.status !== undefined)
@@ -3724,7 +3917,7 @@ function reportJob(job, secrets) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(secrets.redact(warning));
 }
 function reportStatus(status, secrets) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('job-status', (0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .cut */ .Jj)(secrets.redact((0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(status)), MAX_CELL_CHARS, CUT_MARK));
     for (const [count, output] of Object.entries(COUNT_OUTPUTS)) {
         const value = status.records[count];
         if (value !== undefined)
@@ -3746,6 +3939,8 @@ async function writeSummary(record, now, secrets) {
     const again = rerun(settings);
     if (again !== undefined)
         html += `<p>⚠️ ${cell(again)}</p>\n`;
+    if (record.values !== undefined)
+        html += valuesHtml(record.values, cell);
     const preview = record.failedRows ?? record.job?.preview;
     if (preview !== undefined)
         html += previewHtml(preview, cell);
@@ -3787,7 +3982,7 @@ function headline(settings, record, status) {
         const { plan } = record;
         const what = plan === undefined
             ? ''
-            : `: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.records, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.parts.length, 'job')}, nothing sent`;
+            : `: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(plan.records, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(plan.parts.length, 'job')}, nothing sent`;
         return `${icon} Zoho Creator ${settings.action} dry run ${record.failure === undefined ? 'passed' : verdict}${what}`;
     }
     const what = settings.action === 'status' && settings.wait === undefined && status !== undefined
@@ -3800,12 +3995,12 @@ function countsLine(status, parts) {
     const notTried = (parts ?? []).filter(part => part.tried !== true);
     const untried = notTried.reduce((sum, part) => sum + part.records, 0);
     const phrases = [
-        total === undefined ? '' : `${success ?? 0} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(total, 'record')} loaded`,
+        total === undefined ? '' : `${success ?? 0} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(total, 'record')} loaded`,
         failed === undefined || failed === 0 ? '' : `${failed} failed`,
         unprocessed === undefined || unprocessed === 0 ? '' : `${unprocessed} not processed`,
         notTried.length === 0
             ? ''
-            : `${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(untried, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(notTried.length, 'part')} not attempted`
+            : `${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(untried, 'record')} in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(notTried.length, 'part')} not attempted`
     ];
     return phrases.filter(phrase => phrase !== '').join(', ');
 }
@@ -3815,7 +4010,7 @@ function failedButPassed(settings, record, status) {
         failed === 0 ||
         (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .waitOf */ .pE)(settings)?.failOnFailedRecords !== false)
         return undefined;
-    return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
+    return (`${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(failed, 'record')} failed, and the step passed all the same, as ` +
         "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir.");
 }
 function resultFilesNote(dir) {
@@ -3827,8 +4022,13 @@ function partsHtml(parts, settings, cell) {
     return (`<h4>${cell(`Parts: ${loaded} of ${parts.length} completed`)}</h4>\n` +
         table(['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'], parts.map(part => partRow(part, settings.maskJobId).map(cell))));
 }
+function valuesHtml(values, cell) {
+    return (`<h4>${cell(`Values the form would refuse, in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(values.rows, 'row')} (problems.csv in result-dir lists each)`)}</h4>\n` +
+        table(['Column', 'Problem', 'Rows', 'First rows'], values.kinds.map(kind => [kind.column, _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__/* .VALUE_PROBLEMS */ .N[kind.problem], String(kind.rows), kind.first.join(', ')].map(cell))) +
+        table(['Row', 'Column', 'Value', 'Problem'], values.first.map(found => [String(found.row), found.column, found.value, found.problem].map(cell))));
+}
 function planHtml(plan, cell) {
-    return (`<h4>${cell(`The load would take ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(plan.parts.length, 'job')}`)}</h4>\n` +
+    return (`<h4>${cell(`The load would take ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(plan.parts.length, 'job')}`)}</h4>\n` +
         table(['Part', 'Rows of the file', 'Records'], plan.parts.map(part => [String(part.index), `${part.firstRow}–${part.lastRow}`, String(part.records)].map(cell))));
 }
 function partRow(part, maskJobId) {
@@ -3837,7 +4037,7 @@ function partRow(part, maskJobId) {
     return [
         String(part.index),
         part.jobId === undefined ? '—' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .jobIdForLog */ ._f)(part.jobId, maskJobId),
-        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .counted */ .hS)(part.records, 'record')})`,
+        `${part.firstRow}–${part.lastRow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .hS)(part.records, 'record')})`,
         part.status !== undefined
             ? (0,_zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__/* .stateName */ .Vi)(part.status)
             : part.tried === true
@@ -3932,7 +4132,7 @@ function table(header, rows) {
     return `<table>${row(header, 'th')}${rows.map(cells => row(cells, 'td')).join('')}</table>\n`;
 }
 function summaryCell(text, secrets, max = MAX_CELL_CHARS) {
-    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
+    return escapeHtml((0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .cut */ .Jj)(secrets.redact(text), max, CUT_MARK)).replace(/\r\n|\r|\n/g, '<br>');
 }
 function escapeHtml(text) {
     const entities = {
@@ -5239,6 +5439,54 @@ function mayHaveApplied(error) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .TransportError */ .wX)
         return error.sent;
     return error instanceof _reply_js__WEBPACK_IMPORTED_MODULE_2__/* .ZohoError */ .fS && error.reply.httpStatus >= 500;
+}
+
+
+/***/ }),
+
+/***/ 548:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ valueProblem),
+/* harmony export */   N: () => (/* binding */ VALUE_PROBLEMS)
+/* harmony export */ });
+const VALUE_PROBLEMS = {
+    mandatory: 'is empty, but the field is mandatory',
+    email: 'is not an email address',
+    whole: 'is not a whole number',
+    number: 'is not a number',
+    long: 'is longer than the field takes',
+    choice: 'is not one of the field’s choices',
+    repeat: 'repeats a value of a unique field'
+};
+const EMAIL = 3;
+const NUMBER = 5;
+const DECIMALS = new Set([6, 7, 8]);
+const ONE_CHOICE = new Set([12, 13]);
+const EMAIL_FORM = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const WHOLE_FORM = /^[+-]?\d+$/;
+const NUMBER_FORM = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+function valueProblem(field, value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return field.mandatory ? 'mandatory' : undefined;
+    if (field.maxChars !== undefined && value.length > field.maxChars)
+        return 'long';
+    if (field.lookup === true)
+        return undefined;
+    if (field.type === EMAIL && !EMAIL_FORM.test(trimmed))
+        return 'email';
+    if (field.type === NUMBER && !WHOLE_FORM.test(trimmed))
+        return 'whole';
+    if (field.type !== undefined && DECIMALS.has(field.type) && !NUMBER_FORM.test(trimmed))
+        return 'number';
+    if (field.type !== undefined &&
+        ONE_CHOICE.has(field.type) &&
+        field.choices !== undefined &&
+        !field.choices.includes(trimmed))
+        return 'choice';
+    return undefined;
 }
 
 

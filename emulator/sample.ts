@@ -13,7 +13,10 @@ export const SAMPLE = {
   refreshToken: '1000.refresh5a4b3c2d1e0f.9e8d7c6b5a4f3e2d1c0b'
 } as const
 
-/** The sample form's fields, as the fields API lists them (type 29 is a Name, with subfields). */
+/**
+ * The sample form's fields, as the fields API lists them (zoho-bulk-api.md, "Field types"): type 29
+ * is a Name, with subfields; 12 a Drop Down with its choices; 5 a Number; 8 a Currency.
+ */
 export const SAMPLE_FIELDS = [
   { link_name: 'Employee_ID', display_name: 'Employee ID', type: 1, mandatory: true, unique: true },
   { link_name: 'Name', display_name: 'Name', type: 29, mandatory: false, unique: false },
@@ -25,7 +28,23 @@ export const SAMPLE_FIELDS = [
     unique: true,
     max_char: 255
   },
-  { link_name: 'Department', display_name: 'Department', type: 1, mandatory: false, unique: false }
+  {
+    link_name: 'Department',
+    display_name: 'Department',
+    type: 12,
+    mandatory: false,
+    unique: false,
+    choices: ['Engineering', 'Marketing', 'Sales']
+  },
+  { link_name: 'Age', display_name: 'Age', type: 5, mandatory: false, unique: false },
+  {
+    link_name: 'Salary',
+    display_name: 'Salary',
+    type: 8,
+    mandatory: false,
+    unique: false,
+    max_char: 12
+  }
 ] as const
 
 /** The inputs of a step that starts the sample job through the emulator at `url`. */

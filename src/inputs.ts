@@ -69,6 +69,8 @@ interface SendsAFile {
   readonly copyRoot: string
   /** Whether the file's header is checked against the form's fields before anything is sent. */
   readonly checkHeader: boolean
+  /** Whether every value is checked against its field (and the header), before anything is sent. */
+  readonly checkValues: boolean
   /** Whether the run checks and plans only, sending nothing. */
   readonly dryRun: boolean
 }
@@ -124,6 +126,7 @@ export const INPUT_NAMES = [
   'abort-on-cancel',
   'mask-job-id',
   'check-header',
+  'check-values',
   'dry-run',
   'max-records-per-job',
   'skip-records'
@@ -152,6 +155,7 @@ export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   'abort-on-cancel': 'true',
   'mask-job-id': 'true',
   'check-header': 'false',
+  'check-values': 'false',
   'dry-run': 'false',
   'skip-records': '0'
 }
@@ -214,11 +218,12 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     ),
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
     checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
+    checkValues: problems.take(() => parseBoolean('check-values', raw['check-values'], false)),
     dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
     maxRecords: problems.take(() => parseMaxRecords(raw)),
     skipRecords: problems.take(() => parseSkipRecords(raw))
   })
-  const { owner, app, form, waitOn, wait, checkHeader, dryRun } = checked
+  const { owner, app, form, waitOn, wait, checkHeader, checkValues, dryRun } = checked
   const common: CommonSettings = {
     dataCentre: checked.dataCentre,
     apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -231,7 +236,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     runAttempt: runner.runAttempt,
     warnings: [
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-      ...unusedForAction(checked.action, raw, { checkHeader, dryRun, wait: waitOn })
+      ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn })
     ]
   }
   const { jobId, file, abortOnCancel } = checked
@@ -241,7 +246,16 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     case 'create':
       return { ...common, action: checked.action }
     case 'upload':
-      return { ...common, action: checked.action, jobId, file, ...reading, checkHeader, dryRun }
+      return {
+        ...common,
+        action: checked.action,
+        jobId,
+        file,
+        ...reading,
+        checkHeader,
+        checkValues,
+        dryRun
+      }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
       return {
@@ -250,6 +264,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
         file,
         ...reading,
         checkHeader,
+        checkValues,
         dryRun,
         wait,
         abortOnCancel,

@@ -261,12 +261,14 @@ export function csvSource(file: JobFile): CsvSource {
 
 /**
  * Calls `visit` with each data row of the file's CSV and its number (the header is row 1), read
- * as a stream, while `more()` says to go on.
+ * as a stream, while `more()` says to go on; `afterChunk` is awaited after the rows of each chunk
+ * (a writer drains there, so that memory stays bounded).
  */
 export async function forEachRow(
   file: JobFile,
   visit: (cells: readonly string[], row: number) => void,
-  more: () => boolean = () => true
+  more: () => boolean = () => true,
+  afterChunk: () => Promise<void> = () => Promise.resolve()
 ): Promise<void> {
   const reader = new CsvReader()
   const decoder = new TextDecoder()
@@ -283,6 +285,7 @@ export async function forEachRow(
     for await (const chunk of stream) {
       reader.push(decoder.decode(chunk as Buffer, { stream: true }))
       drain()
+      await afterChunk()
       if (!more()) return
     }
   } finally {
@@ -291,6 +294,7 @@ export async function forEachRow(
   reader.push(decoder.decode())
   reader.end()
   drain()
+  await afterChunk()
 }
 
 /** The first row of a CSV stream (its header), read no further, and at most 1 MiB of it. */

@@ -2,18 +2,20 @@
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
 import * as core from '@actions/core'
-import { basename } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { systemClock } from './clock.ts'
 import { describeDialect } from './csv/dialect.ts'
-import { ActionError, CancelledError } from './errors.ts'
+import { ActionError, CancelledError, messageOf } from './errors.ts'
 import type { ActionName, Settings, SettingsOf } from './inputs.ts'
 import { checkJobFile, type JobFile } from './job-file.ts'
 import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
-import { logLine } from './text.ts'
+import { counted, logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
 import { checkFileHeader } from './operations/check-header.ts'
+import { describeKind, type ValueReport } from './operations/check-values.ts'
 import { createJob } from './operations/create.ts'
 import { followJob } from './operations/follow.ts'
 import { type ActionOutcome, startOrAbort } from './operations/start-abort.ts'
@@ -127,16 +129,62 @@ export function jobOf(run: JobRun): JobRef {
   return job
 }
 
-/** With check-header: true, the file's header against the form's fields, before anything is sent. */
+/**
+ * With check-header: true, the file's header against the form's fields, before anything is sent;
+ * with check-values: true, every value too, each problem written to problems.csv in result-dir.
+ */
 export const checkHeader: JobOperation<SendingAction> = async run => {
   const { settings, file, connection, context, record } = run
-  if (!settings.checkHeader) return
+  if (!settings.checkHeader && !settings.checkValues) return
   const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
-  const summary = await reporting(
-    run,
-    checkFileHeader(file, settings.form, connection, context, nothingDone)
+  const dir = settings.checkValues ? await checkFolder(settings.copyRoot) : undefined
+  const problemsPath = dir === undefined ? undefined : join(dir, 'problems.csv')
+  try {
+    const checked = await reporting(
+      run,
+      checkFileHeader(file, settings.form, connection, context, nothingDone, problemsPath)
+    )
+    record.events.push([
+      checked.values === undefined ? 'Header checked' : 'Values checked',
+      checked.summary
+    ])
+    if (checked.values !== undefined) refuseBadRows(run, checked.values, dir ?? '', nothingDone)
+  } finally {
+    if (dir !== undefined && record.values === undefined)
+      await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** A folder for problems.csv under RUNNER_TEMP. */
+async function checkFolder(root: string): Promise<string> {
+  try {
+    return await mkdtemp(join(root, 'zoho-bulk-check-'))
+  } catch (error) {
+    throw new ActionError(
+      `problems.csv could not be written under ${root} (RUNNER_TEMP): ${messageOf(error)}.`
+    )
+  }
+}
+
+/** Fails when any row holds a value the form would refuse, saying of each kind where it is. */
+function refuseBadRows(
+  run: JobRun<SendingAction>,
+  values: ValueReport,
+  dir: string,
+  nothingDone: string
+): void {
+  const { record, file, context } = run
+  core.setOutput('rejected-records', String(values.rows))
+  if (values.rows === 0) return
+  record.values = values
+  core.setOutput('result-dir', dir)
+  for (const kind of values.kinds) context.log(`${file.name}: ${describeKind(kind)}.`)
+  throw new ActionError(
+    `${counted(values.rows, 'row')} of ${file.name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
+      `values the form would refuse: ${values.kinds.slice(0, 5).map(describeKind).join('; ')}` +
+      `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each. ` +
+      `${nothingDone} Fix the rows, or set check-values: false to skip the check.`
   )
-  record.events.push(['Header checked', summary])
 }
 
 export const create: JobOperation = async run => {

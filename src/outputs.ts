@@ -19,7 +19,7 @@ const PLAN = ['total-records', 'rejected-records', 'parts'] as const
 
 export const OUTPUTS_OF: Readonly<Record<ActionName, readonly string[]>> = {
   create: ['job-id', ...ANSWER],
-  upload: ['job-id', ...ANSWER, ...PLAN],
+  upload: ['job-id', ...ANSWER, ...PLAN, 'result-dir'],
   start: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   abort: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   status: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],

@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { messageOf } from './errors.ts'
 import { type Settings, waitOf } from './inputs.ts'
 import type { FollowedJob } from './operations/follow.ts'
+import type { ValueReport } from './operations/check-values.ts'
 import type { ActionOutcome } from './operations/start-abort.ts'
 import type { CsvPreview } from './results.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
@@ -16,6 +17,7 @@ import { describeStatus } from './poll.ts'
 import { type JobStatus, stateName } from './zoho/job-status.ts'
 import type { Counter } from './zoho/call.ts'
 import type { ZohoReply } from './zoho/reply.ts'
+import { VALUE_PROBLEMS } from './zoho/values.ts'
 
 /** What a run did, gathered as it goes, for the job summary. */
 export interface RunRecord {
@@ -49,6 +51,8 @@ export interface RunRecord {
   partsStatus?: JobStatus
   /** A dry run: what the load or upload would do. */
   plan?: LoadPlan
+  /** With check-values, when rows hold values the form would refuse: what they are. */
+  values?: ValueReport
 }
 
 /** The records of a file a load would send in one job. */
@@ -146,6 +150,7 @@ export async function writeSummary(
   if (passed !== undefined) html += `<p>⚠️ ${cell(passed)}</p>\n`
   const again = rerun(settings)
   if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
+  if (record.values !== undefined) html += valuesHtml(record.values, cell)
   const preview = record.failedRows ?? record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
   const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir
@@ -262,6 +267,27 @@ function partsHtml(
     table(
       ['Part', 'Job', 'Rows of the file', 'State', 'Succeeded', 'Failed', 'Unprocessed'],
       parts.map(part => partRow(part, settings.maskJobId).map(cell))
+    )
+  )
+}
+
+/** The values the form would refuse: a count per column and kind, then the first problems. */
+function valuesHtml(values: ValueReport, cell: (text: string) => string): string {
+  return (
+    `<h4>${cell(`Values the form would refuse, in ${counted(values.rows, 'row')} (problems.csv in result-dir lists each)`)}</h4>\n` +
+    table(
+      ['Column', 'Problem', 'Rows', 'First rows'],
+      values.kinds.map(kind =>
+        [kind.column, VALUE_PROBLEMS[kind.problem], String(kind.rows), kind.first.join(', ')].map(
+          cell
+        )
+      )
+    ) +
+    table(
+      ['Row', 'Column', 'Value', 'Problem'],
+      values.first.map(found =>
+        [String(found.row), found.column, found.value, found.problem].map(cell)
+      )
     )
   )
 }

@@ -55,14 +55,19 @@ export function parseFile(
 
 /**
  * Warnings for the inputs the action does not use: `raw` as given (a default counts as not given),
- * and whether check-header, dry-run and wait were asked for.
+ * and whether check-header, check-values, dry-run and wait were asked for.
  */
 export function unusedForAction(
   action: ActionName,
   raw: Readonly<
     Record<'file' | 'encoding' | 'delimiter' | 'max-records-per-job' | 'skip-records', string>
   >,
-  asked: { readonly checkHeader: boolean; readonly dryRun: boolean; readonly wait: boolean }
+  asked: {
+    readonly checkHeader: boolean
+    readonly checkValues: boolean
+    readonly dryRun: boolean
+    readonly wait: boolean
+  }
 ): string[] {
   const warnings: string[] = []
   for (const name of ['max-records-per-job', 'skip-records'] as const) {
@@ -73,6 +78,7 @@ export function unusedForAction(
   }
   for (const [name, on] of [
     ['check-header', asked.checkHeader],
+    ['check-values', asked.checkValues],
     ['dry-run', asked.dryRun]
   ] as const) {
     if (on && !WITH_A_FILE.has(action))

@@ -10,41 +10,72 @@ import type { Connection } from '../zoho/api.ts'
 import type { CallContext } from '../zoho/call.ts'
 import type { FormRef } from '../zoho/endpoints.ts'
 import { fetchFormFields, type FormField, hasSubfields } from '../zoho/fields.ts'
+import { type ValueReport, ValueChecker } from './check-values.ts'
+import { RepeatFinder } from './repeats.ts'
 
-/** Fails with every problem found in one line; says in the log what was checked. */
+/** What the check found, when it passed or found only bad values. */
+export interface FileCheck {
+  /** What was checked, for the summary's steps. */
+  readonly summary: string
+  /** With check-values: the problems of the values, written to problems.csv. */
+  readonly values?: ValueReport
+}
+
+/**
+ * Fails with every problem of the header found in one line; says in the log what was checked. With
+ * `problemsPath` (check-values), checks every value too, writing each problem there.
+ */
 export async function checkFileHeader(
   file: JobFile,
   form: FormRef,
   connection: Connection,
   context: CallContext,
-  nothingDone: string
-): Promise<string> {
+  nothingDone: string,
+  problemsPath?: string
+): Promise<FileCheck> {
   const fields = await fetchFormFields(connection, form, context)
   const problems = headerProblems(file.columns, fields)
-  const repeats = new RepeatFinder(file.columns, fields)
-  if (repeats.active) {
-    await forEachRow(
-      file,
-      (cells, row) => {
-        repeats.add(cells, row)
-      },
-      () => repeats.active
-    )
-  }
-  problems.push(...repeats.problems)
-  if (problems.length > 0) {
-    throw new ActionError(
+  const misfit = (): ActionError =>
+    new ActionError(
       `The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
         `${nothingDone} Fix the file, or set check-header: false to skip the check.`
     )
+  // Values are checked only against a header that fits the form.
+  if (problemsPath !== undefined && problems.length > 0) throw misfit()
+  const checker =
+    problemsPath === undefined
+      ? undefined
+      : await ValueChecker.writingTo(problemsPath, file.columns, fields)
+  const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : [])
+  let values: ValueReport | undefined
+  try {
+    if (checker !== undefined || repeats.active) {
+      await forEachRow(
+        file,
+        (cells, row) => {
+          checker?.add(cells, row)
+          repeats.add(cells, row)
+        },
+        () => checker !== undefined || repeats.active,
+        async () => checker?.flush()
+      )
+    }
+  } finally {
+    values = await checker?.close()
   }
+  problems.push(...repeats.problems)
+  if (problems.length > 0) throw misfit()
+  const stoppedAfter = values?.repeatsStoppedAfter ?? repeats.stoppedAfter
   const partly =
-    repeats.stoppedAfter === undefined
+    stoppedAfter === undefined
       ? ''
-      : ` (repeated values were looked for up to row ${repeats.stoppedAfter}, where the values kept reached their memory bound)`
-  const summary = `its ${file.columns.length} columns fit the form's ${fields.length} fields${partly}`
-  context.log(`Checked the header of ${file.name}: ${summary}.`)
-  return summary
+      : ` (repeated values were looked for up to row ${stoppedAfter}, where the values kept reached their memory bound)`
+  const what = values === undefined ? 'columns fit' : 'columns and values were checked against'
+  const summary = `its ${file.columns.length} ${what} the form's ${fields.length} fields${partly}`
+  context.log(
+    `Checked ${values === undefined ? 'the header' : 'every value'} of ${file.name}: ${summary}.`
+  )
+  return values === undefined ? { summary } : { summary, values }
 }
 
 // How many suggestions an unknown column gets, and the farthest a name may be to be one.
@@ -148,64 +179,4 @@ export function editDistance(a: string, b: string): number {
     rows.push(row)
   }
   return rows[a.length]?.[b.length] ?? 0
-}
-
-// The values kept to find repeats: about this many characters of them, and then the check stops,
-// so that memory stays bounded whatever the file.
-const MAX_KEPT_CHARS = 16 * 1024 * 1024
-// What keeping one value costs besides its characters, counted against the same budget.
-const ENTRY_COST = 32
-
-/** Finds a value held twice in a column of a unique field, row by row. */
-export class RepeatFinder {
-  readonly #columns: { readonly index: number; readonly name: string }[]
-  readonly #seen = new Map<number, Map<string, number>>()
-  readonly #found: string[] = []
-  #kept = 0
-  /** The row after which values were no longer kept, when the budget ran out. */
-  stoppedAfter: number | undefined
-
-  constructor(columns: readonly string[], fields: readonly FormField[]) {
-    const unique = new Set(fields.filter(field => field.unique).map(field => field.linkName))
-    this.#columns = columns.flatMap((column, index) =>
-      unique.has(column.trim()) ? [{ index, name: column.trim() }] : []
-    )
-    for (const { index } of this.#columns) this.#seen.set(index, new Map())
-  }
-
-  /** Whether any column needs its values read. */
-  get active(): boolean {
-    return this.#columns.length > 0 && this.stoppedAfter === undefined
-  }
-
-  /** Looks at the data row numbered `row` (the header is row 1). */
-  add(cells: readonly string[], row: number): void {
-    if (!this.active) return
-    for (const column of [...this.#columns]) {
-      const seen = this.#seen.get(column.index)
-      const value = cells[column.index]?.trim() ?? ''
-      if (seen === undefined || value === '') continue
-      const first = seen.get(value)
-      if (first !== undefined) {
-        this.#found.push(
-          `the unique field ${JSON.stringify(column.name)} holds ${JSON.stringify(value.slice(0, 60))} twice (rows ${first} and ${row})`
-        )
-        // One repeat per column is enough to say; its values need no more keeping.
-        this.#columns.splice(this.#columns.indexOf(column), 1)
-        this.#seen.delete(column.index)
-        continue
-      }
-      this.#kept += value.length + ENTRY_COST
-      seen.set(value, row)
-    }
-    if (this.#kept > MAX_KEPT_CHARS) {
-      this.stoppedAfter = row
-      this.#seen.clear()
-    }
-  }
-
-  /** The repeats found, one phrase each. */
-  get problems(): readonly string[] {
-    return this.#found
-  }
 }

@@ -14,6 +14,12 @@ export interface FormField {
   readonly type?: number
   /** The subfields' link names, when Zoho lists them (a Name's first_name, last_name, …). */
   readonly subfields?: readonly string[]
+  /** The most characters a value may have (`max_char`), when Zoho gives it. */
+  readonly maxChars?: number
+  /** The values a choice field allows, when Zoho lists them. */
+  readonly choices?: readonly string[]
+  /** Set when Zoho says the field is a lookup: its value is a related record's ID. */
+  readonly lookup?: true
 }
 
 /** GETs the form's fields (retried like every call). */
@@ -53,15 +59,35 @@ export function readFields(reply: ZohoReply): FormField[] | undefined {
         )
       : undefined
     const type = wholeNumber(item['type'])
+    const maxChars = wholeNumber(item['max_char'])
+    const choices = choicesOf(item['choices'])
     fields.push({
       linkName: item['link_name'],
       mandatory: item['mandatory'] === true,
       unique: item['unique'] === true,
       ...(type === undefined ? {} : { type }),
-      ...(subfields === undefined || subfields.length === 0 ? {} : { subfields })
+      ...(subfields === undefined || subfields.length === 0 ? {} : { subfields }),
+      ...(maxChars === undefined || maxChars <= 0 ? {} : { maxChars }),
+      ...(choices === undefined ? {} : { choices }),
+      ...(item['is_lookup_field'] === true ? { lookup: true as const } : {})
     })
   }
   return fields
+}
+
+/**
+ * A choice field's values, read tolerantly (zoho-bulk-api.md, "Field types"): plain strings, or
+ * objects with a display_value or value; undefined when Zoho lists none, or in a shape not known.
+ */
+function choicesOf(list: unknown): string[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined
+  const choices: string[] = []
+  for (const choice of list as unknown[]) {
+    const value = isRecord(choice) ? (choice['display_value'] ?? choice['value']) : choice
+    if (typeof value !== 'string') return undefined
+    choices.push(value)
+  }
+  return choices
 }
 
 /** The type of a Name field, made of subfields (first_name, last_name, …). */
