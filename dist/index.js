@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(290);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,7 +281,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 14:
+/***/ 529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -294,7 +294,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/clock.ts
 
 
@@ -318,7 +318,7 @@ function cancelReason(signal) {
 
 /***/ }),
 
-/***/ 400:
+/***/ 563:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -340,9 +340,9 @@ var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 // EXTERNAL MODULE: ./src/csv/reader.ts
-var csv_reader = __nccwpck_require__(647);
+var csv_reader = __nccwpck_require__(377);
 // EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
-var split = __nccwpck_require__(929);
+var split = __nccwpck_require__(678);
 ;// CONCATENATED MODULE: ./src/csv/dialect.ts
 
 
@@ -440,7 +440,7 @@ async function writeInZohoDialect(source, dialect, path) {
 
 /***/ }),
 
-/***/ 647:
+/***/ 377:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -456,8 +456,10 @@ class CsvReader {
     #closedQuote = false;
     #afterCr = false;
     #started = false;
+    #special;
     constructor(delimiter = ',') {
         this.#delimiter = delimiter;
+        this.#special = new RegExp(`["\\r\\n${delimiter}]`, 'g');
     }
     push(text) {
         let at = 0;
@@ -466,21 +468,24 @@ class CsvReader {
             if (text.startsWith('\uFEFF'))
                 at = 1;
         }
-        for (; at < text.length; at++) {
+        while (at < text.length) {
+            if (this.#quoted) {
+                const close = text.indexOf('"', at);
+                if (close === -1) {
+                    this.#cell += text.slice(at);
+                    return;
+                }
+                this.#cell += text.slice(at, close);
+                this.#quoted = false;
+                this.#closedQuote = true;
+                at = close + 1;
+                continue;
+            }
             const char = text.charAt(at);
             if (this.#afterCr) {
                 this.#afterCr = false;
                 if (char !== '\n')
                     this.#cell += '\r';
-            }
-            if (this.#quoted) {
-                if (char === '"') {
-                    this.#quoted = false;
-                    this.#closedQuote = true;
-                }
-                else
-                    this.#cell += char;
-                continue;
             }
             if (char === '"' && this.#closedQuote) {
                 this.#cell += '"';
@@ -494,9 +499,16 @@ class CsvReader {
                 this.#endRow();
             else if (char === '\r')
                 this.#afterCr = true;
-            else
-                this.#cell += char;
+            else {
+                this.#special.lastIndex = at + 1;
+                const next = this.#special.exec(text)?.index ?? text.length;
+                this.#cell += text.slice(at, next);
+                this.#closedQuote = false;
+                at = next;
+                continue;
+            }
             this.#closedQuote = false;
+            at += 1;
         }
     }
     get quoted() {
@@ -529,7 +541,7 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 929:
+/***/ 678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -548,7 +560,7 @@ var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/csv/utf8.ts
 function invalidUtf8At(bytes) {
     let at = 0;
@@ -1020,7 +1032,7 @@ async function* withoutHeader(source) {
 
 /***/ }),
 
-/***/ 174:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1081,7 +1093,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 616:
+/***/ 897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1093,11 +1105,11 @@ function messageOf(error) {
 /* harmony export */   w$: () => (/* binding */ abortJob)
 /* harmony export */ });
 /* unused harmony export RUNNER_STATE */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(495);
-/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(490);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(744);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(653);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
 
 
 
@@ -1200,13 +1212,13 @@ function withNote(error, note) {
 
 /***/ }),
 
-/***/ 629:
+/***/ 407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(917);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(323);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(886);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
 
 
 
@@ -1224,7 +1236,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 187:
+/***/ 1:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1236,16 +1248,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(909);
+var datacenters = __nccwpck_require__(332);
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(490);
+var endpoints = __nccwpck_require__(620);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
 
 
@@ -1436,7 +1448,7 @@ function parseAuth(raw, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
-var dialect = __nccwpck_require__(400);
+var dialect = __nccwpck_require__(563);
 ;// CONCATENATED MODULE: ./src/inputs/dialect.ts
 
 
@@ -1572,9 +1584,9 @@ function runnerFacts(env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(44);
+var poll = __nccwpck_require__(810);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/inputs/wait.ts
 
 
@@ -1810,7 +1822,7 @@ function withoutDefaults(raw) {
 
 /***/ }),
 
-/***/ 733:
+/***/ 215:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1827,11 +1839,11 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(647);
-/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(400);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(929);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(766);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
+/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(563);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(678);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(928);
 
 
 
@@ -2065,7 +2077,7 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
-/***/ 682:
+/***/ 172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2084,34 +2096,34 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: jobOf
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(14);
+var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
-var csv_dialect = __nccwpck_require__(400);
+var csv_dialect = __nccwpck_require__(563);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(733);
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(616);
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(123);
+var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(716);
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
-var call = __nccwpck_require__(296);
+var call = __nccwpck_require__(777);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(909);
+var datacenters = __nccwpck_require__(332);
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(744);
+var zoho_reply = __nccwpck_require__(806);
 ;// CONCATENATED MODULE: ./src/zoho/auth.ts
 
 
@@ -2224,9 +2236,9 @@ function checkApiDomain(apiDomain, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(572);
+var api = __nccwpck_require__(158);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/zoho/fields.ts
 
 
@@ -2242,7 +2254,9 @@ function unreadable(reply) {
         'Set check-header: false to skip the check.', reply);
 }
 function readFields(reply) {
-    const list = reply.data?.['fields'];
+    return fieldsOf(reply.data?.['fields']);
+}
+function fieldsOf(list) {
     if (!Array.isArray(list))
         return undefined;
     const fields = [];
@@ -2289,10 +2303,10 @@ function hasSubfields(field) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/values.ts
-var values = __nccwpck_require__(548);
+var values = __nccwpck_require__(962);
 ;// CONCATENATED MODULE: ./src/operations/repeats.ts
-const MAX_KEPT_CHARS = 16 * 1024 * 1024;
-const ENTRY_COST = 32;
+const MAX_KEPT_BYTES = 24 * 1024 * 1024;
+const ENTRY_BYTES = 160;
 class RepeatFinder {
     #columns;
     #seen = new Map();
@@ -2329,10 +2343,10 @@ class RepeatFinder {
                 this.#seen.delete(column.index);
                 continue;
             }
-            this.#kept += value.length + ENTRY_COST;
+            this.#kept += 2 * value.length + ENTRY_BYTES;
             seen.set(value, row);
         }
-        if (this.#kept > MAX_KEPT_CHARS) {
+        if (this.#kept > MAX_KEPT_BYTES) {
             this.stoppedAfter = row;
             this.#seen.clear();
         }
@@ -2563,9 +2577,9 @@ function editDistance(a, b) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(490);
+var endpoints = __nccwpck_require__(620);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(955);
+var retry_table = __nccwpck_require__(449);
 ;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
@@ -2625,9 +2639,9 @@ function digitsOf(body, parsed) {
 }
 
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(591);
+var follow = __nccwpck_require__(285);
 // EXTERNAL MODULE: ./src/operations/start-abort.ts
-var start_abort = __nccwpck_require__(495);
+var start_abort = __nccwpck_require__(653);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
@@ -2677,7 +2691,7 @@ function quoted(name) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(86);
+var codes = __nccwpck_require__(732);
 ;// CONCATENATED MODULE: ./src/operations/upload.ts
 
 
@@ -2739,9 +2753,9 @@ function unknownUrl(reply) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(890);
+var job_status = __nccwpck_require__(308);
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(44);
+var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: ./src/job-operations.ts
 
 
@@ -2961,7 +2975,7 @@ function answered(run, outcome) {
 
 /***/ }),
 
-/***/ 917:
+/***/ 886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2970,10 +2984,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   V: () => (/* binding */ runMain)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 const EXIT_BACKSTOP_MS = 1800;
@@ -3008,33 +3022,33 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(14);
+var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/inputs.ts + 10 modules
-var inputs = __nccwpck_require__(187);
+var inputs = __nccwpck_require__(1);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(733);
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(616);
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(123);
+var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
-var results = __nccwpck_require__(383);
+var results = __nccwpck_require__(385);
 // EXTERNAL MODULE: ./src/job-operations.ts + 9 modules
-var job_operations = __nccwpck_require__(682);
+var job_operations = __nccwpck_require__(172);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(716);
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(591);
+var follow = __nccwpck_require__(285);
 // EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
-var split = __nccwpck_require__(929);
+var split = __nccwpck_require__(678);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
 
 
@@ -3422,7 +3436,7 @@ function fail(error, record, secrets) {
 
 /***/ }),
 
-/***/ 591:
+/***/ 285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3434,12 +3448,12 @@ function fail(error, record, secrets) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(174);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(44);
-/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(383);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(955);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
 
 
 
@@ -3591,19 +3605,19 @@ function jobFailure(waited, action, wait) {
 
 /***/ }),
 
-/***/ 495:
+/***/ 653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ startOrAbort)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(572);
-/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(744);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(32);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(955);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
 
 
 
@@ -3706,7 +3720,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 /***/ }),
 
-/***/ 44:
+/***/ 810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3715,9 +3729,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 /* harmony export */   qt: () => (/* binding */ waitForJob)
 /* harmony export */ });
 /* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
 
 
 
@@ -3797,18 +3811,18 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 /***/ }),
 
-/***/ 323:
+/***/ 661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(187);
-/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(682);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(716);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1);
+/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(172);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
 
 
 
@@ -3845,7 +3859,7 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 123:
+/***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3856,14 +3870,14 @@ async function runPost() {
 /* harmony export */   nt: () => (/* binding */ rerun),
 /* harmony export */   ud: () => (/* binding */ MAX_FAILURE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(187);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(716);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(44);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(548);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(810);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(962);
 
 
 
@@ -4148,7 +4162,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 383:
+/***/ 385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4167,14 +4181,14 @@ function escapeHtml(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(647);
-/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(733);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(766);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(929);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(572);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(32);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(377);
+/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(928);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(678);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(418);
 
 
 
@@ -4289,7 +4303,7 @@ async function previewCsv(zipPath, maxRows) {
 
 /***/ }),
 
-/***/ 716:
+/***/ 194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4297,7 +4311,7 @@ async function previewCsv(zipPath, maxRows) {
 /* harmony export */   _f: () => (/* binding */ jobIdForLog)
 /* harmony export */ });
 /* unused harmony export MASK */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 
 const MASK = '***';
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
@@ -4346,7 +4360,7 @@ function jobIdForLog(jobId, masked) {
 
 /***/ }),
 
-/***/ 774:
+/***/ 992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4374,7 +4388,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 766:
+/***/ 928:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4392,7 +4406,7 @@ function logLine(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(174);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(916);
 
 
 
@@ -4500,16 +4514,16 @@ function directoryEntries(directory, count) {
 
 /***/ }),
 
-/***/ 572:
+/***/ 158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ downloadApi),
 /* harmony export */   p: () => (/* binding */ callApi)
 /* harmony export */ });
-/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(296);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(777);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
 
 
 
@@ -4545,7 +4559,7 @@ function authorised(request, token) {
 
 /***/ }),
 
-/***/ 296:
+/***/ 777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4560,7 +4574,7 @@ var external_node_stream_ = __nccwpck_require__(75);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/http/body.ts
 
 
@@ -4674,8 +4688,8 @@ function isFileSystemError(error) {
 }
 const FILE_SYSTEM_CALLS = new Set(['open', 'write', 'rename']);
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(480);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -4687,7 +4701,7 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var src_clock = __nccwpck_require__(14);
+var src_clock = __nccwpck_require__(529);
 ;// CONCATENATED MODULE: ./src/http/send.ts
 
 
@@ -4910,9 +4924,9 @@ async function withRetries(attempt, classify, context, onFailure = () => { }) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(744);
+var zoho_reply = __nccwpck_require__(806);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(955);
+var retry_table = __nccwpck_require__(449);
 ;// CONCATENATED MODULE: ./src/zoho/call.ts
 
 
@@ -4955,7 +4969,7 @@ function attemptLimits(context) {
 
 /***/ }),
 
-/***/ 86:
+/***/ 732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5065,7 +5079,7 @@ function hintFor(code, httpStatus, operation) {
 
 /***/ }),
 
-/***/ 909:
+/***/ 332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5100,7 +5114,7 @@ function findDataCentre(name) {
 
 /***/ }),
 
-/***/ 490:
+/***/ 620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5132,7 +5146,7 @@ function formFieldsUrl(apiBaseUrl, form) {
 
 /***/ }),
 
-/***/ 890:
+/***/ 308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5142,9 +5156,9 @@ function formFieldsUrl(apiBaseUrl, form) {
 /* harmony export */   xf: () => (/* binding */ ABORTED_STATES)
 /* harmony export */ });
 /* unused harmony exports JOB_STATES, readJobStatus */
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(744);
-/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(32);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(158);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(806);
+/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(418);
 
 
 
@@ -5214,7 +5228,7 @@ function readCounts(top, nested) {
 
 /***/ }),
 
-/***/ 744:
+/***/ 806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5227,9 +5241,9 @@ function readCounts(top, nested) {
 /* harmony export */   u4: () => (/* binding */ isRecord),
 /* harmony export */   vk: () => (/* binding */ replyBehind)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
 
 
 
@@ -5323,7 +5337,7 @@ function wholeNumber(value) {
 
 /***/ }),
 
-/***/ 32:
+/***/ 418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5335,7 +5349,7 @@ function wholeNumber(value) {
 /* harmony export */   nA: () => (/* binding */ jobActionRequest),
 /* harmony export */   tk: () => (/* binding */ uploadRequest)
 /* harmony export */ });
-/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(490);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
 
 function commonHeaders(place) {
     return {
@@ -5389,16 +5403,16 @@ function jobActionRequest(place, job, action) {
 
 /***/ }),
 
-/***/ 955:
+/***/ 449:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L: () => (/* binding */ classify),
 /* harmony export */   P: () => (/* binding */ mayHaveApplied)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
 
 
 
@@ -5444,7 +5458,7 @@ function mayHaveApplied(error) {
 
 /***/ }),
 
-/***/ 548:
+/***/ 962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5583,7 +5597,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 273:
+/***/ 705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5605,7 +5619,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -5641,7 +5655,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -5737,7 +5751,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -5774,9 +5788,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(480);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5852,7 +5866,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5926,7 +5940,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6207,7 +6221,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -6241,7 +6255,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6306,7 +6320,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6627,7 +6641,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 480:
+/***/ 313:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6645,7 +6659,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -6736,8 +6750,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(482);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -6750,7 +6764,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -7630,7 +7644,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(629);
+/******/ var __webpack_exports__ = __nccwpck_require__(407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -12,6 +12,11 @@
 //     timed beside it for information where it exists: a split is a fraction of a percent of a
 //     load, which waits on the upload and on Zoho. The splitter is bundled by ncc as dist/ is, so
 //     that Node strips no TypeScript as it starts.
+//  6. Files as exported: checking every value of a 300 MB CSV (quoted line breaks, a field of each
+//     type checked), and writing a 300 MB UTF-16, semicolon-separated file as the UTF-8 comma copy
+//     a load sends; each against csv-parse merely parsing the same file in this run (the target),
+//     with its ratio to a bare Node read-and-write of the file (the floor) for information, and
+//     the peak memory of each (the target).
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import http from 'node:http'
@@ -24,6 +29,7 @@ import { sampleInputs, startSampleEmulator } from '../emulator/sample.ts'
 import { BUNDLE, NODE24, ROOT } from '../emulator/run-action.ts'
 import { waitForJob } from '../src/poll.ts'
 import { jobRunning, steppingClock } from '../emulator/simulated-job.ts'
+import { writeBenchCsv } from './bench/files.ts'
 
 const RUNS = 21
 // The targets: the bench exits non-zero when one is missed.
@@ -40,6 +46,14 @@ const SPLIT_FILE = join(ROOT, 'scripts/bench/split-file.ts')
 const SPLIT_MB = 300
 const MAX_SPLIT_RSS_MIB = 150
 const SPLIT_RUNS = 7
+const FILES_MB = Number(process.env['BENCH_FILES_MB'] ?? 300)
+const FILES_RUNS = 3
+const MAX_FILES_RATIO = 1
+const MAX_FILES_RSS_MIB = 150
+const CHECK_VALUES = join(ROOT, 'scripts/bench/check-values.ts')
+const TRANSCODE = join(ROOT, 'scripts/bench/transcode.ts')
+const CSV_PARSE = join(ROOT, 'scripts/bench/csv-parse-baseline.mjs')
+const COPY_FLOOR = join(ROOT, 'scripts/bench/copy-floor.mjs')
 
 const { emulator, job, url } = await startSampleEmulator()
 const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
@@ -260,6 +274,90 @@ async function benchSplit(): Promise<BenchRow[]> {
   ]
 }
 
+/** A process run to its end: its wall time in ms, and its peak RSS in MiB (read by a preload). */
+async function timedProcess(args: readonly string[]): Promise<{ ms: number; rssMib: number }> {
+  const rssFile = join(dir, 'process-rss')
+  await writeFile(rssFile, '0')
+  const started = performance.now()
+  const child = spawn(args[0] ?? '', args.slice(1), {
+    stdio: 'ignore',
+    env: { ...process.env, BENCH_RSS_FILE: rssFile }
+  })
+  const [code] = (await once(child, 'close')) as [number | null]
+  if (code !== 0) throw new Error(`${args.join(' ')} failed (exit code ${code})`)
+  const ms = performance.now() - started
+  return { ms, rssMib: Number(await readFile(rssFile, 'utf8')) / 1024 }
+}
+
+/** The median time and the peak RSS of FILES_RUNS runs of `args`, after one to warm the cache. */
+async function medianOf(args: readonly string[]): Promise<{ ms: number; rssMib: number }> {
+  await timedProcess(args)
+  const runs: { ms: number; rssMib: number }[] = []
+  for (let run = 0; run < FILES_RUNS; run++) runs.push(await timedProcess(args))
+  return {
+    ms: median(runs.map(run => run.ms)),
+    rssMib: Math.max(...runs.map(run => run.rssMib))
+  }
+}
+
+/** The value check and the UTF-16 copy, each against csv-parse parsing the same file. */
+async function benchFiles(): Promise<BenchRow[]> {
+  const work = join(dir, 'files')
+  await mkdir(work, { recursive: true })
+  const values = join(work, 'values.csv')
+  const utf16 = join(work, 'utf16.csv')
+  await writeBenchCsv(values, FILES_MB)
+  // UTF-16 takes two bytes a character: half the text makes a file of FILES_MB MB.
+  await writeBenchCsv(utf16, FILES_MB / 2, true)
+  const bundles = join(work, 'bundles')
+  for (const [name, script] of [
+    ['check', CHECK_VALUES],
+    ['transcode', TRANSCODE]
+  ] as const) {
+    await timedProcess([
+      join(ROOT, 'node_modules/.bin/ncc'),
+      'build',
+      script,
+      '-o',
+      join(bundles, name),
+      '-q'
+    ])
+  }
+  const node = (...args: string[]): string[] => [NODE24, '--import', MAX_RSS, ...args]
+  const rows: BenchRow[] = []
+  for (const [what, action, kind, file] of [
+    [`Check every value of a ${FILES_MB} MB CSV`, 'check', 'utf8', values],
+    [
+      `Write a ${FILES_MB} MB UTF-16 file with semicolons as UTF-8 with commas`,
+      'transcode',
+      'utf16',
+      utf16
+    ]
+  ] as const) {
+    const ours = await medianOf(node(join(bundles, action, 'index.js'), file, work))
+    const parser = await medianOf(node(CSV_PARSE, file, kind))
+    const floor = await medianOf(node(COPY_FLOOR, file, join(work, 'floor.csv')))
+    const ratio = ours.ms / parser.ms
+    rows.push(
+      [
+        `${what}: the action (median of ${FILES_RUNS}), against csv-parse merely parsing it`,
+        `${ours.ms.toFixed(0)} ms; csv-parse ${parser.ms.toFixed(0)} ms: ${ratio.toFixed(2)} times` +
+          ` (${(ours.ms / floor.ms).toFixed(1)} times a bare read and write, for information)`,
+        `≤ ${MAX_FILES_RATIO} times csv-parse`,
+        ratio <= MAX_FILES_RATIO
+      ],
+      [
+        `${what}: peak RSS of the action`,
+        `${ours.rssMib.toFixed(1)} MiB`,
+        `< ${MAX_FILES_RSS_MIB} MiB`,
+        ours.rssMib < MAX_FILES_RSS_MIB
+      ]
+    )
+  }
+  await rm(work, { recursive: true, force: true })
+  return rows
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -305,6 +403,7 @@ try {
   const uploads = [...(await benchUpload(10, sink.url)), ...(await benchUpload(100, sink.url))]
   sink.server.close()
   const splits = await benchSplit()
+  const files = await benchFiles()
   const oneHour = await simulateJob(1)
   const [fiveHours, oneDay] = [await simulateJob(5), await simulateJob(24)]
 
@@ -342,7 +441,8 @@ try {
       oneHour.lateSeconds <= 60
     ],
     ...uploads,
-    ...splits
+    ...splits,
+    ...files
   ]
   console.log(
     `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`

@@ -16,8 +16,12 @@ export class CsvReader {
   #afterCr = false
   #started = false
 
+  /** Finds the next character that is not plain: a quote, a line break or the delimiter. */
+  readonly #special: RegExp
+
   constructor(delimiter = ',') {
     this.#delimiter = delimiter
+    this.#special = new RegExp(`["\\r\\n${delimiter}]`, 'g')
   }
 
   push(text: string): void {
@@ -26,18 +30,24 @@ export class CsvReader {
       this.#started = true
       if (text.startsWith('\uFEFF')) at = 1
     }
-    for (; at < text.length; at++) {
+    while (at < text.length) {
+      if (this.#quoted) {
+        // Inside quotes all is the cell's up to the next quote: taken a run at a time.
+        const close = text.indexOf('"', at)
+        if (close === -1) {
+          this.#cell += text.slice(at)
+          return
+        }
+        this.#cell += text.slice(at, close)
+        this.#quoted = false
+        this.#closedQuote = true
+        at = close + 1
+        continue
+      }
       const char = text.charAt(at)
       if (this.#afterCr) {
         this.#afterCr = false
         if (char !== '\n') this.#cell += '\r'
-      }
-      if (this.#quoted) {
-        if (char === '"') {
-          this.#quoted = false
-          this.#closedQuote = true
-        } else this.#cell += char
-        continue
       }
       if (char === '"' && this.#closedQuote) {
         this.#cell += '"'
@@ -46,8 +56,17 @@ export class CsvReader {
       else if (char === this.#delimiter) this.#endCell()
       else if (char === '\n') this.#endRow()
       else if (char === '\r') this.#afterCr = true
-      else this.#cell += char
+      else {
+        // A run of plain characters, up to the next that means something.
+        this.#special.lastIndex = at + 1
+        const next = this.#special.exec(text)?.index ?? text.length
+        this.#cell += text.slice(at, next)
+        this.#closedQuote = false
+        at = next
+        continue
+      }
       this.#closedQuote = false
+      at += 1
     }
   }
 

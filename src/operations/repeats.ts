@@ -3,11 +3,11 @@
 // check-values of every row that repeats a value.
 import type { FormField } from '../zoho/fields.ts'
 
-// The values kept to find repeats: about this many characters of them, and then the check stops,
-// so that memory stays bounded whatever the file.
-const MAX_KEPT_CHARS = 16 * 1024 * 1024
-// What keeping one value costs besides its characters, counted against the same budget.
-const ENTRY_COST = 32
+// The values kept to find repeats take about this many bytes of memory, and then the check stops,
+// so that memory stays bounded whatever the file: two bytes a character at most, and what a Map
+// entry costs V8 besides (measured: about 160 bytes for a short value, the Map's growth included).
+const MAX_KEPT_BYTES = 24 * 1024 * 1024
+const ENTRY_BYTES = 160
 
 /** A value found again in a unique field's column. */
 export interface Repeat {
@@ -65,10 +65,10 @@ export class RepeatFinder {
         this.#seen.delete(column.index)
         continue
       }
-      this.#kept += value.length + ENTRY_COST
+      this.#kept += 2 * value.length + ENTRY_BYTES
       seen.set(value, row)
     }
-    if (this.#kept > MAX_KEPT_CHARS) {
+    if (this.#kept > MAX_KEPT_BYTES) {
       this.stoppedAfter = row
       this.#seen.clear()
     }

@@ -48,7 +48,11 @@ function unreadable(reply: ZohoReply): ZohoError | undefined {
 
 /** The fields of a reply `{"code":3000,"fields":[{"link_name":…},…]}`; undefined when not so. */
 export function readFields(reply: ZohoReply): FormField[] | undefined {
-  const list = reply.data?.['fields']
+  return fieldsOf(reply.data?.['fields'])
+}
+
+/** The fields of Get Fields' list, as readFields reads them; undefined when it is not one. */
+export function fieldsOf(list: unknown): FormField[] | undefined {
   if (!Array.isArray(list)) return undefined
   const fields: FormField[] = []
   for (const item of list as unknown[]) {
