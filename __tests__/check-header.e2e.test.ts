@@ -188,3 +188,63 @@ describe('check-values: true', () => {
     expect(run.folders.filter(path => path.includes('zoho-bulk-check-'))).toEqual([])
   })
 })
+
+describe('bad-rows: skip', () => {
+  const HEADER = 'Employee_ID,Name.first_name,Email,Department\r\n'
+  const ADA = 'E-1,Ada,ada@example.com,Engineering\r\n'
+  const GRACE = 'E-2,"Grace\nHopper",grace-at-example,Marketing\r\n'
+  const ALAN = 'E-3,Alan,alan@example.com,Sales\r\n'
+  const EVE = 'E-4,Eve,eve@example.com,Research\r\n'
+
+  it('loads the other rows, and hands the rejected ones back with problems.csv in result-dir', async () => {
+    const csv = HEADER + ADA + GRACE + ALAN + EVE
+    const run = await load(csv, {
+      'check-header': 'false',
+      'check-values': 'true',
+      'bad-rows': 'skip',
+      'download-results': 'success'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['rejected-records']).toBe('2')
+    expect(run.outputs['total-records']).toBe('2')
+    const job = zoho.emulator.jobById(run.outputs['job-id'] ?? '')
+    expect(job?.file?.bytes.toString('utf8')).toBe(
+      'Employee_ID,Name.first_name,Email,Department\r\nE-1,Ada,ada@example.com,Engineering\r\nE-3,Alan,alan@example.com,Sales\r\n'
+    )
+    expect(job?.file?.name).toBe('rows.csv')
+    // The job's result files, problems.csv and rejected.csv: one folder.
+    expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(
+      'Employee_ID,Name.first_name,Email,Department\r\nE-2,"Grace\nHopper",grace-at-example,Marketing\r\nE-4,Eve,eve@example.com,Research\r\n'
+    )
+    expect(run.resultFile('problems.csv')?.toString('utf8')).toContain('5,Department,Research,')
+    expect(run.resultFile('success.zip')).toBeDefined()
+    expect(run.stdout).toContain(
+      '::warning::2 rows of rows.csv hold values the form would refuse: "Email" is not an email address: 1 row (3); "Department" is not one of the field’s choices: 1 row (5). problems.csv in result-dir lists each. They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.'
+    )
+    expect(run.folders.filter(path => /zoho-bulk-(kept|check)-/.test(path))).toEqual([])
+  })
+
+  it('keeps result-dir on the check files when the job makes none', async () => {
+    const run = await load(HEADER + ADA + EVE, {
+      'check-header': 'false',
+      'check-values': 'true',
+      'bad-rows': 'skip'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.outputs['result-dir']).toMatch(/zoho-bulk-check-/)
+    expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(HEADER + EVE)
+  })
+
+  it('fails when every row is rejected, with nothing sent', async () => {
+    const run = await load(HEADER + GRACE + EVE, {
+      'check-header': 'false',
+      'check-values': 'true',
+      'bad-rows': 'skip'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain(
+      'Every row has one: nothing is left to load. No job was created.'
+    )
+    expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+  })
+})

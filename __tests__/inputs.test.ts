@@ -43,6 +43,7 @@ const VALID: RawInputs = {
   'mask-job-id': '',
   'check-header': '',
   'check-values': '',
+  'bad-rows': '',
   'dry-run': '',
   'max-records-per-job': '',
   'skip-records': ''
@@ -144,6 +145,7 @@ describe('parseSettings', () => {
       copyRoot: '/runner/temp',
       checkHeader: true,
       checkValues: false,
+      badRows: 'fail',
       dryRun: false
     })
     expect(
@@ -160,6 +162,7 @@ describe('parseSettings', () => {
       copyRoot: '/runner/temp',
       checkHeader: false,
       checkValues: false,
+      badRows: 'fail',
       dryRun: false,
       wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
       abortOnCancel: false,
@@ -367,6 +370,14 @@ describe('parseSettings', () => {
         ]
       ],
       ['upload', { file: 'a.csv', 'check-header': 'true', 'dry-run': 'true' }, []],
+      [
+        'load',
+        { 'job-id': '', file: 'a.csv', 'bad-rows': 'skip' },
+        [
+          'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+        ]
+      ],
+      ['load', { 'job-id': '', file: 'a.csv', 'bad-rows': 'skip', 'check-values': 'true' }, []],
       [
         'start',
         { 'dry-run': 'True', encoding: 'utf-16le', delimiter: 'tab' },

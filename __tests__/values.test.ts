@@ -116,6 +116,23 @@ describe('ValueChecker', () => {
     expect(csv.endsWith('10,N,"""q""",is not a whole number\r\n')).toBe(true)
   })
 
+  it('sorts each row, with the header, into the rows to load and those left out', async () => {
+    const sorting = { kept: join(dir, 'kept.csv'), rejected: join(dir, 'rejected.csv') }
+    const checker = await ValueChecker.writingTo(
+      join(dir, 'p.csv'),
+      ['N', 'Note'],
+      [field(5, { linkName: 'N' })],
+      sorting
+    )
+    checker.add(['1', 'a, "b"'], 2)
+    checker.add(['x', 'two\nlines'], 3)
+    await checker.flush()
+    checker.add(['3', ''], 4)
+    expect((await checker.close()).rows).toBe(1)
+    expect(await readFile(sorting.kept, 'utf8')).toBe('N,Note\r\n1,"a, ""b"""\r\n3,\r\n')
+    expect(await readFile(sorting.rejected, 'utf8')).toBe('N,Note\r\nx,"two\nlines"\r\n')
+  })
+
   it('cuts a value to 100 characters in problems.csv', async () => {
     const path = join(dir, 'long.csv')
     const checker = await ValueChecker.writingTo(path, ['E'], [field(3, { linkName: 'E' })])

@@ -318,33 +318,23 @@ function cancelReason(signal) {
 
 /***/ }),
 
-/***/ 563:
+/***/ 486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  lb: () => (/* binding */ DELIMITERS),
-  JC: () => (/* binding */ ENCODINGS),
-  c2: () => (/* binding */ ZOHO_DIALECT),
-  qf: () => (/* binding */ decoderOf),
-  Vl: () => (/* binding */ delimiterOf),
-  oq: () => (/* binding */ describeDialect),
-  P$: () => (/* binding */ encodingOf),
-  rI: () => (/* binding */ firstRow),
-  zN: () => (/* binding */ writeInZohoDialect)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-// EXTERNAL MODULE: ./src/csv/reader.ts
-var csv_reader = __nccwpck_require__(377);
-// EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
-var split = __nccwpck_require__(678);
-;// CONCATENATED MODULE: ./src/csv/dialect.ts
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JC: () => (/* binding */ ENCODINGS),
+/* harmony export */   P$: () => (/* binding */ encodingOf),
+/* harmony export */   Vl: () => (/* binding */ delimiterOf),
+/* harmony export */   c2: () => (/* binding */ ZOHO_DIALECT),
+/* harmony export */   lb: () => (/* binding */ DELIMITERS),
+/* harmony export */   oq: () => (/* binding */ describeDialect),
+/* harmony export */   qf: () => (/* binding */ decoderOf),
+/* harmony export */   rI: () => (/* binding */ firstRow),
+/* harmony export */   zN: () => (/* binding */ writeInZohoDialect)
+/* harmony export */ });
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(377);
+/* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(281);
+/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(678);
 
 
 
@@ -401,21 +391,17 @@ function firstRow(text) {
     }
     return text;
 }
-const NEEDS_QUOTES = /[",\r\n]/;
-const cell = (value) => NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 async function writeInZohoDialect(source, dialect, path) {
     const decode = decoderOf(dialect.encoding);
-    const reader = new csv_reader/* CsvReader */.c(dialect.delimiter);
+    const reader = new _reader_js__WEBPACK_IMPORTED_MODULE_2__/* .CsvReader */ .c(dialect.delimiter);
+    const out = await _writer_js__WEBPACK_IMPORTED_MODULE_0__/* .CsvWriter */ .i.create(path);
     let rows = 0;
-    const out = (0,external_node_fs_.createWriteStream)(path);
-    const closed = (0,external_node_events_namespaceObject.once)(out, 'close');
-    closed.catch(() => undefined);
     const drain = async () => {
-        const text = reader.rows.map(row => `${row.map(cell).join(',')}\r\n`).join('');
+        for (const row of reader.rows)
+            out.row(row);
         rows += reader.rows.length;
         reader.rows.length = 0;
-        if (text !== '' && !out.write(text))
-            await (0,external_node_events_namespaceObject.once)(out, 'drain');
+        await out.flush();
     };
     try {
         for await (const chunk of source) {
@@ -424,17 +410,15 @@ async function writeInZohoDialect(source, dialect, path) {
         }
         reader.push(decode());
         if (reader.quoted)
-            throw (0,split/* quoteNeverCloses */.ce)(rows + reader.rows.length + 1);
+            throw (0,_split_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteNeverCloses */ .ce)(rows + reader.rows.length + 1);
         reader.end();
         await drain();
-        out.end();
-        await closed;
-        return out.bytesWritten;
     }
     finally {
         source.destroy();
-        out.destroy();
+        await out.close();
     }
+    return out.bytes;
 }
 
 
@@ -1032,6 +1016,54 @@ async function* withoutHeader(source) {
 
 /***/ }),
 
+/***/ 281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ CsvWriter)
+/* harmony export */ });
+/* unused harmony export csvRow */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+
+const NEEDS_QUOTES = /[",\r\n]/;
+function csvRow(cells) {
+    const quoted = cells.map(cell => NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+    return `${quoted.join(',')}\r\n`;
+}
+class CsvWriter {
+    #file;
+    #pending = [];
+    bytes = 0;
+    constructor(file) {
+        this.#file = file;
+    }
+    static async create(path) {
+        return new CsvWriter(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'w'));
+    }
+    row(cells) {
+        this.#pending.push(csvRow(cells));
+    }
+    async flush() {
+        if (this.#pending.length === 0)
+            return;
+        const text = this.#pending.join('');
+        this.#pending = [];
+        this.bytes += (await this.#file.write(text)).bytesWritten;
+    }
+    async close() {
+        try {
+            await this.flush();
+        }
+        finally {
+            await this.#file.close();
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1447,8 +1479,8 @@ function parseAuth(raw, dataCentre) {
     };
 }
 
-// EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
-var dialect = __nccwpck_require__(563);
+// EXTERNAL MODULE: ./src/csv/dialect.ts
+var dialect = __nccwpck_require__(486);
 ;// CONCATENATED MODULE: ./src/inputs/dialect.ts
 
 
@@ -1681,6 +1713,7 @@ const INPUT_NAMES = [
     'mask-job-id',
     'check-header',
     'check-values',
+    'bad-rows',
     'dry-run',
     'max-records-per-job',
     'skip-records'
@@ -1701,6 +1734,7 @@ const DEFAULTS = {
     'mask-job-id': 'true',
     'check-header': 'false',
     'check-values': 'false',
+    'bad-rows': 'fail',
     'dry-run': 'false',
     'skip-records': '0'
 };
@@ -1753,11 +1787,12 @@ function parseSettings(given, runner = runnerFacts({})) {
         maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
         checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
         checkValues: problems.take(() => parseBoolean('check-values', raw['check-values'], false)),
+        badRows: problems.take(() => oneOf('bad-rows', ['fail', 'skip'], raw['bad-rows'] || 'fail')),
         dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
         maxRecords: problems.take(() => parseMaxRecords(raw)),
         skipRecords: problems.take(() => parseSkipRecords(raw))
     });
-    const { owner, app, form, waitOn, wait, checkHeader, checkValues, dryRun } = checked;
+    const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked;
     const common = {
         dataCentre: checked.dataCentre,
         apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -1770,7 +1805,12 @@ function parseSettings(given, runner = runnerFacts({})) {
         runAttempt: runner.runAttempt,
         warnings: [
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-            ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn })
+            ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
+            ...(raw['bad-rows'] !== '' && !checkValues
+                ? [
+                    'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+                ]
+                : [])
         ]
     };
     const { jobId, file, abortOnCancel } = checked;
@@ -1788,6 +1828,7 @@ function parseSettings(given, runner = runnerFacts({})) {
                 ...reading,
                 checkHeader,
                 checkValues,
+                badRows,
                 dryRun
             };
         case 'load': {
@@ -1799,6 +1840,7 @@ function parseSettings(given, runner = runnerFacts({})) {
                 ...reading,
                 checkHeader,
                 checkValues,
+                badRows,
                 dryRun,
                 wait,
                 abortOnCancel,
@@ -1840,7 +1882,7 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
-/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(563);
+/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
 /* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(678);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(928);
@@ -2088,6 +2130,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ng: () => (/* binding */ connect),
   vt: () => (/* binding */ create),
   e6: () => (/* binding */ job_operations_follow),
+  zo: () => (/* binding */ keepCheckFiles),
   lU: () => (/* binding */ openJobRun),
   rk: () => (/* binding */ readStatus),
   ni: () => (/* binding */ start),
@@ -2104,8 +2147,8 @@ var promises_ = __nccwpck_require__(455);
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
 var clock = __nccwpck_require__(529);
-// EXTERNAL MODULE: ./src/csv/dialect.ts + 1 modules
-var csv_dialect = __nccwpck_require__(563);
+// EXTERNAL MODULE: ./src/csv/dialect.ts
+var csv_dialect = __nccwpck_require__(486);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/job-file.ts
@@ -2302,6 +2345,8 @@ function hasSubfields(field) {
     return field.type === undefined || field.type > MAX_SIMPLE_TYPE;
 }
 
+// EXTERNAL MODULE: ./src/csv/writer.ts
+var writer = __nccwpck_require__(281);
 // EXTERNAL MODULE: ./src/zoho/values.ts
 var values = __nccwpck_require__(962);
 ;// CONCATENATED MODULE: ./src/operations/repeats.ts
@@ -2365,28 +2410,43 @@ const PROBLEMS_HEADER = ['Row', 'Column', 'Value', 'Problem'];
 const MAX_VALUE_CHARS = 100;
 const FIRST_ROWS = 5;
 const FIRST_PROBLEMS = 20;
-const NEEDS_QUOTES = /[",\r\n]/;
-const csvCell = (value) => NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 class ValueChecker {
     #columns;
     #repeats;
     #kinds = new Map();
     #first = [];
-    #file;
-    #pending = [];
+    #problems;
+    #kept;
+    #rejected;
     #rows = 0;
-    constructor(columns, fields, file) {
+    constructor(columns, fields, outs) {
         const byName = new Map(fields.map(field => [field.linkName, field]));
         this.#columns = columns.flatMap((column, index) => {
             const field = byName.get(column.trim());
             return field === undefined ? [] : [{ index, name: column.trim(), field }];
         });
         this.#repeats = new RepeatFinder(columns, fields, true);
-        this.#file = file;
-        this.#pending.push(`${PROBLEMS_HEADER.join(',')}\r\n`);
+        [this.#problems, this.#kept, this.#rejected] = outs;
     }
-    static async writingTo(path, columns, fields) {
-        return new ValueChecker(columns, fields, await (0,promises_.open)(path, 'w'));
+    static async writingTo(path, columns, fields, sorting) {
+        const problems = await writer/* CsvWriter */.i.create(path);
+        problems.row(PROBLEMS_HEADER);
+        let kept;
+        let rejected;
+        try {
+            if (sorting !== undefined) {
+                kept = await writer/* CsvWriter */.i.create(sorting.kept);
+                kept.row(columns);
+                rejected = await writer/* CsvWriter */.i.create(sorting.rejected);
+                rejected.row(columns);
+            }
+        }
+        catch (error) {
+            await problems.close();
+            await kept?.close();
+            throw error;
+        }
+        return new ValueChecker(columns, fields, [problems, kept, rejected]);
     }
     add(cells, row) {
         let bad = false;
@@ -2404,20 +2464,20 @@ class ValueChecker {
         }
         if (bad)
             this.#rows += 1;
+        (bad ? this.#rejected : this.#kept)?.row(cells);
     }
     async flush() {
-        if (this.#pending.length === 0)
-            return;
-        const text = this.#pending.join('');
-        this.#pending = [];
-        await this.#file.write(text);
+        await this.#problems.flush();
+        await this.#kept?.flush();
+        await this.#rejected?.flush();
     }
     async close() {
         try {
-            await this.flush();
+            await this.#problems.close();
         }
         finally {
-            await this.#file.close();
+            await this.#kept?.close();
+            await this.#rejected?.close();
         }
         return {
             rows: this.#rows,
@@ -2433,7 +2493,7 @@ class ValueChecker {
             value: Array.from(value).slice(0, MAX_VALUE_CHARS).join(''),
             problem: `${values/* VALUE_PROBLEMS */.N[problem]}${more}`
         };
-        this.#pending.push(`${[String(row), column, found.value, found.problem].map(csvCell).join(',')}\r\n`);
+        this.#problems.row([String(row), column, found.value, found.problem]);
         if (this.#first.length < FIRST_PROBLEMS)
             this.#first.push(found);
         const key = `${column}\n${problem}`;
@@ -2457,16 +2517,16 @@ function describeKind(kind) {
 
 
 
-async function checkFileHeader(file, form, connection, context, nothingDone, problemsPath) {
+async function checkFileHeader(file, form, connection, context, nothingDone, valueFiles) {
     const fields = await fetchFormFields(connection, form, context);
     const problems = headerProblems(file.columns, fields);
     const misfit = () => new errors/* ActionError */.lZ(`The file ${file.name} does not fit the form ${form.form}: ${problems.join('; ')}. ` +
         `${nothingDone} Fix the file, or set check-header: false to skip the check.`);
-    if (problemsPath !== undefined && problems.length > 0)
+    if (valueFiles !== undefined && problems.length > 0)
         throw misfit();
-    const checker = problemsPath === undefined
+    const checker = valueFiles === undefined
         ? undefined
-        : await ValueChecker.writingTo(problemsPath, file.columns, fields);
+        : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting);
     const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : []);
     let values;
     try {
@@ -2838,43 +2898,81 @@ const checkHeader = async (run) => {
     if (!settings.checkHeader && !settings.checkValues)
         return;
     const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
-    const dir = settings.checkValues ? await checkFolder(settings.copyRoot) : undefined;
-    const problemsPath = dir === undefined ? undefined : (0,external_node_path_.join)(dir, 'problems.csv');
+    if (!settings.checkValues) {
+        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
+        record.events.push(['Header checked', checked.summary]);
+        return;
+    }
+    const dir = await checkFolder(settings.copyRoot, 'zoho-bulk-check-');
+    const keptDir = settings.badRows === 'skip' ? await checkFolder(settings.copyRoot, 'zoho-bulk-kept-') : '';
+    const kept = (0,external_node_path_.join)(keptDir, file.name.replace(/\.(csv|zip)$/i, '.csv'));
+    const sorting = keptDir === '' ? {} : { sorting: { kept, rejected: (0,external_node_path_.join)(dir, 'rejected.csv') } };
+    let replaced = false;
     try {
-        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, problemsPath));
-        record.events.push([
-            checked.values === undefined ? 'Header checked' : 'Values checked',
-            checked.summary
-        ]);
-        if (checked.values !== undefined)
-            refuseBadRows(run, checked.values, dir ?? '', nothingDone);
+        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, {
+            problems: (0,external_node_path_.join)(dir, 'problems.csv'),
+            ...sorting
+        }));
+        record.events.push(['Values checked', checked.summary]);
+        const values = checked.values ?? {
+            rows: 0,
+            kinds: [],
+            first: [],
+            repeatsStoppedAfter: undefined
+        };
+        core/* setOutput */.uH('rejected-records', String(values.rows));
+        if (values.rows === 0)
+            return;
+        record.values = values;
+        record.checkDir = dir;
+        core/* setOutput */.uH('result-dir', dir);
+        for (const kind of values.kinds)
+            context.log(`${file.name}: ${describeKind(kind)}.`);
+        const found = badRowsFound(file.name, values);
+        if (keptDir === '' || values.rows >= file.measure.records) {
+            const all = keptDir === '' ? '' : ' Every row has one: nothing is left to load.';
+            throw new errors/* ActionError */.lZ(`${found}${all} ${nothingDone} Fix the rows, or set check-values: false to skip the check.`);
+        }
+        core/* warning */.$e(`${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`);
+        const rows = await (0,job_file/* checkJobFile */.mY)(kept, {
+            dialect: csv_dialect/* ZOHO_DIALECT */.c2,
+            copyRoot: settings.copyRoot,
+            splittable: settings.action === 'load'
+        });
+        record.events.push(['Rows left out', `${values.rows}: rejected.csv in result-dir`]);
+        run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path };
+        replaced = true;
     }
     finally {
-        if (dir !== undefined && record.values === undefined)
+        if (record.values === undefined)
             await (0,promises_.rm)(dir, { recursive: true, force: true });
+        if (keptDir !== '' && !replaced)
+            await (0,promises_.rm)(keptDir, { recursive: true, force: true });
     }
 };
-async function checkFolder(root) {
+async function keepCheckFiles(record) {
+    const { checkDir } = record;
+    const jobDir = record.resultDir ?? record.job?.resultDir;
+    if (checkDir === undefined || jobDir === undefined)
+        return;
+    for (const name of await (0,promises_.readdir)(checkDir))
+        await (0,promises_.rename)((0,external_node_path_.join)(checkDir, name), (0,external_node_path_.join)(jobDir, name));
+    await (0,promises_.rm)(checkDir, { recursive: true, force: true });
+    delete record.checkDir;
+    core/* setOutput */.uH('result-dir', jobDir);
+}
+async function checkFolder(root, prefix) {
     try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-check-'));
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, prefix));
     }
     catch (error) {
-        throw new errors/* ActionError */.lZ(`problems.csv could not be written under ${root} (RUNNER_TEMP): ${(0,errors/* messageOf */.bD)(error)}.`);
+        throw new errors/* ActionError */.lZ(`The files of check-values could not be written under ${root} (RUNNER_TEMP): ${(0,errors/* messageOf */.bD)(error)}.`);
     }
 }
-function refuseBadRows(run, values, dir, nothingDone) {
-    const { record, file, context } = run;
-    core/* setOutput */.uH('rejected-records', String(values.rows));
-    if (values.rows === 0)
-        return;
-    record.values = values;
-    core/* setOutput */.uH('result-dir', dir);
-    for (const kind of values.kinds)
-        context.log(`${file.name}: ${describeKind(kind)}.`);
-    throw new errors/* ActionError */.lZ(`${(0,src_text/* counted */.hS)(values.rows, 'row')} of ${file.name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
+function badRowsFound(name, values) {
+    return (`${(0,src_text/* counted */.hS)(values.rows, 'row')} of ${name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
         `values the form would refuse: ${values.kinds.slice(0, 5).map(describeKind).join('; ')}` +
-        `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each. ` +
-        `${nothingDone} Fix the rows, or set check-values: false to skip the check.`);
+        `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each.`);
 }
 const create = async (run) => {
     const { settings, connection, context, record, secrets } = run;
@@ -3379,12 +3477,16 @@ async function act(record, secrets, cancellation) {
         core/* setOutput */.uH('job-id', settings.jobId);
     }
     const run = await (0,job_operations/* openJobRun */.lU)(settings, record, secrets, cancellation.signal);
+    const given = run.file;
     try {
         await run.connection.tokens.current(run.context);
         await performHeld(run, cancellation);
     }
     finally {
-        await (0,job_file/* discardCopy */.WK)(run.file);
+        await (0,job_file/* discardCopy */.WK)(given);
+        if (run.file !== given)
+            await (0,job_file/* discardCopy */.WK)(run.file);
+        await (0,job_operations/* keepCheckFiles */.zo)(record);
     }
 }
 async function performHeld(run, cancellation) {
@@ -3958,7 +4060,7 @@ async function writeSummary(record, now, secrets) {
     const preview = record.failedRows ?? record.job?.preview;
     if (preview !== undefined)
         html += previewHtml(preview, cell);
-    const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir;
+    const resultDir = (record.parts === undefined ? record.job?.resultDir : record.resultDir) ?? record.checkDir;
     if (resultDir !== undefined)
         html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`;
     if (record.parts !== undefined && record.parts.length > 0)

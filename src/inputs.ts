@@ -27,7 +27,7 @@ import {
   parseDataCentre,
   parseEnvironment
 } from './inputs/place.ts'
-import { parseBoolean, Problems, required } from './inputs/rules.ts'
+import { oneOf, parseBoolean, Problems, required } from './inputs/rules.ts'
 import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.ts'
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
@@ -71,6 +71,8 @@ interface SendsAFile {
   readonly checkHeader: boolean
   /** Whether every value is checked against its field (and the header), before anything is sent. */
   readonly checkValues: boolean
+  /** What a row whose values the form would refuse does: stop the step, or stay out of the load. */
+  readonly badRows: 'fail' | 'skip'
   /** Whether the run checks and plans only, sending nothing. */
   readonly dryRun: boolean
 }
@@ -127,6 +129,7 @@ export const INPUT_NAMES = [
   'mask-job-id',
   'check-header',
   'check-values',
+  'bad-rows',
   'dry-run',
   'max-records-per-job',
   'skip-records'
@@ -156,6 +159,7 @@ export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   'mask-job-id': 'true',
   'check-header': 'false',
   'check-values': 'false',
+  'bad-rows': 'fail',
   'dry-run': 'false',
   'skip-records': '0'
 }
@@ -219,11 +223,14 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     maskJobId: problems.take(() => parseBoolean('mask-job-id', raw['mask-job-id'], true)),
     checkHeader: problems.take(() => parseBoolean('check-header', raw['check-header'], false)),
     checkValues: problems.take(() => parseBoolean('check-values', raw['check-values'], false)),
+    badRows: problems.take(() =>
+      oneOf('bad-rows', ['fail', 'skip'] as const, raw['bad-rows'] || 'fail')
+    ),
     dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
     maxRecords: problems.take(() => parseMaxRecords(raw)),
     skipRecords: problems.take(() => parseSkipRecords(raw))
   })
-  const { owner, app, form, waitOn, wait, checkHeader, checkValues, dryRun } = checked
+  const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked
   const common: CommonSettings = {
     dataCentre: checked.dataCentre,
     apiBaseUrl: checked.apiUrl ?? `https://${checked.dataCentre.apiHost}`,
@@ -236,7 +243,12 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     runAttempt: runner.runAttempt,
     warnings: [
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
-      ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn })
+      ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
+      ...(raw['bad-rows'] !== '' && !checkValues
+        ? [
+            'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+          ]
+        : [])
     ]
   }
   const { jobId, file, abortOnCancel } = checked
@@ -254,6 +266,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
         ...reading,
         checkHeader,
         checkValues,
+        badRows,
         dryRun
       }
     case 'load': {
@@ -265,6 +278,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
         ...reading,
         checkHeader,
         checkValues,
+        badRows,
         dryRun,
         wait,
         abortOnCancel,

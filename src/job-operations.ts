@@ -2,10 +2,10 @@
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
 import * as core from '@actions/core'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { systemClock } from './clock.ts'
-import { describeDialect } from './csv/dialect.ts'
+import { describeDialect, ZOHO_DIALECT } from './csv/dialect.ts'
 import { ActionError, CancelledError, messageOf } from './errors.ts'
 import type { ActionName, Settings, SettingsOf } from './inputs.ts'
 import { checkJobFile, type JobFile } from './job-file.ts'
@@ -37,8 +37,11 @@ export interface JobRun<A extends ActionName = ActionName> {
   readonly settings: SettingsOf<A>
   /** The job the run works on, and whether it is the run's to abort. */
   readonly held: HeldJob
-  /** The file to send, checked; none for the actions that send no file. */
-  readonly file: A extends SendingAction ? JobFile : undefined
+  /**
+   * The file to send, checked; none for the actions that send no file. With bad-rows: skip, the
+   * value check replaces it with the copy of the rows to load, for the operations after it.
+   */
+  file: A extends SendingAction ? JobFile : undefined
   readonly connection: Connection
   readonly context: CallContext
   readonly secrets: Secrets
@@ -132,58 +135,102 @@ export function jobOf(run: JobRun): JobRef {
 /**
  * With check-header: true, the file's header against the form's fields, before anything is sent;
  * with check-values: true, every value too, each problem written to problems.csv in result-dir.
+ * With bad-rows: skip, the operations after it load the other rows, from a copy.
  */
 export const checkHeader: JobOperation<SendingAction> = async run => {
   const { settings, file, connection, context, record } = run
   if (!settings.checkHeader && !settings.checkValues) return
   const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
-  const dir = settings.checkValues ? await checkFolder(settings.copyRoot) : undefined
-  const problemsPath = dir === undefined ? undefined : join(dir, 'problems.csv')
+  if (!settings.checkValues) {
+    const checked = await reporting(
+      run,
+      checkFileHeader(file, settings.form, connection, context, nothingDone)
+    )
+    record.events.push(['Header checked', checked.summary])
+    return
+  }
+  const dir = await checkFolder(settings.copyRoot, 'zoho-bulk-check-')
+  const keptDir =
+    settings.badRows === 'skip' ? await checkFolder(settings.copyRoot, 'zoho-bulk-kept-') : ''
+  const kept = join(keptDir, file.name.replace(/\.(csv|zip)$/i, '.csv'))
+  const sorting = keptDir === '' ? {} : { sorting: { kept, rejected: join(dir, 'rejected.csv') } }
+  let replaced = false
   try {
     const checked = await reporting(
       run,
-      checkFileHeader(file, settings.form, connection, context, nothingDone, problemsPath)
+      checkFileHeader(file, settings.form, connection, context, nothingDone, {
+        problems: join(dir, 'problems.csv'),
+        ...sorting
+      })
     )
-    record.events.push([
-      checked.values === undefined ? 'Header checked' : 'Values checked',
-      checked.summary
-    ])
-    if (checked.values !== undefined) refuseBadRows(run, checked.values, dir ?? '', nothingDone)
+    record.events.push(['Values checked', checked.summary])
+    const values = checked.values ?? {
+      rows: 0,
+      kinds: [],
+      first: [],
+      repeatsStoppedAfter: undefined
+    }
+    core.setOutput('rejected-records', String(values.rows))
+    if (values.rows === 0) return
+    record.values = values
+    record.checkDir = dir
+    core.setOutput('result-dir', dir)
+    for (const kind of values.kinds) context.log(`${file.name}: ${describeKind(kind)}.`)
+    const found = badRowsFound(file.name, values)
+    if (keptDir === '' || values.rows >= file.measure.records) {
+      const all = keptDir === '' ? '' : ' Every row has one: nothing is left to load.'
+      throw new ActionError(
+        `${found}${all} ${nothingDone} Fix the rows, or set check-values: false to skip the check.`
+      )
+    }
+    core.warning(
+      `${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`
+    )
+    const rows = await checkJobFile(kept, {
+      dialect: ZOHO_DIALECT,
+      copyRoot: settings.copyRoot,
+      splittable: settings.action === 'load'
+    })
+    record.events.push(['Rows left out', `${values.rows}: rejected.csv in result-dir`])
+    run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path }
+    replaced = true
   } finally {
-    if (dir !== undefined && record.values === undefined)
-      await rm(dir, { recursive: true, force: true })
+    if (record.values === undefined) await rm(dir, { recursive: true, force: true })
+    if (keptDir !== '' && !replaced) await rm(keptDir, { recursive: true, force: true })
   }
 }
 
-/** A folder for problems.csv under RUNNER_TEMP. */
-async function checkFolder(root: string): Promise<string> {
+/**
+ * problems.csv and rejected.csv, moved into the folder of the job's result files when the run
+ * made one, so that result-dir holds them all.
+ */
+export async function keepCheckFiles(record: RunRecord): Promise<void> {
+  const { checkDir } = record
+  const jobDir = record.resultDir ?? record.job?.resultDir
+  if (checkDir === undefined || jobDir === undefined) return
+  for (const name of await readdir(checkDir)) await rename(join(checkDir, name), join(jobDir, name))
+  await rm(checkDir, { recursive: true, force: true })
+  delete record.checkDir
+  core.setOutput('result-dir', jobDir)
+}
+
+/** A folder under RUNNER_TEMP for what the check writes. */
+async function checkFolder(root: string, prefix: string): Promise<string> {
   try {
-    return await mkdtemp(join(root, 'zoho-bulk-check-'))
+    return await mkdtemp(join(root, prefix))
   } catch (error) {
     throw new ActionError(
-      `problems.csv could not be written under ${root} (RUNNER_TEMP): ${messageOf(error)}.`
+      `The files of check-values could not be written under ${root} (RUNNER_TEMP): ${messageOf(error)}.`
     )
   }
 }
 
-/** Fails when any row holds a value the form would refuse, saying of each kind where it is. */
-function refuseBadRows(
-  run: JobRun<SendingAction>,
-  values: ValueReport,
-  dir: string,
-  nothingDone: string
-): void {
-  const { record, file, context } = run
-  core.setOutput('rejected-records', String(values.rows))
-  if (values.rows === 0) return
-  record.values = values
-  core.setOutput('result-dir', dir)
-  for (const kind of values.kinds) context.log(`${file.name}: ${describeKind(kind)}.`)
-  throw new ActionError(
-    `${counted(values.rows, 'row')} of ${file.name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
-      `values the form would refuse: ${values.kinds.slice(0, 5).map(describeKind).join('; ')}` +
-      `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each. ` +
-      `${nothingDone} Fix the rows, or set check-values: false to skip the check.`
+/** What the check found, said of each kind where it is. */
+function badRowsFound(name: string, values: ValueReport): string {
+  return (
+    `${counted(values.rows, 'row')} of ${name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
+    `values the form would refuse: ${values.kinds.slice(0, 5).map(describeKind).join('; ')}` +
+    `${values.kinds.length > 5 ? '; and more' : ''}. problems.csv in result-dir lists each.`
   )
 }
 

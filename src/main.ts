@@ -17,6 +17,7 @@ import {
   create,
   follow,
   type JobRun,
+  keepCheckFiles,
   openJobRun,
   readStatus,
   start,
@@ -69,12 +70,16 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
     core.setOutput('job-id', settings.jobId)
   }
   const run = await openJobRun(settings, record, secrets, cancellation.signal)
+  const given = run.file
   try {
     // Minted before the job is touched, so that an auth failure is told as one, with no API call.
     await run.connection.tokens.current(run.context)
     await performHeld(run, cancellation)
   } finally {
-    await discardCopy(run.file)
+    // The copy in Zoho's dialect, and the copy of the rows to load that bad-rows: skip leaves.
+    await discardCopy(given)
+    if (run.file !== given) await discardCopy(run.file)
+    await keepCheckFiles(record)
   }
 }
 

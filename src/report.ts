@@ -53,6 +53,8 @@ export interface RunRecord {
   plan?: LoadPlan
   /** With check-values, when rows hold values the form would refuse: what they are. */
   values?: ValueReport
+  /** Where problems.csv (and rejected.csv) are, while no job's result folder holds them. */
+  checkDir?: string
 }
 
 /** The records of a file a load would send in one job. */
@@ -153,7 +155,8 @@ export async function writeSummary(
   if (record.values !== undefined) html += valuesHtml(record.values, cell)
   const preview = record.failedRows ?? record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
-  const resultDir = record.parts === undefined ? record.job?.resultDir : record.resultDir
+  const resultDir =
+    (record.parts === undefined ? record.job?.resultDir : record.resultDir) ?? record.checkDir
   if (resultDir !== undefined)
     html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`
   if (record.parts !== undefined && record.parts.length > 0)

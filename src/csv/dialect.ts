@@ -2,10 +2,9 @@
 // and the copy in the one dialect Zoho reads: UTF-8, cells between commas, quoted as RFC 4180 says.
 // Excel writes UTF-16 ("Unicode text"), Windows-1252 ("CSV" on Windows) and semicolons (in most of
 // Europe); a file in any of them is rewritten, streamed, before the checks, the split and the upload.
-import { createWriteStream } from 'node:fs'
-import { once } from 'node:events'
 import type { Readable } from 'node:stream'
 import { CsvReader } from './reader.ts'
+import { CsvWriter } from './writer.ts'
 import { quoteNeverCloses } from './split.ts'
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1'] as const
@@ -91,10 +90,6 @@ export function firstRow(text: string): string {
   return text
 }
 
-const NEEDS_QUOTES = /[",\r\n]/
-const cell = (value: string): string =>
-  NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-
 /**
  * Writes `source`, in `dialect`, to `path` in Zoho's: UTF-8 without a byte-order mark, cells between
  * commas, rows ending with CRLF. Row for row, blank lines kept, so that row numbers stay the file's.
@@ -107,16 +102,13 @@ export async function writeInZohoDialect(
 ): Promise<number> {
   const decode = decoderOf(dialect.encoding)
   const reader = new CsvReader(dialect.delimiter)
+  const out = await CsvWriter.create(path)
   let rows = 0
-  const out = createWriteStream(path)
-  const closed = once(out, 'close')
-  // A write that fails is told by the drain or the close awaited below.
-  closed.catch(() => undefined)
   const drain = async (): Promise<void> => {
-    const text = reader.rows.map(row => `${row.map(cell).join(',')}\r\n`).join('')
+    for (const row of reader.rows) out.row(row)
     rows += reader.rows.length
     reader.rows.length = 0
-    if (text !== '' && !out.write(text)) await once(out, 'drain')
+    await out.flush()
   }
   try {
     for await (const chunk of source) {
@@ -128,11 +120,9 @@ export async function writeInZohoDialect(
     if (reader.quoted) throw quoteNeverCloses(rows + reader.rows.length + 1)
     reader.end()
     await drain()
-    out.end()
-    await closed
-    return out.bytesWritten
   } finally {
     source.destroy()
-    out.destroy()
+    await out.close()
   }
+  return out.bytes
 }

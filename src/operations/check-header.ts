@@ -10,7 +10,7 @@ import type { Connection } from '../zoho/api.ts'
 import type { CallContext } from '../zoho/call.ts'
 import type { FormRef } from '../zoho/endpoints.ts'
 import { fetchFormFields, type FormField, hasSubfields } from '../zoho/fields.ts'
-import { type ValueReport, ValueChecker } from './check-values.ts'
+import { type RowSorting, type ValueReport, ValueChecker } from './check-values.ts'
 import { RepeatFinder } from './repeats.ts'
 
 /** What the check found, when it passed or found only bad values. */
@@ -21,9 +21,15 @@ export interface FileCheck {
   readonly values?: ValueReport
 }
 
+/** With check-values: where each problem goes, and with bad-rows: skip where each row goes. */
+export interface ValueFiles {
+  readonly problems: string
+  readonly sorting?: RowSorting
+}
+
 /**
  * Fails with every problem of the header found in one line; says in the log what was checked. With
- * `problemsPath` (check-values), checks every value too, writing each problem there.
+ * `valueFiles` (check-values), checks every value too, writing each problem down.
  */
 export async function checkFileHeader(
   file: JobFile,
@@ -31,7 +37,7 @@ export async function checkFileHeader(
   connection: Connection,
   context: CallContext,
   nothingDone: string,
-  problemsPath?: string
+  valueFiles?: ValueFiles
 ): Promise<FileCheck> {
   const fields = await fetchFormFields(connection, form, context)
   const problems = headerProblems(file.columns, fields)
@@ -41,11 +47,11 @@ export async function checkFileHeader(
         `${nothingDone} Fix the file, or set check-header: false to skip the check.`
     )
   // Values are checked only against a header that fits the form.
-  if (problemsPath !== undefined && problems.length > 0) throw misfit()
+  if (valueFiles !== undefined && problems.length > 0) throw misfit()
   const checker =
-    problemsPath === undefined
+    valueFiles === undefined
       ? undefined
-      : await ValueChecker.writingTo(problemsPath, file.columns, fields)
+      : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting)
   const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : [])
   let values: ValueReport | undefined
   try {

@@ -2,7 +2,7 @@
 // file as the search for repeats in unique fields: each problem is written to problems.csv as it is
 // found (row, column, the value cut to 100 characters, the problem), and counted by column and kind
 // for the log and the summary. Memory holds the first rows of each kind, whatever the file.
-import { type FileHandle, open } from 'node:fs/promises'
+import { CsvWriter } from '../csv/writer.ts'
 import type { FormField } from '../zoho/fields.ts'
 import { VALUE_PROBLEMS, type ValueProblem, valueProblem } from '../zoho/values.ts'
 import { RepeatFinder } from './repeats.ts'
@@ -40,20 +40,27 @@ const MAX_VALUE_CHARS = 100
 const FIRST_ROWS = 5
 export const FIRST_PROBLEMS = 20
 
-const NEEDS_QUOTES = /[",\r\n]/
-const csvCell = (value: string): string =>
-  NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+/** Where bad-rows: skip sorts the rows: those to load, and those left out. */
+export interface RowSorting {
+  readonly kept: string
+  readonly rejected: string
+}
 
 export class ValueChecker {
   readonly #columns: { readonly index: number; readonly name: string; readonly field: FormField }[]
   readonly #repeats: RepeatFinder
   readonly #kinds = new Map<string, ProblemKind>()
   readonly #first: FoundProblem[] = []
-  readonly #file: FileHandle
-  #pending: string[] = []
+  readonly #problems: CsvWriter
+  readonly #kept: CsvWriter | undefined
+  readonly #rejected: CsvWriter | undefined
   #rows = 0
 
-  private constructor(columns: readonly string[], fields: readonly FormField[], file: FileHandle) {
+  private constructor(
+    columns: readonly string[],
+    fields: readonly FormField[],
+    outs: readonly [CsvWriter, CsvWriter | undefined, CsvWriter | undefined]
+  ) {
     const byName = new Map(fields.map(field => [field.linkName, field]))
     // A subfield's column (Name.first_name) has no type of its own in what Zoho lists: not checked.
     this.#columns = columns.flatMap((column, index) => {
@@ -61,17 +68,36 @@ export class ValueChecker {
       return field === undefined ? [] : [{ index, name: column.trim(), field }]
     })
     this.#repeats = new RepeatFinder(columns, fields, true)
-    this.#file = file
-    this.#pending.push(`${PROBLEMS_HEADER.join(',')}\r\n`)
+    ;[this.#problems, this.#kept, this.#rejected] = outs
   }
 
-  /** A checker that writes the problems it finds to `path`. */
+  /**
+   * A checker that writes the problems it finds to `path`; with `sorting`, each row too, with the
+   * header, to the file of the rows to load or to that of the rows left out.
+   */
   static async writingTo(
     path: string,
     columns: readonly string[],
-    fields: readonly FormField[]
+    fields: readonly FormField[],
+    sorting?: RowSorting
   ): Promise<ValueChecker> {
-    return new ValueChecker(columns, fields, await open(path, 'w'))
+    const problems = await CsvWriter.create(path)
+    problems.row(PROBLEMS_HEADER)
+    let kept: CsvWriter | undefined
+    let rejected: CsvWriter | undefined
+    try {
+      if (sorting !== undefined) {
+        kept = await CsvWriter.create(sorting.kept)
+        kept.row(columns)
+        rejected = await CsvWriter.create(sorting.rejected)
+        rejected.row(columns)
+      }
+    } catch (error) {
+      await problems.close()
+      await kept?.close()
+      throw error
+    }
+    return new ValueChecker(columns, fields, [problems, kept, rejected])
   }
 
   /** Checks the data row numbered `row` (the header is row 1). */
@@ -90,22 +116,23 @@ export class ValueChecker {
       bad = true
     }
     if (bad) this.#rows += 1
+    ;(bad ? this.#rejected : this.#kept)?.row(cells)
   }
 
-  /** Writes the problems found since the last flush. */
+  /** Writes what was found since the last flush. */
   async flush(): Promise<void> {
-    if (this.#pending.length === 0) return
-    const text = this.#pending.join('')
-    this.#pending = []
-    await this.#file.write(text)
+    await this.#problems.flush()
+    await this.#kept?.flush()
+    await this.#rejected?.flush()
   }
 
-  /** Writes the rest and closes problems.csv: what was found. */
+  /** Writes the rest and closes the files: what was found. */
   async close(): Promise<ValueReport> {
     try {
-      await this.flush()
+      await this.#problems.close()
     } finally {
-      await this.#file.close()
+      await this.#kept?.close()
+      await this.#rejected?.close()
     }
     return {
       rows: this.#rows,
@@ -122,9 +149,7 @@ export class ValueChecker {
       value: Array.from(value).slice(0, MAX_VALUE_CHARS).join(''),
       problem: `${VALUE_PROBLEMS[problem]}${more}`
     }
-    this.#pending.push(
-      `${[String(row), column, found.value, found.problem].map(csvCell).join(',')}\r\n`
-    )
+    this.#problems.row([String(row), column, found.value, found.problem])
     if (this.#first.length < FIRST_PROBLEMS) this.#first.push(found)
     const key = `${column}\n${problem}`
     const kind = this.#kinds.get(key) ?? { column, problem, rows: 0, first: [] }
