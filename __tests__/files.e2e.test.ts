@@ -168,4 +168,23 @@ describe('a dry run', () => {
     expect(zoho.emulator.requests).toEqual([])
     expect(run.summary).toContain('❌ Zoho Creator load dry run failed')
   })
+
+  it('plans the rows bad-rows: skip keeps, and counts those it leaves out', async () => {
+    const csv =
+      'Employee_ID,Email\r\nE-1,a@example.com\r\nE-2,not-an-email\r\nE-3,c@example.com\r\n'
+    const run = await load('skip.csv', Buffer.from(csv), {
+      'dry-run': 'true',
+      'check-values': 'true',
+      'bad-rows': 'skip'
+    })
+    expect(run.errors).toEqual([])
+    expect(run.outputs).toMatchObject({ 'total-records': '2', 'rejected-records': '1', parts: '1' })
+    expect(run.stdout).toContain(
+      'Dry run: skip.csv would load 2 records in 1 job, 1 row left out; nothing was sent to Zoho.'
+    )
+    expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(
+      'Employee_ID,Email\r\nE-2,not-an-email\r\n'
+    )
+    expect(zoho.emulator.requests.map(request => request.method)).toEqual(['GET'])
+  })
 })

@@ -3403,14 +3403,15 @@ async function plan(run) {
     const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)];
     const total = parts.reduce((sum, part) => sum + part.records, 0);
     record.plan = { records: total, parts };
+    const left = record.values === undefined ? '' : `, ${(0,src_text/* counted */.hS)(record.values.rows, 'row')} left out`;
     context.log(`Dry run: ${file.name} would load ${(0,src_text/* counted */.hS)(total, 'record')} in ` +
-        `${(0,src_text/* counted */.hS)(parts.length, 'job')}; nothing was sent to Zoho.`);
+        `${(0,src_text/* counted */.hS)(parts.length, 'job')}${left}; nothing was sent to Zoho.`);
     for (const part of parts) {
         if (parts.length > 1)
             context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} (${(0,src_text/* counted */.hS)(part.records, 'record')}).`);
     }
     core/* setOutput */.uH('total-records', String(total));
-    core/* setOutput */.uH('rejected-records', '0');
+    core/* setOutput */.uH('rejected-records', String(record.values?.rows ?? 0));
     core/* setOutput */.uH('parts', String(parts.length));
 }
 async function partsOf(file, limits) {

@@ -22,9 +22,10 @@ async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
   const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)]
   const total = parts.reduce((sum, part) => sum + part.records, 0)
   record.plan = { records: total, parts }
+  const left = record.values === undefined ? '' : `, ${counted(record.values.rows, 'row')} left out`
   context.log(
     `Dry run: ${file.name} would load ${counted(total, 'record')} in ` +
-      `${counted(parts.length, 'job')}; nothing was sent to Zoho.`
+      `${counted(parts.length, 'job')}${left}; nothing was sent to Zoho.`
   )
   for (const part of parts) {
     if (parts.length > 1)
@@ -33,7 +34,8 @@ async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
       )
   }
   core.setOutput('total-records', String(total))
-  core.setOutput('rejected-records', '0')
+  // The rows check-values with bad-rows: skip left out of the file planned.
+  core.setOutput('rejected-records', String(record.values?.rows ?? 0))
   core.setOutput('parts', String(parts.length))
 }
 
