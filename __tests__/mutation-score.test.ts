@@ -20,8 +20,10 @@ describe('the mutation score', () => {
       },
       'on 2026-12-02'
     )
-    expect(markdown).toContain('| `src/a.ts` | 2 | 2 | 100.0% |\n| `src/b.ts` | 4 | 3 | 75.0% |')
-    expect(markdown).toContain('| **all of `src/`** | 6 | 5 | **83.3%** |')
+    expect(markdown).toContain(
+      '| `src/a.ts` | 2 | 2 | 1 | 100.0% |\n| `src/b.ts` | 4 | 3 | 0 | 75.0% |'
+    )
+    expect(markdown).toContain('| **all of `src/`** | 6 | 5 | 1 | **83.3%** |')
     expect(markdown).toContain('on 2026-12-02')
     expect(markdown).toContain('\n2 mutants were ignored: static ones')
     expect(overall).toBeCloseTo(83.33, 1)
@@ -36,10 +38,10 @@ describe('the mutation score', () => {
     )
     expect(unmeasured).toEqual(['src/c.ts'])
     expect(markdown).toContain(
-      '| `src/a.ts` | 1 | 1 | 100.0% |\n| `src/c.ts` | — | — | not measured |'
+      '| `src/a.ts` | 1 | 1 | 0 | 100.0% |\n| `src/c.ts` | — | — | — | not measured |'
     )
     expect(markdown).toContain('**1 of 2 modules were not measured**')
-    expect(markdown).toContain('| **the modules measured** | 1 | 1 | **100.0%** |')
+    expect(markdown).toContain('| **the modules measured** | 1 | 1 | 0 | **100.0%** |')
   })
 
   it('knows the modules StrykerJS mutates: every .ts of src/ but index.ts', () => {

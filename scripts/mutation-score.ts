@@ -43,14 +43,17 @@ export function scoreTable(
   for (const file of names) {
     const measured = files[file]
     if (measured === undefined) {
-      rows.push(`| \`${file}\` | — | — | not measured |`)
+      rows.push(`| \`${file}\` | — | — | — | not measured |`)
       continue
     }
     const statuses = measured.mutants.map(mutant => mutant.status)
     all.push(...statuses)
     const result = score(statuses)
     const value = percent(result)
-    rows.push(`| \`${file}\` | ${result.valid} | ${result.detected} | ${value.toFixed(1)}% |`)
+    const timedOut = statuses.filter(status => status === 'Timeout').length
+    rows.push(
+      `| \`${file}\` | ${result.valid} | ${result.detected} | ${timedOut} | ${value.toFixed(1)}% |`
+    )
     if (value < PER_MODULE) low.push(`${file} (${value.toFixed(1)}%)`)
   }
   const total = score(all)
@@ -74,10 +77,10 @@ export function scoreTable(
           'others (`--mutate`), so the last row is not yet a score for all of `src/`.'
         ]),
     '',
-    '| Module | Mutants | Detected | Score |',
-    '|---|---|---|---|',
+    '| Module | Mutants | Detected | Of them timed out | Score |',
+    '|---|---|---|---|---|',
     ...rows,
-    `| **${unmeasured.length === 0 ? 'all of `src/`' : 'the modules measured'}** | ${total.valid} | ${total.detected} | **${overall.toFixed(1)}%** |`,
+    `| **${unmeasured.length === 0 ? 'all of `src/`' : 'the modules measured'}** | ${total.valid} | ${total.detected} | ${all.filter(status => status === 'Timeout').length} | **${overall.toFixed(1)}%** |`,
     ''
   ].join('\n')
   return { markdown, overall, low, unmeasured }
