@@ -46,6 +46,30 @@ describe('cancelOnSignals', () => {
     cancellation.dispose()
   })
 
+  it('does not put off the end for a second signal', () => {
+    const cancellation = cancelOnSignals()
+    process.emit('SIGINT', 'SIGINT')
+    jest.advanceTimersByTime(1000)
+    process.emit('SIGTERM', 'SIGTERM')
+    jest.advanceTimersByTime(800)
+    expect(exit).toHaveBeenCalledTimes(1)
+    cancellation.dispose()
+  })
+
+  it('holds the end for the abort of a job after a cancel, and holds nothing before one', () => {
+    const cancellation = cancelOnSignals()
+    cancellation.holdExit(500)
+    jest.advanceTimersByTime(10_000)
+    expect(exit).not.toHaveBeenCalled()
+    process.emit('SIGINT', 'SIGINT')
+    cancellation.holdExit(7500)
+    jest.advanceTimersByTime(7499)
+    expect(exit).not.toHaveBeenCalled()
+    jest.advanceTimersByTime(1)
+    expect(exit).toHaveBeenCalledTimes(1)
+    cancellation.dispose()
+  })
+
   it('lets a step that reported in time end on its own', () => {
     const before = process.listenerCount('SIGINT')
     const cancellation = cancelOnSignals()

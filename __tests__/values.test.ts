@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeKind, ValueChecker } from '../src/operations/check-values.ts'
-import { type FormField, readFields } from '../src/zoho/fields.ts'
+import { type FormField, hasSubfields, readFields } from '../src/zoho/fields.ts'
 import { valueProblem } from '../src/zoho/values.ts'
 import { reply } from './support/replies.ts'
 
@@ -79,6 +79,26 @@ describe('readFields', () => {
       { linkName: 'C', mandatory: false, unique: false, type: 12, lookup: true },
       { linkName: 'D', mandatory: false, unique: false, type: 12 }
     ])
+  })
+})
+
+describe('hasSubfields', () => {
+  it.each([
+    [{ type: 29 }, true],
+    [{ type: 1, subfields: ['a'] }, true],
+    [{ type: 1 }, false],
+    [{ type: 18 }, false],
+    [{ type: 19 }, true],
+    [{}, true]
+  ])('tells whether %j may be named by a subfield: %s', (more, may) => {
+    expect(hasSubfields(field(undefined, more))).toBe(may)
+  })
+
+  it('reads no subfields from an empty list', () => {
+    const fields = readFields(
+      reply(200, '{"code":3000,"fields":[{"link_name":"Name","type":29,"subfields":[]}]}')
+    )
+    expect(fields?.[0]).not.toHaveProperty('subfields')
   })
 })
 
