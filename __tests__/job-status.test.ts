@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readJobStatus } from '../src/zoho/job-status.ts'
+import { readJobStatus, stateName } from '../src/zoho/job-status.ts'
 import { reply } from './support/replies.ts'
 
 const statusOf = (body: unknown) => readJobStatus(reply(200, JSON.stringify(body)))
@@ -37,5 +37,28 @@ describe('readJobStatus', () => {
   it('reports nothing when no state is given', () => {
     expect(statusOf({ code: 3000 })).toEqual({ records: {} })
     expect(readJobStatus(reply(502, '<html>'))).toEqual({ records: {} })
+  })
+
+  it('passes over a state that is blank or not text for the next one', () => {
+    expect(
+      statusOf({ code: 3000, api_status: '  ', data: { state: 7, status: 'Failed' } })
+    ).toEqual({ state: 'Failed', raw: 'Failed', records: {} })
+  })
+
+  it('takes each count from the first place that gives it', () => {
+    const counts = statusOf({
+      code: 3000,
+      record_details: { total_records: 'many' },
+      data: { record_details: { total_records: 12, success_records: 10 }, total_records: 99 }
+    }).records
+    expect(counts).toEqual({ total: 12, success: 10 })
+  })
+})
+
+describe('stateName', () => {
+  it('names a state normalised, else as Zoho wrote it, else unknown', () => {
+    expect(stateName({ state: 'Completed', raw: 'COMPLETED', records: {} })).toBe('Completed')
+    expect(stateName({ raw: 'QUEUED', records: {} })).toBe('QUEUED')
+    expect(stateName({ records: {} })).toBe('unknown')
   })
 })

@@ -137,7 +137,7 @@ describe('retryAfterDelay', () => {
   ])('reads %j as %d ms (capped at 60 s)', (value, ms) => {
     expect(retryAfterDelay(value, now)).toBe(ms)
   })
-  it.each([undefined, 'soon', '-1'])('ignores %j', value => {
+  it.each([undefined, 'soon', '-1', '12abc', '2026-11-28T12:00:10Z'])('ignores %j', value => {
     expect(retryAfterDelay(value, now)).toBeUndefined()
   })
 })

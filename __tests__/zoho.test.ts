@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { DATA_CENTRES, findDataCentre } from '../src/zoho/datacenters.ts'
 import { jobUrl } from '../src/zoho/endpoints.ts'
 import { jobActionRequest } from '../src/zoho/requests.ts'
-import { replyError } from '../src/zoho/reply.ts'
+import { replyError, wholeNumber } from '../src/zoho/reply.ts'
 import { reply as parsed } from './support/replies.ts'
 
 const JOB = {
@@ -109,6 +109,23 @@ describe('parseReply and replyError', () => {
 
   it('fails code 3000 on a non-2xx status rather than guess', () => {
     expect(judge(500, '{"code":3000}').error).toContain('(HTTP 500, code 3000): no message.')
+  })
+
+  it('fails a redirect without a Location, and a JSON answer with no code', () => {
+    expect(judge(301, '').error).toContain(
+      'a redirect to (no Location header); it was not followed'
+    )
+    expect(judge(200, '{"status":"ok"}').error).toBe(
+      'Zoho\'s response has no "code" (HTTP 200): "{\\"status\\":\\"ok\\"}". Check dc and api-url: this does ' +
+        'not look like the Creator API.'
+    )
+  })
+
+  it('reads a whole number from digits alone', () => {
+    expect(wholeNumber('12')).toBe(12)
+    expect(wholeNumber('12a')).toBeUndefined()
+    expect(wholeNumber('a12')).toBeUndefined()
+    expect(wholeNumber(-1)).toBeUndefined()
   })
 
   it('fails a redirect, saying where it pointed', () => {
