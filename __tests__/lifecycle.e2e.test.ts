@@ -472,6 +472,50 @@ describe('a cancelled load', () => {
     }
   )
 
+  const pendingSample = JSON.stringify({
+    owner: SAMPLE.owner,
+    app: SAMPLE.app,
+    form: SAMPLE.form,
+    jobId: SAMPLE.jobId
+  })
+
+  it('aborts in a post step the job a killed main step left, its ID masked', async () => {
+    zoho.job.state = 'In-progress'
+    const post = await runPostStep(
+      inputs(),
+      { 'is-post': 'true', 'pending-job': pendingSample },
+      env()
+    )
+    expect(post.exitCode).toBe(0)
+    expect(zoho.job.state).toBe('User Aborted')
+    expect(post.stdout).toContain(
+      'The main step was ended before it could abort job ***; aborting it now.'
+    )
+    expect(post.stdout).toContain(
+      'The job was aborted, as the workflow was cancelled while it ran, so that the form is free'
+    )
+    expectMasked(post, [SAMPLE.jobId])
+  })
+
+  it('warns in a post step when the abort fails, naming the job that may still run', async () => {
+    zoho.job.state = 'In-progress'
+    zoho.emulator.replyNext(
+      { method: 'PATCH', status: 500, body: '{"code":5000,"message":"Internal error"}' },
+      { method: 'PATCH', status: 500, body: '{"code":5000,"message":"Internal error"}' }
+    )
+    const post = await runPostStep(
+      inputs({ retries: '1', 'mask-job-id': 'false' }),
+      { 'is-post': 'true', 'pending-job': pendingSample },
+      env()
+    )
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toMatch(
+      /::warning::The job could not be aborted \(the workflow was cancelled/
+    )
+    expect(post.stdout).toContain(`job ${SAMPLE.jobId}; aborting it now.`)
+    expect(zoho.job.state).toBe('In-progress')
+  })
+
   it('makes no call in a post step when the main step left no job', async () => {
     const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': '' }, env())
 
