@@ -12,8 +12,6 @@ const PER_MODULE = 85
 /** A mutant as Stryker's JSON report gives it. */
 interface Mutant {
   readonly status: string
-  /** Run once as its module loads, so that only a fresh load of the module could test it. */
-  readonly static?: boolean
 }
 
 interface Report {
@@ -51,11 +49,7 @@ export function scoreTable(
       rows.push(`| \`${file}\` | — | — | — | not measured |`)
       continue
     }
-    // ignoreStatic runs a static mutant that a test also covers with that test alone, in a module
-    // already loaded: it "survives" whatever the tests. Every static mutant is left out alike.
-    const statuses = measured.mutants.map(mutant =>
-      mutant.static === true ? 'Ignored' : mutant.status
-    )
+    const statuses = measured.mutants.map(mutant => mutant.status)
     all.push(...statuses)
     const result = score(statuses)
     const value = percent(result)
@@ -75,11 +69,9 @@ export function scoreTable(
     `Targets: at least ${OVERALL}% over \`src/\` and ${PER_MODULE}% in every module. Score = (killed + timed`,
     'out) / (every mutant but those that do not compile or were ignored).',
     '',
-    `${ignored} mutants were ignored: static ones (\`ignoreStatic\` in \`stryker.config.json\`:`,
-    'module-level values, computed once on import, which only a run of the whole suite could test,',
-    'each a minute on two cores; one a test also covers is run with that test alone, in a module',
-    'already loaded, and "survives" whatever the test checks, so it is left out too), and those a',
-    '`// Stryker disable` comment names with its reason.',
+    `${ignored} mutants were ignored: those a \`// Stryker disable\` comment names with its reason.`,
+    'A mutant that timed out counts as detected (it made the tests hang); on a loaded machine a slow',
+    'run may time out too: the column says how many there were.',
     ...(unmeasured.length === 0
       ? []
       : [
