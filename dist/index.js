@@ -1875,12 +1875,12 @@ function withoutDefaults(raw) {
 /* harmony export */   kD: () => (/* binding */ csvText),
 /* harmony export */   mY: () => (/* binding */ checkJobFile)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(75);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
 /* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
 /* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(678);
@@ -1897,7 +1897,7 @@ function withoutDefaults(raw) {
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 async function firstBytes(path, length) {
-    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path);
+    const file = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path);
     try {
         const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, 0);
         return buffer.subarray(0, bytesRead);
@@ -1923,16 +1923,16 @@ async function checkJobFile(path, reading) {
         const dialect = await dialectOf(source, reading.dialect, fault);
         if (dialect.encoding === _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .ZOHO_DIALECT */ .c2.encoding &&
             dialect.delimiter === _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__/* .ZOHO_DIALECT */ .c2.delimiter) {
-            const file = { path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path), size, kind, dialect, ...(entry && { entry }) };
+            const file = { path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(path), size, kind, dialect, ...(entry && { entry }) };
             checkSize(file, reading.splittable, fault);
             const measure = await measured(file, true, fault);
             return { ...file, columns: await checkCsv(file, measure, fault), measure };
         }
         if (dialect.encoding === 'utf-8')
             await measured(source, true, fault);
-        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(reading.copyRoot, 'zoho-bulk-file-'));
-        const name = `${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.extname)(path))}.csv`;
-        const copy = { path: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, name), name, kind: 'csv', dialect, copyOf: path };
+        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(reading.copyRoot, 'zoho-bulk-file-'));
+        const name = `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path))}.csv`;
+        const copy = { path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, name), name, kind: 'csv', dialect, copyOf: path };
         const file = { ...copy, size: await copied(source, dialect, copy.path, fault) };
         checkSize(file, reading.splittable, fault);
         const measure = await measured(file, false, fault);
@@ -1947,7 +1947,7 @@ async function checkJobFile(path, reading) {
 async function sizeOf(path, fault) {
     let size;
     try {
-        const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+        const stats = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path);
         if (!stats.isFile())
             throw fault('is not a regular file: give the path of a CSV or ZIP file.');
         size = stats.size;
@@ -2005,7 +2005,7 @@ async function headOf(stream, length) {
     let bytes = 0;
     try {
         for await (const chunk of stream) {
-            chunks.push(chunk);
+            chunks.push(Buffer.from(chunk));
             bytes += chunk.length;
             if (bytes >= length)
                 break;
@@ -2031,13 +2031,29 @@ async function checkCsv(file, measure, fault) {
 }
 async function discardCopy(file) {
     if (file?.copyOf !== undefined)
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path), { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(file.path), { recursive: true, force: true });
 }
+const CHUNK_BYTES = 256 * 1024;
 function csvText(file) {
     const { path, entry } = file;
-    if (entry === undefined)
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: 256 * 1024 });
-    return (0,_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .entryData */ .z0)(path, entry);
+    if (entry !== undefined)
+        return (0,_zip_js__WEBPACK_IMPORTED_MODULE_6__/* .entryData */ .z0)(path, entry);
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    return node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from(readInTurn(path, buffers), { objectMode: true, highWaterMark: 1 });
+}
+async function* readInTurn(path, buffers) {
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+    try {
+        for (let [buffer, next] = buffers;; [buffer, next] = [next, buffer]) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                return;
+            yield buffer.subarray(0, bytesRead);
+        }
+    }
+    finally {
+        await handle.close();
+    }
 }
 function csvSource(file) {
     return file.entry === undefined ? { path: file.path } : { stream: csvText(file) };
