@@ -2366,7 +2366,7 @@ var writer = __nccwpck_require__(281);
 // EXTERNAL MODULE: ./src/zoho/values.ts
 var values = __nccwpck_require__(962);
 ;// CONCATENATED MODULE: ./src/operations/repeats.ts
-const MAX_KEPT_BYTES = 24 * 1024 * 1024;
+const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 const ENTRY_BYTES = 160;
 class RepeatFinder {
     #columns;

@@ -6,7 +6,7 @@ import type { FormField } from '../zoho/fields.ts'
 // The values kept to find repeats take about this many bytes of memory, and then the check stops,
 // so that memory stays bounded whatever the file: two bytes a character at most, and what a Map
 // entry costs V8 besides (measured: about 160 bytes for a short value, the Map's growth included).
-const MAX_KEPT_BYTES = 24 * 1024 * 1024
+const MAX_KEPT_BYTES = 16 * 1024 * 1024
 const ENTRY_BYTES = 160
 
 /** A value found again in a unique field's column. */
