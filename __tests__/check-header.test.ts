@@ -97,6 +97,20 @@ describe('RepeatFinder', () => {
     expect(finder.active).toBe(false)
   })
 
+  it('finds repeats by the trimmed names and values, and says so with the value cut', () => {
+    const finder = new RepeatFinder([' Email '], FIELDS)
+    const long = `${'v'.repeat(80)}@example.com`
+    expect(finder.add([` ${long}`], 2)).toEqual([])
+    expect(finder.add(['', 'x'], 3)).toEqual([])
+    expect(finder.add([`${long} `], 4)).toEqual([
+      { column: 0, name: 'Email', value: long, first: 2 }
+    ])
+    expect(finder.problems).toEqual([
+      `the unique field "Email" holds ${JSON.stringify(long.slice(0, 60))} twice (rows 2 and 4)`
+    ])
+    expect(finder.add([long], 5)).toEqual([])
+  })
+
   it('has nothing to do without a unique column', () => {
     expect(new RepeatFinder(['Name'], FIELDS).active).toBe(false)
   })

@@ -494,7 +494,22 @@ describe('a cancelled load', () => {
     expect(post.stdout).toContain(
       'The job was aborted, as the workflow was cancelled while it ran, so that the form is free'
     )
+    expect(post.stdout).not.toContain('::warning::')
     expectMasked(post, [SAMPLE.jobId])
+  })
+
+  it('warns in a post step whose inputs cannot be read, naming the job that may still run', async () => {
+    zoho.job.state = 'In-progress'
+    const post = await runPostStep(
+      inputs({ token: '', 'mask-job-id': 'false' }),
+      { 'is-post': 'true', 'pending-job': pendingSample },
+      env()
+    )
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(
+      `::warning::Job ${SAMPLE.jobId} may still be running: it could not be aborted (Input "token" is required`
+    )
+    expect(zoho.emulator.requests).toEqual([])
   })
 
   it('warns in a post step when the abort fails, naming the job that may still run', async () => {
@@ -520,6 +535,7 @@ describe('a cancelled load', () => {
     const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': '' }, env())
 
     expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain('The main step left no job running: nothing to abort.')
     expect(zoho.emulator.requests).toEqual([])
   })
 })
