@@ -78,6 +78,21 @@ describe('a file in another dialect than Zoho’s', () => {
     expect(await readdir(copyRoot)).toEqual([])
   })
 
+  it('says so, naming RUNNER_TEMP, when the copy has nowhere to go', async () => {
+    const path = join(dir, 'nowhere.txt')
+    await writeFile(path, Buffer.from('\uFEFFA;B\r\n1;2\r\n', 'utf16le'))
+    const notAFolder = join(dir, 'temp-file')
+    await writeFile(notAFolder, '')
+    const reading = { splittable: false, dialect: AUTO, copyRoot: notAFolder }
+    await expect(checkJobFile(path, reading)).rejects.toThrow(
+      new RegExp(
+        `^The copy of nowhere\\.txt in UTF-8 with commas could not be written under ${notAFolder} ` +
+          '\\(RUNNER_TEMP\\): ENOTDIR.*\\. It must be a folder this step can write, with room for a ' +
+          'copy of the file\\. Nothing was sent to Zoho\\.$'
+      )
+    )
+  })
+
   it('reads UTF-16BE by its byte-order mark, with tabs', async () => {
     const { file } = await check('be.tsv', utf16be('\uFEFFA\tB\n1\t€\n'))
     expect(file.dialect).toEqual({ encoding: 'utf-16be', delimiter: '\t' })

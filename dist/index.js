@@ -1815,37 +1815,23 @@ function parseSettings(given, runner = runnerFacts({})) {
     };
     const { jobId, file, abortOnCancel } = checked;
     const { encoding, delimiter } = checked;
-    const reading = { dialect: { encoding, delimiter }, copyRoot: runner.resultRoot };
+    const sending = {
+        file,
+        dialect: { encoding, delimiter },
+        copyRoot: runner.resultRoot,
+        checkHeader,
+        checkValues,
+        badRows,
+        dryRun
+    };
     switch (checked.action) {
         case 'create':
             return { ...common, action: checked.action };
         case 'upload':
-            return {
-                ...common,
-                action: checked.action,
-                jobId,
-                file,
-                ...reading,
-                checkHeader,
-                checkValues,
-                badRows,
-                dryRun
-            };
+            return { ...common, action: checked.action, jobId, ...sending };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
-            return {
-                ...common,
-                action: checked.action,
-                file,
-                ...reading,
-                checkHeader,
-                checkValues,
-                badRows,
-                dryRun,
-                wait,
-                abortOnCancel,
-                parts
-            };
+            return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts };
         }
         default:
             return {
@@ -1868,7 +1854,10 @@ function withoutDefaults(raw) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Df: () => (/* binding */ noRoomUnder),
+/* harmony export */   Jc: () => (/* binding */ folderUnder),
 /* harmony export */   Pk: () => (/* binding */ forEachRow),
+/* harmony export */   Vc: () => (/* binding */ stemOf),
 /* harmony export */   WK: () => (/* binding */ discardCopy),
 /* harmony export */   gK: () => (/* binding */ csvSource),
 /* harmony export */   gZ: () => (/* binding */ MAX_FILE_BYTES),
@@ -1930,8 +1919,11 @@ async function checkJobFile(path, reading) {
         }
         if (dialect.encoding === 'utf-8')
             await measured(source, true, fault);
-        const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(reading.copyRoot, 'zoho-bulk-file-'));
-        const name = `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path))}.csv`;
+        const dir = await folderUnder(reading.copyRoot, 'zoho-bulk-file-', {
+            what: `The copy of ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(path)} in UTF-8 with commas`,
+            nothingDone: 'Nothing was sent to Zoho.'
+        });
+        const name = `${stemOf(path)}.csv`;
         const copy = { path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, name), name, kind: 'csv', dialect, copyOf: path };
         const file = { ...copy, size: await copied(source, dialect, copy.path, fault) };
         checkSize(file, reading.splittable, fault);
@@ -1939,10 +1931,25 @@ async function checkJobFile(path, reading) {
         return { ...file, columns: await checkCsv(file, measure, fault), measure };
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ)
             throw error;
         throw fault(`cannot be read: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}.`);
     }
+}
+async function folderUnder(root, prefix, write) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, prefix));
+    }
+    catch (error) {
+        throw noRoomUnder(root, write, error);
+    }
+}
+function noRoomUnder(root, { what, nothingDone }, error) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`${what} could not be written under ${root} (RUNNER_TEMP): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}. It must be a ` +
+        `folder this step can write, with room for a copy of the file. ${nothingDone}`);
+}
+function stemOf(path) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path));
 }
 async function sizeOf(path, fault) {
     let size;
@@ -2422,6 +2429,7 @@ class RepeatFinder {
 
 
 
+
 const PROBLEMS_HEADER = ['Row', 'Column', 'Value', 'Problem'];
 const MAX_VALUE_CHARS = 100;
 const FIRST_ROWS = 5;
@@ -2506,7 +2514,7 @@ class ValueChecker {
         const found = {
             row,
             column,
-            value: Array.from(value).slice(0, MAX_VALUE_CHARS).join(''),
+            value: (0,src_text/* cut */.Jj)(value, MAX_VALUE_CHARS, ''),
             problem: `${values/* VALUE_PROBLEMS */.N[problem]}${more}`
         };
         this.#problems.row([String(row), column, found.value, found.problem]);
@@ -2522,8 +2530,7 @@ class ValueChecker {
 }
 function describeKind(kind) {
     const more = kind.rows > kind.first.length ? ', …' : '';
-    const rows = kind.rows === 1 ? 'row' : 'rows';
-    return (`${JSON.stringify(kind.column)} ${values/* VALUE_PROBLEMS */.N[kind.problem]}: ${kind.rows} ${rows} ` +
+    return (`${JSON.stringify(kind.column)} ${values/* VALUE_PROBLEMS */.N[kind.problem]}: ${(0,src_text/* counted */.hS)(kind.rows, 'row')} ` +
         `(${kind.first.join(', ')}${more})`);
 }
 
@@ -2543,23 +2550,24 @@ async function checkFileHeader(file, form, connection, context, nothingDone, val
     const checker = valueFiles === undefined
         ? undefined
         : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting);
-    const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : []);
+    const repeats = checker === undefined ? new RepeatFinder(file.columns, fields) : undefined;
+    const reading = () => checker !== undefined || repeats?.active === true;
     let values;
     try {
-        if (checker !== undefined || repeats.active) {
+        if (reading()) {
             await (0,job_file/* forEachRow */.Pk)(file, (cells, row) => {
                 checker?.add(cells, row);
-                repeats.add(cells, row);
-            }, () => checker !== undefined || repeats.active, async () => checker?.flush());
+                repeats?.add(cells, row);
+            }, reading, async () => checker?.flush());
         }
     }
     finally {
         values = await checker?.close();
     }
-    problems.push(...repeats.problems);
+    problems.push(...(repeats?.problems ?? []));
     if (problems.length > 0)
         throw misfit();
-    const stoppedAfter = values?.repeatsStoppedAfter ?? repeats.stoppedAfter;
+    const stoppedAfter = values?.repeatsStoppedAfter ?? repeats?.stoppedAfter;
     const partly = stoppedAfter === undefined
         ? ''
         : ` (repeated values were looked for up to row ${stoppedAfter}, where the values kept reached their memory bound)`;
@@ -2911,33 +2919,33 @@ function jobOf(run) {
 }
 const checkHeader = async (run) => {
     const { settings, file, connection, context, record } = run;
-    if (!settings.checkHeader && !settings.checkValues)
+    if (settings.checkValues)
+        return checkValues(run);
+    if (!settings.checkHeader)
         return;
-    const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
-    if (!settings.checkValues) {
-        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone));
-        record.events.push(['Header checked', checked.summary]);
-        return;
-    }
-    const dir = await checkFolder(settings.copyRoot, 'zoho-bulk-check-');
-    const keptDir = settings.badRows === 'skip' ? await checkFolder(settings.copyRoot, 'zoho-bulk-kept-') : '';
-    const kept = (0,external_node_path_.join)(keptDir, file.name.replace(/\.(csv|zip)$/i, '.csv'));
-    const sorting = keptDir === '' ? {} : { sorting: { kept, rejected: (0,external_node_path_.join)(dir, 'rejected.csv') } };
+    const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingSent(settings)));
+    record.events.push(['Header checked', checked.summary]);
+};
+const nothingSent = ({ action }) => action === 'load' ? 'No job was created.' : 'Nothing was uploaded.';
+async function checkValues(run) {
+    const { settings, file, connection, context, record, secrets } = run;
+    const nothingDone = nothingSent(settings);
+    const write = { what: 'The files of check-values', nothingDone };
+    const dir = await (0,job_file/* folderUnder */.Jc)(settings.copyRoot, 'zoho-bulk-check-', write);
+    const keptDir = settings.badRows === 'skip'
+        ? await (0,job_file/* folderUnder */.Jc)(settings.copyRoot, 'zoho-bulk-kept-', write)
+        : undefined;
+    const kept = (0,external_node_path_.join)(keptDir ?? dir, `${(0,job_file/* stemOf */.Vc)(file.name)}.csv`);
+    const sorting = keptDir === undefined ? {} : { sorting: { kept, rejected: (0,external_node_path_.join)(dir, 'rejected.csv') } };
     let replaced = false;
     try {
-        const checked = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, {
+        const { summary, values } = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, {
             problems: (0,external_node_path_.join)(dir, 'problems.csv'),
             ...sorting
         }));
-        record.events.push(['Values checked', checked.summary]);
-        const values = checked.values ?? {
-            rows: 0,
-            kinds: [],
-            first: [],
-            repeatsStoppedAfter: undefined
-        };
-        core/* setOutput */.uH('rejected-records', String(values.rows));
-        if (values.rows === 0)
+        record.events.push(['Values checked', summary]);
+        core/* setOutput */.uH('rejected-records', String(values?.rows ?? 0));
+        if (values === undefined || values.rows === 0)
             return;
         record.values = values;
         record.checkDir = dir;
@@ -2945,11 +2953,11 @@ const checkHeader = async (run) => {
         for (const kind of values.kinds)
             context.log(`${file.name}: ${describeKind(kind)}.`);
         const found = badRowsFound(file.name, values);
-        if (keptDir === '' || values.rows >= file.measure.records) {
-            const all = keptDir === '' ? '' : ' Every row has one: nothing is left to load.';
+        if (keptDir === undefined || values.rows >= file.measure.records) {
+            const all = keptDir === undefined ? '' : ' Every row has one: nothing is left to load.';
             throw new errors/* ActionError */.lZ(`${found}${all} ${nothingDone} Fix the rows, or set check-values: false to skip the check.`);
         }
-        core/* warning */.$e(`${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`);
+        core/* warning */.$e(secrets.redact(`${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`));
         const rows = await (0,job_file/* checkJobFile */.mY)(kept, {
             dialect: csv_dialect/* ZOHO_DIALECT */.c2,
             copyRoot: settings.copyRoot,
@@ -2962,10 +2970,10 @@ const checkHeader = async (run) => {
     finally {
         if (record.values === undefined)
             await (0,promises_.rm)(dir, { recursive: true, force: true });
-        if (keptDir !== '' && !replaced)
+        if (keptDir !== undefined && !replaced)
             await (0,promises_.rm)(keptDir, { recursive: true, force: true });
     }
-};
+}
 async function keepCheckFiles(record) {
     const { checkDir } = record;
     const jobDir = record.resultDir ?? record.job?.resultDir;
@@ -2976,14 +2984,6 @@ async function keepCheckFiles(record) {
     await (0,promises_.rm)(checkDir, { recursive: true, force: true });
     delete record.checkDir;
     core/* setOutput */.uH('result-dir', jobDir);
-}
-async function checkFolder(root, prefix) {
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, prefix));
-    }
-    catch (error) {
-        throw new errors/* ActionError */.lZ(`The files of check-values could not be written under ${root} (RUNNER_TEMP): ${(0,errors/* messageOf */.bD)(error)}.`);
-    }
 }
 function badRowsFound(name, values) {
     return (`${(0,src_text/* counted */.hS)(values.rows, 'row')} of ${name} ${values.rows === 1 ? 'holds' : 'hold'} ` +
@@ -3197,7 +3197,7 @@ function partsNeeded({ size, measure }, { maxRecords, skipRecords }) {
 async function loadInParts(run, file, measured) {
     const { settings, record, context } = run;
     const { wait } = settings;
-    const dir = await partsFolder(file, wait.resultRoot);
+    const dir = await (0,job_file/* folderUnder */.Jc)(wait.resultRoot, 'zoho-bulk-parts-', partsOf(file));
     try {
         const limits = { ...settings.parts, bytes: measured.bytes };
         const parts = await splitFile(file, dir, limits, context.signal);
@@ -3229,21 +3229,12 @@ async function loadInParts(run, file, measured) {
         await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
-async function partsFolder(file, root) {
-    try {
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(root, 'zoho-bulk-parts-'));
-    }
-    catch (error) {
-        throw noRoomForParts(file, root, error);
-    }
-}
-function noRoomForParts(file, root, error) {
-    return new errors/* ActionError */.lZ(`The parts of ${file.name} could not be written under ${root} (RUNNER_TEMP): ` +
-        `${(0,errors/* messageOf */.bD)(error)}. It must be a folder this step can write, with room for a copy of ` +
-        'the file. No job was created.');
-}
+const partsOf = (file) => ({
+    what: `The parts of ${file.name}`,
+    nothingDone: 'No job was created.'
+});
 async function splitFile(file, dir, limits, signal) {
-    const stem = file.name.replace(/\.(csv|zip)$/i, '');
+    const stem = (0,job_file/* stemOf */.Vc)(file.name);
     const parts = [];
     try {
         for await (const part of (0,split/* splitCsv */.F8)((0,job_file/* csvSource */.gK)(file), stem, dir, {
@@ -3259,7 +3250,7 @@ async function splitFile(file, dir, limits, signal) {
         if (error instanceof errors/* LocalFileError */.QD)
             throw new errors/* ActionError */.lZ(`${file.name} cannot be loaded: ${error.message} No job was created.`);
         if (!(error instanceof errors/* ActionError */.lZ))
-            throw noRoomForParts(file, (0,external_node_path_.dirname)(dir), error);
+            throw (0,job_file/* noRoomUnder */.Df)((0,external_node_path_.dirname)(dir), partsOf(file), error);
         throw error;
     }
     if (parts.length === 0) {
@@ -3416,21 +3407,21 @@ function unlessDryRun(operation) {
 }
 async function plan(run) {
     const { file, settings, record, context } = run;
-    const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)];
+    const parts = 'parts' in settings ? await dry_run_partsOf(file, settings.parts) : [wholeOf(file)];
     const total = parts.reduce((sum, part) => sum + part.records, 0);
     record.plan = { records: total, parts };
     const left = record.values === undefined ? '' : `, ${(0,src_text/* counted */.hS)(record.values.rows, 'row')} left out`;
     context.log(`Dry run: ${file.name} would load ${(0,src_text/* counted */.hS)(total, 'record')} in ` +
         `${(0,src_text/* counted */.hS)(parts.length, 'job')}${left}; nothing was sent to Zoho.`);
-    for (const part of parts) {
-        if (parts.length > 1)
-            context.log(`Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} (${(0,src_text/* counted */.hS)(part.records, 'record')}).`);
+    if (parts.length > 1) {
+        for (const { index, firstRow, lastRow, records } of parts)
+            context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${(0,src_text/* counted */.hS)(records, 'record')}).`);
     }
     core/* setOutput */.uH('total-records', String(total));
     core/* setOutput */.uH('rejected-records', String(record.values?.rows ?? 0));
     core/* setOutput */.uH('parts', String(parts.length));
 }
-async function partsOf(file, limits) {
+async function dry_run_partsOf(file, limits) {
     const measured = partsNeeded(file, limits);
     if (measured === undefined)
         return [wholeOf(file)];

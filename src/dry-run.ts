@@ -27,11 +27,9 @@ async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
     `Dry run: ${file.name} would load ${counted(total, 'record')} in ` +
       `${counted(parts.length, 'job')}${left}; nothing was sent to Zoho.`
   )
-  for (const part of parts) {
-    if (parts.length > 1)
-      context.log(
-        `Part ${part.index}: rows ${part.firstRow} to ${part.lastRow} (${counted(part.records, 'record')}).`
-      )
+  if (parts.length > 1) {
+    for (const { index, firstRow, lastRow, records } of parts)
+      context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${counted(records, 'record')}).`)
   }
   core.setOutput('total-records', String(total))
   // The rows check-values with bad-rows: skip left out of the file planned.

@@ -253,37 +253,23 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
   }
   const { jobId, file, abortOnCancel } = checked
   const { encoding, delimiter } = checked
-  const reading = { dialect: { encoding, delimiter }, copyRoot: runner.resultRoot }
+  const sending = {
+    file,
+    dialect: { encoding, delimiter },
+    copyRoot: runner.resultRoot,
+    checkHeader,
+    checkValues,
+    badRows,
+    dryRun
+  }
   switch (checked.action) {
     case 'create':
       return { ...common, action: checked.action }
     case 'upload':
-      return {
-        ...common,
-        action: checked.action,
-        jobId,
-        file,
-        ...reading,
-        checkHeader,
-        checkValues,
-        badRows,
-        dryRun
-      }
+      return { ...common, action: checked.action, jobId, ...sending }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
-      return {
-        ...common,
-        action: checked.action,
-        file,
-        ...reading,
-        checkHeader,
-        checkValues,
-        badRows,
-        dryRun,
-        wait,
-        abortOnCancel,
-        parts
-      }
+      return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts }
     }
     default:
       return {

@@ -17,7 +17,7 @@ import {
   ZOHO_DIALECT
 } from './csv/dialect.ts'
 import { type CsvMeasure, type CsvSource, measureCsv, NotUtf8Error } from './csv/split.ts'
-import { InputError, LocalFileError, messageOf } from './errors.ts'
+import { ActionError, InputError, LocalFileError, messageOf } from './errors.ts'
 import { entryData, startsAsZip, WORKBOOK, type ZipEntry, zipEntry } from './zip.ts'
 
 /** Zoho's limit for the file of one job. */
@@ -97,17 +97,53 @@ export async function checkJobFile(path: string, reading: FileReading): Promise<
     }
     // Checked before the copy, which would turn a byte that is not UTF-8 into U+FFFD.
     if (dialect.encoding === 'utf-8') await measured(source, true, fault)
-    const dir = await mkdtemp(join(reading.copyRoot, 'zoho-bulk-file-'))
-    const name = `${basename(path, extname(path))}.csv`
+    const dir = await folderUnder(reading.copyRoot, 'zoho-bulk-file-', {
+      what: `The copy of ${basename(path)} in UTF-8 with commas`,
+      nothingDone: 'Nothing was sent to Zoho.'
+    })
+    const name = `${stemOf(path)}.csv`
     const copy = { path: join(dir, name), name, kind: 'csv' as const, dialect, copyOf: path }
     const file = { ...copy, size: await copied(source, dialect, copy.path, fault) }
     checkSize(file, reading.splittable, fault)
     const measure = await measured(file, false, fault)
     return { ...file, columns: await checkCsv(file, measure, fault), measure }
   } catch (error) {
-    if (error instanceof InputError) throw error
+    // An input error, or RUNNER_TEMP that cannot take the copy: told as they are.
+    if (error instanceof ActionError) throw error
     throw fault(`cannot be read: ${messageOf(error)}.`)
   }
+}
+
+/** What the step writes under RUNNER_TEMP, and what it had not done yet when that failed. */
+export interface TempWrite {
+  readonly what: string
+  readonly nothingDone: string
+}
+
+/** A new folder under `root` (RUNNER_TEMP) for `write`, or the error that says why there is none. */
+export async function folderUnder(root: string, prefix: string, write: TempWrite): Promise<string> {
+  try {
+    return await mkdtemp(join(root, prefix))
+  } catch (error) {
+    throw noRoomUnder(root, write, error)
+  }
+}
+
+/** RUNNER_TEMP could not take what the step writes there. */
+export function noRoomUnder(
+  root: string,
+  { what, nothingDone }: TempWrite,
+  error: unknown
+): ActionError {
+  return new ActionError(
+    `${what} could not be written under ${root} (RUNNER_TEMP): ${messageOf(error)}. It must be a ` +
+      `folder this step can write, with room for a copy of the file. ${nothingDone}`
+  )
+}
+
+/** A file's name without its folder and its extension: what the files made from it are named by. */
+export function stemOf(path: string): string {
+  return basename(path, extname(path))
 }
 
 /** The file's size, checked: a regular file that is not empty. */

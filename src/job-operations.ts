@@ -2,13 +2,13 @@
 // what happened in the run's record, and hands its outputs to later steps at once, so that a
 // failure or a cancel later on still leaves them set.
 import * as core from '@actions/core'
-import { mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { readdir, rename, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { systemClock } from './clock.ts'
 import { describeDialect, ZOHO_DIALECT } from './csv/dialect.ts'
-import { ActionError, CancelledError, messageOf } from './errors.ts'
+import { ActionError, CancelledError } from './errors.ts'
 import type { ActionName, Settings, SettingsOf } from './inputs.ts'
-import { checkJobFile, type JobFile } from './job-file.ts'
+import { checkJobFile, folderUnder, type JobFile, stemOf } from './job-file.ts'
 import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
@@ -134,57 +134,66 @@ export function jobOf(run: JobRun): JobRef {
 
 /**
  * With check-header: true, the file's header against the form's fields, before anything is sent;
- * with check-values: true, every value too, each problem written to problems.csv in result-dir.
- * With bad-rows: skip, the operations after it load the other rows, from a copy.
+ * with check-values: true, every value too (checkValues).
  */
 export const checkHeader: JobOperation<SendingAction> = async run => {
   const { settings, file, connection, context, record } = run
-  if (!settings.checkHeader && !settings.checkValues) return
-  const nothingDone = settings.action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
-  if (!settings.checkValues) {
-    const checked = await reporting(
-      run,
-      checkFileHeader(file, settings.form, connection, context, nothingDone)
-    )
-    record.events.push(['Header checked', checked.summary])
-    return
-  }
-  const dir = await checkFolder(settings.copyRoot, 'zoho-bulk-check-')
+  if (settings.checkValues) return checkValues(run)
+  if (!settings.checkHeader) return
+  const checked = await reporting(
+    run,
+    checkFileHeader(file, settings.form, connection, context, nothingSent(settings))
+  )
+  record.events.push(['Header checked', checked.summary])
+}
+
+const nothingSent = ({ action }: SettingsOf<SendingAction>): string =>
+  action === 'load' ? 'No job was created.' : 'Nothing was uploaded.'
+
+/**
+ * Every value against its field, each problem written to problems.csv in result-dir. A row with
+ * a problem fails the step; with bad-rows: skip, the operations after it load the other rows, from
+ * a copy (run.file), and rejected.csv holds the rows left out.
+ */
+async function checkValues(run: JobRun<SendingAction>): Promise<void> {
+  const { settings, file, connection, context, record, secrets } = run
+  const nothingDone = nothingSent(settings)
+  const write = { what: 'The files of check-values', nothingDone }
+  const dir = await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write)
   const keptDir =
-    settings.badRows === 'skip' ? await checkFolder(settings.copyRoot, 'zoho-bulk-kept-') : ''
-  const kept = join(keptDir, file.name.replace(/\.(csv|zip)$/i, '.csv'))
-  const sorting = keptDir === '' ? {} : { sorting: { kept, rejected: join(dir, 'rejected.csv') } }
+    settings.badRows === 'skip'
+      ? await folderUnder(settings.copyRoot, 'zoho-bulk-kept-', write)
+      : undefined
+  const kept = join(keptDir ?? dir, `${stemOf(file.name)}.csv`)
+  const sorting =
+    keptDir === undefined ? {} : { sorting: { kept, rejected: join(dir, 'rejected.csv') } }
   let replaced = false
   try {
-    const checked = await reporting(
+    const { summary, values } = await reporting(
       run,
       checkFileHeader(file, settings.form, connection, context, nothingDone, {
         problems: join(dir, 'problems.csv'),
         ...sorting
       })
     )
-    record.events.push(['Values checked', checked.summary])
-    const values = checked.values ?? {
-      rows: 0,
-      kinds: [],
-      first: [],
-      repeatsStoppedAfter: undefined
-    }
-    core.setOutput('rejected-records', String(values.rows))
-    if (values.rows === 0) return
+    record.events.push(['Values checked', summary])
+    core.setOutput('rejected-records', String(values?.rows ?? 0))
+    if (values === undefined || values.rows === 0) return
     record.values = values
     record.checkDir = dir
     core.setOutput('result-dir', dir)
     for (const kind of values.kinds) context.log(`${file.name}: ${describeKind(kind)}.`)
     const found = badRowsFound(file.name, values)
-    if (keptDir === '' || values.rows >= file.measure.records) {
-      const all = keptDir === '' ? '' : ' Every row has one: nothing is left to load.'
+    if (keptDir === undefined || values.rows >= file.measure.records) {
+      const all = keptDir === undefined ? '' : ' Every row has one: nothing is left to load.'
       throw new ActionError(
         `${found}${all} ${nothingDone} Fix the rows, or set check-values: false to skip the check.`
       )
     }
     core.warning(
-      `${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`
+      secrets.redact(
+        `${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`
+      )
     )
     const rows = await checkJobFile(kept, {
       dialect: ZOHO_DIALECT,
@@ -196,7 +205,7 @@ export const checkHeader: JobOperation<SendingAction> = async run => {
     replaced = true
   } finally {
     if (record.values === undefined) await rm(dir, { recursive: true, force: true })
-    if (keptDir !== '' && !replaced) await rm(keptDir, { recursive: true, force: true })
+    if (keptDir !== undefined && !replaced) await rm(keptDir, { recursive: true, force: true })
   }
 }
 
@@ -212,17 +221,6 @@ export async function keepCheckFiles(record: RunRecord): Promise<void> {
   await rm(checkDir, { recursive: true, force: true })
   delete record.checkDir
   core.setOutput('result-dir', jobDir)
-}
-
-/** A folder under RUNNER_TEMP for what the check writes. */
-async function checkFolder(root: string, prefix: string): Promise<string> {
-  try {
-    return await mkdtemp(join(root, prefix))
-  } catch (error) {
-    throw new ActionError(
-      `The files of check-values could not be written under ${root} (RUNNER_TEMP): ${messageOf(error)}.`
-    )
-  }
 }
 
 /** What the check found, said of each kind where it is. */

@@ -10,7 +10,15 @@ import { cancelReason } from './clock.ts'
 import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
 import { withNote } from './held-job.ts'
-import { csvSource, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import {
+  csvSource,
+  folderUnder,
+  type JobFile,
+  MAX_FILE_BYTES,
+  noRoomUnder,
+  stemOf,
+  type TempWrite
+} from './job-file.ts'
 import type { PartLimits } from './inputs.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
@@ -57,7 +65,7 @@ async function loadInParts(
 ): Promise<void> {
   const { settings, record, context } = run
   const { wait } = settings
-  const dir = await partsFolder(file, wait.resultRoot)
+  const dir = await folderUnder(wait.resultRoot, 'zoho-bulk-parts-', partsOf(file))
   try {
     const limits = { ...settings.parts, bytes: measured.bytes }
     const parts = await splitFile(file, dir, limits, context.signal)
@@ -97,22 +105,11 @@ async function loadInParts(
   }
 }
 
-/** A new folder for the parts under `root` (RUNNER_TEMP), or the error that says why not. */
-async function partsFolder(file: JobFile, root: string): Promise<string> {
-  try {
-    return await mkdtemp(join(root, 'zoho-bulk-parts-'))
-  } catch (error) {
-    throw noRoomForParts(file, root, error)
-  }
-}
-
-function noRoomForParts(file: JobFile, root: string, error: unknown): ActionError {
-  return new ActionError(
-    `The parts of ${file.name} could not be written under ${root} (RUNNER_TEMP): ` +
-      `${messageOf(error)}. It must be a folder this step can write, with room for a copy of ` +
-      'the file. No job was created.'
-  )
-}
+/** What a load in parts writes under RUNNER_TEMP. */
+const partsOf = (file: JobFile): TempWrite => ({
+  what: `The parts of ${file.name}`,
+  nothingDone: 'No job was created.'
+})
 
 async function splitFile(
   file: JobFile,
@@ -120,7 +117,7 @@ async function splitFile(
   limits: PartLimits & { readonly bytes: number },
   signal: AbortSignal | undefined
 ): Promise<Part[]> {
-  const stem = file.name.replace(/\.(csv|zip)$/i, '')
+  const stem = stemOf(file.name)
   const parts: Part[] = []
   try {
     for await (const part of splitCsv(csvSource(file), stem, dir, {
@@ -136,7 +133,7 @@ async function splitFile(
     if (error instanceof LocalFileError)
       throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`)
     // The file was read before (measured): what fails now is writing the parts.
-    if (!(error instanceof ActionError)) throw noRoomForParts(file, dirname(dir), error)
+    if (!(error instanceof ActionError)) throw noRoomUnder(dirname(dir), partsOf(file), error)
     throw error
   }
   // Only skip-records can leave no part: a file split for its size or its records has records.

@@ -52,26 +52,28 @@ export async function checkFileHeader(
     valueFiles === undefined
       ? undefined
       : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting)
-  const repeats = new RepeatFinder(file.columns, checker === undefined ? fields : [])
+  // With check-values the checker finds every repeat; without, the first of each column is enough.
+  const repeats = checker === undefined ? new RepeatFinder(file.columns, fields) : undefined
+  const reading = (): boolean => checker !== undefined || repeats?.active === true
   let values: ValueReport | undefined
   try {
-    if (checker !== undefined || repeats.active) {
+    if (reading()) {
       await forEachRow(
         file,
         (cells, row) => {
           checker?.add(cells, row)
-          repeats.add(cells, row)
+          repeats?.add(cells, row)
         },
-        () => checker !== undefined || repeats.active,
+        reading,
         async () => checker?.flush()
       )
     }
   } finally {
     values = await checker?.close()
   }
-  problems.push(...repeats.problems)
+  problems.push(...(repeats?.problems ?? []))
   if (problems.length > 0) throw misfit()
-  const stoppedAfter = values?.repeatsStoppedAfter ?? repeats.stoppedAfter
+  const stoppedAfter = values?.repeatsStoppedAfter ?? repeats?.stoppedAfter
   const partly =
     stoppedAfter === undefined
       ? ''

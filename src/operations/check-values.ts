@@ -3,6 +3,7 @@
 // found (row, column, the value cut to 100 characters, the problem), and counted by column and kind
 // for the log and the summary. Memory holds the first rows of each kind, whatever the file.
 import { CsvWriter } from '../csv/writer.ts'
+import { counted, cut } from '../text.ts'
 import type { FormField } from '../zoho/fields.ts'
 import { VALUE_PROBLEMS, type ValueProblem, valueProblem } from '../zoho/values.ts'
 import { RepeatFinder } from './repeats.ts'
@@ -146,7 +147,7 @@ export class ValueChecker {
     const found = {
       row,
       column,
-      value: Array.from(value).slice(0, MAX_VALUE_CHARS).join(''),
+      value: cut(value, MAX_VALUE_CHARS, ''),
       problem: `${VALUE_PROBLEMS[problem]}${more}`
     }
     this.#problems.row([String(row), column, found.value, found.problem])
@@ -162,9 +163,8 @@ export class ValueChecker {
 /** One line for a kind of problem: `"Email" is not an email address: 3 rows (4, 9, 12)`. */
 export function describeKind(kind: ProblemKind): string {
   const more = kind.rows > kind.first.length ? ', …' : ''
-  const rows = kind.rows === 1 ? 'row' : 'rows'
   return (
-    `${JSON.stringify(kind.column)} ${VALUE_PROBLEMS[kind.problem]}: ${kind.rows} ${rows} ` +
+    `${JSON.stringify(kind.column)} ${VALUE_PROBLEMS[kind.problem]}: ${counted(kind.rows, 'row')} ` +
     `(${kind.first.join(', ')}${more})`
   )
 }
