@@ -1,23 +1,17 @@
 // check-header: true on the bundle: the file's header, and the values of its unique fields, checked
 // against the form's fields before any job is created or any file sent.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
 import { runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
+import { useWorkspace } from './support/workspace.ts'
 
 const zoho = useSampleZoho()
-let workspace = ''
+const workspace = useWorkspace()
 
-beforeAll(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
-})
-afterAll(async () => {
-  await rm(workspace, { recursive: true, force: true })
-})
 beforeEach(() => {
   zoho.job.state = 'Completed' // the form is free for a new job
 })
@@ -28,10 +22,10 @@ async function load(
   zip = false
 ): Promise<Awaited<ReturnType<typeof runAction>>> {
   const name = zip ? 'rows.zip' : 'rows.csv'
-  await writeFile(join(workspace, name), zip ? zipSync({ 'rows.csv': strToU8(csv) }) : csv)
+  await writeFile(join(workspace.path, name), zip ? zipSync({ 'rows.csv': strToU8(csv) }) : csv)
   return runAction(
     { ...sampleLoadInputs(zoho.url, name), 'check-header': 'true', ...overrides },
-    { GITHUB_WORKSPACE: workspace }
+    { GITHUB_WORKSPACE: workspace.path }
   )
 }
 

@@ -1,23 +1,17 @@
 // Files as people export them, loaded as the runner runs the action: a UTF-16 or Windows-1252 file,
 // semicolons or tabs between cells, reach Zoho as the UTF-8, comma-separated CSV it reads (the
 // emulator reads uploads as Zoho does, so a file sent as it came would give it the wrong rows).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sampleInputs, sampleLoadInputs } from '../emulator/sample.ts'
 import { type ActionRun, runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
+import { useWorkspace } from './support/workspace.ts'
 
 const zoho = useSampleZoho()
-let workspace = ''
+const workspace = useWorkspace()
 
-beforeAll(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
-})
-afterAll(async () => {
-  await rm(workspace, { recursive: true, force: true })
-})
 beforeEach(() => {
   zoho.job.state = 'Completed' // the form is free for new jobs
 })
@@ -27,10 +21,10 @@ async function load(
   bytes: Buffer,
   overrides: Record<string, string> = {}
 ): Promise<ActionRun> {
-  await writeFile(join(workspace, name), bytes)
+  await writeFile(join(workspace.path, name), bytes)
   return runAction(
     { ...sampleLoadInputs(zoho.url, name), ...overrides },
-    { GITHUB_WORKSPACE: workspace }
+    { GITHUB_WORKSPACE: workspace.path }
   )
 }
 
@@ -74,7 +68,7 @@ describe('a file in another dialect', () => {
     const run = await load('staff.csv', bytes)
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
-      `Input "file": ${join(workspace, 'staff.csv')} is not UTF-8: row 3 holds a byte that is not ` +
+      `Input "file": ${join(workspace.path, 'staff.csv')} is not UTF-8: row 3 holds a byte that is not ` +
         `(byte ${bytes.indexOf(0xe9) + 1} of the file). Set the encoding input: windows-1252 for a ` +
         'file Excel saved as "CSV" on Windows, iso-8859-1 for Latin-1.'
     ])
@@ -92,10 +86,10 @@ describe('a file in another dialect', () => {
   it('uploads a semicolon file as a copy with commas', async () => {
     zoho.job.state = 'Ready-to-upload'
     zoho.job.uploaded = false
-    await writeFile(join(workspace, 'semi.csv'), 'Employee_ID;Email\nE-1;"a;b@example.com"\n')
+    await writeFile(join(workspace.path, 'semi.csv'), 'Employee_ID;Email\nE-1;"a;b@example.com"\n')
     const run = await runAction(
       { ...sampleInputs(zoho.url), action: 'upload', file: 'semi.csv' },
-      { GITHUB_WORKSPACE: workspace }
+      { GITHUB_WORKSPACE: workspace.path }
     )
     expect(run.errors).toEqual([])
     expect(zoho.job.file?.bytes.toString('utf8')).toBe(
@@ -148,12 +142,12 @@ describe('a dry run', () => {
 
   it('plans an upload as one job, in another dialect too', async () => {
     await writeFile(
-      join(workspace, 'semi.csv'),
+      join(workspace.path, 'semi.csv'),
       'Employee_ID;Email\nE-1;a@example.com\nE-2;b@example.com\n'
     )
     const run = await runAction(
       { ...sampleInputs(zoho.url), action: 'upload', file: 'semi.csv', 'dry-run': 'true' },
-      { GITHUB_WORKSPACE: workspace }
+      { GITHUB_WORKSPACE: workspace.path }
     )
     expect(run.errors).toEqual([])
     expect(zoho.emulator.requests).toEqual([])

@@ -463,7 +463,7 @@ describe('a cancelled load', () => {
         form: SAMPLE.form,
         jobId: expect.stringMatching(/^\d{19}$/)
       })
-      const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': pending }, env())
+      const post = await postStep(pending)
 
       expect(post.exitCode).toBe(0)
       const jobId = (JSON.parse(pending) as { jobId: string }).jobId
@@ -478,14 +478,13 @@ describe('a cancelled load', () => {
     form: SAMPLE.form,
     jobId: SAMPLE.jobId
   })
+  /** The post step, after a main step that left `pending` (JSON of a job, or nothing). */
+  const postStep = async (pending: string, overrides: Record<string, string> = {}) =>
+    runPostStep(inputs(overrides), { 'is-post': 'true', 'pending-job': pending }, env())
 
   it('aborts in a post step the job a killed main step left, its ID masked', async () => {
     zoho.job.state = 'In-progress'
-    const post = await runPostStep(
-      inputs(),
-      { 'is-post': 'true', 'pending-job': pendingSample },
-      env()
-    )
+    const post = await postStep(pendingSample)
     expect(post.exitCode).toBe(0)
     expect(zoho.job.state).toBe('User Aborted')
     expect(post.stdout).toContain(
@@ -500,11 +499,7 @@ describe('a cancelled load', () => {
 
   it('warns in a post step whose inputs cannot be read, naming the job that may still run', async () => {
     zoho.job.state = 'In-progress'
-    const post = await runPostStep(
-      inputs({ token: '', 'mask-job-id': 'false' }),
-      { 'is-post': 'true', 'pending-job': pendingSample },
-      env()
-    )
+    const post = await postStep(pendingSample, { token: '', 'mask-job-id': 'false' })
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toContain(
       `::warning::Job ${SAMPLE.jobId} may still be running: it could not be aborted (Input "token" is required`
@@ -518,11 +513,7 @@ describe('a cancelled load', () => {
       { method: 'PATCH', status: 500, body: '{"code":5000,"message":"Internal error"}' },
       { method: 'PATCH', status: 500, body: '{"code":5000,"message":"Internal error"}' }
     )
-    const post = await runPostStep(
-      inputs({ retries: '1', 'mask-job-id': 'false' }),
-      { 'is-post': 'true', 'pending-job': pendingSample },
-      env()
-    )
+    const post = await postStep(pendingSample, { retries: '1', 'mask-job-id': 'false' })
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toMatch(
       /::warning::The job could not be aborted \(the workflow was cancelled/
@@ -532,7 +523,7 @@ describe('a cancelled load', () => {
   })
 
   it('makes no call in a post step when the main step left no job', async () => {
-    const post = await runPostStep(inputs(), { 'is-post': 'true', 'pending-job': '' }, env())
+    const post = await postStep('')
 
     expect(post.exitCode).toBe(0)
     expect(post.stdout).toContain('The main step left no job running: nothing to abort.')

@@ -1,21 +1,21 @@
 // A load in parts on the bundle: a file with more records than max-records-per-job goes in as
 // consecutive jobs, each part with the header and whole records; a part that fails stops the load
 // with the skip-records that resumes it; the parts' failed rows come back as one CSV.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseCsv } from '../src/csv/reader.ts'
 import { sampleLoadInputs } from '../emulator/sample.ts'
 import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
 import { type ActionRun, IN_PROCESS, runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
+import { useWorkspace } from './support/workspace.ts'
 
 const zoho = useSampleZoho()
-let workspace = ''
+const workspace = useWorkspace()
 
 const HEADER = 'Employee_ID,Name.first_name,Email\r\n'
 /** Five records, quoted cells with commas, quotes and line breaks among them. */
@@ -31,12 +31,6 @@ const RECORDS: readonly string[] = [
 const csvOf = (numbers: readonly number[], records = RECORDS): string =>
   HEADER + numbers.map(number => records[number - 1] ?? '').join('')
 
-beforeAll(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'zoho-workspace-'))
-})
-afterAll(async () => {
-  await rm(workspace, { recursive: true, force: true })
-})
 beforeEach(() => {
   zoho.job.state = 'Completed' // the form is free for new jobs
 })
@@ -45,10 +39,10 @@ async function load(
   records: readonly string[],
   overrides: Record<string, string> = {}
 ): Promise<ActionRun> {
-  await writeFile(join(workspace, 'employees.csv'), HEADER + records.join(''))
+  await writeFile(join(workspace.path, 'employees.csv'), HEADER + records.join(''))
   return runAction(
     { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2', ...overrides },
-    { GITHUB_WORKSPACE: workspace }
+    { GITHUB_WORKSPACE: workspace.path }
   )
 }
 
@@ -154,14 +148,14 @@ describe('a load in parts', () => {
 
   it('names no skip-records that loads again a part whose job goes on after a cancel (abort-on-cancel: false)', async () => {
     zoho.emulator.loadRunMs = job => (job.id === '3888833000000200001' ? 60_000 : 0)
-    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
     const run = await runAction(
       {
         ...sampleLoadInputs(zoho.url, 'employees.csv'),
         'max-records-per-job': '2',
         'abort-on-cancel': 'false'
       },
-      { GITHUB_WORKSPACE: workspace },
+      { GITHUB_WORKSPACE: workspace.path },
       { name: 'SIGINT', when: /Poll 1: the job is In-progress/ }
     )
     expect(run.exitCode).toBe(1)
@@ -188,12 +182,12 @@ describe('a load in parts', () => {
   })
 
   it('fails with a local error naming RUNNER_TEMP when it cannot hold the parts, before any job', async () => {
-    const notAFolder = join(workspace, 'runner-temp-file')
+    const notAFolder = join(workspace.path, 'runner-temp-file')
     await writeFile(notAFolder, '')
-    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
     const run = await runAction(
       { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },
-      { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: notAFolder }
+      { GITHUB_WORKSPACE: workspace.path, RUNNER_TEMP: notAFolder }
     )
     expect(run.exitCode).toBe(1)
     expect(run.errors).toHaveLength(1)
@@ -216,7 +210,7 @@ describe('a load in parts', () => {
 
   it('splits the CSV inside a ZIP the same way, the parts going up as CSV files', async () => {
     await writeFile(
-      join(workspace, 'employees.zip'),
+      join(workspace.path, 'employees.zip'),
       zipSync({ 'employees.csv': strToU8(csvOf([1, 2, 3, 4, 5])) })
     )
     const run = await load(RECORDS, { file: 'employees.zip' })
@@ -259,10 +253,10 @@ describe('a load in parts', () => {
       urlIncludes: 'insert/3888833000000200001',
       fault: 'hang'
     })
-    await writeFile(join(workspace, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
     const run = await runAction(
       { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },
-      { GITHUB_WORKSPACE: workspace },
+      { GITHUB_WORKSPACE: workspace.path },
       { name: 'SIGINT', when: /upload employees\.part-2\.csv/ }
     )
     expect(run.exitCode).toBe(1)
@@ -282,7 +276,7 @@ describe('a load in parts', () => {
     ])
     expect(run.exitCode).toBe(1)
     expect(run.errors).toEqual([
-      `Input "file": ${join(workspace, 'employees.csv')} cannot be loaded: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell.`
+      `Input "file": ${join(workspace.path, 'employees.csv')} cannot be loaded: Row 7 of the file opens a quote that never closes: the rest of the file would be one cell.`
     ])
     expect(zoho.emulator.requests).toEqual([])
   })
@@ -306,7 +300,7 @@ describe('a load in parts', () => {
 ;(IN_PROCESS ? describe.skip : describe)('a file over 100 MB', () => {
   it('loads as three jobs, each under 100 MB, every record in exactly one part, in order', async () => {
     // About 250 MB: records with quoted commas, quotes and line breaks.
-    const path = join(workspace, 'large.csv')
+    const path = join(workspace.path, 'large.csv')
     const out = createWriteStream(path)
     out.write(HEADER)
     const records = 3_500_000
@@ -328,7 +322,7 @@ describe('a load in parts', () => {
 
     const run = await runAction(
       { ...sampleLoadInputs(zoho.url, 'large.csv'), 'download-results': 'failure' },
-      { GITHUB_WORKSPACE: workspace }
+      { GITHUB_WORKSPACE: workspace.path }
     )
     await rm(path)
     expect(run.errors).toEqual([])
