@@ -169,13 +169,18 @@ describe('check-values: true', () => {
     expect(run.summary).toContain('<td>4</td><td>Department</td><td>Research</td>')
   })
 
-  it('loads a file whose values all fit, and says so', async () => {
-    const csv =
-      HEADER +
-      'E-1,Ada,ada@example.com,Engineering,36,-1200.5\r\nE-2,Grace,grace@example.com,,,\r\n'
-    const run = await load(csv, { 'check-header': 'false', 'check-values': 'true' })
+  it('loads a file whose values all fit, and says so; blank rows are no records', async () => {
+    const ada = 'E-1,Ada,ada@example.com,Engineering,36,-1200.5\r\n'
+    const grace = 'E-2,Grace,grace@example.com,,,\r\n'
+    const run = await load(`${HEADER}${ada}\r\n \r\n${grace}`, {
+      'check-header': 'false',
+      'check-values': 'true'
+    })
     expect(run.errors).toEqual([])
     expect(run.outputs['rejected-records']).toBe('0')
+    expect(run.outputs['total-records']).toBe('2')
+    const job = zoho.emulator.jobById(run.outputs['job-id'] ?? '')
+    expect(job?.file?.bytes.toString('utf8')).toBe(HEADER + ada + grace)
     expect(run.stdout).toContain(
       "Checked every value of rows.csv: its 6 columns and values were checked against the form's 6 fields."
     )

@@ -56,7 +56,7 @@ describe('checkJobFile', () => {
       kind: 'csv',
       columns: ['Name.first_name', 'Note, with comma', 'Email'],
       dialect: { encoding: 'utf-8', delimiter: ',' },
-      measure: { records: 1, bytes: 54 }
+      measure: { records: 1, bytes: 54, blankRows: 0 }
     })
   })
 
@@ -115,11 +115,12 @@ describe('checkJobFile', () => {
     )
   })
 
-  it('measures the records, blank lines at the end left out', async () => {
-    const text = 'A,B\n1,"x\ny"\n2,3\n\n\r\n'
+  it('measures the records, blank lines left out and those among the records counted', async () => {
+    const text = 'A,B\n1,"x\n\ny"\n \r\n2,3\n\n\r\n'
     expect((await checkJobFile(await file('m.csv', text), reading())).measure).toEqual({
       records: 2,
-      bytes: Buffer.byteLength('A,B\n1,"x\ny"\n2,3\n')
+      bytes: Buffer.byteLength('A,B\n1,"x\n\ny"\n \r\n2,3\n'),
+      blankRows: 1
     })
   })
 

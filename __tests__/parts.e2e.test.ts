@@ -288,6 +288,19 @@ describe('a load in parts', () => {
     expect(run.stdout).toContain('employees.csv: 4 records to load, in 2 parts.')
   })
 
+  it('leaves out the blank rows among the records: a file that holds some goes as a part without them', async () => {
+    const blank = ['\r\n', ' \t\r\n']
+    const run = await load([RECORDS[0] ?? '', ...blank, ...RECORDS.slice(1, 3), ...blank], {
+      'max-records-per-job': '5'
+    })
+    expect(run.errors).toEqual([])
+    expect(jobsOf(run).map(uploaded)).toEqual([csvOf([1, 2, 3])])
+    expect(jobsOf(run).map(job => job.received?.records)).toEqual([3])
+    expect(run.outputs['total-records']).toBe('3')
+    expect(run.stdout).toContain('employees.csv: 3 records to load, in 1 part.')
+    expect(run.summary).toContain('<td>2–6 (3 records)</td>')
+  })
+
   it('says when there is nothing left to load', async () => {
     const run = await load(RECORDS, { 'skip-records': '5' })
     expect(run.exitCode).toBe(1)

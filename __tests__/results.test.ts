@@ -53,6 +53,13 @@ describe('parseCsv', () => {
         ['3', '4']
       ]
     ],
+    // A blank row (nothing but spaces, tabs and CRs outside quotes) is no record: no cells. A row
+    // with a quote, or a delimiter, is not blank.
+    [
+      'blank rows among the records',
+      'a,b\n\n1,2\r\n \t\r\r\n""\n,\n"  \n"\n3,4\n  ',
+      [['a', 'b'], [], ['1', '2'], [], [''], ['', ''], ['  \n'], ['3', '4'], []]
+    ],
     // One dialect with the record scanner and the split: a record ends at LF or CRLF, not at a CR.
     [
       'a CR alone, which is data',

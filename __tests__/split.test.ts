@@ -99,6 +99,54 @@ describe('splitCsv', () => {
     }
   )
 
+  it.each([1, 2, 3, 7, 1024])(
+    'leaves blank rows out of the parts, numbering rows as the file does (chunks of %d bytes)',
+    async size => {
+      const text = 'A,B\n\n1,2\r\n \t\r\n\n3,"x\n\ny"\n\r\n4,5\n\n6,7\n  '
+      const parts = await split(text, { maxRecords: 2 }, size)
+      expect(parts.map(({ text }) => text)).toEqual(['A,B\n1,2\r\n3,"x\n\ny"\n', 'A,B\n4,5\n6,7\n'])
+      expect(
+        parts.map(({ part }) => [part.firstRow, part.lastRow, part.records, part.bytes])
+      ).toEqual([
+        [3, 6, 2, 18],
+        [8, 10, 2, 12]
+      ])
+      // skip-records counts records, not blank rows.
+      const skipped = await split(text, { skipRecords: 3 }, size)
+      expect(skipped.map(({ text }) => text)).toEqual(['A,B\n6,7\n'])
+      expect(skipped.map(({ part }) => [part.firstRow, part.lastRow])).toEqual([[10, 10]])
+      expect(await split('A,B\n\n\n \n', {}, size)).toEqual([])
+    }
+  )
+
+  it('puts every record of a random file with blank rows in exactly one part, rows numbered as the file', async () => {
+    const random = seededRandom(7)
+    const blanks = ['', ' ', '\t', '\r', '  \r']
+    const cells = ['a', '', '"q\n\n"', '"\r\n  \r\n"', ' ']
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      random(3) === 0
+        ? (blanks[random(blanks.length)] ?? '')
+        : [`R-${i}`, cells[random(cells.length)]].join(',')
+    )
+    const text = `ID,A\n${rows.join(random(2) === 0 ? '\n' : '\r\n')}\nR-last,x\n`
+    // The file's rows with their numbers (the header is row 1), blank ones left out.
+    const numbered = parseCsv(text)
+      .map((cells, index) => ({ cells, row: index + 1 }))
+      .slice(1)
+      .filter(({ cells }) => cells.length > 0)
+    for (const size of [1, 4, 11, 4096]) {
+      const parts = await split(text, { maxRecords: 1 + random(30), maxBytes: 300 }, size)
+      const records = parts.flatMap(({ text: part }) => parseCsv(part).slice(1))
+      expect(records).toEqual(numbered.map(({ cells }) => cells))
+      let next = 0
+      for (const { part } of parts) {
+        expect(part.firstRow).toBe(numbered[next]?.row)
+        next += part.records
+        expect(part.lastRow).toBe(numbered[next - 1]?.row)
+      }
+    }
+  })
+
   it('puts every record of a random file in exactly one part, in order', async () => {
     const random = seededRandom(42)
     const cells = ['a', '', '"q,uo""te"', '"multi\nline"', '"cr\r\nlf"', 'ü€', '""']
@@ -123,7 +171,9 @@ describe('splitCsv', () => {
       // Records of many lengths, so that the 1 MiB chunks end anywhere, inside quotes too.
       const rows = Array.from(
         { length: 40_000 },
-        (_, i) => `R-${i},"two\nlines ${'x'.repeat(i % 97)}","""q"", ${i}"\r\n`
+        // A blank row now and then, so that some fall where a chunk ends.
+        (_, i) =>
+          `R-${i},"two\nlines ${'x'.repeat(i % 97)}","""q"", ${i}"\r\n${i % 89 === 0 ? ' \r\n' : ''}`
       )
       const text = `ID,Note,Quote\r\n${rows.join('')}`
       const path = join(dir, 'big.csv')
@@ -147,7 +197,11 @@ describe('splitCsv', () => {
         parts.push(partText)
       }
       expect(parts.length).toBeGreaterThan(2)
-      expect(parts.flatMap(part => parseCsv(part).slice(1))).toEqual(parseCsv(text).slice(1))
+      expect(parts.flatMap(part => parseCsv(part).slice(1))).toEqual(
+        parseCsv(text)
+          .slice(1)
+          .filter(cells => cells.length > 0)
+      )
     }
   )
 
@@ -284,16 +338,38 @@ describe('measureCsv', () => {
     ['A,B\n1,2  \n\n', 1, 'A,B\n1,2  \n'],
     ['A,B\n1,2', 1, 'A,B\n1,2'],
     ['A,B\n1,"x\n\n"\n\n', 1, 'A,B\n1,"x\n\n"\n'],
-    ['A,B\n\n\n', 0, 'A,B\n'],
-    ['A,B\n1,2\n\n3,4\n\n', 3, 'A,B\n1,2\n\n3,4\n']
+    ['A,B\n\n\n', 0, 'A,B\n']
   ])(
     'leaves the blank lines at the end of %j out of its records and bytes',
     async (text, records, kept) => {
       for (const size of [1, 2, 3, 1024]) {
         expect(await measureCsv(chunked(text, size))).toEqual({
           records,
-          bytes: Buffer.byteLength(kept)
+          bytes: Buffer.byteLength(kept),
+          blankRows: 0
         })
+      }
+    }
+  )
+
+  it.each([
+    ['A,B\n1,2\n\n3,4\n\n', 2, 1],
+    // Each way a blank row may start, alone in the file.
+    ['A\n1\n \n2\n', 2, 1],
+    ['A\n1\n\t\n2\n', 2, 1],
+    ['A\n1\n\r\n2\n', 2, 1],
+    ['A\n\n1\n', 1, 1],
+    ['A,B\n\n1,2\n  \t\r\n3,4\r\n\r\n5,6\n', 3, 3],
+    ['A,B\r\n\r\n\r\n1,2', 1, 2],
+    // Inside quotes a blank line is the cell's; a row with a quote or a delimiter is a record.
+    ['A,B\n1,"x\n\n  \n"\n\n2,3\n', 2, 1],
+    ['A\n""\n \n x\n,\n', 3, 1],
+    ['A\n"\n"\n\n\r\n"\n\n"\n', 2, 2]
+  ])(
+    'counts the blank rows among the records of %j, and no record of them',
+    async (text, records, blankRows) => {
+      for (const size of [1, 2, 3, 5, 1024]) {
+        expect(await measureCsv(chunked(text, size))).toMatchObject({ records, blankRows })
       }
     }
   )

@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,7 +281,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 529:
+/***/ 14:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -294,7 +294,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/clock.ts
 
 
@@ -318,7 +318,7 @@ function cancelReason(signal) {
 
 /***/ }),
 
-/***/ 486:
+/***/ 628:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -332,9 +332,9 @@ function cancelReason(signal) {
 /* harmony export */   rI: () => (/* binding */ firstRow),
 /* harmony export */   zN: () => (/* binding */ writeInZohoDialect)
 /* harmony export */ });
-/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(377);
-/* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(281);
-/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(678);
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(647);
+/* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(875);
+/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(503);
 
 
 
@@ -424,19 +424,21 @@ async function writeInZohoDialect(source, dialect, path) {
 
 /***/ }),
 
-/***/ 377:
+/***/ 647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   c: () => (/* binding */ CsvReader)
 /* harmony export */ });
 /* unused harmony export parseCsv */
+const BLANK = /^[ \t\r]*$/;
 class CsvReader {
     rows = [];
     #delimiter;
     #row = [];
     #cell = '';
     #quoted = false;
+    #quotedRow = false;
     #closedQuote = false;
     #afterCr = false;
     #started = false;
@@ -476,7 +478,7 @@ class CsvReader {
                 this.#quoted = true;
             }
             else if (char === '"' && this.#cell === '')
-                this.#quoted = true;
+                this.#quoted = this.#quotedRow = true;
             else if (char === this.#delimiter)
                 this.#endCell();
             else if (char === '\n')
@@ -510,9 +512,11 @@ class CsvReader {
         this.#cell = '';
     }
     #endRow() {
+        const blank = this.#row.length === 0 && !this.#quotedRow && BLANK.test(this.#cell);
         this.#endCell();
-        this.rows.push(this.#row);
+        this.rows.push(blank ? [] : this.#row);
         this.#row = [];
+        this.#quotedRow = false;
     }
 }
 function parseCsv(text) {
@@ -525,7 +529,7 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 678:
+/***/ 503:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -544,7 +548,90 @@ var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
+;// CONCATENATED MODULE: ./src/csv/blank-lines.ts
+const LINE_FEED = 0x0a;
+const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
+function allBlank(bytes, from, to) {
+    for (let at = from; at < to; at++)
+        if (!isBlank(bytes[at]))
+            return false;
+    return true;
+}
+const MAY_START_BLANK = ['\n\n', '\n\r', '\n ', '\n\t'].map(text => Buffer.from(text));
+class BlankLines {
+    #blankSoFar = true;
+    find(scanner, chunk, from) {
+        const blanks = [];
+        const quoted = scanner.quoted;
+        let blankSoFar = this.#blankSoFar && !quoted;
+        if (!(blankSoFar && from < chunk.length && isBlank(chunk[from])) &&
+            !mayStartBlank(chunk, from)) {
+            const lastLineFeed = chunk.lastIndexOf(LINE_FEED);
+            this.#blankSoFar =
+                lastLineFeed < from
+                    ? this.#blankSoFar && allBlank(chunk, from, chunk.length)
+                    : allBlank(chunk, lastLineFeed + 1, chunk.length);
+            return blanks;
+        }
+        let start = from;
+        while (start < chunk.length) {
+            const end = scanner.scan(chunk, start, chunk.length, 1);
+            blankSoFar &&= allBlank(chunk, start, end);
+            if (scanner.found === 0)
+                break;
+            if (blankSoFar)
+                blanks.push([start, end]);
+            start = end;
+            blankSoFar = true;
+        }
+        this.#blankSoFar = blankSoFar;
+        scanner.quoted = quoted;
+        return blanks;
+    }
+    get underWayBlank() {
+        return this.#blankSoFar;
+    }
+}
+function mayStartBlank(chunk, from) {
+    return MAY_START_BLANK.some(pattern => chunk.indexOf(pattern, from) !== -1);
+}
+class BlankTail {
+    #seen = 0;
+    contentBytes = 0;
+    #inLastRow = false;
+    #lineFeeds = 0;
+    #rowUnderWay = false;
+    see(chunk) {
+        let from = chunk.length;
+        while (from > 0 && isBlank(chunk[from - 1]))
+            from -= 1;
+        if (from > 0) {
+            this.#inLastRow = true;
+            this.#lineFeeds = 0;
+            this.#rowUnderWay = false;
+        }
+        for (let at = from; at < chunk.length; at++) {
+            if (this.#inLastRow) {
+                this.contentBytes = this.#seen + at + 1;
+                this.#inLastRow = chunk[at] !== LINE_FEED;
+            }
+            else if (chunk[at] === LINE_FEED) {
+                this.#lineFeeds += 1;
+                this.#rowUnderWay = false;
+            }
+            else
+                this.#rowUnderWay = true;
+        }
+        if (from > 0 && from === chunk.length)
+            this.contentBytes = this.#seen + chunk.length;
+        this.#seen += chunk.length;
+    }
+    get blankRows() {
+        return this.#lineFeeds + (this.#rowUnderWay ? 1 : 0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/csv/utf8.ts
 function invalidUtf8At(bytes) {
     let at = 0;
@@ -659,6 +746,7 @@ class RecordScanner {
 
 
 
+
 class NotUtf8Error extends errors/* LocalFileError */.QD {
     row;
     byte;
@@ -671,8 +759,10 @@ class NotUtf8Error extends errors/* LocalFileError */.QD {
 async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, utf8 = false } = {}) {
     const scanner = new RecordScanner();
     const tail = new BlankTail();
+    const blank = new BlankLines();
     const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined;
     let rows = 0;
+    let blankRows = 0;
     let held = 0;
     let seen = 0;
     for await (const chunk of source) {
@@ -681,6 +771,7 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
         tail.see(bytes);
         let at = 0;
         for (const piece of scanner.pieces(bytes)) {
+            blankRows += blank.find(scanner, piece, 0).length;
             const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at);
             scanner.scan(piece, 0, to);
             rows += scanner.found;
@@ -699,7 +790,13 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
         rows += 1;
     if (scanner.quoted)
         throw quoteNeverCloses(rows);
-    return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes };
+    if (held > 0 && blank.underWayBlank)
+        blankRows += 1;
+    return {
+        records: Math.max(0, rows - 1 - blankRows),
+        bytes: tail.contentBytes,
+        blankRows: Math.max(0, blankRows - tail.blankRows)
+    };
 }
 function notUtf8At(decoder, bytes) {
     try {
@@ -717,43 +814,6 @@ function endsWhole(decoder) {
     }
     catch {
         return false;
-    }
-}
-const LINE_FEED = 0x0a;
-const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
-class BlankTail {
-    #seen = 0;
-    contentBytes = 0;
-    #inLastRow = false;
-    #lineFeeds = 0;
-    #rowUnderWay = false;
-    see(chunk) {
-        let from = chunk.length;
-        while (from > 0 && isBlank(chunk[from - 1]))
-            from -= 1;
-        if (from > 0) {
-            this.#inLastRow = true;
-            this.#lineFeeds = 0;
-            this.#rowUnderWay = false;
-        }
-        for (let at = from; at < chunk.length; at++) {
-            if (this.#inLastRow) {
-                this.contentBytes = this.#seen + at + 1;
-                this.#inLastRow = chunk[at] !== LINE_FEED;
-            }
-            else if (chunk[at] === LINE_FEED) {
-                this.#lineFeeds += 1;
-                this.#rowUnderWay = false;
-            }
-            else
-                this.#rowUnderWay = true;
-        }
-        if (from > 0 && from === chunk.length)
-            this.contentBytes = this.#seen + chunk.length;
-        this.#seen += chunk.length;
-    }
-    get blankRows() {
-        return this.#lineFeeds + (this.#rowUnderWay ? 1 : 0);
     }
 }
 function underWay(scanner, from, to, before) {
@@ -775,6 +835,8 @@ class PartPlanner {
     #scanner;
     header;
     #rows = 0;
+    #records = 0;
+    #blank = new BlankLines();
     #held = [];
     #heldBytes = 0;
     #tooLong = false;
@@ -788,23 +850,37 @@ class PartPlanner {
     take(chunk) {
         this.#steps = [];
         let at = 0;
-        while (at < chunk.length) {
-            if (this.header === undefined)
-                at = this.#takeHeader(chunk, at);
-            else if (this.#tooLong)
-                at = this.#measure(chunk, at);
-            else if (this.#rows - 1 < this.#limits.skipRecords)
-                at = this.#skip(chunk, at);
-            else
-                at = this.#fill(chunk, at);
+        while (this.header === undefined && at < chunk.length)
+            at = this.#takeHeader(chunk, at);
+        for (const [start, end] of this.#blank.find(this.#scanner, chunk, at)) {
+            this.#takeRecords(chunk, at, start);
+            this.#leaveOutBlank();
+            at = end;
         }
+        this.#takeRecords(chunk, at, chunk.length);
         return this.#steps;
+    }
+    #takeRecords(chunk, at, to) {
+        while (at < to) {
+            if (this.#tooLong)
+                at = this.#measure(chunk, at, to);
+            else if (this.#records < this.#limits.skipRecords)
+                at = this.#skip(chunk, at, to);
+            else
+                at = this.#fill(chunk, at, to);
+        }
+    }
+    #leaveOutBlank() {
+        this.#rows += 1;
+        this.#tooLong = false;
+        this.#dropHeld();
     }
     end() {
         this.#steps = [];
         if (this.#scanner.quoted)
             throw quoteNeverCloses(this.#rows + 1);
-        if (this.#heldBytes > 0 && this.#rows - 1 >= this.#limits.skipRecords) {
+        const last = this.#heldBytes > 0 && this.header !== undefined && !this.#blank.underWayBlank;
+        if (last && this.#records >= this.#limits.skipRecords) {
             if (this.#tooLong)
                 throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes);
             this.#write(Buffer.alloc(0), 0, 0, 1);
@@ -815,35 +891,36 @@ class PartPlanner {
     #takeHeader(chunk, at) {
         const end = this.#scanner.scan(chunk, at, chunk.length, 1);
         if (this.#scanner.found === 0)
-            return this.#hold(chunk, at);
+            return this.#hold(chunk, at, chunk.length);
         this.header = Buffer.concat([...this.#held, chunk.subarray(at, end)]);
         this.#rows = 1;
         this.#dropHeld();
         return end;
     }
-    #skip(chunk, at) {
-        const skip = this.#limits.skipRecords - (this.#rows - 1);
+    #skip(chunk, at, to) {
+        const skip = this.#limits.skipRecords - this.#records;
         const scanner = this.#scanner;
-        const end = scanner.scan(chunk, at, chunk.length, skip);
+        const end = scanner.scan(chunk, at, to, skip);
         this.#rows += scanner.found;
+        this.#records += scanner.found;
         this.#count(underWay(scanner, at, end, this.#heldBytes));
         return end;
     }
-    #measure(chunk, at) {
-        const end = this.#scanner.scan(chunk, at, chunk.length, 1);
+    #measure(chunk, at, to) {
+        const end = this.#scanner.scan(chunk, at, to, 1);
         const bytes = this.#heldBytes + end - at;
         if (this.#scanner.found > 0)
             throw recordOverPart(this.#rows + 1, bytes, this.#limits.maxBytes);
         this.#count(bytes);
         return end;
     }
-    #fill(chunk, at) {
+    #fill(chunk, at, to) {
         const scanner = this.#scanner;
         const part = this.#part;
         const room = this.#limits.maxBytes - (part === undefined ? this.#headerBytes : part.bytes);
         const records = (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
             (part === undefined ? 0 : part.records);
-        const until = Math.min(chunk.length, at + room - this.#heldBytes);
+        const until = Math.min(to, at + room - this.#heldBytes);
         const quotedAt = scanner.quoted;
         const end = scanner.scan(chunk, at, until, records);
         const found = scanner.found;
@@ -854,8 +931,8 @@ class PartPlanner {
         }
         if (found > 0)
             this.#write(chunk, at, scanner.lastEnd, found);
-        if (until === chunk.length)
-            return this.#hold(chunk, found > 0 ? scanner.lastEnd : at);
+        if (until === to)
+            return this.#hold(chunk, found > 0 ? scanner.lastEnd : at, to);
         if (found > 0) {
             scanner.quoted = false;
             this.#close();
@@ -877,6 +954,7 @@ class PartPlanner {
             this.#part = {
                 index: this.#parts,
                 firstRow: this.#rows + 1,
+                lastRow: this.#rows + 1,
                 records: 0,
                 bytes: this.#headerBytes
             };
@@ -887,22 +965,21 @@ class PartPlanner {
         part.bytes += this.#heldBytes + to - from;
         part.records += records;
         this.#rows += records;
+        this.#records += records;
+        part.lastRow = this.#rows;
         this.#dropHeld();
     }
     #close() {
         const part = this.#part;
         if (part !== undefined) {
-            this.#steps.push({
-                kind: 'close',
-                part: { ...part, lastRow: part.firstRow + part.records - 1 }
-            });
+            this.#steps.push({ kind: 'close', part: { ...part } });
         }
         this.#part = undefined;
     }
-    #hold(chunk, at) {
-        this.#held.push(Buffer.from(chunk.subarray(at)));
-        this.#count(this.#heldBytes + chunk.length - at);
-        return chunk.length;
+    #hold(chunk, at, to) {
+        this.#held.push(Buffer.from(chunk.subarray(at, to)));
+        this.#count(this.#heldBytes + to - at);
+        return to;
     }
     #count(bytes) {
         this.#heldBytes = bytes;
@@ -1016,7 +1093,7 @@ async function* withoutHeader(source) {
 
 /***/ }),
 
-/***/ 281:
+/***/ 875:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1064,7 +1141,7 @@ class CsvWriter {
 
 /***/ }),
 
-/***/ 916:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1125,7 +1202,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 616:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1137,11 +1214,11 @@ function messageOf(error) {
 /* harmony export */   w$: () => (/* binding */ abortJob)
 /* harmony export */ });
 /* unused harmony export RUNNER_STATE */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(653);
-/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(495);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(490);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(744);
 
 
 
@@ -1244,13 +1321,13 @@ function withNote(error, note) {
 
 /***/ }),
 
-/***/ 407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(886);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(917);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(323);
 
 
 
@@ -1268,7 +1345,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1:
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1280,16 +1357,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
+var datacenters = __nccwpck_require__(909);
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
+var endpoints = __nccwpck_require__(490);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
 
 
@@ -1480,7 +1557,7 @@ function parseAuth(raw, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/csv/dialect.ts
-var dialect = __nccwpck_require__(486);
+var dialect = __nccwpck_require__(628);
 ;// CONCATENATED MODULE: ./src/inputs/dialect.ts
 
 
@@ -1616,9 +1693,9 @@ function runnerFacts(env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
+var poll = __nccwpck_require__(44);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/inputs/wait.ts
 
 
@@ -1850,7 +1927,7 @@ function withoutDefaults(raw) {
 
 /***/ }),
 
-/***/ 215:
+/***/ 733:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1870,11 +1947,11 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(75);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
-/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(678);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(928);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(647);
+/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(628);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(503);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(766);
 
 
 
@@ -2072,7 +2149,7 @@ async function forEachRow(file, visit, more = () => true, afterChunk = () => Pro
     const drain = () => {
         for (const cells of reader.rows) {
             row += 1;
-            if (row > 1)
+            if (row > 1 && cells.length > 0)
                 visit(cells, row);
         }
         reader.rows.length = 0;
@@ -2142,7 +2219,7 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
-/***/ 172:
+/***/ 682:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2162,34 +2239,34 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: jobOf
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
+var clock = __nccwpck_require__(14);
 // EXTERNAL MODULE: ./src/csv/dialect.ts
-var csv_dialect = __nccwpck_require__(486);
+var csv_dialect = __nccwpck_require__(628);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
+var job_file = __nccwpck_require__(733);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
+var held_job = __nccwpck_require__(616);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
+var report = __nccwpck_require__(123);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
+var src_secrets = __nccwpck_require__(716);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 // EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
-var call = __nccwpck_require__(777);
+var call = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(332);
+var datacenters = __nccwpck_require__(909);
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
+var zoho_reply = __nccwpck_require__(744);
 ;// CONCATENATED MODULE: ./src/zoho/auth.ts
 
 
@@ -2302,9 +2379,9 @@ function checkApiDomain(apiDomain, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(158);
+var api = __nccwpck_require__(572);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/zoho/fields.ts
 
 
@@ -2369,9 +2446,9 @@ function hasSubfields(field) {
 }
 
 // EXTERNAL MODULE: ./src/csv/writer.ts
-var writer = __nccwpck_require__(281);
+var writer = __nccwpck_require__(875);
 // EXTERNAL MODULE: ./src/zoho/values.ts
-var values = __nccwpck_require__(962);
+var values = __nccwpck_require__(548);
 ;// CONCATENATED MODULE: ./src/operations/repeats.ts
 const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 const ENTRY_BYTES = 160;
@@ -2661,9 +2738,9 @@ function editDistance(a, b) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(620);
+var endpoints = __nccwpck_require__(490);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
+var retry_table = __nccwpck_require__(955);
 ;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
@@ -2723,9 +2800,9 @@ function digitsOf(body, parsed) {
 }
 
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(285);
+var follow = __nccwpck_require__(591);
 // EXTERNAL MODULE: ./src/operations/start-abort.ts
-var start_abort = __nccwpck_require__(653);
+var start_abort = __nccwpck_require__(495);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
@@ -2775,7 +2852,7 @@ function quoted(name) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(732);
+var codes = __nccwpck_require__(86);
 ;// CONCATENATED MODULE: ./src/operations/upload.ts
 
 
@@ -2837,9 +2914,9 @@ function unknownUrl(reply) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(308);
+var job_status = __nccwpck_require__(890);
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(810);
+var poll = __nccwpck_require__(44);
 ;// CONCATENATED MODULE: ./src/job-operations.ts
 
 
@@ -3089,7 +3166,7 @@ function answered(run, outcome) {
 
 /***/ }),
 
-/***/ 886:
+/***/ 917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3098,10 +3175,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   V: () => (/* binding */ runMain)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(705);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(273);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 const EXIT_BACKSTOP_MS = 1800;
@@ -3136,33 +3213,33 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(529);
+var clock = __nccwpck_require__(14);
 // EXTERNAL MODULE: ./src/inputs.ts + 10 modules
-var inputs = __nccwpck_require__(1);
+var inputs = __nccwpck_require__(187);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(215);
+var job_file = __nccwpck_require__(733);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(992);
+var src_text = __nccwpck_require__(774);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(897);
+var held_job = __nccwpck_require__(616);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
+var report = __nccwpck_require__(123);
 // EXTERNAL MODULE: ./src/results.ts
-var results = __nccwpck_require__(385);
+var results = __nccwpck_require__(383);
 // EXTERNAL MODULE: ./src/job-operations.ts + 9 modules
-var job_operations = __nccwpck_require__(172);
+var job_operations = __nccwpck_require__(682);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(194);
+var src_secrets = __nccwpck_require__(716);
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(285);
-// EXTERNAL MODULE: ./src/csv/split.ts + 3 modules
-var split = __nccwpck_require__(678);
+var follow = __nccwpck_require__(591);
+// EXTERNAL MODULE: ./src/csv/split.ts + 4 modules
+var split = __nccwpck_require__(503);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(418);
+var requests = __nccwpck_require__(32);
 ;// CONCATENATED MODULE: ./src/load.ts
 
 
@@ -3191,7 +3268,7 @@ const load = async (run) => {
     await loadInParts(run, file, measured);
 };
 function partsNeeded({ size, measure }, { maxRecords, skipRecords }) {
-    const split = size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0;
+    const split = size > job_file/* MAX_FILE_BYTES */.gZ || skipRecords > 0 || measure.blankRows > 0;
     return split || measure.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measure : undefined;
 }
 async function loadInParts(run, file, measured) {
@@ -3300,7 +3377,7 @@ async function loadPart(run, part, report) {
             kind: 'csv',
             columns: run.file.columns,
             dialect: run.file.dialect,
-            measure: { records: part.records, bytes: part.bytes }
+            measure: { records: part.records, bytes: part.bytes, blankRows: 0 }
         }
     };
     await (0,job_operations/* create */.vt)(partRun);
@@ -3427,8 +3504,8 @@ async function dry_run_partsOf(file, limits) {
         return [wholeOf(file)];
     return (0,split/* planParts */.mM)((0,job_file/* csvText */.kD)(file), { ...limits, maxBytes: job_file/* MAX_FILE_BYTES */.gZ, bytes: measured.bytes });
 }
-function wholeOf({ measure: { records } }) {
-    return { index: 1, firstRow: 2, lastRow: records + 1, records };
+function wholeOf({ measure: { records, blankRows } }) {
+    return { index: 1, firstRow: 2, lastRow: records + blankRows + 1, records };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -3546,7 +3623,7 @@ function fail(error, record, secrets) {
 
 /***/ }),
 
-/***/ 285:
+/***/ 591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3558,12 +3635,12 @@ function fail(error, record, secrets) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
-/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(174);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(44);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(383);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(955);
 
 
 
@@ -3715,19 +3792,19 @@ function jobFailure(waited, action, wait) {
 
 /***/ }),
 
-/***/ 653:
+/***/ 495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ startOrAbort)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
-/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(572);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(744);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(32);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(955);
 
 
 
@@ -3830,7 +3907,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 /***/ }),
 
-/***/ 810:
+/***/ 44:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3839,9 +3916,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 /* harmony export */   qt: () => (/* binding */ waitForJob)
 /* harmony export */ });
 /* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
 
 
 
@@ -3921,18 +3998,18 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 /***/ }),
 
-/***/ 661:
+/***/ 323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1);
-/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(172);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(187);
+/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(682);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(716);
 
 
 
@@ -3969,7 +4046,7 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 665:
+/***/ 123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3980,14 +4057,14 @@ async function runPost() {
 /* harmony export */   nt: () => (/* binding */ rerun),
 /* harmony export */   ud: () => (/* binding */ MAX_FAILURE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(194);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(810);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
-/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(962);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(187);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(716);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(44);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
+/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(548);
 
 
 
@@ -4272,7 +4349,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 385:
+/***/ 383:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4291,14 +4368,14 @@ function escapeHtml(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(377);
-/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(928);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(678);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(158);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(806);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(418);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(647);
+/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(733);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(766);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(503);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(572);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(32);
 
 
 
@@ -4413,7 +4490,7 @@ async function previewCsv(zipPath, maxRows) {
 
 /***/ }),
 
-/***/ 194:
+/***/ 716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4421,7 +4498,7 @@ async function previewCsv(zipPath, maxRows) {
 /* harmony export */   _f: () => (/* binding */ jobIdForLog)
 /* harmony export */ });
 /* unused harmony export MASK */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
 
 const MASK = '***';
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
@@ -4470,7 +4547,7 @@ function jobIdForLog(jobId, masked) {
 
 /***/ }),
 
-/***/ 992:
+/***/ 774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4498,7 +4575,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 928:
+/***/ 766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4516,7 +4593,7 @@ function logLine(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(174);
 
 
 
@@ -4624,16 +4701,16 @@ function directoryEntries(directory, count) {
 
 /***/ }),
 
-/***/ 158:
+/***/ 572:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ downloadApi),
 /* harmony export */   p: () => (/* binding */ callApi)
 /* harmony export */ });
-/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(777);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(296);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
 
 
 
@@ -4669,7 +4746,7 @@ function authorised(request, token) {
 
 /***/ }),
 
-/***/ 777:
+/***/ 296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4684,7 +4761,7 @@ var external_node_stream_ = __nccwpck_require__(75);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(174);
 ;// CONCATENATED MODULE: ./src/http/body.ts
 
 
@@ -4798,8 +4875,8 @@ function isFileSystemError(error) {
 }
 const FILE_SYSTEM_CALLS = new Set(['open', 'write', 'rename']);
 
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(313);
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(693);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -4811,7 +4888,7 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var src_clock = __nccwpck_require__(529);
+var src_clock = __nccwpck_require__(14);
 ;// CONCATENATED MODULE: ./src/http/send.ts
 
 
@@ -5034,9 +5111,9 @@ async function withRetries(attempt, classify, context, onFailure = () => { }) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(806);
+var zoho_reply = __nccwpck_require__(744);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(449);
+var retry_table = __nccwpck_require__(955);
 ;// CONCATENATED MODULE: ./src/zoho/call.ts
 
 
@@ -5079,7 +5156,7 @@ function attemptLimits(context) {
 
 /***/ }),
 
-/***/ 732:
+/***/ 86:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5189,7 +5266,7 @@ function hintFor(code, httpStatus, operation) {
 
 /***/ }),
 
-/***/ 332:
+/***/ 909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5224,7 +5301,7 @@ function findDataCentre(name) {
 
 /***/ }),
 
-/***/ 620:
+/***/ 490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5256,7 +5333,7 @@ function formFieldsUrl(apiBaseUrl, form) {
 
 /***/ }),
 
-/***/ 308:
+/***/ 890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5266,9 +5343,9 @@ function formFieldsUrl(apiBaseUrl, form) {
 /* harmony export */   xf: () => (/* binding */ ABORTED_STATES)
 /* harmony export */ });
 /* unused harmony exports JOB_STATES, readJobStatus */
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(158);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(806);
-/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(418);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(744);
+/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(32);
 
 
 
@@ -5338,7 +5415,7 @@ function readCounts(top, nested) {
 
 /***/ }),
 
-/***/ 806:
+/***/ 744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5351,9 +5428,9 @@ function readCounts(top, nested) {
 /* harmony export */   u4: () => (/* binding */ isRecord),
 /* harmony export */   vk: () => (/* binding */ replyBehind)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
 
 
 
@@ -5447,7 +5524,7 @@ function wholeNumber(value) {
 
 /***/ }),
 
-/***/ 418:
+/***/ 32:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5459,7 +5536,7 @@ function wholeNumber(value) {
 /* harmony export */   nA: () => (/* binding */ jobActionRequest),
 /* harmony export */   tk: () => (/* binding */ uploadRequest)
 /* harmony export */ });
-/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(490);
 
 function commonHeaders(place) {
     return {
@@ -5513,16 +5590,16 @@ function jobActionRequest(place, job, action) {
 
 /***/ }),
 
-/***/ 449:
+/***/ 955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L: () => (/* binding */ classify),
 /* harmony export */   P: () => (/* binding */ mayHaveApplied)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
 
 
 
@@ -5568,7 +5645,7 @@ function mayHaveApplied(error) {
 
 /***/ }),
 
-/***/ 962:
+/***/ 548:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5707,7 +5784,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 705:
+/***/ 273:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5729,7 +5806,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -5765,7 +5842,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -5861,7 +5938,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -5898,9 +5975,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(313);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(693);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5976,7 +6053,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6050,7 +6127,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6331,7 +6408,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -6365,7 +6442,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6430,7 +6507,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6751,7 +6828,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 313:
+/***/ 693:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6769,7 +6846,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -6860,8 +6937,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(482);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -6874,7 +6951,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -7754,7 +7831,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -44,6 +44,6 @@ async function partsOf(file: JobFile, limits: PartLimits): Promise<PlannedPart[]
   return planParts(csvText(file), { ...limits, maxBytes: MAX_FILE_BYTES, bytes: measured.bytes })
 }
 
-function wholeOf({ measure: { records } }: JobFile): PlannedPart {
-  return { index: 1, firstRow: 2, lastRow: records + 1, records }
+function wholeOf({ measure: { records, blankRows } }: JobFile): PlannedPart {
+  return { index: 1, firstRow: 2, lastRow: records + blankRows + 1, records }
 }

@@ -320,9 +320,10 @@ export function csvSource(file: JobFile): CsvSource {
 }
 
 /**
- * Calls `visit` with each data row of the file's CSV and its number (the header is row 1), read
- * as a stream, while `more()` says to go on; `afterChunk` is awaited after the rows of each chunk
- * (a writer drains there, so that memory stays bounded).
+ * Calls `visit` with each data row of the file's CSV but the blank ones, and its number (the header
+ * is row 1; a blank row has a number too), read as a stream, while `more()` says to go on;
+ * `afterChunk` is awaited after the rows of each chunk (a writer drains there, so that memory stays
+ * bounded).
  */
 export async function forEachRow(
   file: JobFile,
@@ -336,7 +337,8 @@ export async function forEachRow(
   const drain = (): void => {
     for (const cells of reader.rows) {
       row += 1
-      if (row > 1) visit(cells, row)
+      // A blank row is no record, but a row of the file all the same.
+      if (row > 1 && cells.length > 0) visit(cells, row)
     }
     reader.rows.length = 0
   }

@@ -42,14 +42,15 @@ export const load: JobOperation<'load'> = async run => {
 }
 
 /**
- * The file's records, when it must be split: too large for one job, records to skip, or more
- * records than a job may take; undefined when it goes as it is, in one job.
+ * The file's records, when it must be split: too large for one job, records to skip, more
+ * records than a job may take, or blank rows among them (only the split leaves those out);
+ * undefined when it goes as it is, in one job.
  */
 export function partsNeeded(
   { size, measure }: JobFile,
   { maxRecords, skipRecords }: PartLimits
 ): CsvMeasure | undefined {
-  const split = size > MAX_FILE_BYTES || skipRecords > 0
+  const split = size > MAX_FILE_BYTES || skipRecords > 0 || measure.blankRows > 0
   return split || measure.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measure : undefined
 }
 
@@ -211,7 +212,7 @@ async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Pr
       kind: 'csv',
       columns: run.file.columns,
       dialect: run.file.dialect,
-      measure: { records: part.records, bytes: part.bytes }
+      measure: { records: part.records, bytes: part.bytes, blankRows: 0 }
     }
   }
   await create(partRun)

@@ -1,15 +1,21 @@
 // An RFC 4180 reader that takes text in pieces: quoted cells may hold commas, quotes ("") and line
 // breaks, and a piece may end anywhere, even between the CR and LF of a line break. Linear in the text.
 // The project's one CSV dialect, as the record scanner (scanner.ts) and the split read it too: a record
-// ends at a line feed outside quotes, LF or CRLF; a CR alone is part of its cell.
+// ends at a line feed outside quotes, LF or CRLF; a CR alone is part of its cell. A blank row (nothing
+// but spaces, tabs and CRs, outside quotes) is no record: it is read as a row of no cells.
+
+const BLANK = /^[ \t\r]*$/
 
 export class CsvReader {
+  /** The rows read, a blank one as no cells. */
   readonly rows: string[][] = []
   /** What separates cells: a comma in the dialect Zoho reads (dialect.ts reads the others). */
   readonly #delimiter: string
   #row: string[] = []
   #cell = ''
   #quoted = false
+  /** A quote was opened in the row under way: it is not blank. */
+  #quotedRow = false
   /** The last character closed a quote: a second quote now is an escaped one. */
   #closedQuote = false
   /** A CR outside quotes was read last: a line break if an LF follows, else part of its cell. */
@@ -52,7 +58,7 @@ export class CsvReader {
       if (char === '"' && this.#closedQuote) {
         this.#cell += '"'
         this.#quoted = true
-      } else if (char === '"' && this.#cell === '') this.#quoted = true
+      } else if (char === '"' && this.#cell === '') this.#quoted = this.#quotedRow = true
       else if (char === this.#delimiter) this.#endCell()
       else if (char === '\n') this.#endRow()
       else if (char === '\r') this.#afterCr = true
@@ -88,9 +94,11 @@ export class CsvReader {
   }
 
   #endRow(): void {
+    const blank = this.#row.length === 0 && !this.#quotedRow && BLANK.test(this.#cell)
     this.#endCell()
-    this.rows.push(this.#row)
+    this.rows.push(blank ? [] : this.#row)
     this.#row = []
+    this.#quotedRow = false
   }
 }
 

@@ -6,6 +6,7 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { LocalFileError } from '../errors.ts'
+import { BlankLines, BlankTail } from './blank-lines.ts'
 import { invalidUtf8At } from './utf8.ts'
 import { RecordScanner } from './scanner.ts'
 
@@ -33,10 +34,12 @@ export interface Part {
 
 /** A CSV's data records, and its length without the blank lines at its end. */
 export interface CsvMeasure {
-  /** The rows after the header, less the blank lines at the end. */
+  /** The rows after the header that are not blank. */
   readonly records: number
   /** The bytes up to the line break of the last row that is not blank (all when it has none). */
   readonly bytes: number
+  /** The blank rows among the records (not those at the end), which only the split leaves out. */
+  readonly blankRows: number
 }
 
 /** How a CSV is measured. */
@@ -63,7 +66,7 @@ export class NotUtf8Error extends LocalFileError {
 /**
  * Counts the data records of a CSV stream (the rows after the header), in one pass that also fails
  * on a record longer than `maxRecordBytes`, on a quote that never closes, and when `utf8` on a byte
- * that is not UTF-8: a file is checked so before any request. Blank lines at the end are no records.
+ * that is not UTF-8: a file is checked so before any request. Blank lines are no records.
  */
 export async function measureCsv(
   source: Readable,
@@ -71,8 +74,10 @@ export async function measureCsv(
 ): Promise<CsvMeasure> {
   const scanner = new RecordScanner()
   const tail = new BlankTail()
+  const blank = new BlankLines()
   const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined
   let rows = 0
+  let blankRows = 0
   let held = 0
   let seen = 0
   for await (const chunk of source) {
@@ -81,6 +86,7 @@ export async function measureCsv(
     tail.see(bytes)
     let at = 0
     for (const piece of scanner.pieces(bytes)) {
+      blankRows += blank.find(scanner, piece, 0).length
       const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at)
       scanner.scan(piece, 0, to)
       rows += scanner.found
@@ -94,7 +100,12 @@ export async function measureCsv(
   if (decoder !== undefined && !endsWhole(decoder)) throw new NotUtf8Error(rows + 1, seen)
   if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
-  return { records: Math.max(0, rows - 1 - tail.blankRows), bytes: tail.contentBytes }
+  if (held > 0 && blank.underWayBlank) blankRows += 1
+  return {
+    records: Math.max(0, rows - 1 - blankRows),
+    bytes: tail.contentBytes,
+    blankRows: Math.max(0, blankRows - tail.blankRows)
+  }
 }
 
 type Utf8Decoder = InstanceType<typeof TextDecoder>
@@ -116,52 +127,6 @@ function endsWhole(decoder: Utf8Decoder): boolean {
     return true
   } catch {
     return false
-  }
-}
-
-const LINE_FEED = 0x0a
-/** Space, tab, carriage return, line feed: what a blank line holds. */
-const isBlank = (byte: number | undefined): boolean =>
-  byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED
-
-/**
- * Follows where a CSV's content ends, a chunk at a time: past the line feed after its last byte
- * that is not blank, then counts the blank rows after it. Only the blank bytes at a chunk's end
- * are looked at one by one: a few bytes, unless the chunk is all blank.
- */
-class BlankTail {
-  #seen = 0
-  /** Where the content ends so far. */
-  contentBytes = 0
-  /** Whether the last row with content still runs on (its line feed not yet seen). */
-  #inLastRow = false
-  #lineFeeds = 0
-  #rowUnderWay = false
-
-  see(chunk: Buffer): void {
-    let from = chunk.length
-    while (from > 0 && isBlank(chunk[from - 1])) from -= 1
-    if (from > 0) {
-      this.#inLastRow = true
-      this.#lineFeeds = 0
-      this.#rowUnderWay = false
-    }
-    for (let at = from; at < chunk.length; at++) {
-      if (this.#inLastRow) {
-        this.contentBytes = this.#seen + at + 1
-        this.#inLastRow = chunk[at] !== LINE_FEED
-      } else if (chunk[at] === LINE_FEED) {
-        this.#lineFeeds += 1
-        this.#rowUnderWay = false
-      } else this.#rowUnderWay = true
-    }
-    if (from > 0 && from === chunk.length) this.contentBytes = this.#seen + chunk.length
-    this.#seen += chunk.length
-  }
-
-  /** The blank rows after the content: a line feed ends each, and the last may have none. */
-  get blankRows(): number {
-    return this.#lineFeeds + (this.#rowUnderWay ? 1 : 0)
   }
 }
 
@@ -199,6 +164,7 @@ type Step =
 interface PartUnderWay {
   index: number
   firstRow: number
+  lastRow: number
   records: number
   bytes: number
 }
@@ -212,8 +178,11 @@ class PartPlanner {
   readonly #limits: PartLimits
   readonly #scanner: RecordScanner
   header: Buffer | undefined
-  /** Rows that ended so far, the header included. */
+  /** Rows that ended so far, the header and blank rows included. */
   #rows = 0
+  /** Data records that ended so far: rows after the header that are not blank. */
+  #records = 0
+  readonly #blank = new BlankLines()
   /** The record under way, from earlier chunks: copied, unless it is skipped or too long. */
   #held: Buffer[] = []
   #heldBytes = 0
@@ -232,20 +201,38 @@ class PartPlanner {
   take(chunk: Buffer): Step[] {
     this.#steps = []
     let at = 0
-    while (at < chunk.length) {
-      if (this.header === undefined) at = this.#takeHeader(chunk, at)
-      else if (this.#tooLong) at = this.#measure(chunk, at)
-      else if (this.#rows - 1 < this.#limits.skipRecords) at = this.#skip(chunk, at)
-      else at = this.#fill(chunk, at)
+    while (this.header === undefined && at < chunk.length) at = this.#takeHeader(chunk, at)
+    for (const [start, end] of this.#blank.find(this.#scanner, chunk, at)) {
+      this.#takeRecords(chunk, at, start)
+      this.#leaveOutBlank()
+      at = end
     }
+    this.#takeRecords(chunk, at, chunk.length)
     return this.#steps
+  }
+
+  /** Takes the records of `chunk` from `at` to `to`, none of them blank. */
+  #takeRecords(chunk: Buffer, at: number, to: number): void {
+    while (at < to) {
+      if (this.#tooLong) at = this.#measure(chunk, at, to)
+      else if (this.#records < this.#limits.skipRecords) at = this.#skip(chunk, at, to)
+      else at = this.#fill(chunk, at, to)
+    }
+  }
+
+  /** A blank row ended, perhaps begun in the chunk before: no record, in no part. */
+  #leaveOutBlank(): void {
+    this.#rows += 1
+    this.#tooLong = false
+    this.#dropHeld()
   }
 
   end(): Step[] {
     this.#steps = []
     if (this.#scanner.quoted) throw quoteNeverCloses(this.#rows + 1)
-    // A last record without a line break, unless skipped, or the header itself (#rows is 0 then).
-    if (this.#heldBytes > 0 && this.#rows - 1 >= this.#limits.skipRecords) {
+    // A last record without a line break, unless blank or skipped, or the header itself.
+    const last = this.#heldBytes > 0 && this.header !== undefined && !this.#blank.underWayBlank
+    if (last && this.#records >= this.#limits.skipRecords) {
       if (this.#tooLong)
         throw recordOverPart(this.#rows + 1, this.#heldBytes, this.#limits.maxBytes)
       // The part under way has room for it: #fill holds a record only where it fits.
@@ -257,26 +244,27 @@ class PartPlanner {
 
   #takeHeader(chunk: Buffer, at: number): number {
     const end = this.#scanner.scan(chunk, at, chunk.length, 1)
-    if (this.#scanner.found === 0) return this.#hold(chunk, at)
+    if (this.#scanner.found === 0) return this.#hold(chunk, at, chunk.length)
     this.header = Buffer.concat([...this.#held, chunk.subarray(at, end)])
     this.#rows = 1
     this.#dropHeld()
     return end
   }
 
-  #skip(chunk: Buffer, at: number): number {
-    const skip = this.#limits.skipRecords - (this.#rows - 1)
+  #skip(chunk: Buffer, at: number, to: number): number {
+    const skip = this.#limits.skipRecords - this.#records
     const scanner = this.#scanner
-    const end = scanner.scan(chunk, at, chunk.length, skip)
+    const end = scanner.scan(chunk, at, to, skip)
     this.#rows += scanner.found
+    this.#records += scanner.found
     // Nothing is held of a skipped record: only its length is followed (0 once the last ends).
     this.#count(underWay(scanner, at, end, this.#heldBytes))
     return end
   }
 
   /** The record under way is too long for a part: finds its end, for the error's sake. */
-  #measure(chunk: Buffer, at: number): number {
-    const end = this.#scanner.scan(chunk, at, chunk.length, 1)
+  #measure(chunk: Buffer, at: number, to: number): number {
+    const end = this.#scanner.scan(chunk, at, to, 1)
     const bytes = this.#heldBytes + end - at
     if (this.#scanner.found > 0) throw recordOverPart(this.#rows + 1, bytes, this.#limits.maxBytes)
     this.#count(bytes)
@@ -284,7 +272,7 @@ class PartPlanner {
   }
 
   /** Puts the records from `at` in the part under way, or in a new one, as far as they fit. */
-  #fill(chunk: Buffer, at: number): number {
+  #fill(chunk: Buffer, at: number, to: number): number {
     const scanner = this.#scanner
     const part = this.#part
     // A part under way takes one record more at least (the one that reaches the limit closes it),
@@ -294,7 +282,7 @@ class PartPlanner {
       (this.#limits.maxRecords ?? Number.POSITIVE_INFINITY) -
       (part === undefined ? 0 : part.records)
     // Not before `at`: a record is held only where it fits the part under way.
-    const until = Math.min(chunk.length, at + room - this.#heldBytes)
+    const until = Math.min(to, at + room - this.#heldBytes)
     const quotedAt = scanner.quoted
     const end = scanner.scan(chunk, at, until, records)
     const found = scanner.found
@@ -304,7 +292,7 @@ class PartPlanner {
       return end
     }
     if (found > 0) this.#write(chunk, at, scanner.lastEnd, found)
-    if (until === chunk.length) return this.#hold(chunk, found > 0 ? scanner.lastEnd : at)
+    if (until === to) return this.#hold(chunk, found > 0 ? scanner.lastEnd : at, to)
     // The part's bytes end inside the chunk: the record there goes on in a new part.
     if (found > 0) {
       scanner.quoted = false
@@ -328,6 +316,7 @@ class PartPlanner {
       this.#part = {
         index: this.#parts,
         firstRow: this.#rows + 1,
+        lastRow: this.#rows + 1,
         records: 0,
         bytes: this.#headerBytes
       }
@@ -338,26 +327,25 @@ class PartPlanner {
     part.bytes += this.#heldBytes + to - from
     part.records += records
     this.#rows += records
+    this.#records += records
+    part.lastRow = this.#rows
     this.#dropHeld()
   }
 
   #close(): void {
     const part = this.#part
     if (part !== undefined) {
-      this.#steps.push({
-        kind: 'close',
-        part: { ...part, lastRow: part.firstRow + part.records - 1 }
-      })
+      this.#steps.push({ kind: 'close', part: { ...part } })
     }
     this.#part = undefined
   }
 
-  /** Holds the rest of the chunk from `at`: the start of a record that ends in a later chunk. */
-  #hold(chunk: Buffer, at: number): number {
+  /** Holds the chunk from `at` to `to`, its end: the start of a record that ends in a later chunk. */
+  #hold(chunk: Buffer, at: number, to: number): number {
     // Copied: the chunk's memory is read over by the next chunk.
-    this.#held.push(Buffer.from(chunk.subarray(at)))
-    this.#count(this.#heldBytes + chunk.length - at)
-    return chunk.length
+    this.#held.push(Buffer.from(chunk.subarray(at, to)))
+    this.#count(this.#heldBytes + to - at)
+    return to
   }
 
   /** The bytes of the record under way, which fails once over what a part can take. */
