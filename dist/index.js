@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(290);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -281,7 +281,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 14:
+/***/ 529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -294,7 +294,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/clock.ts
 
 
@@ -318,7 +318,7 @@ function cancelReason(signal) {
 
 /***/ }),
 
-/***/ 628:
+/***/ 486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -332,9 +332,9 @@ function cancelReason(signal) {
 /* harmony export */   rI: () => (/* binding */ firstRow),
 /* harmony export */   zN: () => (/* binding */ writeInZohoDialect)
 /* harmony export */ });
-/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(647);
-/* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(875);
-/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(503);
+/* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(377);
+/* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(281);
+/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(823);
 
 
 
@@ -424,7 +424,7 @@ async function writeInZohoDialect(source, dialect, path) {
 
 /***/ }),
 
-/***/ 647:
+/***/ 377:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -529,7 +529,7 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 503:
+/***/ 823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -548,7 +548,7 @@ var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/csv/blank-lines.ts
 const LINE_FEED = 0x0a;
 const isBlank = (byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === LINE_FEED;
@@ -565,8 +565,7 @@ class BlankLines {
         const blanks = [];
         const quoted = scanner.quoted;
         let blankSoFar = this.#blankSoFar && !quoted;
-        if (!(blankSoFar && from < chunk.length && isBlank(chunk[from])) &&
-            !mayStartBlank(chunk, from)) {
+        if (!(blankSoFar && isBlank(chunk[from])) && !mayStartBlank(chunk, from)) {
             const lastLineFeed = chunk.lastIndexOf(LINE_FEED);
             this.#blankSoFar =
                 lastLineFeed < from
@@ -1093,7 +1092,7 @@ async function* withoutHeader(source) {
 
 /***/ }),
 
-/***/ 875:
+/***/ 281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1141,7 +1140,7 @@ class CsvWriter {
 
 /***/ }),
 
-/***/ 174:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1202,7 +1201,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 616:
+/***/ 897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1214,11 +1213,11 @@ function messageOf(error) {
 /* harmony export */   w$: () => (/* binding */ abortJob)
 /* harmony export */ });
 /* unused harmony export RUNNER_STATE */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(495);
-/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(490);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(744);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _operations_start_abort_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(653);
+/* harmony import */ var _zoho_endpoints_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(620);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(806);
 
 
 
@@ -1321,13 +1320,13 @@ function withNote(error, note) {
 
 /***/ }),
 
-/***/ 629:
+/***/ 407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(917);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(323);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(886);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(661);
 
 
 
@@ -1345,7 +1344,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 187:
+/***/ 1:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1357,16 +1356,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULTS, INPUT_NAMES, parseSettings
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(909);
+var datacenters = __nccwpck_require__(332);
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(490);
+var endpoints = __nccwpck_require__(620);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
 
 
@@ -1557,7 +1556,7 @@ function parseAuth(raw, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/csv/dialect.ts
-var dialect = __nccwpck_require__(628);
+var dialect = __nccwpck_require__(486);
 ;// CONCATENATED MODULE: ./src/inputs/dialect.ts
 
 
@@ -1693,9 +1692,9 @@ function runnerFacts(env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(44);
+var poll = __nccwpck_require__(810);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/inputs/wait.ts
 
 
@@ -1927,7 +1926,7 @@ function withoutDefaults(raw) {
 
 /***/ }),
 
-/***/ 733:
+/***/ 215:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1947,11 +1946,11 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(75);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(647);
-/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(628);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(503);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(766);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
+/* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(823);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(928);
 
 
 
@@ -2219,7 +2218,7 @@ function checkColumns(columns, fault) {
 
 /***/ }),
 
-/***/ 682:
+/***/ 172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2239,34 +2238,34 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: jobOf
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(14);
+var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/csv/dialect.ts
-var csv_dialect = __nccwpck_require__(628);
+var csv_dialect = __nccwpck_require__(486);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(733);
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(616);
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(123);
+var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(716);
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/zoho/call.ts + 8 modules
-var call = __nccwpck_require__(296);
+var call = __nccwpck_require__(777);
 // EXTERNAL MODULE: ./src/zoho/datacenters.ts
-var datacenters = __nccwpck_require__(909);
+var datacenters = __nccwpck_require__(332);
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(744);
+var zoho_reply = __nccwpck_require__(806);
 ;// CONCATENATED MODULE: ./src/zoho/auth.ts
 
 
@@ -2379,9 +2378,9 @@ function checkApiDomain(apiDomain, dataCentre) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/api.ts
-var api = __nccwpck_require__(572);
+var api = __nccwpck_require__(158);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/zoho/fields.ts
 
 
@@ -2446,9 +2445,9 @@ function hasSubfields(field) {
 }
 
 // EXTERNAL MODULE: ./src/csv/writer.ts
-var writer = __nccwpck_require__(875);
+var writer = __nccwpck_require__(281);
 // EXTERNAL MODULE: ./src/zoho/values.ts
-var values = __nccwpck_require__(548);
+var values = __nccwpck_require__(962);
 ;// CONCATENATED MODULE: ./src/operations/repeats.ts
 const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 const ENTRY_BYTES = 160;
@@ -2738,9 +2737,9 @@ function editDistance(a, b) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/endpoints.ts
-var endpoints = __nccwpck_require__(490);
+var endpoints = __nccwpck_require__(620);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(955);
+var retry_table = __nccwpck_require__(449);
 ;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
@@ -2800,9 +2799,9 @@ function digitsOf(body, parsed) {
 }
 
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(591);
+var follow = __nccwpck_require__(285);
 // EXTERNAL MODULE: ./src/operations/start-abort.ts
-var start_abort = __nccwpck_require__(495);
+var start_abort = __nccwpck_require__(653);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
@@ -2852,7 +2851,7 @@ function quoted(name) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/codes.ts
-var codes = __nccwpck_require__(86);
+var codes = __nccwpck_require__(732);
 ;// CONCATENATED MODULE: ./src/operations/upload.ts
 
 
@@ -2914,9 +2913,9 @@ function unknownUrl(reply) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/job-status.ts
-var job_status = __nccwpck_require__(890);
+var job_status = __nccwpck_require__(308);
 // EXTERNAL MODULE: ./src/poll.ts
-var poll = __nccwpck_require__(44);
+var poll = __nccwpck_require__(810);
 ;// CONCATENATED MODULE: ./src/job-operations.ts
 
 
@@ -3166,7 +3165,7 @@ function answered(run, outcome) {
 
 /***/ }),
 
-/***/ 917:
+/***/ 886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3175,10 +3174,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   V: () => (/* binding */ runMain)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
-var core = __nccwpck_require__(273);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 const EXIT_BACKSTOP_MS = 1800;
@@ -3213,33 +3212,33 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var clock = __nccwpck_require__(14);
+var clock = __nccwpck_require__(529);
 // EXTERNAL MODULE: ./src/inputs.ts + 10 modules
-var inputs = __nccwpck_require__(187);
+var inputs = __nccwpck_require__(1);
 // EXTERNAL MODULE: ./src/job-file.ts
-var job_file = __nccwpck_require__(733);
+var job_file = __nccwpck_require__(215);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(774);
+var src_text = __nccwpck_require__(992);
 // EXTERNAL MODULE: ./src/held-job.ts
-var held_job = __nccwpck_require__(616);
+var held_job = __nccwpck_require__(897);
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(123);
+var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/results.ts
-var results = __nccwpck_require__(383);
+var results = __nccwpck_require__(385);
 // EXTERNAL MODULE: ./src/job-operations.ts + 9 modules
-var job_operations = __nccwpck_require__(682);
+var job_operations = __nccwpck_require__(172);
 // EXTERNAL MODULE: ./src/secrets.ts
-var src_secrets = __nccwpck_require__(716);
+var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/operations/follow.ts
-var follow = __nccwpck_require__(591);
+var follow = __nccwpck_require__(285);
 // EXTERNAL MODULE: ./src/csv/split.ts + 4 modules
-var split = __nccwpck_require__(503);
+var split = __nccwpck_require__(823);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
-var requests = __nccwpck_require__(32);
+var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
 
 
@@ -3623,7 +3622,7 @@ function fail(error, record, secrets) {
 
 /***/ }),
 
-/***/ 591:
+/***/ 285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3635,12 +3634,12 @@ function fail(error, record, secrets) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(174);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(44);
-/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(383);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(955);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(810);
+/* harmony import */ var _results_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(385);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(449);
 
 
 
@@ -3792,19 +3791,19 @@ function jobFailure(waited, action, wait) {
 
 /***/ }),
 
-/***/ 495:
+/***/ 653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ startOrAbort)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(572);
-/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(744);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(32);
-/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(955);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(418);
+/* harmony import */ var _zoho_retry_table_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(449);
 
 
 
@@ -3907,7 +3906,7 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 
 /***/ }),
 
-/***/ 44:
+/***/ 810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3916,9 +3915,9 @@ async function settle({ job, action, connection, context }, refusal, lost) {
 /* harmony export */   qt: () => (/* binding */ waitForJob)
 /* harmony export */ });
 /* unused harmony exports POLL_GROWTH, MAX_LATE_POLL_DELAY_MS, nextPollDelay */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(308);
 
 
 
@@ -3998,18 +3997,18 @@ function describeCounts({ total, success, failed, unprocessed }) {
 
 /***/ }),
 
-/***/ 323:
+/***/ 661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(616);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(187);
-/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(682);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(716);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _held_job_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(897);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1);
+/* harmony import */ var _job_operations_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(172);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(194);
 
 
 
@@ -4046,7 +4045,7 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 123:
+/***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4057,14 +4056,14 @@ async function runPost() {
 /* harmony export */   nt: () => (/* binding */ rerun),
 /* harmony export */   ud: () => (/* binding */ MAX_FAILURE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(174);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(187);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(716);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(774);
-/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(44);
-/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(890);
-/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(548);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(992);
+/* harmony import */ var _poll_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(810);
+/* harmony import */ var _zoho_job_status_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(308);
+/* harmony import */ var _zoho_values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(962);
 
 
 
@@ -4349,7 +4348,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 383:
+/***/ 385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4368,14 +4367,14 @@ function escapeHtml(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(174);
-/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(647);
-/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(733);
-/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(766);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(503);
-/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(572);
-/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(744);
-/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(32);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
+/* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(377);
+/* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
+/* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(928);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(823);
+/* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(158);
+/* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(806);
+/* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(418);
 
 
 
@@ -4490,7 +4489,7 @@ async function previewCsv(zipPath, maxRows) {
 
 /***/ }),
 
-/***/ 716:
+/***/ 194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4498,7 +4497,7 @@ async function previewCsv(zipPath, maxRows) {
 /* harmony export */   _f: () => (/* binding */ jobIdForLog)
 /* harmony export */ });
 /* unused harmony export MASK */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(273);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 
 const MASK = '***';
 const JSON_NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
@@ -4547,7 +4546,7 @@ function jobIdForLog(jobId, masked) {
 
 /***/ }),
 
-/***/ 774:
+/***/ 992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4575,7 +4574,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 766:
+/***/ 928:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4593,7 +4592,7 @@ function logLine(text) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(174);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(916);
 
 
 
@@ -4701,16 +4700,16 @@ function directoryEntries(directory, count) {
 
 /***/ }),
 
-/***/ 572:
+/***/ 158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ downloadApi),
 /* harmony export */   p: () => (/* binding */ callApi)
 /* harmony export */ });
-/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(296);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
+/* harmony import */ var _call_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(777);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
 
 
 
@@ -4746,7 +4745,7 @@ function authorised(request, token) {
 
 /***/ }),
 
-/***/ 296:
+/***/ 777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4761,7 +4760,7 @@ var external_node_stream_ = __nccwpck_require__(75);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(174);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: ./src/http/body.ts
 
 
@@ -4875,8 +4874,8 @@ function isFileSystemError(error) {
 }
 const FILE_SYSTEM_CALLS = new Set(['open', 'write', 'rename']);
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(693);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -4888,7 +4887,7 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 // EXTERNAL MODULE: ./src/clock.ts + 1 modules
-var src_clock = __nccwpck_require__(14);
+var src_clock = __nccwpck_require__(529);
 ;// CONCATENATED MODULE: ./src/http/send.ts
 
 
@@ -5111,9 +5110,9 @@ async function withRetries(attempt, classify, context, onFailure = () => { }) {
 }
 
 // EXTERNAL MODULE: ./src/zoho/reply.ts
-var zoho_reply = __nccwpck_require__(744);
+var zoho_reply = __nccwpck_require__(806);
 // EXTERNAL MODULE: ./src/zoho/retry-table.ts
-var retry_table = __nccwpck_require__(955);
+var retry_table = __nccwpck_require__(449);
 ;// CONCATENATED MODULE: ./src/zoho/call.ts
 
 
@@ -5156,7 +5155,7 @@ function attemptLimits(context) {
 
 /***/ }),
 
-/***/ 86:
+/***/ 732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5266,7 +5265,7 @@ function hintFor(code, httpStatus, operation) {
 
 /***/ }),
 
-/***/ 909:
+/***/ 332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5301,7 +5300,7 @@ function findDataCentre(name) {
 
 /***/ }),
 
-/***/ 490:
+/***/ 620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5333,7 +5332,7 @@ function formFieldsUrl(apiBaseUrl, form) {
 
 /***/ }),
 
-/***/ 890:
+/***/ 308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5343,9 +5342,9 @@ function formFieldsUrl(apiBaseUrl, form) {
 /* harmony export */   xf: () => (/* binding */ ABORTED_STATES)
 /* harmony export */ });
 /* unused harmony exports JOB_STATES, readJobStatus */
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(572);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(744);
-/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(32);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(158);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(806);
+/* harmony import */ var _requests_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(418);
 
 
 
@@ -5415,7 +5414,7 @@ function readCounts(top, nested) {
 
 /***/ }),
 
-/***/ 744:
+/***/ 806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5428,9 +5427,9 @@ function readCounts(top, nested) {
 /* harmony export */   u4: () => (/* binding */ isRecord),
 /* harmony export */   vk: () => (/* binding */ replyBehind)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(774);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(992);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
 
 
 
@@ -5524,7 +5523,7 @@ function wholeNumber(value) {
 
 /***/ }),
 
-/***/ 32:
+/***/ 418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5536,7 +5535,7 @@ function wholeNumber(value) {
 /* harmony export */   nA: () => (/* binding */ jobActionRequest),
 /* harmony export */   tk: () => (/* binding */ uploadRequest)
 /* harmony export */ });
-/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(490);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
 
 function commonHeaders(place) {
     return {
@@ -5590,16 +5589,16 @@ function jobActionRequest(place, job, action) {
 
 /***/ }),
 
-/***/ 955:
+/***/ 449:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L: () => (/* binding */ classify),
 /* harmony export */   P: () => (/* binding */ mayHaveApplied)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(174);
-/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
-/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(744);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _reply_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(806);
 
 
 
@@ -5645,7 +5644,7 @@ function mayHaveApplied(error) {
 
 /***/ }),
 
-/***/ 548:
+/***/ 962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5784,7 +5783,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 273:
+/***/ 705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5806,7 +5805,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -5842,7 +5841,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -5938,7 +5937,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -5975,9 +5974,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ../main/node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(693);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6053,7 +6052,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6127,7 +6126,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6408,7 +6407,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -6442,7 +6441,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6507,7 +6506,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -6828,7 +6827,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 693:
+/***/ 313:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6846,7 +6845,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -6937,8 +6936,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(482);
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -6951,7 +6950,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -7831,7 +7830,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(629);
+/******/ var __webpack_exports__ = __nccwpck_require__(407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -37,10 +37,7 @@ export class BlankLines {
     const blanks: [number, number][] = []
     const quoted = scanner.quoted
     let blankSoFar = this.#blankSoFar && !quoted
-    if (
-      !(blankSoFar && from < chunk.length && isBlank(chunk[from])) &&
-      !mayStartBlank(chunk, from)
-    ) {
+    if (!(blankSoFar && isBlank(chunk[from])) && !mayStartBlank(chunk, from)) {
       // No record starts blank here: only the line under way at the end may.
       const lastLineFeed = chunk.lastIndexOf(LINE_FEED)
       this.#blankSoFar =
