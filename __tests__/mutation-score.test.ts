@@ -1,7 +1,7 @@
 // scripts/mutation-score.ts: the table npm run mutation commits, and the targets it holds.
 import { describe, expect, it } from '@jest/globals'
 import { fileURLToPath } from 'node:url'
-import { score, scoreTable, sourceModules } from '../scripts/mutation-score.ts'
+import { mergeReports, score, scoreTable, sourceModules } from '../scripts/mutation-score.ts'
 
 const mutants = (...statuses: string[]) => ({ mutants: statuses.map(status => ({ status })) })
 
@@ -42,6 +42,15 @@ describe('the mutation score', () => {
     )
     expect(markdown).toContain('**1 of 2 modules were not measured**')
     expect(markdown).toContain('| **the modules measured** | 1 | 1 | 0 | **100.0%** |')
+  })
+
+  it('takes each module from the last of several runs that measured it', () => {
+    const older = { files: { 'src/a.ts': mutants('Survived'), 'src/b.ts': mutants('Killed') } }
+    const newer = { files: { 'src/a.ts': mutants('Killed', 'Timeout') } }
+    expect(mergeReports([older, newer])).toEqual({
+      'src/a.ts': mutants('Killed', 'Timeout'),
+      'src/b.ts': mutants('Killed')
+    })
   })
 
   it('knows the modules StrykerJS mutates: every .ts of src/ but index.ts', () => {

@@ -97,14 +97,33 @@ export function sourceModules(root: string): string[] {
     .sort((a, b) => a.localeCompare(b))
 }
 
+/**
+ * The modules of several reports, each as the last report that holds it gives it: runs of
+ * `stryker run --mutate` over parts of src/ (each hours long) make one table.
+ */
+export function mergeReports(reports: readonly Report[]): Report['files'] {
+  return Object.assign({}, ...reports.map(report => report.files)) as Report['files']
+}
+
 if (import.meta.main) {
   const root = fileURLToPath(new URL('..', import.meta.url))
-  const report = JSON.parse(
-    readFileSync(join(root, 'reports/mutation/mutation.json'), 'utf8')
-  ) as Report
+  // The reports named on the command line, oldest first; by default the last run's.
+  const paths = process.argv.slice(2)
+  const reports = (paths.length === 0 ? [join(root, 'reports/mutation/mutation.json')] : paths).map(
+    path => JSON.parse(readFileSync(path, 'utf8')) as Report
+  )
   const commit = process.env['GITHUB_SHA'] ?? ''
-  const when = `on ${new Date().toISOString().slice(0, 10)}${commit === '' ? '' : ` at ${commit.slice(0, 7)}`}`
-  const { markdown, overall, low, unmeasured } = scoreTable(report.files, when, sourceModules(root))
+  const at = commit === '' ? '' : ` at ${commit.slice(0, 7)}`
+  const runs =
+    reports.length > 1
+      ? `, from ${reports.length} runs over parts of \`src/\` (a module's row is its last run's)`
+      : ''
+  const when = `on ${new Date().toISOString().slice(0, 10)}${at}${runs}`
+  const { markdown, overall, low, unmeasured } = scoreTable(
+    mergeReports(reports),
+    when,
+    sourceModules(root)
+  )
   writeFileSync(join(root, 'docs/mutation-score.md'), markdown)
   console.log(markdown)
   if (overall < OVERALL) console.error(`The overall mutation score is below ${OVERALL}%.`)
