@@ -29,6 +29,16 @@ function expected(
   return { stop: to, found, lastEnd, quoted }
 }
 
+/** Whether a byte up to 0x20 comes just after a record end, both from `from` to `to`. */
+function blankMayStart(bytes: Buffer, from: number, to: number, quotedBefore: boolean): boolean {
+  let quoted = quotedBefore
+  for (let at = from; at < to - 1; at++) {
+    if (bytes[at] === 0x22) quoted = !quoted
+    else if (bytes[at] === 0x0a && !quoted && (bytes[at + 1] ?? 0xff) <= 0x20) return true
+  }
+  return false
+}
+
 const random = seededRandom(7)
 
 /** Random bytes, most of them letters, with quotes and line feeds often enough to matter. */
@@ -66,7 +76,29 @@ describe('RecordScanner', () => {
         lastEnd: scanner.lastEnd,
         quoted: scanner.quoted
       }).toEqual(want)
+      if (limit === undefined) {
+        expect(scanner.blankMayStart).toBe(blankMayStart(chunk, from, to, quotedBefore))
+      }
     }
+  })
+
+  it('says whether a byte up to 0x20 follows a record end, past the end of a 64-byte block too', () => {
+    const scanner = new RecordScanner()
+    const [buffer] = scanner.buffers
+    const scan = (text: string, to = Buffer.byteLength(text)): boolean => {
+      buffer.fill(0x20)
+      buffer.write(text)
+      scanner.quoted = false
+      scanner.scan(buffer.subarray(0, to), 0, to)
+      return scanner.blankMayStart
+    }
+    expect(scan('a\n b\n')).toBe(true)
+    expect(scan('a\nb\n')).toBe(false)
+    expect(scan('"a\n b"\n')).toBe(false)
+    expect(scan(`${'x'.repeat(63)}\n\tb`)).toBe(true)
+    expect(scan(`${'x'.repeat(63)}\nb`)).toBe(false)
+    // The byte after the last record end lies past `to`: not looked at.
+    expect(scan('a\n ', 2)).toBe(false)
   })
 
   it('carries the quote state from chunk to chunk', () => {

@@ -558,24 +558,25 @@ function allBlank(bytes, from, to) {
             return false;
     return true;
 }
-const MAY_START_BLANK = ['\n\n', '\n\r', '\n ', '\n\t'].map(text => Buffer.from(text));
 class BlankLines {
     #blankSoFar = true;
-    find(scanner, chunk, from) {
+    find(scanner, chunk, from, to, quoted) {
         const blanks = [];
-        const quoted = scanner.quoted;
+        if (from === to)
+            return blanks;
         let blankSoFar = this.#blankSoFar && !quoted;
-        if (!(blankSoFar && isBlank(chunk[from])) && !mayStartBlank(chunk, from)) {
-            const lastLineFeed = chunk.lastIndexOf(LINE_FEED);
+        if (!(blankSoFar && isBlank(chunk[from])) && !scanner.blankMayStart) {
+            const lastLineFeed = chunk.lastIndexOf(LINE_FEED, to - 1);
             this.#blankSoFar =
                 lastLineFeed < from
-                    ? this.#blankSoFar && allBlank(chunk, from, chunk.length)
-                    : allBlank(chunk, lastLineFeed + 1, chunk.length);
+                    ? this.#blankSoFar && allBlank(chunk, from, to)
+                    : allBlank(chunk, lastLineFeed + 1, to);
             return blanks;
         }
-        let start = from;
-        while (start < chunk.length) {
-            const end = scanner.scan(chunk, start, chunk.length, 1);
+        const after = scanner.quoted;
+        scanner.quoted = quoted;
+        for (let start = from; start < to;) {
+            const end = scanner.scan(chunk, start, to, 1);
             blankSoFar &&= allBlank(chunk, start, end);
             if (scanner.found === 0)
                 break;
@@ -585,15 +586,12 @@ class BlankLines {
             blankSoFar = true;
         }
         this.#blankSoFar = blankSoFar;
-        scanner.quoted = quoted;
+        scanner.quoted = after;
         return blanks;
     }
     get underWayBlank() {
         return this.#blankSoFar;
     }
-}
-function mayStartBlank(chunk, from) {
-    return MAY_START_BLANK.some(pattern => chunk.indexOf(pattern, from) !== -1);
 }
 class BlankTail {
     #seen = 0;
@@ -676,13 +674,15 @@ function sequenceOf(lead) {
 }
 
 ;// CONCATENATED MODULE: ./src/csv/scan-wasm.ts
-const SCAN_WASM = 'AGFzbQEAAAABDgJgAn97AX5gA39/fwF/AwMCAAEFAwEAIQYQA38BQQALfwFBAAt/AUF/CwcsBQZtZW1vcnkCAAZxdW90ZWQD' +
-    'AAVmb3VuZAMBB2xhc3RFbmQDAgRzY2FuAAEKhgMCQgAgAP0ABAAgAf0j/WStIAD9AAQQIAH9I/1krUIQhoQgAP0ABCAgAf0j' +
-    '/WStQiCGIAD9AAQwIAH9I/1krUIwhoSEC8ACAwV/Bn4Ce0IAIwCtfSENQX8hBkEi/Q8hDkEK/Q8hDyAAIQMCQANAIAMgAU8N' +
-    'ASADIA4QACEIIAMgDxAAIQkgASADayEEIARBwABJBEBCASAErYZCAX0hDCAIIAyDIQggCSAMgyEJCyAIIAhCAYaFIQogCiAK' +
-    'QgKGhSEKIAogCkIEhoUhCiAKIApCCIaFIQogCiAKQhCGhSEKIAogCkIghoUhCiAKIA2FIQogCSAKQn+FgyELIApCP4chDSAL' +
-    'QgBSBEAgAiAFayEHIAUgC3unaiEFIAUgAk8EQANAIAdBAUsEQCALIAtCAX2DIQsgB0EBayEHDAELCyADIAt6p2pBAWohAyAC' +
-    'JAEgAyQCQQAkACADDwsgA0HAAGogC3mnayEGCyADQcAAaiEDDAALCyAFJAEgBiQCIA1CAYOnJAAgAQs=';
+const SCAN_WASM = 'AGFzbQEAAAABEwNgAn97AX5gAX8BfmADf39/AX8DBAMAAQIFAwEAIQYVBH8BQQALfwFBAAt/AUF/C38BQQALBzwGBm1lbW9y' +
+    'eQIABnF1b3RlZAMABWZvdW5kAwEHbGFzdEVuZAMCDWJsYW5rTWF5U3RhcnQDAwRzY2FuAAIKhgQDQgAgAP0ABAAgAf0j/WSt' +
+    'IAD9AAQQIAH9I/1krUIQhoQgAP0ABCAgAf0j/WStQiCGIAD9AAQwIAH9I/1krUIwhoSEC0oBAXtBIP0PIQEgAP0ABAAgAf0q' +
+    '/WStIAD9AAQQIAH9Kv1krUIQhoQgAP0ABCAgAf0q/WStQiCGIAD9AAQwIAH9Kv1krUIwhoSEC/UCBQV/B34BfwF+AntCACMA' +
+    'rX0hEEF/IQZBIv0PIRFBCv0PIRIgACEDAkADQCADIAFPDQEgAyAREAAhCCADIBIQACEJIAMQASENIAEgA2shBCAEQcAASQRA' +
+    'QgEgBK2GQgF9IQwgCCAMgyEIIAkgDIMhCSANIAyDIQ0LIAggCEIBhoUhCiAKIApCAoaFIQogCiAKQgSGhSEKIAogCkIIhoUh' +
+    'CiAKIApCEIaFIQogCiAKQiCGhSEKIAogEIUhCiAJIApCf4WDIQsgCkI/hyEQIAtCAYYgDoQgDYNCAFIEQEEBIQ8LIAtCP4gh' +
+    'DiALQgBSBEAgAiAFayEHIAUgC3unaiEFIAUgAk8EQANAIAdBAUsEQCALIAtCAX2DIQsgB0EBayEHDAELCyADIAt6p2pBAWoh' +
+    'AyACJAEgAyQCIA8kA0EAJAAgAw8LIANBwABqIAt5p2shBgsgA0HAAGohAwwACwsgBSQBIAYkAiAPJAMgEEIBg6ckACABCw==';
 
 ;// CONCATENATED MODULE: ./src/csv/scanner.ts
 
@@ -728,6 +728,9 @@ class RecordScanner {
         const end = this.#wasm.lastEnd.value;
         return end < 0 ? end : end - this.#base;
     }
+    get blankMayStart() {
+        return this.#wasm.blankMayStart.value === 1;
+    }
     get quoted() {
         return this.#wasm.quoted.value === 1;
     }
@@ -770,11 +773,12 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
         tail.see(bytes);
         let at = 0;
         for (const piece of scanner.pieces(bytes)) {
-            blankRows += blank.find(scanner, piece, 0).length;
+            const quoted = scanner.quoted;
             const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at);
             scanner.scan(piece, 0, to);
             rows += scanner.found;
             held = underWay(scanner, 0, to, held);
+            blankRows += blank.find(scanner, piece, 0, to, quoted).length;
             if (held > maxRecordBytes)
                 throw recordTooLong(rows + 1, maxRecordBytes);
             at += to;
@@ -851,13 +855,21 @@ class PartPlanner {
         let at = 0;
         while (this.header === undefined && at < chunk.length)
             at = this.#takeHeader(chunk, at);
-        for (const [start, end] of this.#blank.find(this.#scanner, chunk, at)) {
+        for (const [start, end] of this.#blanksIn(chunk, at)) {
             this.#takeRecords(chunk, at, start);
             this.#leaveOutBlank();
             at = end;
         }
         this.#takeRecords(chunk, at, chunk.length);
         return this.#steps;
+    }
+    #blanksIn(chunk, at) {
+        const scanner = this.#scanner;
+        const quoted = scanner.quoted;
+        scanner.scan(chunk, at, chunk.length);
+        const blanks = this.#blank.find(scanner, chunk, at, chunk.length, quoted);
+        scanner.quoted = quoted;
+        return blanks;
     }
     #takeRecords(chunk, at, to) {
         while (at < to) {

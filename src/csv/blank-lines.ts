@@ -1,6 +1,6 @@
 // Blank lines: a row of nothing but spaces, tabs and carriage returns, outside quotes, is no record
-// wherever it is (the counts, the parts, the value checks). Found with the record scanner, a chunk
-// at a time; a chunk with no line that starts blank costs four searches, not a scan.
+// wherever it is (the counts, the parts, the value checks). Found after the record scanner's scan
+// of a chunk: only where it saw a record end followed by such a byte are records looked at one by one.
 import type { RecordScanner } from './scanner.ts'
 
 const LINE_FEED = 0x0a
@@ -14,9 +14,6 @@ function allBlank(bytes: Buffer, from: number, to: number): boolean {
   return true
 }
 
-/** A line feed and what can start a blank line after it: where a blank record may be. */
-const MAY_START_BLANK = ['\n\n', '\n\r', '\n ', '\n\t'].map(text => Buffer.from(text))
-
 /**
  * Finds the blank records among a CSV's records, a chunk at a time, from a record's start: the
  * first byte after the header.
@@ -29,27 +26,35 @@ export class BlankLines {
   #blankSoFar = true
 
   /**
-   * The blank records that end in `chunk` (in the scanner's memory) from `from`, each as the bytes
-   * it holds here (`[start, end)`): the first may start at `from`, having begun in the chunk before.
-   * The scanner's quote state is the one at `from`, and is left so.
+   * The blank records that end in `chunk` (in the scanner's memory) from `from` to `to`, each as
+   * the bytes it holds here (`[start, end)`): the first may start at `from`, having begun in the
+   * chunk before. Called just after the scanner scanned those bytes from the quote state `quoted`
+   * (its state at `from`), whose state it leaves as that scan did.
    */
-  find(scanner: RecordScanner, chunk: Buffer, from: number): [number, number][] {
+  find(
+    scanner: RecordScanner,
+    chunk: Buffer,
+    from: number,
+    to: number,
+    quoted: boolean
+  ): [number, number][] {
     const blanks: [number, number][] = []
-    const quoted = scanner.quoted
+    if (from === to) return blanks
     let blankSoFar = this.#blankSoFar && !quoted
-    if (!(blankSoFar && isBlank(chunk[from])) && !mayStartBlank(chunk, from)) {
+    if (!(blankSoFar && isBlank(chunk[from])) && !scanner.blankMayStart) {
       // No record starts blank here: only the line under way at the end may.
-      const lastLineFeed = chunk.lastIndexOf(LINE_FEED)
+      const lastLineFeed = chunk.lastIndexOf(LINE_FEED, to - 1)
       this.#blankSoFar =
         lastLineFeed < from
-          ? this.#blankSoFar && allBlank(chunk, from, chunk.length)
-          : allBlank(chunk, lastLineFeed + 1, chunk.length)
+          ? this.#blankSoFar && allBlank(chunk, from, to)
+          : allBlank(chunk, lastLineFeed + 1, to)
       return blanks
     }
     // A record at a time: a blank one holds no quote, so the scan goes on as if it were not there.
-    let start = from
-    while (start < chunk.length) {
-      const end = scanner.scan(chunk, start, chunk.length, 1)
+    const after = scanner.quoted
+    scanner.quoted = quoted
+    for (let start = from; start < to;) {
+      const end = scanner.scan(chunk, start, to, 1)
       blankSoFar &&= allBlank(chunk, start, end)
       if (scanner.found === 0) break
       if (blankSoFar) blanks.push([start, end])
@@ -57,7 +62,7 @@ export class BlankLines {
       blankSoFar = true
     }
     this.#blankSoFar = blankSoFar
-    scanner.quoted = quoted
+    scanner.quoted = after
     return blanks
   }
 
@@ -65,10 +70,6 @@ export class BlankLines {
   get underWayBlank(): boolean {
     return this.#blankSoFar
   }
-}
-
-function mayStartBlank(chunk: Buffer, from: number): boolean {
-  return MAY_START_BLANK.some(pattern => chunk.indexOf(pattern, from) !== -1)
 }
 
 /**

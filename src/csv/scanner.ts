@@ -20,6 +20,7 @@ interface ScanExports {
   readonly quoted: { value: number }
   readonly found: { readonly value: number }
   readonly lastEnd: { readonly value: number }
+  readonly blankMayStart: { readonly value: number }
   scan(from: number, to: number, limit: number): number
 }
 
@@ -86,6 +87,14 @@ export class RecordScanner {
   get lastEnd(): number {
     const end = this.#wasm.lastEnd.value
     return end < 0 ? end : end - this.#base
+  }
+
+  /**
+   * Whether, in the last scan, a byte that may begin a blank row (a space, a tab, a CR or a line
+   * feed, or another byte up to 0x20) came just after a record's end.
+   */
+  get blankMayStart(): boolean {
+    return this.#wasm.blankMayStart.value === 1
   }
 
   /** Whether the bytes scanned so far end inside quotes. */

@@ -86,11 +86,12 @@ export async function measureCsv(
     tail.see(bytes)
     let at = 0
     for (const piece of scanner.pieces(bytes)) {
-      blankRows += blank.find(scanner, piece, 0).length
+      const quoted = scanner.quoted
       const to = bad === -1 ? piece.length : Math.min(piece.length, bad - at)
       scanner.scan(piece, 0, to)
       rows += scanner.found
       held = underWay(scanner, 0, to, held)
+      blankRows += blank.find(scanner, piece, 0, to, quoted).length
       if (held > maxRecordBytes) throw recordTooLong(rows + 1, maxRecordBytes)
       at += to
       if (bad !== -1 && at >= bad) throw new NotUtf8Error(rows + 1, seen + bad + 1)
@@ -202,13 +203,23 @@ class PartPlanner {
     this.#steps = []
     let at = 0
     while (this.header === undefined && at < chunk.length) at = this.#takeHeader(chunk, at)
-    for (const [start, end] of this.#blank.find(this.#scanner, chunk, at)) {
+    for (const [start, end] of this.#blanksIn(chunk, at)) {
       this.#takeRecords(chunk, at, start)
       this.#leaveOutBlank()
       at = end
     }
     this.#takeRecords(chunk, at, chunk.length)
     return this.#steps
+  }
+
+  /** The blank records of `chunk` from `at`, found in a scan of their own. */
+  #blanksIn(chunk: Buffer, at: number): [number, number][] {
+    const scanner = this.#scanner
+    const quoted = scanner.quoted
+    scanner.scan(chunk, at, chunk.length)
+    const blanks = this.#blank.find(scanner, chunk, at, chunk.length, quoted)
+    scanner.quoted = quoted
+    return blanks
   }
 
   /** Takes the records of `chunk` from `at` to `to`, none of them blank. */
