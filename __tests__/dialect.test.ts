@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { delimiterOf, encodingOf, firstRow, writeInZohoDialect } from '../src/csv/dialect.ts'
 import { measureCsv, NotUtf8Error } from '../src/csv/split.ts'
-import { invalidUtf8At } from '../src/csv/utf8.ts'
+import { invalidUtf8At, Utf8Stream } from '../src/csv/utf8.ts'
+import { seededRandom } from './support/seeded-random.ts'
 import { InputError } from '../src/errors.ts'
 import { checkJobFile, discardCopy, type FileReading } from '../src/job-file.ts'
 
@@ -254,6 +255,60 @@ describe('firstNonUtf8 and invalidUtf8At', () => {
     ['continuation bytes at the start (of a character cut before)', [0x82, 0xac, 0x41], -1]
   ])('finds in %s: %d', (_what, bytes, at) => {
     expect(invalidUtf8At(Uint8Array.from(bytes))).toBe(at)
+  })
+
+  it('judges a stream in chunks as a fatal TextDecoder does, at the same byte', () => {
+    const random = seededRandom(11)
+    const alphabet = [0x41, 0x0a, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xff]
+    /** The first chunk a fatal decoder refuses, and where in it, or the end (-1) or nothing. */
+    const byDecoder = (chunks: Buffer[]): [number, number] | undefined => {
+      const decoder = new TextDecoder('utf-8', { fatal: true })
+      for (const [index, chunk] of chunks.entries()) {
+        try {
+          decoder.decode(chunk, { stream: true })
+        } catch {
+          return [index, Math.max(0, invalidUtf8At(chunk))]
+        }
+      }
+      try {
+        decoder.decode()
+        return undefined
+      } catch {
+        return [chunks.length, -1]
+      }
+    }
+    const byStream = (chunks: Buffer[]): [number, number] | undefined => {
+      const stream = new Utf8Stream()
+      for (const [index, chunk] of chunks.entries()) {
+        const at = stream.notUtf8At(chunk)
+        if (at !== -1) return [index, at]
+      }
+      return stream.endsWhole ? undefined : [chunks.length, -1]
+    }
+    let refused = 0
+    for (let trial = 0; trial < 3000; trial++) {
+      // Mostly whole characters, so that a good share of the streams is UTF-8.
+      const words = [[0x41], [0x0a], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80]]
+      const bytes: number[] = []
+      for (let n = random(12); n > 0; n--) {
+        bytes.push(
+          ...(random(8) === 0
+            ? [alphabet[random(alphabet.length)] ?? 0]
+            : (words[random(words.length)] ?? []))
+        )
+      }
+      const chunks: Buffer[] = []
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + random(5)
+        chunks.push(Buffer.from(bytes.slice(at, at + size)))
+        at += size
+      }
+      const verdict = byDecoder(chunks)
+      if (verdict !== undefined) refused += 1
+      expect([bytes, byStream(chunks)]).toEqual([bytes, verdict])
+    }
+    expect(refused).toBeGreaterThan(300)
+    expect(refused).toBeLessThan(2700)
   })
 
   it('finds in measureCsv the first byte that is not, across chunks, or at a cut end', async () => {

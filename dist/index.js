@@ -334,7 +334,7 @@ function cancelReason(signal) {
 /* harmony export */ });
 /* harmony import */ var _reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(377);
 /* harmony import */ var _writer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(281);
-/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(823);
+/* harmony import */ var _split_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(887);
 
 
 
@@ -529,7 +529,7 @@ function parseCsv(text) {
 
 /***/ }),
 
-/***/ 823:
+/***/ 887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -629,7 +629,44 @@ class BlankTail {
     }
 }
 
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: ./src/csv/utf8.ts
+
+class Utf8Stream {
+    #cut = Buffer.alloc(0);
+    notUtf8At(bytes) {
+        let from = 0;
+        if (this.#cut.length > 0) {
+            const [length] = sequenceOf(this.#cut[0] ?? 0);
+            from = Math.min(length - this.#cut.length, bytes.length);
+            const character = Buffer.concat([this.#cut, bytes.subarray(0, from)]);
+            const whole = character.length === length;
+            this.#cut = whole ? Buffer.alloc(0) : character;
+            if (whole ? !(0,external_node_buffer_namespaceObject.isUtf8)(character) : invalidUtf8At(character) !== -1)
+                return firstNotUtf8(bytes);
+        }
+        const to = wholeUpTo(bytes, from);
+        if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes.subarray(from, to)))
+            return firstNotUtf8(bytes);
+        if (to < bytes.length)
+            this.#cut = Buffer.from(bytes.subarray(to));
+        return -1;
+    }
+    get endsWhole() {
+        return this.#cut.length === 0;
+    }
+}
+const firstNotUtf8 = (bytes) => Math.max(0, invalidUtf8At(bytes));
+function wholeUpTo(bytes, from) {
+    let at = bytes.length - 1;
+    while (at > from && at > bytes.length - 4 && ((bytes[at] ?? 0) & 0xc0) === 0x80)
+        at -= 1;
+    if (at < from)
+        return bytes.length;
+    const [length] = sequenceOf(bytes[at] ?? 0);
+    return length > bytes.length - at ? at : bytes.length;
+}
 function invalidUtf8At(bytes) {
     let at = 0;
     while (at < bytes.length && at < 3 && ((bytes[at] ?? 0) & 0xc0) === 0x80)
@@ -762,14 +799,14 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
     const scanner = new RecordScanner();
     const tail = new BlankTail();
     const blank = new BlankLines();
-    const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined;
+    const utf8Stream = utf8 ? new Utf8Stream() : undefined;
     let rows = 0;
     let blankRows = 0;
     let held = 0;
     let seen = 0;
     for await (const chunk of source) {
         const bytes = chunk;
-        const bad = decoder === undefined ? -1 : notUtf8At(decoder, bytes);
+        const bad = utf8Stream?.notUtf8At(bytes) ?? -1;
         tail.see(bytes);
         let at = 0;
         for (const piece of scanner.pieces(bytes)) {
@@ -787,7 +824,7 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
         }
         seen += bytes.length;
     }
-    if (decoder !== undefined && !endsWhole(decoder))
+    if (utf8Stream?.endsWhole === false)
         throw new NotUtf8Error(rows + 1, seen);
     if (held > 0)
         rows += 1;
@@ -800,24 +837,6 @@ async function measureCsv(source, { maxRecordBytes = Number.POSITIVE_INFINITY, u
         bytes: tail.contentBytes,
         blankRows: Math.max(0, blankRows - tail.blankRows)
     };
-}
-function notUtf8At(decoder, bytes) {
-    try {
-        decoder.decode(bytes, { stream: true });
-        return -1;
-    }
-    catch {
-        return Math.max(0, invalidUtf8At(bytes));
-    }
-}
-function endsWhole(decoder) {
-    try {
-        decoder.decode();
-        return true;
-    }
-    catch {
-        return false;
-    }
 }
 function underWay(scanner, from, to, before) {
     return scanner.found > 0 ? to - scanner.lastEnd : before + to - from;
@@ -1960,7 +1979,7 @@ function withoutDefaults(raw) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(377);
 /* harmony import */ var _csv_dialect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(486);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(823);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(887);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(916);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(928);
 
@@ -3247,8 +3266,8 @@ var job_operations = __nccwpck_require__(172);
 var src_secrets = __nccwpck_require__(194);
 // EXTERNAL MODULE: ./src/operations/follow.ts
 var follow = __nccwpck_require__(285);
-// EXTERNAL MODULE: ./src/csv/split.ts + 4 modules
-var split = __nccwpck_require__(823);
+// EXTERNAL MODULE: ./src/csv/split.ts + 5 modules
+var split = __nccwpck_require__(887);
 // EXTERNAL MODULE: ./src/zoho/requests.ts
 var requests = __nccwpck_require__(418);
 ;// CONCATENATED MODULE: ./src/load.ts
@@ -4383,7 +4402,7 @@ function escapeHtml(text) {
 /* harmony import */ var _csv_reader_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(377);
 /* harmony import */ var _job_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(215);
 /* harmony import */ var _zip_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(928);
-/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(823);
+/* harmony import */ var _csv_split_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(887);
 /* harmony import */ var _zoho_api_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(158);
 /* harmony import */ var _zoho_reply_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(806);
 /* harmony import */ var _zoho_requests_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(418);

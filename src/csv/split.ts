@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { LocalFileError } from '../errors.ts'
 import { BlankLines, BlankTail } from './blank-lines.ts'
-import { invalidUtf8At } from './utf8.ts'
+import { Utf8Stream } from './utf8.ts'
 import { RecordScanner } from './scanner.ts'
 
 export interface PartLimits {
@@ -75,14 +75,14 @@ export async function measureCsv(
   const scanner = new RecordScanner()
   const tail = new BlankTail()
   const blank = new BlankLines()
-  const decoder = utf8 ? new TextDecoder('utf-8', { fatal: true }) : undefined
+  const utf8Stream = utf8 ? new Utf8Stream() : undefined
   let rows = 0
   let blankRows = 0
   let held = 0
   let seen = 0
   for await (const chunk of source) {
     const bytes = chunk as Buffer
-    const bad = decoder === undefined ? -1 : notUtf8At(decoder, bytes)
+    const bad = utf8Stream?.notUtf8At(bytes) ?? -1
     tail.see(bytes)
     let at = 0
     for (const piece of scanner.pieces(bytes)) {
@@ -98,7 +98,7 @@ export async function measureCsv(
     }
     seen += bytes.length
   }
-  if (decoder !== undefined && !endsWhole(decoder)) throw new NotUtf8Error(rows + 1, seen)
+  if (utf8Stream?.endsWhole === false) throw new NotUtf8Error(rows + 1, seen)
   if (held > 0) rows += 1
   if (scanner.quoted) throw quoteNeverCloses(rows)
   if (held > 0 && blank.underWayBlank) blankRows += 1
@@ -106,28 +106,6 @@ export async function measureCsv(
     records: Math.max(0, rows - 1 - blankRows),
     bytes: tail.contentBytes,
     blankRows: Math.max(0, blankRows - tail.blankRows)
-  }
-}
-
-type Utf8Decoder = InstanceType<typeof TextDecoder>
-
-/** Where the first byte of `bytes` that is not UTF-8 is, or -1 (the decoder carries a cut character). */
-function notUtf8At(decoder: Utf8Decoder, bytes: Buffer): number {
-  try {
-    decoder.decode(bytes, { stream: true })
-    return -1
-  } catch {
-    return Math.max(0, invalidUtf8At(bytes))
-  }
-}
-
-/** Whether the text ended with a whole character. */
-function endsWhole(decoder: Utf8Decoder): boolean {
-  try {
-    decoder.decode()
-    return true
-  } catch {
-    return false
   }
 }
 
