@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeKind, ValueChecker } from '../src/operations/check-values.ts'
+import { describeKind, FIRST_PROBLEMS, ValueChecker } from '../src/operations/check-values.ts'
 import { type FormField, hasSubfields, readFields } from '../src/zoho/fields.ts'
 import { valueProblem } from '../src/zoho/values.ts'
 import { reply } from './support/replies.ts'
@@ -151,6 +151,27 @@ describe('ValueChecker', () => {
     expect((await checker.close()).rows).toBe(1)
     expect(await readFile(sorting.kept, 'utf8')).toBe('N,Note\r\n1,"a, ""b"""\r\n3,\r\n')
     expect(await readFile(sorting.rejected, 'utf8')).toBe('N,Note\r\nx,"two\nlines"\r\n')
+  })
+
+  it('checks columns by their trimmed names, takes no empty cells for repeats, and keeps the first problems', async () => {
+    const checker = await ValueChecker.writingTo(
+      join(dir, 'many.csv'),
+      [' E ', 'N'],
+      [field(3, { linkName: 'E' }), field(5, { linkName: 'N', unique: true })]
+    )
+    for (let row = 2; row <= 31; row++) checker.add(['bad', ''], row)
+    const report = await checker.close()
+    expect(report.rows).toBe(30)
+    expect(report.kinds.map(describeKind)).toEqual([
+      '"E" is not an email address: 30 rows (2, 3, 4, 5, 6, …)'
+    ])
+    expect(report.first).toHaveLength(FIRST_PROBLEMS)
+    expect(report.first[0]).toEqual({
+      row: 2,
+      column: 'E',
+      value: 'bad',
+      problem: 'is not an email address'
+    })
   })
 
   it('cuts a value to 100 characters in problems.csv', async () => {
