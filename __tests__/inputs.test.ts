@@ -653,7 +653,7 @@ describe('parseSettings', () => {
       }
     )
 
-    it.each(['1', 'enabled'])('rejects %j', wait => {
+    it.each(['1', 'enabled', 'truely', 'not true', 'falsey', 'yesterday'])('rejects %j', wait => {
       expect(rejection({ wait })).toBe(
         `Input "wait" must be true or false; got ${JSON.stringify(wait)}.`
       )
@@ -713,13 +713,21 @@ describe('parseSettings', () => {
     )
   })
 
+  it.each(['x10', '10s'])('rejects a timeout of %j', timeout => {
+    expect(rejection({ timeout })).toMatch(/^Input "timeout" must be a number of seconds/)
+  })
+
+  it('names bad-rows when it is neither fail nor skip', () => {
+    expect(rejection({ 'bad-rows': 'drop' })).toMatch(/^Input "bad-rows" must be /)
+  })
+
   it('quotes a long rejected value shortened, on one line', () => {
     const message = rejection({ app: `${'a'.repeat(100)}\nb` })
     expect(message).not.toContain('\n')
     expect(message).toContain(`"${'a'.repeat(60)}…"`)
   })
 
-  it.each(['abort-on-cancel', 'mask-job-id'] as const)(
+  it.each(['abort-on-cancel', 'mask-job-id', 'check-header', 'check-values', 'dry-run'] as const)(
     'names %s when it is not a boolean',
     name => {
       expect(rejection({ [name]: 'maybe' })).toBe(
