@@ -96,6 +96,24 @@ describe('a file in another dialect', () => {
       'Employee_ID,Email\r\nE-1,a;b@example.com\r\n'
     )
     expect(run.folders.filter(path => path.includes('zoho-bulk-file-'))).toEqual([])
+    expect(run.stdout).not.toContain('blank row')
+  })
+
+  it('uploads a file with blank rows among its records as it is, and warns', async () => {
+    zoho.job.state = 'Ready-to-upload'
+    zoho.job.uploaded = false
+    const csv = 'Employee_ID,Email\nE-1,a@example.com\n\n \nE-2,b@example.com\n\n'
+    await writeFile(join(workspace.path, 'blank.csv'), csv)
+    const run = await runAction(
+      { ...sampleInputs(zoho.url), action: 'upload', file: 'blank.csv' },
+      { GITHUB_WORKSPACE: workspace.path }
+    )
+    expect(run.errors).toEqual([])
+    expect(zoho.job.file?.bytes.toString('utf8')).toBe(csv)
+    expect(run.stdout).toContain(
+      '::warning::blank.csv holds 2 blank rows among its records, sent as they are: Zoho may ' +
+        'count them as records. A load leaves them out.'
+    )
   })
 
   it('refuses a delimiter or an encoding it does not know, with no request sent', async () => {

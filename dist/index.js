@@ -3116,6 +3116,11 @@ const upload = async (run) => {
     answered(run, { reply: sent.reply, error: undefined });
     if (sent.warning !== undefined)
         core/* warning */.$e(secrets.redact(sent.warning));
+    const { blankRows } = file.measure;
+    if (blankRows > 0) {
+        core/* warning */.$e(secrets.redact(`${file.name} holds ${(0,src_text/* counted */.hS)(blankRows, 'blank row')} among its records, sent as they ` +
+            'are: Zoho may count them as records. A load leaves them out.'));
+    }
     record.events.push([
         'Uploaded',
         `${file.name}: ${file.size} bytes in ${(sent.ms / 1000).toFixed(1)} s`

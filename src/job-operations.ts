@@ -254,6 +254,16 @@ export const upload: JobOperation<SendingAction> = async run => {
   const sent = await reporting(run, uploadJobFile(jobOf(run), file, connection, context))
   answered(run, { reply: sent.reply, error: undefined })
   if (sent.warning !== undefined) core.warning(secrets.redact(sent.warning))
+  // Only an upload sends a file with blank rows among its records: a load sends parts without.
+  const { blankRows } = file.measure
+  if (blankRows > 0) {
+    core.warning(
+      secrets.redact(
+        `${file.name} holds ${counted(blankRows, 'blank row')} among its records, sent as they ` +
+          'are: Zoho may count them as records. A load leaves them out.'
+      )
+    )
+  }
   record.events.push([
     'Uploaded',
     `${file.name}: ${file.size} bytes in ${(sent.ms / 1000).toFixed(1)} s`
