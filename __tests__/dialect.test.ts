@@ -6,7 +6,13 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { delimiterOf, encodingOf, firstRow, writeInZohoDialect } from '../src/csv/dialect.ts'
+import {
+  delimiterOf,
+  describeDialect,
+  encodingOf,
+  firstRow,
+  writeInZohoDialect
+} from '../src/csv/dialect.ts'
 import { measureCsv, NotUtf8Error } from '../src/csv/split.ts'
 import { invalidUtf8At, Utf8Stream } from '../src/csv/utf8.ts'
 import { seededRandom } from './support/seeded-random.ts'
@@ -211,6 +217,17 @@ describe('delimiterOf', () => {
 
   it('takes the one asked for', () => {
     expect(delimiterOf('A;B;C', '|')).toBe('|')
+  })
+})
+
+describe('describeDialect', () => {
+  it.each([
+    [',', 'UTF-8, cells between commas'],
+    [';', 'UTF-8, cells between semicolons'],
+    ['\t', 'UTF-8, cells between tabs'],
+    ['|', 'UTF-8, cells between pipes']
+  ] as const)('names %j', (delimiter, name) => {
+    expect(describeDialect({ encoding: 'utf-8', delimiter })).toBe(name)
   })
 })
 
