@@ -161,7 +161,7 @@ describe('a dry run', () => {
   it('plans an upload as one job, in another dialect too', async () => {
     await writeFile(
       join(workspace.path, 'semi.csv'),
-      'Employee_ID;Email\nE-1;a@example.com\nE-2;b@example.com\n'
+      'Employee_ID;Email\nE-1;a@example.com\n\nE-2;b@example.com\n'
     )
     const run = await runAction(
       { ...sampleInputs(zoho.url), action: 'upload', file: 'semi.csv', 'dry-run': 'true' },
@@ -170,6 +170,8 @@ describe('a dry run', () => {
     expect(run.errors).toEqual([])
     expect(zoho.emulator.requests).toEqual([])
     expect(run.outputs).toMatchObject({ 'total-records': '2', parts: '1' })
+    // The blank row 3 is no record, but a row of the file.
+    expect(run.stdout).toContain('Part 1: rows 2 to 4 (2 records).')
     expect(run.folders.filter(path => path.includes('zoho-bulk-file-'))).toEqual([])
   })
 

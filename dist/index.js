@@ -3525,10 +3525,8 @@ async function plan(run) {
     const left = record.values === undefined ? '' : `, ${(0,src_text/* counted */.hS)(record.values.rows, 'row')} left out`;
     context.log(`Dry run: ${file.name} would load ${(0,src_text/* counted */.hS)(total, 'record')} in ` +
         `${(0,src_text/* counted */.hS)(parts.length, 'job')}${left}; nothing was sent to Zoho.`);
-    if (parts.length > 1) {
-        for (const { index, firstRow, lastRow, records } of parts)
-            context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${(0,src_text/* counted */.hS)(records, 'record')}).`);
-    }
+    for (const { index, firstRow, lastRow, records } of parts)
+        context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${(0,src_text/* counted */.hS)(records, 'record')}).`);
     core/* setOutput */.uH('total-records', String(total));
     core/* setOutput */.uH('rejected-records', String(record.values?.rows ?? 0));
     core/* setOutput */.uH('parts', String(parts.length));

@@ -27,10 +27,8 @@ async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
     `Dry run: ${file.name} would load ${counted(total, 'record')} in ` +
       `${counted(parts.length, 'job')}${left}; nothing was sent to Zoho.`
   )
-  if (parts.length > 1) {
-    for (const { index, firstRow, lastRow, records } of parts)
-      context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${counted(records, 'record')}).`)
-  }
+  for (const { index, firstRow, lastRow, records } of parts)
+    context.log(`Part ${index}: rows ${firstRow} to ${lastRow} (${counted(records, 'record')}).`)
   core.setOutput('total-records', String(total))
   // The rows check-values with bad-rows: skip left out of the file planned.
   core.setOutput('rejected-records', String(record.values?.rows ?? 0))
