@@ -269,7 +269,15 @@ describe('firstNonUtf8 and invalidUtf8At', () => {
     ['a byte no character starts with', [0x41, 0xf5], 1],
     ['a character cut short by the next', [0xe2, 0x82, 0x41], 0],
     ['a character cut at the end (not judged)', [0x41, 0xe2, 0x82], -1],
-    ['continuation bytes at the start (of a character cut before)', [0x82, 0xac, 0x41], -1]
+    ['continuation bytes at the start (of a character cut before)', [0x82, 0xac, 0x41], -1],
+    ['a fourth continuation byte at the start', [0x80, 0x80, 0x80, 0x80, 0x41], 3],
+    ['the lowest two-byte lead, and the highest continuation', [0xc2, 0x80, 0xc3, 0xbf], -1],
+    ['a lead below it', [0xc1, 0xbf], 0],
+    [
+      'a four-byte lead below F4, and U+10FFFF',
+      [0xf3, 0xbf, 0xbf, 0xbf, 0xf4, 0x8f, 0xbf, 0xbf],
+      -1
+    ]
   ])('finds in %s: %d', (_what, bytes, at) => {
     expect(invalidUtf8At(Uint8Array.from(bytes))).toBe(at)
   })
