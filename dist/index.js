@@ -567,10 +567,7 @@ class BlankLines {
         let blankSoFar = this.#blankSoFar && !quoted;
         if (!(blankSoFar && isBlank(chunk[from])) && !scanner.blankMayStart) {
             const lastLineFeed = chunk.lastIndexOf(LINE_FEED, to - 1);
-            this.#blankSoFar =
-                lastLineFeed < from
-                    ? this.#blankSoFar && allBlank(chunk, from, to)
-                    : allBlank(chunk, lastLineFeed + 1, to);
+            this.#blankSoFar = lastLineFeed >= from && allBlank(chunk, lastLineFeed + 1, to);
             return blanks;
         }
         const after = scanner.quoted;

@@ -42,12 +42,10 @@ export class BlankLines {
     if (from === to) return blanks
     let blankSoFar = this.#blankSoFar && !quoted
     if (!(blankSoFar && isBlank(chunk[from])) && !scanner.blankMayStart) {
-      // No record starts blank here: only the line under way at the end may.
+      // No record starts blank here: only the line under way at the end may, after a line feed
+      // (without one, the chunk's first byte is not blank, or the record under way was not).
       const lastLineFeed = chunk.lastIndexOf(LINE_FEED, to - 1)
-      this.#blankSoFar =
-        lastLineFeed < from
-          ? this.#blankSoFar && allBlank(chunk, from, to)
-          : allBlank(chunk, lastLineFeed + 1, to)
+      this.#blankSoFar = lastLineFeed >= from && allBlank(chunk, lastLineFeed + 1, to)
       return blanks
     }
     // A record at a time: a blank one holds no quote, so the scan goes on as if it were not there.
