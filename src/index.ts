@@ -7,11 +7,18 @@ import { runPost } from './post.ts'
 
 const POST_MARK = 'is-post'
 
-if (core.getState(POST_MARK) === 'true') await runPost()
-else {
-  core.saveState(POST_MARK, 'true')
-  await runMain()
+async function step(): Promise<void> {
+  if (core.getState(POST_MARK) === 'true') await runPost()
+  else {
+    core.saveState(POST_MARK, 'true')
+    await runMain()
+  }
 }
-// The step has reported. Nothing still open, such as a proxy that never answered a tunnel request
-// the deadline gave up on, may keep it alive: the process ends in a moment whatever is left.
-setTimeout(() => process.exit(), 500).unref()
+
+// No top-level await: the bundler can then join every module into one scope, which keeps
+// dist/index.js readable and under 300 KB (an await here made each module a wrapper of its own).
+void step().finally(() => {
+  // The step has reported. Nothing still open, such as a proxy that never answered a tunnel
+  // request the deadline gave up on, may keep it alive: the process ends in a moment.
+  setTimeout(() => process.exit(), 500).unref()
+})
