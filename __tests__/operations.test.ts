@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multipartFile } from '../src/http/multipart.ts'
 import { jobIdOf } from '../src/operations/create.ts'
+import { uploadTimeoutMs } from '../src/operations/upload.ts'
 import { reply } from './support/replies.ts'
 
 describe('jobIdOf', () => {
@@ -13,6 +14,7 @@ describe('jobIdOf', () => {
     ['details', '{"code":3000,"details":{"job_id":"3888833000000114027"}}'],
     ['data', '{"code":3000,"data":{"job_id":"3888833000000114027"}}'],
     ['the top level', '{"code":3000,"job_id":"3888833000000114027"}'],
+    ['spaces around a string', '{"code":3000,"details":{"job_id":" 3888833000000114027 "}}'],
     ['a bare number', '{"code":3000,"details":{"job_id":3888833000000114027}}'],
     [
       'a bare number among others',
@@ -87,5 +89,13 @@ describe('multipartFile', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('uploadTimeoutMs', () => {
+  it('gives each attempt the timeout and a second more per MiB sent', () => {
+    expect(uploadTimeoutMs(30_000, 0)).toBe(30_000)
+    expect(uploadTimeoutMs(30_000, 10 * 1024 * 1024)).toBe(40_000)
+    expect(uploadTimeoutMs(5_000, 512 * 1024)).toBe(5_500)
   })
 })

@@ -6386,6 +6386,7 @@ function quoted(name) {
 
 
 const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000;
+const uploadTimeoutMs = (timeoutMs, bytes) => timeoutMs + bytes / BYTES_PER_EXTRA_MS;
 async function uploadJobFile(job, file, connection, context) {
     const multipart = multipartFile({
         field: 'file',
@@ -6394,7 +6395,7 @@ async function uploadJobFile(job, file, connection, context) {
         size: file.size,
         contentType: file.kind === 'zip' ? 'application/zip' : 'text/csv'
     });
-    const uploading = { ...context, timeoutMs: context.timeoutMs + file.size / BYTES_PER_EXTRA_MS };
+    const uploading = { ...context, timeoutMs: uploadTimeoutMs(context.timeoutMs, file.size) };
     const startedMs = context.clock.now();
     const attempt = async (urlForm) => {
         const request = uploadRequest(connection, job, multipart, urlForm);

@@ -22,8 +22,11 @@ export interface Upload {
   readonly warning?: string
 }
 
-// Each attempt of an upload may take `timeout`, and one more second for each MiB it sends.
 const BYTES_PER_EXTRA_MS = (1024 * 1024) / 1000
+
+/** How long each attempt of an upload of `bytes` may take: `timeout`, and a second more per MiB. */
+export const uploadTimeoutMs = (timeoutMs: number, bytes: number): number =>
+  timeoutMs + bytes / BYTES_PER_EXTRA_MS
 
 export async function uploadJobFile(
   job: JobRef,
@@ -38,7 +41,7 @@ export async function uploadJobFile(
     size: file.size,
     contentType: file.kind === 'zip' ? 'application/zip' : 'text/csv'
   })
-  const uploading = { ...context, timeoutMs: context.timeoutMs + file.size / BYTES_PER_EXTRA_MS }
+  const uploading = { ...context, timeoutMs: uploadTimeoutMs(context.timeoutMs, file.size) }
   const startedMs = context.clock.now()
   const attempt = async (urlForm: UploadUrlForm): Promise<Upload> => {
     const request = uploadRequest(connection, job, multipart, urlForm)
