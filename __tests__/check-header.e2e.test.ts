@@ -79,6 +79,25 @@ describe('check-header: true', () => {
     }
   })
 
+  it('names both an unknown column and a repeated value in one error', async () => {
+    const run = await load(
+      'Employee_ID,Email,Bonus\r\nE-1,ada@example.com,1\r\nE-2,ada@example.com,2\r\n'
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain(
+      'a column that is no field of the form: "Bonus" (no field by a close name); the unique ' +
+        'field "Email" holds "ada@example.com" twice (rows 2 and 3).'
+    )
+  })
+
+  it('checks no value against a header that does not fit, with check-values', async () => {
+    const run = await load('Employee_ID,Age,Bonus\r\nE-1,forty,1\r\n', { 'check-values': 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(/^The file rows\.csv does not fit the form Employee_Details: /)
+    expect(run.resultFile('problems.csv')).toBeUndefined()
+    expect(run.outputs['rejected-records']).toBeUndefined()
+  })
+
   it('says which scope to add when the token lacks it, and that check-header: false skips the check', async () => {
     zoho.emulator.addToken(SAMPLE.token, [
       'ZohoCreator.bulk.CREATE',

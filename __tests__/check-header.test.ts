@@ -44,6 +44,22 @@ describe('headerProblems', () => {
     expect(headerProblems(['Employee_ID', 'Start_Date.x'], fields)).toEqual([])
   })
 
+  it('offers every close name, and quotes at most 100 characters of a column', () => {
+    const fields = [...FIELDS, { linkName: 'Emails', mandatory: false, unique: false }]
+    expect(headerProblems(['Employee_ID', 'Emial'], fields)).toEqual([
+      'a column that is no field of the form: "Emial" (did you mean "Email" or "Emails"?)'
+    ])
+    expect(headerProblems(['Employee_ID', 'y'.repeat(150)], FIELDS)).toEqual([
+      `a column that is no field of the form: "${'y'.repeat(100)}" (no field by a close name)`
+    ])
+  })
+
+  it('lists 20 unknown columns and no count when there are no more', () => {
+    const columns = ['Employee_ID', ...Array.from({ length: 20 }, (_, i) => `Zz${i}`)]
+    const [problem] = headerProblems(columns, FIELDS)
+    expect(problem).toMatch(/"Zz19" \(no field by a close name\)$/)
+  })
+
   it('lists 20 unknown columns and counts the rest', () => {
     const columns = ['Employee_ID', ...Array.from({ length: 23 }, (_, i) => `Zz${i}`)]
     const [problem] = headerProblems(columns, FIELDS)
@@ -59,6 +75,8 @@ describe('closest and editDistance', () => {
     ['Emal', 'Email', 1],
     ['Employe_ID', 'Employee_ID', 1],
     ['kitten', 'sitting', 3],
+    ['aEmial', 'bEmail', 2],
+    ['ab', 'ba', 1],
     ['', 'abc', 3]
   ])('%s to %s is %d', (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance)
@@ -73,6 +91,14 @@ describe('closest and editDistance', () => {
     ])
     expect(closest('Salary', ['Email', 'Name'])).toEqual([])
     expect(closest('x'.repeat(101), ['x'.repeat(101)])).toEqual([])
+    expect(closest('x'.repeat(100), ['x'.repeat(100)])).toEqual(['x'.repeat(100)])
+  })
+
+  it('takes a name as close as a third of its length, and one edit from a short name', () => {
+    expect(closest('Emplye_ID', ['Employee_ID'])).toEqual(['Employee_ID'])
+    expect(closest('Agx', ['Age'])).toEqual(['Age'])
+    expect(closest('Aeg', ['Age'])).toEqual(['Age'])
+    expect(closest('Axx', ['Age'])).toEqual([])
   })
 })
 

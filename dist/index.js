@@ -6113,7 +6113,7 @@ function editDistance(a, b) {
         for (let j = 1; j <= b.length; j++) {
             const cost = a[i - 1] === b[j - 1] ? 0 : 1;
             let best = Math.min((above[j - 1] ?? 0) + cost, (above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+            if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
                 best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
             row.push(best);
         }
