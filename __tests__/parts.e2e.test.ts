@@ -4,9 +4,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
-import { rm, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createWriteStream, readdirSync } from 'node:fs'
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { parseCsv } from '../src/csv/reader.ts'
 import { sampleLoadInputs } from '../emulator/sample.ts'
 import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
@@ -76,6 +76,8 @@ describe('a load in parts', () => {
     expect(run.outputs['total-records']).toBe('5')
     expect(run.outputs['success-records']).toBe('5')
     expect(run.outputs['failed-records']).toBe('0')
+    // The state of the last part's job, with the counts of them all.
+    expect(run.outputs['job-status']).toBe('Completed')
     expect(run.summary).toContain('<td>4–5 (2 records)</td>')
     expect(run.stdout).toContain('employees.csv: 5 records to load, in 3 parts.')
     expect(run.stdout).toContain('Part 2: rows 4 to 5 of employees.csv (2 records,')
@@ -96,6 +98,8 @@ describe('a load in parts', () => {
     expect(run.outputs['total-records']).toBe('4')
     // The summary lists the part not attempted, and the records it holds.
     expect(run.summary).toContain('<td>6–6 (1 record)</td><td>not attempted</td>')
+    expect(run.summary).toContain('1 record in 1 part not attempted')
+    expect(run.summary).not.toContain('<td>4–5 (2 records)</td><td>not attempted</td>')
     expect(run.outputs['failed-records']).toBe('1')
     const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
     expect(failure).toEqual([
@@ -146,6 +150,45 @@ describe('a load in parts', () => {
     expect(jobsOf(run).map(job => job.state)).toEqual(['Completed', 'In-progress'])
   })
 
+  it('says to wait for the job of the last part when it still runs, with nothing left to resume', async () => {
+    zoho.emulator.loadRunMs = job => (job.id === '3888833000000200001' ? 60_000 : 0)
+    const run = await load(RECORDS.slice(0, 4), { 'wait-timeout': '0.6' })
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toContain(
+      'The load stopped at part 2 of employees.csv (rows 4 to 5). The job of part 2 (…200001) ' +
+        'goes on in Zoho: wait for it to end (action: status, wait: true, job-id of that job); ' +
+        'it holds the last records of the file.'
+    )
+    expect(run.errors[0]).not.toContain('skip-records')
+  })
+
+  it('removes each part once uploaded, the later ones waiting on disk', async () => {
+    const temp = join(workspace.path, 'runner-temp')
+    await mkdir(temp)
+    const onDisk: string[][] = []
+    zoho.emulator.onAnswer = request => {
+      if (request.method === 'PATCH')
+        onDisk.push(
+          readdirSync(temp, { recursive: true, encoding: 'utf8' })
+            .filter(path => path.includes('.part-'))
+            .map(path => basename(path))
+            .sort()
+        )
+    }
+    await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
+    const run = await runAction(
+      { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },
+      { GITHUB_WORKSPACE: workspace.path, RUNNER_TEMP: temp }
+    )
+    expect(run.errors).toEqual([])
+    // At each start, the parts not yet uploaded, and not this one.
+    expect(onDisk).toEqual([
+      ['employees.part-2.csv', 'employees.part-3.csv'],
+      ['employees.part-3.csv'],
+      []
+    ])
+  })
+
   it('names no skip-records that loads again a part whose job goes on after a cancel (abort-on-cancel: false)', async () => {
     zoho.emulator.loadRunMs = job => (job.id === '3888833000000200001' ? 60_000 : 0)
     await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
@@ -176,8 +219,8 @@ describe('a load in parts', () => {
     const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
     expect(failure.map(row => row[0])).toEqual(['Employee_ID', 'E-1', 'E-2', 'E-5'])
     expect(run.resultFile('part-2-failure.zip')?.length).toBe(40)
-    expect(run.stdout).toContain(
-      '::warning::The failure rows of part 2 could not be merged into failure.csv'
+    expect(run.stdout).toMatch(
+      /::warning::The failure rows of part 2 could not be merged into failure\.csv \(.+\): result-dir keeps the file as Zoho sent it, as part-2-failure\.zip\./
     )
   })
 

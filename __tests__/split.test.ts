@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { parseCsv } from '../src/csv/reader.ts'
-import { checkJobFile, csvSource } from '../src/job-file.ts'
+import { checkJobFile, csvSource, MAX_FILE_BYTES } from '../src/job-file.ts'
+import { partsNeeded } from '../src/load.ts'
 import { SCAN_CHUNK_BYTES } from '../src/csv/scanner.ts'
 import { seededRandom } from './support/seeded-random.ts'
 import {
@@ -395,5 +396,30 @@ describe('withoutHeader', () => {
     for await (const piece of withoutHeader(Readable.from([Buffer.from(`${header}1,2\n`)])))
       rest.push(piece)
     expect(Buffer.concat(rest).toString()).toBe('1,2\n')
+  })
+})
+
+describe('partsNeeded', () => {
+  const measure = { records: 10, bytes: 1000, blankRows: 0 }
+  const limits = { maxRecords: 10, skipRecords: 0 }
+
+  it('sends a file as it is when it fits one job', () => {
+    expect(partsNeeded({ size: MAX_FILE_BYTES, measure }, limits)).toBeUndefined()
+    expect(
+      partsNeeded({ size: 1000, measure }, { ...limits, maxRecords: undefined })
+    ).toBeUndefined()
+  })
+
+  it.each([
+    ['larger than a job takes', { size: MAX_FILE_BYTES + 1, measure }, limits],
+    ['with more records than a job takes', { size: 1000, measure }, { ...limits, maxRecords: 9 }],
+    ['with records to skip', { size: 1000, measure }, { ...limits, skipRecords: 1 }],
+    [
+      'with blank rows among its records',
+      { size: 1000, measure: { ...measure, blankRows: 1 } },
+      limits
+    ]
+  ])('splits a file %s', (_why, file, partLimits) => {
+    expect(partsNeeded(file, partLimits)).toBe(file.measure)
   })
 })

@@ -47,7 +47,7 @@ export const load: JobOperation<'load'> = async run => {
  * undefined when it goes as it is, in one job.
  */
 export function partsNeeded(
-  { size, measure }: JobFile,
+  { size, measure }: Pick<JobFile, 'size' | 'measure'>,
   { maxRecords, skipRecords }: PartLimits
 ): CsvMeasure | undefined {
   const split = size > MAX_FILE_BYTES || skipRecords > 0 || measure.blankRows > 0
