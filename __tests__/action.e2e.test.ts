@@ -119,6 +119,7 @@ describe('start and abort', () => {
     expect(JSON.parse(zoho.emulator.requests[0]?.body ?? '')).toEqual({ data: { action: 'abort' } })
     expect(zoho.job.state).toBe('User Aborted')
     expect(run.outputs['status']).toBe('Job aborted successfully')
+    expect(run.summary).toContain('<tr><td>Aborted</td><td>Job aborted successfully</td></tr>')
     expectNothingLeaked(run)
   })
 

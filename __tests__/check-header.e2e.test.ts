@@ -186,6 +186,32 @@ describe('check-values: true', () => {
     expect(run.stdout).toContain('rows.csv: "Salary" is longer than the field takes: 1 row (4).')
     expect(run.summary).toContain('Values the form would refuse, in 3 rows')
     expect(run.summary).toContain('<td>4</td><td>Department</td><td>Research</td>')
+    // With bad-rows: fail, no row is sorted out: result-dir holds problems.csv alone.
+    expect(run.resultFile('rejected.csv')).toBeUndefined()
+    expect(run.resultFile('rows.csv')).toBeUndefined()
+  })
+
+  it('says a single row holds a bad value, and names RUNNER_TEMP when it cannot hold the check', async () => {
+    const one = await load(
+      `${HEADER}E-1,Ada,ada@example.com,Engineering,36,\r\nE-2,Eve,eve,,,\r\n`,
+      {
+        'check-values': 'true'
+      }
+    )
+    expect(one.errors[0]).toMatch(
+      /^1 row of rows\.csv holds values the form would refuse: "Email" is not an email address: 1 row \(3\)\. /
+    )
+    const notAFolder = join(workspace.path, 'runner-temp-file')
+    await writeFile(notAFolder, '')
+    await writeFile(join(workspace.path, 'rows.csv'), `${HEADER}E-1,Ada,ada@example.com,,,\r\n`)
+    const run = await runAction(
+      { ...sampleLoadInputs(zoho.url, 'rows.csv'), 'check-values': 'true' },
+      { GITHUB_WORKSPACE: workspace.path, RUNNER_TEMP: notAFolder }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /^The files of check-values could not be written under .* \(RUNNER_TEMP\): .*No job was created\.$/
+    )
   })
 
   it('loads a file whose values all fit, and says so; blank rows are no records', async () => {
@@ -240,6 +266,12 @@ describe('bad-rows: skip', () => {
       '::warning::2 rows of rows.csv hold values the form would refuse: "Email" is not an email address: 1 row (3); "Department" is not one of the field’s choices: 1 row (5). problems.csv in result-dir lists each. They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.'
     )
     expect(run.folders.filter(path => /zoho-bulk-(kept|check)-/.test(path))).toEqual([])
+    expect(run.summary).toContain(
+      '<tr><td>Values checked</td><td>its 4 columns and values were checked against the form&#39;s 6 fields</td></tr>'
+    )
+    expect(run.summary).toContain(
+      '<tr><td>Rows left out</td><td>2: rejected.csv in result-dir</td></tr>'
+    )
   })
 
   it('keeps result-dir on the check files when the job makes none', async () => {
@@ -264,5 +296,6 @@ describe('bad-rows: skip', () => {
       'Every row has one: nothing is left to load. No job was created.'
     )
     expect(requested()).toEqual([`GET ${FIELDS_URL}`])
+    expect(run.folders.filter(path => path.includes('zoho-bulk-kept-'))).toEqual([])
   })
 })

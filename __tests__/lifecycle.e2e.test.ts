@@ -94,7 +94,9 @@ describe('action: load', () => {
     expect(createdJob(run).file).toEqual({ name: 'employees.csv', bytes: Buffer.from(CSV) })
     const failures = unzipSync(run.resultFile('failure.zip') ?? new Uint8Array())
     expect(Buffer.from(Object.values(failures)[0] ?? []).toString()).toContain('E-2')
-    expect(run.summary).toContain('<td>Created</td>')
+    expect(run.summary).toContain(`<tr><td>Created</td><td>job …${jobId.slice(-6)}</td></tr>`)
+    expect(run.summary).toContain('<tr><td>Started</td><td>Job created successfully</td></tr>')
+    expect(run.summary).toContain('<tr><td>Waited</td><td>finished: COMPLETED</td></tr>')
     const seconds = /<td>Uploaded<\/td><td>employees\.csv: \d+ bytes in (\d+\.\d) s<\/td>/.exec(
       run.summary
     )?.[1]
@@ -402,6 +404,8 @@ describe('action: status with wait: true', () => {
     expect(run.resultFile('failure.zip')).toBeDefined()
     expect(run.exitCode).toBe(1)
     expect(zoho.emulator.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
+    // The polls say what they read; the line of a status without wait is not written.
+    expect(run.stdout).not.toMatch(/^The job is /m)
   })
 })
 
