@@ -62,6 +62,7 @@ describe('action: load', () => {
         'summary, or set fail-on-failed-records: false.'
     ])
     expect(run.exitCode).toBe(1)
+    expect(run.stdout).not.toContain('the step passes')
     const jobId = run.outputs['job-id'] ?? ''
     expect(jobId).toMatch(/^\d{19}$/)
     expect(run.outputs).toMatchObject({
