@@ -532,6 +532,9 @@ describe('a cancelled load', () => {
     )
     expect(createdJob(run).state).toBe('User Aborted')
     expect(run.summary).toContain('cancelled')
+    expect(run.summary).toContain(
+      '<tr><td>Aborted</td><td>as the step was cancelled while the job it started ran'
+    )
     expect(run.state['pending-job']).toBe('')
   })
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CsvReader, parseCsv } from '../src/csv/reader.ts'
-import { appendResultCsv, previewCsv } from '../src/results.ts'
+import { appendResultCsv, morePreview, previewCsv } from '../src/results.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
 afterAll(() => {
@@ -108,11 +108,14 @@ describe('previewCsv', () => {
   })
 
   it.each([
-    [20, false],
-    [21, true]
-  ])('says whether a complete file of %d rows has more than 20', async (count, more) => {
-    const rows = Array.from({ length: count }, (_, i) => `row${i}`).join('\n')
-    const preview = await previewCsv(zipFile(`rows-${count}.zip`, { 'f.csv': `A\n${rows}` }), 20)
+    [20, false, ''],
+    [21, true, ''],
+    [20, false, '\n'],
+    [21, true, '\n']
+  ])('says whether a complete file of %d rows has more than 20', async (count, more, end) => {
+    const rows = Array.from({ length: count }, (_, i) => `row${i}`).join('\n') + end
+    const name = `rows-${count}-${end.length}.zip`
+    const preview = await previewCsv(zipFile(name, { 'f.csv': `A\n${rows}` }), 20)
     expect(preview?.rows).toHaveLength(20)
     expect(preview?.rows[19]).toEqual(['row19'])
     expect(preview?.more).toBe(more)
@@ -135,7 +138,8 @@ describe('previewCsv', () => {
   })
 
   it('reads characters cut between two pieces whole', async () => {
-    const text = 'é'.repeat(3000)
+    // After "A\nx", each two-byte character starts at an odd offset: a piece's end cuts one.
+    const text = `x${'é'.repeat(100_000)}`
     const path = zipFile('utf8.zip', { 'f.csv': `A\n${text}\n` }, 0)
     expect((await previewCsv(path, 20))?.rows).toEqual([[text]])
   })
@@ -168,11 +172,49 @@ describe('appendResultCsv', () => {
     expect(readFileSync(into, 'utf8')).toBe(`${header}1,a,x\r\n2,"b\nc",y\r\n3,d,z\r\n`)
   })
 
+  it('adds no line break before the rows when the file so far is empty', async () => {
+    const into = join(dir, 'empty-so-far.csv')
+    writeFileSync(into, '')
+    await appendResultCsv(zipFile('p4.zip', { 'f.csv': 'ID\r\n4\r\n' }), into, false)
+    expect(readFileSync(into, 'utf8')).toBe('4\r\n')
+  })
+
+  it('fails on a file with no CSV in it', async () => {
+    const path = zipFile('no-csv.zip', { 'readme.txt': 'x' })
+    await expect(appendResultCsv(path, join(dir, 'y.csv'), true)).rejects.toThrow(
+      `${path} holds no .csv file.`
+    )
+  })
+
   it('fails on a file that is no ZIP', async () => {
     const path = join(dir, 'not.zip')
     writeFileSync(path, 'ID\n1\n')
     await expect(appendResultCsv(path, join(dir, 'x.csv'), true)).rejects.toThrow(
       `${path} is not a ZIP file Zoho can read: its directory is missing.`
     )
+  })
+})
+
+describe('morePreview', () => {
+  const first = { header: ['A'], rows: [['1'], ['2']], more: false }
+
+  it('adds the rows of the next part after those shown, up to the most asked', () => {
+    expect(morePreview(undefined, first, 3)).toBe(first)
+    expect(morePreview(first, { header: ['A'], rows: [['3']], more: false }, 3)).toEqual({
+      header: ['A'],
+      rows: [['1'], ['2'], ['3']],
+      more: false
+    })
+  })
+
+  it('says there are more when rows are left out, or either preview had more', () => {
+    const next = { header: ['A'], rows: [['3'], ['4']], more: false }
+    expect(morePreview(first, next, 3)).toEqual({
+      header: ['A'],
+      rows: [['1'], ['2'], ['3']],
+      more: true
+    })
+    expect(morePreview({ ...first, more: true }, { ...next, rows: [] }, 3).more).toBe(true)
+    expect(morePreview(first, { ...next, rows: [], more: true }, 3).more).toBe(true)
   })
 })
