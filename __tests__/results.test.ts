@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CsvReader, parseCsv } from '../src/csv/reader.ts'
 import { appendResultCsv, morePreview, previewCsv } from '../src/results.ts'
+import { zipBomb } from './support/zips.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zoho-results-'))
 afterAll(() => {
@@ -177,6 +178,20 @@ describe('appendResultCsv', () => {
     writeFileSync(into, '')
     await appendResultCsv(zipFile('p4.zip', { 'f.csv': 'ID\r\n4\r\n' }), into, false)
     expect(readFileSync(into, 'utf8')).toBe('4\r\n')
+  })
+
+  it('stops a CSV that inflates beyond what one job can give (200 MiB)', async () => {
+    const path = join(dir, 'bomb.zip')
+    writeFileSync(path, zipBomb(202))
+    const into = join(dir, 'bomb.csv')
+    try {
+      await expect(appendResultCsv(path, into, true)).rejects.toThrow(
+        `${path} inflates to more than 209715200 bytes: no result file of one job is that large.`
+      )
+      expect(statSync(into).size).toBeLessThanOrEqual(209_715_200)
+    } finally {
+      rmSync(into, { force: true })
+    }
   })
 
   it('fails on a file with no CSV in it', async () => {
