@@ -538,6 +538,26 @@ describe('a cancelled load', () => {
     expect(run.state['pending-job']).toBe('')
   })
 
+  it('leaves a job the abort did not reach for the post step, and says so in the summary', async () => {
+    zoho.emulator.loadRunMs = 60_000
+    // The start is the third request: only the abort after it is refused.
+    zoho.emulator.replyNext({
+      method: 'PATCH',
+      afterRequests: 3,
+      status: 400,
+      body: JSON.stringify({ code: 2930, message: 'Not allowed now' })
+    })
+    const run = await runAction(inputs(), env(), {
+      name: 'SIGINT',
+      when: /Zoho answered code 3000/
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(createdJob(run).state).toBe('In-progress')
+    expect(run.summary).toContain('<tr><td>Not aborted</td><td>')
+    expect(JSON.parse(run.state['pending-job'] ?? '')).toMatchObject({ form: SAMPLE.form })
+  })
+
   // A kill ends the process, so only a run of the bundle can be killed.
   ;(IN_PROCESS ? it.skip : it)(
     'is finished by the post step when the main step was killed before it could abort',

@@ -7016,8 +7016,7 @@ async function act(record, secrets, cancellation) {
     }
     finally {
         await discardCopy(given);
-        if (run.file !== given)
-            await discardCopy(run.file);
+        await discardCopy(run.file);
         await keepCheckFiles(record);
     }
 }

@@ -76,9 +76,10 @@ async function act(record: RunRecord, secrets: Secrets, cancellation: Cancellati
     await run.connection.tokens.current(run.context)
     await performHeld(run, cancellation)
   } finally {
-    // The copy in Zoho's dialect, and the copy of the rows to load that bad-rows: skip leaves.
+    // The copy in Zoho's dialect, and the copy of the rows to load that bad-rows: skip leaves
+    // (when it left none, run.file is the given file again, and its second discard does nothing).
     await discardCopy(given)
-    if (run.file !== given) await discardCopy(run.file)
+    await discardCopy(run.file)
     await keepCheckFiles(record)
   }
 }
