@@ -7044,8 +7044,7 @@ async function cleanUp(run, error, cancellation) {
         return goesOn ? withNote(error, 'The job goes on in Zoho.') : error;
     }
     const cancelled = error instanceof CancelledError;
-    if (cancelled)
-        cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500);
+    cancellation.holdExit(ABORT_ON_CANCEL_MS + 1500);
     const deadline = cancelled ? systemClock.now() + ABORT_ON_CANCEL_MS : undefined;
     const { aborted, note } = await abortJob(job, why, connection, context, deadline);
     if (aborted)
