@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import { InputError } from '../src/errors.ts'
-import { checkJobFile, type FileReading, forEachRow, MAX_FILE_BYTES } from '../src/job-file.ts'
+import {
+  CHUNK_BYTES,
+  checkJobFile,
+  type FileReading,
+  forEachRow,
+  MAX_FILE_BYTES
+} from '../src/job-file.ts'
 import { zipOf } from './support/zips.ts'
 
 let dir = ''
@@ -141,12 +147,15 @@ describe('checkJobFile', () => {
 
   it('takes a first line of exactly 1 MiB, with a character cut between two pieces', async () => {
     const MiB = 1024 * 1024
-    // "é" takes two bytes, the first of them the last byte of the first 256 KiB read.
-    const first = `${'A'.repeat(256 * 1024 - 1)}é`
+    // "é" takes two bytes, the first of them the last byte of the first piece read.
+    const first = `${'A'.repeat(CHUNK_BYTES - 1)}é`
     const header = `${first},${'B'.repeat(MiB - Buffer.byteLength(first) - 1)}`
     expect(Buffer.byteLength(header)).toBe(MiB)
     const checked = await checkJobFile(await file('mib.csv', `${header}\n1,2\n`), reading())
-    expect(checked.columns.map(column => column.length)).toEqual([256 * 1024, MiB - 256 * 1024 - 2])
+    expect(checked.columns.map(column => column.length)).toEqual([
+      CHUNK_BYTES,
+      MiB - CHUNK_BYTES - 2
+    ])
     expect(checked.columns[0]?.endsWith('Aé')).toBe(true)
   })
 

@@ -4882,7 +4882,7 @@ async function discardCopy(file) {
     if (file?.copyOf !== undefined)
         await (0,external_node_fs_promises_namespaceObject.rm)((0,external_node_path_namespaceObject.dirname)(file.path), { recursive: true, force: true });
 }
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 function csvText(file) {
     const { path, entry } = file;
     if (entry !== undefined)
