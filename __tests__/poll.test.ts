@@ -5,6 +5,7 @@ import type { Clock } from '../src/clock.ts'
 import { ActionError, CancelledError, TransportError } from '../src/errors.ts'
 import {
   describeStatus,
+  failedButPassed,
   nextPollDelay,
   type WaitResult,
   type WaitSettings,
@@ -215,6 +216,28 @@ describe('describeStatus', () => {
     expect(describeStatus({ state: 'Completed', records: {} })).toBe('Completed')
     expect(describeStatus({ state: 'Failed', records: { failed: 3 } })).toBe('Failed, 3 failed')
     expect(describeStatus({ records: {} })).toBe('in an unknown state')
+  })
+})
+
+describe('failedButPassed', () => {
+  const completed = (records: JobStatus['records']): JobStatus => ({ state: 'Completed', records })
+
+  it('says how many records failed, of how many, when the step passes all the same', () => {
+    const said = ', and the step passes all the same, as fail-on-failed-records is false'
+    expect(failedButPassed(completed({ total: 12, failed: 3 }), false)).toBe(
+      `3 of 12 records failed${said}`
+    )
+    expect(failedButPassed(completed({ failed: 1 }), false)).toBe(`1 record failed${said}`)
+  })
+
+  it('says nothing when the step fails on them, none failed, or the job did not complete', () => {
+    expect(failedButPassed(completed({ total: 12, failed: 3 }), true)).toBeUndefined()
+    expect(failedButPassed(completed({ total: 12, failed: 0 }), false)).toBeUndefined()
+    expect(failedButPassed(completed({ total: 12 }), false)).toBeUndefined()
+    expect(
+      failedButPassed({ state: 'System Aborted', records: { failed: 3 } }, false)
+    ).toBeUndefined()
+    expect(failedButPassed(undefined, false)).toBeUndefined()
   })
 })
 

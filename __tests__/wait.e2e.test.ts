@@ -96,13 +96,13 @@ describe('wait: true', () => {
     expect(run.outputs['failed-records']).toBe('2')
     // It says so, in the log and the summary: a pass is not a clean load.
     expect(run.stdout).toMatch(
-      /::warning::2 of \d+ records failed; the step passes, as fail-on-failed-records is false/
+      /::warning::2 of \d+ records failed, and the step passes all the same, as fail-on-failed-records is false: see failure.zip in result-dir and the job summary for their rows and Zoho's reasons.\n/
     )
     expect(run.summary).toMatch(
       /<h3>✅ Zoho Creator start succeeded: \d+ of \d+ records loaded, 2 failed<\/h3>/
     )
-    expect(run.summary).toContain(
-      '2 records failed, and the step passed all the same, as fail-on-failed-records is false'
+    expect(run.summary).toMatch(
+      /<p>⚠️ 2 of \d+ records failed, and the step passes all the same, as fail-on-failed-records is false: their rows and Zoho&#39;s reasons are below and in result-dir.<\/p>/
     )
     // Where the result files are, and how to keep them.
     expect(run.summary).toContain('keep them with an actions/upload-artifact step')

@@ -4364,6 +4364,16 @@ async function waitForJob(wait, deadline, { readStatus, isPassing, clock, log, s
     }
 }
 const poll_seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+function failedButPassed(status, failOnFailedRecords) {
+    const { state, records } = status ?? { records: {} };
+    const failed = records.failed ?? 0;
+    if (state !== 'Completed' || failed === 0 || failOnFailedRecords)
+        return undefined;
+    const which = records.total === undefined
+        ? counted(failed, 'record')
+        : `${failed} of ${counted(records.total, 'record')}`;
+    return `${which} failed, and the step passes all the same, as fail-on-failed-records is false`;
+}
 function describeStatus(status) {
     if (status === undefined)
         return 'in a state no poll could read';
@@ -5336,9 +5346,11 @@ async function writeSummary(record, now, secrets) {
     let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`;
     if (failure !== undefined)
         html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
-    const passed = failedButPassed(settings, record, status);
+    const passed = failure === undefined
+        ? failedButPassed(status, waitOf(settings)?.failOnFailedRecords ?? true)
+        : undefined;
     if (passed !== undefined)
-        html += `<p>⚠️ ${cell(passed)}</p>\n`;
+        html += `<p>⚠️ ${cell(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`;
     const again = rerun(settings);
     if (again !== undefined)
         html += `<p>⚠️ ${cell(again)}</p>\n`;
@@ -5406,15 +5418,6 @@ function countsLine(status, parts) {
             : `${counted(untried, 'record')} in ${counted(notTried.length, 'part')} not attempted`
     ];
     return phrases.filter(phrase => phrase !== '').join(', ');
-}
-function failedButPassed(settings, record, status) {
-    const failed = status?.records.failed ?? 0;
-    if (record.failure !== undefined ||
-        failed === 0 ||
-        waitOf(settings)?.failOnFailedRecords !== false)
-        return undefined;
-    return (`${counted(failed, 'record')} failed, and the step passed all the same, as ` +
-        "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir.");
 }
 function resultFilesNote(dir) {
     return (`The result files are in result-dir (${dir}). The runner's temporary folder is wiped when ` +
@@ -6221,10 +6224,16 @@ async function followJob(job, action, wait, connection, context) {
         };
     }
     const failure = jobFailure(waited, action, wait);
-    const passed = follow_failedButPassed(waited, wait);
+    const passed = failedButPassed(waited.status, wait.failOnFailedRecords);
+    const warnings = passed === undefined
+        ? results.warnings
+        : [
+            ...results.warnings,
+            `${passed}: see ${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`
+        ];
     return {
         ...results,
-        warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
+        warnings,
         wait: waited,
         ...(failure === undefined ? {} : { failure })
     };
@@ -6281,15 +6290,6 @@ async function readPreview(path, warnings) {
             throw error;
         return undefined;
     }
-}
-function follow_failedButPassed(waited, wait) {
-    const { state, records } = waited.status ?? { records: {} };
-    const failed = records.failed ?? 0;
-    if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords)
-        return undefined;
-    const of = records.total === undefined ? '' : ` of ${counted(records.total, 'record')}`;
-    return (`${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
-        `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`);
 }
 const ENDINGS = {
     Failed: 'Zoho could not process the file.',

@@ -100,6 +100,25 @@ export async function waitForJob(
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
+/**
+ * "3 of 12 records failed, and the step passes all the same, as fail-on-failed-records is false":
+ * what the log and the summary say when a job completed with failed records and the user asked the
+ * step to pass all the same; undefined otherwise.
+ */
+export function failedButPassed(
+  status: JobStatus | undefined,
+  failOnFailedRecords: boolean
+): string | undefined {
+  const { state, records } = status ?? { records: {} }
+  const failed = records.failed ?? 0
+  if (state !== 'Completed' || failed === 0 || failOnFailedRecords) return undefined
+  const which =
+    records.total === undefined
+      ? counted(failed, 'record')
+      : `${failed} of ${counted(records.total, 'record')}`
+  return `${which} failed, and the step passes all the same, as fail-on-failed-records is false`
+}
+
 /** "In-progress, 5000 records (1180 succeeded, 20 failed)", with what Zoho reported. */
 export function describeStatus(status: JobStatus | undefined): string {
   if (status === undefined) return 'in a state no poll could read'

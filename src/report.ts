@@ -13,7 +13,7 @@ import type { ActionOutcome } from './operations/start-abort.ts'
 import type { CsvPreview } from './results.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
 import { counted, cut } from './text.ts'
-import { describeStatus } from './poll.ts'
+import { describeStatus, failedButPassed } from './poll.ts'
 import { type JobStatus, stateName } from './zoho/job-status.ts'
 import type { Counter } from './zoho/call.ts'
 import type { ZohoReply } from './zoho/reply.ts'
@@ -148,8 +148,12 @@ export async function writeSummary(
   // What happened and what now first; the details after, folded away.
   let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`
   if (failure !== undefined) html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
-  const passed = failedButPassed(settings, record, status)
-  if (passed !== undefined) html += `<p>⚠️ ${cell(passed)}</p>\n`
+  const passed =
+    failure === undefined
+      ? failedButPassed(status, waitOf(settings)?.failOnFailedRecords ?? true)
+      : undefined
+  if (passed !== undefined)
+    html += `<p>⚠️ ${cell(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`
   const again = rerun(settings)
   if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
   if (record.values !== undefined) html += valuesHtml(record.values, cell)
@@ -230,25 +234,6 @@ function countsLine(
       : `${counted(untried, 'record')} in ${counted(notTried.length, 'part')} not attempted`
   ]
   return phrases.filter(phrase => phrase !== '').join(', ')
-}
-
-/** Says that records failed though the step passed, as fail-on-failed-records: false asks. */
-function failedButPassed(
-  settings: Settings,
-  record: RunRecord,
-  status: JobStatus | undefined
-): string | undefined {
-  const failed = status?.records.failed ?? 0
-  if (
-    record.failure !== undefined ||
-    failed === 0 ||
-    waitOf(settings)?.failOnFailedRecords !== false
-  )
-    return undefined
-  return (
-    `${counted(failed, 'record')} failed, and the step passed all the same, as ` +
-    "fail-on-failed-records is false: their rows and Zoho's reasons are below and in result-dir."
-  )
 }
 
 /** Where the result files are, and how to keep them past the job. */

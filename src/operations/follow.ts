@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ActionError, CancelledError, messageOf, RetriesExhaustedError } from '../errors.ts'
 import type { WaitForJob } from '../inputs.ts'
-import { describeStatus, waitForJob, type WaitResult } from '../poll.ts'
+import { describeStatus, failedButPassed, waitForJob, type WaitResult } from '../poll.ts'
 import { type CsvPreview, downloadResults, previewCsv, type ResultFile } from '../results.ts'
 import type { Connection } from '../zoho/api.ts'
 import { counted } from '../text.ts'
@@ -76,10 +76,17 @@ export async function followJob(
     }
   }
   const failure = jobFailure(waited, action, wait)
-  const passed = failedButPassed(waited, wait)
+  const passed = failedButPassed(waited.status, wait.failOnFailedRecords)
+  const warnings =
+    passed === undefined
+      ? results.warnings
+      : [
+          ...results.warnings,
+          `${passed}: see ${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`
+        ]
   return {
     ...results,
-    warnings: passed === undefined ? results.warnings : [...results.warnings, passed],
+    warnings,
     wait: waited,
     ...(failure === undefined ? {} : { failure })
   }
@@ -146,18 +153,6 @@ async function readPreview(path: string, warnings: string[]): Promise<CsvPreview
     else throw error
     return undefined
   }
-}
-
-/** A warning when records failed and the step passes all the same, as the user asked. */
-function failedButPassed(waited: WaitResult, wait: WaitForJob): string | undefined {
-  const { state, records } = waited.status ?? { records: {} }
-  const failed = records.failed ?? 0
-  if (state !== 'Completed' || failed === 0 || wait.failOnFailedRecords) return undefined
-  const of = records.total === undefined ? '' : ` of ${counted(records.total, 'record')}`
-  return (
-    `${failed}${of} failed; the step passes, as fail-on-failed-records is false: see ` +
-    `${FAILED_ROWS_FILE} and the job summary for their rows and Zoho's reasons.`
-  )
 }
 
 const ENDINGS: Partial<Record<JobState, string>> = {
