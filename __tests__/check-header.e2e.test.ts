@@ -201,8 +201,7 @@ describe('check-values: true', () => {
     expect(one.errors[0]).toMatch(
       /^1 row of rows\.csv holds values the form would refuse: "Email" is not an email address: 1 row \(3\)\. /
     )
-    const notAFolder = join(workspace.path, 'runner-temp-file')
-    await writeFile(notAFolder, '')
+    const notAFolder = await workspace.notAFolder()
     await writeFile(join(workspace.path, 'rows.csv'), `${HEADER}E-1,Ada,ada@example.com,,,\r\n`)
     const run = await runAction(
       { ...sampleLoadInputs(zoho.url, 'rows.csv'), 'check-values': 'true' },

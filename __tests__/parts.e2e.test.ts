@@ -225,8 +225,7 @@ describe('a load in parts', () => {
   })
 
   it('fails with a local error naming RUNNER_TEMP when it cannot hold the parts, before any job', async () => {
-    const notAFolder = join(workspace.path, 'runner-temp-file')
-    await writeFile(notAFolder, '')
+    const notAFolder = await workspace.notAFolder()
     await writeFile(join(workspace.path, 'employees.csv'), csvOf([1, 2, 3, 4, 5]))
     const run = await runAction(
       { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2' },

@@ -2,16 +2,17 @@
 // cannot read, and a preview that must come from the failure file whatever else was downloaded.
 import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sampleWaitInputs } from '../emulator/sample.ts'
 import type { RecordCounts } from '../emulator/zoho-emulator.ts'
 import { IN_PROCESS, ROOT, runAction } from '../emulator/run-action.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
+import { useWorkspace } from './support/workspace.ts'
 import { zipBomb, zipOf } from './support/zips.ts'
 
 const zoho = useSampleZoho()
+const workspace = useWorkspace()
 
 const inputs = (overrides: Record<string, string> = {}) => ({
   ...sampleWaitInputs(zoho.url),
@@ -25,25 +26,20 @@ describe('a result file that inflates to a gigabyte', () => {
     const bomb = zipBomb(1000)
     expect(bomb.length).toBeLessThan(3 * 1024 * 1024)
     zoho.job.results = { failure: bomb }
-    const dir = mkdtempSync(join(tmpdir(), 'zoho-rss-'))
-    const rssFile = join(dir, 'rss')
-    try {
-      const run = await runAction(inputs(), {
-        NODE_OPTIONS: `--import=${join(ROOT, 'scripts/bench/max-rss.mjs')}`,
-        BENCH_RSS_FILE: rssFile
-      })
-      expect(run.exitCode).toBe(1) // two records failed
-      // Compared as bytes: a deep equality of two 2 MB buffers takes jest seconds.
-      expect(run.resultFile('failure.zip')?.equals(bomb)).toBe(true)
-      expect(run.summary).toContain('<h4>Failed rows (the first 20)</h4>')
-      expect(run.summary).toContain('<tr><th>Employee_ID</th><th>Error</th></tr>')
-      expect(run.summary).toContain('<tr><td>E-1</td><td>bad row</td></tr>')
-      if (!IN_PROCESS) {
-        const peakMib = Number(readFileSync(rssFile, 'utf8')) / 1024
-        expect(peakMib).toBeLessThan(150)
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+    const rssFile = join(workspace.path, 'rss')
+    const run = await runAction(inputs(), {
+      NODE_OPTIONS: `--import=${join(ROOT, 'scripts/bench/max-rss.mjs')}`,
+      BENCH_RSS_FILE: rssFile
+    })
+    expect(run.exitCode).toBe(1) // two records failed
+    // Compared as bytes: a deep equality of two 2 MB buffers takes jest seconds.
+    expect(run.resultFile('failure.zip')?.equals(bomb)).toBe(true)
+    expect(run.summary).toContain('<h4>Failed rows (the first 20)</h4>')
+    expect(run.summary).toContain('<tr><th>Employee_ID</th><th>Error</th></tr>')
+    expect(run.summary).toContain('<tr><td>E-1</td><td>bad row</td></tr>')
+    if (!IN_PROCESS) {
+      const peakMib = Number(readFileSync(rssFile, 'utf8')) / 1024
+      expect(peakMib).toBeLessThan(150)
     }
   })
 })
@@ -104,23 +100,17 @@ describe('a result folder the runner cannot hold', () => {
   it('is a warning naming the path, with no download tried, and the job still reported', async () => {
     zoho.job.run = { forMs: 0, ends: 'Completed', records: TWO_FAILED }
     zoho.job.results = { failure: zipSync({ 'x.csv': strToU8('a\n1\n') }) }
-    const dir = mkdtempSync(join(tmpdir(), 'zoho-not-a-folder-'))
-    const notAFolder = join(dir, 'file')
-    writeFileSync(notAFolder, '')
-    try {
-      const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
-        RUNNER_TEMP: notAFolder
-      })
-      expect(run.exitCode).toBe(0)
-      expect(run.stdout).toContain(
-        `::warning::No result files: a folder for them could not be made under ${notAFolder}: ENOTDIR`
-      )
-      expect(zoho.emulator.requests.filter(request => request.url.includes('/result'))).toEqual([])
-      expect(run.outputs['failed-records']).toBe('2')
-      expect(run.outputs['result-dir']).toBeUndefined()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const notAFolder = await workspace.notAFolder()
+    const run = await runAction(inputs({ 'fail-on-failed-records': 'false' }), {
+      RUNNER_TEMP: notAFolder
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain(
+      `::warning::No result files: a folder for them could not be made under ${notAFolder}: ENOTDIR`
+    )
+    expect(zoho.emulator.requests.filter(request => request.url.includes('/result'))).toEqual([])
+    expect(run.outputs['failed-records']).toBe('2')
+    expect(run.outputs['result-dir']).toBeUndefined()
   })
 })
 
