@@ -349,7 +349,6 @@ class PartPlanner {
   }
 }
 
-/** A CSV to split: a file, read straight into the scanner's memory, or a stream of its bytes. */
 /**
  * The parts splitCsv would write from `source`, planned in one read of it with nothing written:
  * what a dry run reports.
@@ -371,6 +370,7 @@ export async function planParts(
   return parts
 }
 
+/** A CSV to split: a file, read straight into the scanner's memory, or a stream of its bytes. */
 export type CsvSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer> }
 
 /**
