@@ -5,6 +5,8 @@ export const SAMPLE = {
   owner: 'jason18',
   app: 'zylker-store',
   form: 'Employee_Details',
+  /** A report that shows every record of the form, for a Bulk Read. */
+  report: 'All_Employees',
   jobId: '3888833000000114027',
   token: '1000.8cb99d5f3c1e4a7b9be93.9b8e2f7a6c5d4b3a2f1e0d9c8b7a6f5e4',
   /** A Self Client of the EU data centre. */
@@ -71,7 +73,10 @@ export function sampleWaitInputs(url: string): Record<string, string> {
   return { ...sampleInputs(url), wait: 'true', 'poll-interval': '0.1' }
 }
 
-/** An emulator holding the sample account, its token, and one uploaded job ready to start. */
+/**
+ * An emulator holding the sample account, its token, a report of the form, and one uploaded job
+ * ready to start.
+ */
 export async function startSampleEmulator(
   tls?: TlsOptions,
   port = 0
@@ -80,6 +85,7 @@ export async function startSampleEmulator(
   emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form])
   emulator.addToken(SAMPLE.token)
   emulator.fields.set(SAMPLE.form, SAMPLE_FIELDS)
+  emulator.reads.addReport(SAMPLE.owner, SAMPLE.app, SAMPLE.report, SAMPLE.form)
   emulator.addClient(SAMPLE.clientId, SAMPLE.clientSecret, SAMPLE.refreshToken, {
     apiDomain: 'https://www.zohoapis.eu'
   })

@@ -1,12 +1,15 @@
 // A local Zoho for tests and the demo: plain node:http on loopback, serving both the accounts
-// server's token endpoint and the Creator Bulk Insert API. It keeps OAuth clients, tokens,
-// applications and jobs, answers with the codes and body shapes of shared/zoho-bulk-api.md,
-// records every request, and plays scripted faults (statuses, resets, hangs) on demand.
+// server's token endpoint and the Creator Bulk Insert and Bulk Read APIs. It keeps OAuth clients,
+// tokens, applications, jobs and the records they insert, answers with the codes and body shapes
+// of shared/zoho-bulk-api.md, records every request, and plays scripted faults (statuses, resets,
+// hangs) on demand.
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { BulkReads } from './bulk-read.ts'
+import { csvText, error, type Reply } from './reply.ts'
 
 export type JobState =
   | 'Ready-to-upload'
@@ -41,6 +44,8 @@ export interface EmulatedJob {
   file?: { readonly name: string; readonly bytes: Buffer }
   /** What the job found in its file when it ran: its records, the first and the last. */
   received?: { readonly records: number; readonly first: string[]; readonly last: string[] }
+  /** The records of its file that go in, by link name: added to the form when it completes. */
+  inserts?: readonly Readonly<Record<string, string>>[]
 }
 
 /** One row of an uploaded CSV that the emulator rejects when it runs the job, and why. */
@@ -115,13 +120,6 @@ export interface TlsOptions {
   readonly cert: string
 }
 
-interface Reply {
-  readonly status: number
-  /** JSON, or the bytes of a ZIP (or of JSON written by hand, when `json`). */
-  readonly body: Record<string, unknown> | Uint8Array
-  readonly json?: boolean
-}
-
 interface OAuthClient {
   readonly secret: string
   /** refresh token → scopes of the access tokens it mints */
@@ -132,6 +130,8 @@ interface OAuthClient {
 const JOB_PATH =
   /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/form\/([^/]+)\/insert(?:\/([^/]+)(\/result)?)?$/
 const FIELDS_PATH = /^\/creator\/v2\.1\/meta\/([^/]+)\/([^/]+)\/form\/([^/]+)\/fields$/
+const READ_PATH =
+  /^\/creator\/v2\.1\/bulk\/([^/]+)\/([^/]+)\/report\/([^/]+)\/read(?:\/([^/]+)(\/result)?)?$/
 const TOKEN_PATH = '/oauth/v2/token'
 /** POST here puts every job back as it was added (npm run emulator, to run the sample job again). */
 export const RESET_PATH = '/_emulator/reset'
@@ -144,10 +144,6 @@ const SCOPE_OF: Readonly<Record<string, string>> = {
   GET: READ_SCOPE,
   PATCH: UPDATE_SCOPE,
   POST: CREATE_SCOPE
-}
-
-function error(status: number, code: number, message: string): Reply {
-  return { status, body: { code, message } }
 }
 
 // Zoho documents no code for an action a job's state does not allow (starting a running or
@@ -236,6 +232,14 @@ export class ZohoEmulator {
 
   /** form → its fields, as the fields API lists them (link_name, mandatory, unique, type, …). */
   readonly fields = new Map<string, readonly Readonly<Record<string, unknown>>[]>()
+
+  /** Reports, the records of forms, and the read jobs on them (Bulk Read). */
+  readonly reads = new BulkReads(
+    form => (this.fields.get(form) ?? []).map(field => String(field['link_name'])),
+    () => {
+      for (const job of this.#jobs.values()) this.#advance(job)
+    }
+  )
 
   addApp(owner: string, app: string, forms: readonly string[]): void {
     const apps = this.#apps.get(owner) ?? new Map<string, Set<string>>()
@@ -331,12 +335,16 @@ export class ZohoEmulator {
       if (reply.body instanceof Uint8Array) {
         res
           .writeHead(reply.status, {
+            ...reply.headers,
             'Content-Type': reply.json === true ? 'application/json' : 'application/zip'
           })
           .end(reply.body)
       } else {
         res
-          .writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8' })
+          .writeHead(reply.status, {
+            ...reply.headers,
+            'Content-Type': 'application/json;charset=UTF-8'
+          })
           .end(JSON.stringify(reply.body))
       }
     } else if ('status' in scripted) {
@@ -374,7 +382,8 @@ export class ZohoEmulator {
     const url = new URL(request.url, 'http://emulator')
     if (url.pathname === TOKEN_PATH && request.method === 'POST') return this.#mint(request)
     const fieldsPath = FIELDS_PATH.exec(url.pathname)
-    const path = JOB_PATH.exec(url.pathname) ?? fieldsPath
+    const readPath = READ_PATH.exec(url.pathname)
+    const path = JOB_PATH.exec(url.pathname) ?? fieldsPath ?? readPath
     if (path === null) return error(404, 1000, 'Invalid API URL')
     const scope =
       fieldsPath === null
@@ -412,6 +421,10 @@ export class ZohoEmulator {
     if (apps === undefined) return error(404, 1040, `No account owner named ${owner}`)
     const forms = apps.get(app)
     if (forms === undefined) return error(404, 2892, `No application named ${app}`)
+    if (readPath !== null) {
+      const read = { owner, app, report: form, id: pathId, result: path[5] !== undefined }
+      return this.reads.answer({ ...read, method: request.method, environment, body: request.body })
+    }
     if (!forms.has(form)) return error(404, 2893, `No form named ${form} in ${app}`)
     if (fieldsPath !== null)
       return { status: 200, body: { code: 3000, fields: this.fields.get(form) ?? [] } }
@@ -432,7 +445,7 @@ export class ZohoEmulator {
     const id = pathId
     const job = this.#jobs.get(jobKey(environment, owner, app, form, id))
     const noJob = error(404, 11330, `No bulk insert job ${id} exists for form ${form}`)
-    if (job !== undefined) advance(job)
+    if (job !== undefined) this.#advance(job)
     if (request.method === 'GET') {
       if (job === undefined) return noJob
       return path[5] === undefined
@@ -448,6 +461,17 @@ export class ZohoEmulator {
     if (job === undefined) return noJob
     const runMs = typeof this.loadRunMs === 'number' ? this.loadRunMs : this.loadRunMs(job)
     return action === 'start' ? start(job, this.rowRule, runMs) : abort(job)
+  }
+
+  /** Moves a running job on to how its run ends, once its time is up; its records land then. */
+  #advance(job: EmulatedJob): void {
+    if (job.state !== 'In-progress' || job.run === undefined || job.startedAt === undefined) return
+    if (Date.now() - job.startedAt < job.run.forMs) return
+    job.state = job.run.ends
+    job.records = job.run.records
+    if (job.state === 'Completed' && job.inserts !== undefined)
+      this.reads.addRecords(job, job.inserts)
+    delete job.inserts
   }
 
   /** POST …/insert: a new job, unless the form has an active one (one active job per form). */
@@ -543,14 +567,6 @@ function abort(job: EmulatedJob): Reply {
 
 const NOTHING_YET: RecordCounts = { total: 0, success: 0, failed: 0, unprocessed: 0 }
 
-/** Moves a running job on to how its run ends, once its time is up. */
-function advance(job: EmulatedJob): void {
-  if (job.state !== 'In-progress' || job.run === undefined || job.startedAt === undefined) return
-  if (Date.now() - job.startedAt < job.run.forMs) return
-  job.state = job.run.ends
-  job.records = job.run.records
-}
-
 function recordDetails(records: RecordCounts): Record<string, number> {
   return {
     total_records: records.total,
@@ -644,9 +660,11 @@ function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
     : file.bytes.toString('utf8')
   let header: string[] | undefined
   const failed: string[][] = []
-  // The rows that go in are kept for the success file, unless the file is large (tests of large
-  // files count records; they do not ask for the success file).
+  // The rows that go in are kept for the success file and as the form's records, unless the file
+  // is large (tests of large files count records; they neither ask for the success file nor read
+  // the form).
   const succeeded: string[][] | undefined = file.bytes.length <= KEPT_SUCCESS_BYTES ? [] : undefined
+  const inserts: Record<string, string>[] = []
   let total = 0
   let success = 0
   forEachCsvRow(text.replace(/^\uFEFF/, ''), row => {
@@ -661,12 +679,16 @@ function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
     if (reason !== undefined) failed.push([...row, reason])
     else {
       success += 1
-      succeeded?.push(row)
+      if (succeeded !== undefined) {
+        succeeded.push(row)
+        inserts.push(record)
+      }
     }
   })
   header ??= []
   const csvZip = (name: string, table: string[][]): Uint8Array =>
-    zipSync({ [name]: strToU8(table.map(row => row.map(csvCell).join(',')).join('\r\n') + '\r\n') })
+    zipSync({ [name]: strToU8(csvText(table)) })
+  job.inserts = inserts
   job.run = {
     forMs: runMs,
     ends: 'Completed',
@@ -685,10 +707,6 @@ function runFromFile(job: EmulatedJob, rule: RowRule, runMs: number): void {
       ? { failure: csvZip('failure.csv', [[...header, 'Error'], ...failed]) }
       : {})
   }
-}
-
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
 /** Each row of a CSV (RFC 4180: quoted cells may hold commas, quotes and line breaks), in order. */
