@@ -229,6 +229,8 @@ describe('action: create', () => {
       expect(run.outputs['job-id']).toBe('3888833000000200000')
       expect(createdJob(run).state).toBe('Ready-to-upload')
       expect(zoho.emulator.requests).toHaveLength(1)
+      // A create sends no body, as Zoho's page shows it.
+      expect(zoho.emulator.requests[0]).toMatchObject({ method: 'POST', body: '', bytes: 0 })
     }
   )
 

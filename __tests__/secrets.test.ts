@@ -24,6 +24,12 @@ describe('Secrets', () => {
     )
   })
 
+  it('redacts nothing before a secret is added', () => {
+    const text = 'Stryker was here: {"job_id":3888833000000114027}'
+    expect(new Secrets().redact(text)).toBe(text)
+    expect(new Secrets().redactJson(text)).toBe(text)
+  })
+
   it('ignores an empty value, which would mask everything', () => {
     expect(secretsOf('').redact('abc')).toBe('abc')
   })
@@ -46,6 +52,13 @@ describe('Secrets', () => {
         '{"job_id": 3888833000000114027, "ids":[3888833000000114027,5]}'
       )
       expect(JSON.parse(json)).toEqual({ job_id: '***', ids: ['***', 5] })
+    })
+
+    it('takes a number whole, with its fraction and exponent, to find a secret in it', () => {
+      const json = secrets.redactJson('{"a":3888833000000114027.25,"b":-1.25e+10,"c":12e34}')
+      expect(json).toBe('{"a":"***","b":-1.25e+10,"c":12e34}')
+      const exponent = secretsOf('123456')
+      expect(exponent.redactJson('{"x":1e+123456,"y":7E123456}')).toBe('{"x":"***","y":"***"}')
     })
 
     it('leaves other numbers and escaped quotes alone', () => {
