@@ -30,6 +30,32 @@ describe('the mutation score', () => {
     expect(low).toEqual(['src/b.ts (75.0%)'])
   })
 
+  it('says how many static mutants --ignoreStatic left, by module, apart from those a comment names', () => {
+    const { markdown } = scoreTable(
+      {
+        'src/a.ts': {
+          mutants: [
+            { status: 'Killed' },
+            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' },
+            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' },
+            { status: 'Ignored', statusReason: 'unreachable, the group takes part in every match' }
+          ]
+        },
+        'src/b.ts': mutants('Killed')
+      },
+      'on 2026-12-03'
+    )
+    expect(markdown).toContain('\n1 mutant was ignored: those a `// Stryker disable` comment')
+    expect(markdown).toContain(
+      '2 static mutants were ignored too (`--ignoreStatic`): values set as a module loads,\n' +
+        'which every test runs (a run over them takes hours); each row counts the others. By module:\n' +
+        '`src/a.ts` 2.'
+    )
+    expect(scoreTable({ 'src/b.ts': mutants('Killed') }, 'on 2026-12-03').markdown).not.toContain(
+      'static'
+    )
+  })
+
   it('gives a row to each module the run did not measure, and says the total is not all', () => {
     const { markdown, unmeasured } = scoreTable(
       { 'src/a.ts': mutants('Killed') },
