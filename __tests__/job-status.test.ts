@@ -5,6 +5,15 @@ import { reply } from './support/replies.ts'
 const statusOf = (body: unknown) => readJobStatus(reply(200, JSON.stringify(body)))
 
 describe('readJobStatus', () => {
+  it('passes over a state that is not text, or only blanks, to the next place it may be', () => {
+    expect(statusOf({ code: 3000, api_status: 5, details: { status: 'Completed' } })).toEqual({
+      state: 'Completed',
+      raw: 'Completed',
+      records: {}
+    })
+    expect(statusOf({ code: 3000, api_status: '   ' })).toEqual({ records: {} })
+  })
+
   it.each([
     [{ code: 3000, data: { api_status: 'COMPLETED' } }, 'Completed'],
     [{ code: 3000, data: { api_status: 'IN PROGRESS' } }, 'In-progress'],

@@ -101,6 +101,7 @@ describe('mayHaveApplied: the guard against acting twice', () => {
     ],
     ['a proxy refusal', new TransportError('x', { retryable: false, sent: false }), false],
     ['a gateway 502', zohoError(502, '<html/>'), true],
+    ['a server failure (500)', zohoError(500, '<html/>'), true],
     ['a per-minute limit (429)', zohoError(429, '{"code":2955}'), false],
     ['a refusal (409)', zohoError(409, '{"code":11100}'), false],
     ['a local file error', new LocalFileError('x'), false]
