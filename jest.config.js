@@ -17,6 +17,7 @@ const IN_PROCESS = [
   'check-header',
   'files',
   'hostile',
+  'keyed',
   'lifecycle',
   'parts',
   'long-wait',
@@ -26,9 +27,9 @@ const IN_PROCESS = [
 ]
 /**
  * The few run on the bundle as the runner runs it: a start, a load and its cancel with the post step
- * (lifecycle), a load in parts, through a proxy, and TLS; with the unit suites.
+ * (lifecycle), a load in parts, a load with a key, through a proxy, and TLS; with the unit suites.
  */
-const ON_THE_BUNDLE = ['action', 'files', 'lifecycle', 'parts', 'proxy', 'tls']
+const ON_THE_BUNDLE = ['action', 'files', 'keyed', 'lifecycle', 'parts', 'proxy', 'tls']
 
 /** @type {import('jest').Config} */
 export default {

@@ -48,6 +48,8 @@ const SAME_MEANING: readonly [code: number, word: string][] = [
   [2933, 'admin'],
   [2892, 'app'],
   [2893, 'form'],
+  [2894, 'report'],
+  [3020, 'report'],
   [2955, 'per-minute'],
   [4000, 'daily'],
   [11080, 'already'],

@@ -46,7 +46,10 @@ const VALID: RawInputs = {
   'bad-rows': '',
   'dry-run': '',
   'max-records-per-job': '',
-  'skip-records': ''
+  'skip-records': '',
+  key: '',
+  'key-report': '',
+  'id-map': ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -821,5 +824,57 @@ describe('runnerFacts', () => {
 
   it('puts result folders in RUNNER_TEMP', () => {
     expect(runnerFacts({ RUNNER_TEMP: '/runner/temp' }).resultRoot).toBe('/runner/temp')
+  })
+})
+
+describe('key, key-report and id-map', () => {
+  const load = { action: 'load', 'job-id': '', file: 'staff.csv' }
+  const keyOf = (overrides: Partial<RawInputs>) => {
+    const settings = parse({ ...load, ...overrides })
+    return settings.action === 'load' ? settings.key : 'not a load'
+  }
+
+  it('reads the key fields, the report and id-map of a load', () => {
+    expect(keyOf({ key: ' Employee_ID , Email', 'key-report': 'All_Employees' })).toEqual({
+      fields: ['Employee_ID', 'Email'],
+      report: 'All_Employees',
+      idMap: false
+    })
+    expect(keyOf({ key: 'Employee_ID', 'key-report': 'All', 'id-map': 'true' })).toMatchObject({
+      idMap: true
+    })
+    expect(keyOf({})).toBeUndefined()
+  })
+
+  it.each([
+    [
+      { key: 'Employee ID', 'key-report': 'All' },
+      'Input "key" must be the link names of the fields'
+    ],
+    [{ key: 'A,,B', 'key-report': 'All' }, 'got "" in "A,,B"'],
+    [{ key: 'A,B,A', 'key-report': 'All' }, 'Input "key" names "A" twice.'],
+    [
+      { key: 'A,B,C,D,E,F', 'key-report': 'All' },
+      'Input "key" names 6 fields; a key takes 5 at most.'
+    ],
+    [{ key: 'A' }, 'Input "key-report" is required: a link name'],
+    [{ key: 'A', 'key-report': 'All Employees' }, 'Input "key-report" must be a link name'],
+    [{ 'id-map': 'true' }, 'Input "id-map" needs "key": the map is from each key to its record.'],
+    [
+      { key: 'A', 'key-report': 'All', 'skip-records': '4' },
+      'Input "skip-records" is not for a load with a key: run the same step again'
+    ]
+  ])('refuses %j', (overrides, message) => {
+    expect(() => parse({ ...load, ...overrides })).toThrow(message)
+  })
+
+  it('warns of a key or a key-report that takes no effect', () => {
+    expect(parse({ key: 'A', 'key-report': 'All' }).warnings).toEqual([
+      'Input "key" takes effect only with action "load"; "start" loads no file.',
+      'Input "key-report" takes effect only with "key", on a load.'
+    ])
+    expect(parse({ ...load, 'key-report': 'All' }).warnings).toEqual([
+      'Input "key-report" takes effect only with "key", on a load.'
+    ])
   })
 })

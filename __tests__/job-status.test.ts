@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readJobStatus, stateName } from '../src/zoho/job-status.ts'
+import { readReadStatus } from '../src/zoho/bulk-read.ts'
 import { reply } from './support/replies.ts'
 
 const statusOf = (body: unknown) => readJobStatus(reply(200, JSON.stringify(body)))
@@ -69,5 +70,46 @@ describe('stateName', () => {
     expect(stateName({ state: 'Completed', raw: 'COMPLETED', records: {} })).toBe('Completed')
     expect(stateName({ raw: 'QUEUED', records: {} })).toBe('QUEUED')
     expect(stateName({ records: {} })).toBe('unknown')
+  })
+})
+
+describe('readReadStatus', () => {
+  const details = (body: Record<string, unknown>) =>
+    readReadStatus(reply(200, { code: 3000, details: { id: '3888833000000400000', ...body } }))
+
+  it('reads the state as an insert job’s, whether Zoho writes it as its samples or its prose', () => {
+    expect(details({ status: 'In-progress' }).status.state).toBe('In-progress')
+    expect(details({ status: 'IN PROGRESS' }).status.state).toBe('In-progress')
+    expect(details({ status: 'COMPLETED' }).status.state).toBe('Completed')
+    expect(details({ status: 'Scheduled' }).status).toEqual({ raw: 'Scheduled', records: {} })
+  })
+
+  it('reads the count and the cursor of a completed batch, under details, data or the top', () => {
+    const result = { count: '200000', record_cursor: ' 3a1f ' }
+    const read = {
+      status: { state: 'Completed', raw: 'Completed', records: {} },
+      count: 200000,
+      cursor: '3a1f'
+    }
+    expect(details({ status: 'Completed', result })).toEqual(read)
+    expect(
+      readReadStatus(reply(200, { code: 3000, data: { status: 'Completed', result } }))
+    ).toEqual(read)
+    expect(readReadStatus(reply(200, { code: 3000, status: 'Completed', result }))).toEqual(read)
+  })
+
+  it('finds no cursor in the last batch, nor in a blank or unreadable one', () => {
+    expect(details({ status: 'Completed', result: { count: 7 } })).toEqual({
+      status: { state: 'Completed', raw: 'Completed', records: {} },
+      count: 7
+    })
+    for (const cursor of ['', '  ', 12, null])
+      expect(
+        details({ status: 'Completed', result: { record_cursor: cursor } })
+      ).not.toHaveProperty('cursor')
+    expect(details({ status: 'Completed', result: { count: -1 } })).not.toHaveProperty('count')
+    expect(details({ status: 'Completed', result: 'none' })).toEqual({
+      status: { state: 'Completed', raw: 'Completed', records: {} }
+    })
   })
 })

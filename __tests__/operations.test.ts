@@ -5,33 +5,43 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multipartFile } from '../src/http/multipart.ts'
-import { jobIdOf } from '../src/operations/create.ts'
 import { uploadTimeoutMs } from '../src/operations/upload.ts'
+import { exactIdOf } from '../src/zoho/reply.ts'
 import { reply } from './support/replies.ts'
 
-describe('jobIdOf', () => {
-  it.each([
-    ['details', '{"code":3000,"details":{"job_id":"3888833000000114027"}}'],
-    ['data', '{"code":3000,"data":{"job_id":"3888833000000114027"}}'],
-    ['the top level', '{"code":3000,"job_id":"3888833000000114027"}'],
-    ['spaces around a string', '{"code":3000,"details":{"job_id":" 3888833000000114027 "}}'],
-    ['a bare number', '{"code":3000,"details":{"job_id":3888833000000114027}}'],
-    [
-      'a bare number among others',
-      '{"code":3000,"job_id":12,"details":{"job_id":3888833000000114027}}'
-    ]
-  ])('reads the ID under %s, to the digit', (_where, body) => {
-    expect(jobIdOf(reply(200, body))).toBe('3888833000000114027')
+describe('exactIdOf', () => {
+  const ID = '3888833000000114027'
+  // An insert job's ID is job_id; a read job's, id.
+  describe.each(['job_id', 'id'] as const)('of %s', field => {
+    const body = (text: string): string => text.replaceAll('FIELD', field)
+    it.each([
+      ['details', `{"code":3000,"details":{"FIELD":"${ID}"}}`],
+      ['data', `{"code":3000,"data":{"FIELD":"${ID}"}}`],
+      ['the top level', `{"code":3000,"FIELD":"${ID}"}`],
+      ['spaces around a string', `{"code":3000,"details":{"FIELD":" ${ID} "}}`],
+      ['a bare number', `{"code":3000,"details":{"FIELD":${ID}}}`],
+      ['a bare number among others', `{"code":3000,"FIELD":12,"details":{"FIELD":${ID}}}`],
+      ['spaces around the colon', `{"code":3000,"details":{"FIELD" : ${ID}}}`]
+    ])('reads the ID under %s, to the digit', (_where, text) => {
+      expect(exactIdOf(reply(200, body(text)), field)).toBe(ID)
+    })
+
+    it.each([
+      ['none', '{"code":3000,"details":{}}'],
+      ['a short ID', '{"code":3000,"details":{"FIELD":"123"}}'],
+      ['not digits', '{"code":3000,"details":{"FIELD":"abc1234567890"}}'],
+      ['a fraction', `{"code":3000,"details":{"FIELD":${ID}.5}}`],
+      ['not JSON', `FIELD=${ID}`]
+    ])('finds none in %s', (_what, text) => {
+      expect(exactIdOf(reply(200, body(text)), field)).toBeUndefined()
+    })
   })
 
-  it.each([
-    ['no job_id', '{"code":3000,"details":{}}'],
-    ['a short ID', '{"code":3000,"details":{"job_id":"123"}}'],
-    ['not digits', '{"code":3000,"details":{"job_id":"abc1234567890"}}'],
-    ['a fraction', '{"code":3000,"details":{"job_id":3888833000000114027.5}}'],
-    ['not JSON', 'job_id=3888833000000114027']
-  ])('finds none in %s', (_what, body) => {
-    expect(jobIdOf(reply(200, body))).toBeUndefined()
+  it('reads the field asked for, not the other', () => {
+    expect(
+      exactIdOf(reply(200, `{"code":3000,"details":{"job_id":"${ID}"}}`), 'id')
+    ).toBeUndefined()
+    expect(exactIdOf(reply(200, `{"code":3000,"details":{"id":${ID}}}`), 'job_id')).toBeUndefined()
   })
 })
 

@@ -1,15 +1,15 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(877);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -441,7 +441,7 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -477,7 +477,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -573,7 +573,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -616,7 +616,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -707,8 +707,8 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(258);
 ;// CONCATENATED MODULE: ./stubs/undici/index.js
 // @actions/http-client imports undici only for HttpClient.getAgentDispatcher(), which builds a
 // proxy dispatcher for fetch(). This action sends every request through HttpClient.request(),
@@ -721,7 +721,7 @@ function ProxyAgent() {
   )
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -1418,7 +1418,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1494,7 +1494,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1568,7 +1568,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1849,7 +1849,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -1883,7 +1883,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -1948,7 +1948,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -2412,10 +2412,17 @@ function formFieldsUrl(apiBaseUrl, form) {
     return (`${apiBaseUrl}/creator/v2.1/meta/${segment(form.owner)}/${segment(form.app)}` +
         `/form/${segment(form.form)}/fields`);
 }
+function readUrl(apiBaseUrl, report) {
+    return (`${apiBaseUrl}/creator/v2.1/bulk/${segment(report.owner)}/${segment(report.app)}` +
+        `/report/${segment(report.report)}/read`);
+}
+function readJobUrl(apiBaseUrl, job) {
+    return `${readUrl(apiBaseUrl, job)}/${segment(job.jobId)}`;
+}
 
 ;// CONCATENATED MODULE: ./src/text.ts
-function counted(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+function counted(count, noun, plural = `${noun}s`) {
+    return `${count} ${count === 1 ? noun : plural}`;
 }
 function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
@@ -3505,6 +3512,47 @@ function unusedForAction(action, raw, asked) {
     return warnings;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/key.ts
+
+
+const MAX_KEY_FIELDS = 5;
+function parseKey(action, raw) {
+    const idMap = parseBoolean('id-map', raw['id-map'], false);
+    if (raw.key === '') {
+        if (idMap)
+            throw problem('Input "id-map" needs "key": the map is from each key to its record.');
+        return undefined;
+    }
+    if (action !== 'load')
+        return undefined;
+    const fields = raw.key.split(',').map(field => field.trim());
+    const bad = fields.find(field => !LINK_NAME.test(field));
+    if (bad !== undefined)
+        throw problem(`Input "key" must be the link names of the fields that identify a record, separated by ` +
+            `commas (such as Employee_ID, or Employee_ID, Email); got ${quote(bad)} in ${quote(raw.key)}.`);
+    if (raw['skip-records'] !== '')
+        throw problem('Input "skip-records" is not for a load with a key: run the same step again, and the key ' +
+            'leaves out the records Zoho holds. Remove skip-records.');
+    const twice = fields.find((field, at) => fields.indexOf(field) !== at);
+    if (twice !== undefined)
+        throw problem(`Input "key" names ${quote(twice)} twice.`);
+    if (fields.length > MAX_KEY_FIELDS)
+        throw problem(`Input "key" names ${fields.length} fields; a key takes ${MAX_KEY_FIELDS} at most.`);
+    const report = required('key-report', {
+        ...LINK_NAME,
+        allowed: `${LINK_NAME.allowed}, of a report of the form that shows all of its records (a key is read with Zoho's Bulk Read, which reads reports)`
+    }, raw['key-report']);
+    return { fields, report, idMap };
+}
+function unusedKeyInputs(action, raw) {
+    const warnings = [];
+    if (raw.key !== '' && action !== 'load')
+        warnings.push(`Input "key" takes effect only with action "load"; "${action}" loads no file.`);
+    if (raw['key-report'] !== '' && (raw.key === '' || action !== 'load'))
+        warnings.push('Input "key-report" takes effect only with "key", on a load.');
+    return warnings;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parts.ts
 
 const MAX_COUNT = 1_000_000_000;
@@ -3910,7 +3958,10 @@ const SCOPES = {
     abort: UPDATE_SCOPE,
     status: READ_SCOPE,
     result: READ_SCOPE,
-    fields: META_SCOPE
+    fields: META_SCOPE,
+    read: CREATE_SCOPE,
+    'read-status': READ_SCOPE,
+    'read-result': READ_SCOPE
 };
 const LOAD_SCOPES = `${CREATE_SCOPE}, ${UPDATE_SCOPE} and ${READ_SCOPE}`;
 const CHECK_ROLE = 'No permission on this application: the bulk API needs the admin or developer role.';
@@ -3926,6 +3977,8 @@ const HINTS = new Map([
     [2933, CHECK_ROLE],
     [2892, 'No such application: check app (its link name) and owner.'],
     [2893, 'No such form: check form (its link name) and app.'],
+    [2894, 'No such report: check key-report (the link name of a report of the form) and app.'],
+    [3020, 'Zoho could not use the request: please report it, with this message.'],
     [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
     [4000, "The account's daily API limit is reached: running again today will not help."],
     [11080, ENDED],
@@ -3983,6 +4036,7 @@ function hintFor(code, httpStatus, operation) {
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/reply.ts
+
 
 
 
@@ -4052,6 +4106,30 @@ function replyBehind(error) {
     if (error instanceof RetriesExhaustedError)
         return replyBehind(error.last);
     return error instanceof ZohoError ? error.reply : undefined;
+}
+function exactIdOf(reply, field) {
+    const { data } = reply;
+    for (const holder of [data?.['details'], data?.['data'], data]) {
+        if (!isRecord(holder))
+            continue;
+        const value = holder[field];
+        const digits = typeof value === 'string'
+            ? value.trim()
+            : typeof value === 'number'
+                ? digitsOf(reply.body, field, value)
+                : undefined;
+        if (digits !== undefined && JOB_ID_DIGITS.test(digits))
+            return digits;
+    }
+    return undefined;
+}
+function digitsOf(body, field, parsed) {
+    for (const match of body.matchAll(new RegExp(`"${field}"\\s*:\\s*(\\d+)(?![\\d.eE])`, 'g'))) {
+        const digits = match[1] ?? '';
+        if (Number(digits) === parsed)
+            return digits;
+    }
+    return undefined;
 }
 function jsonObject(text) {
     try {
@@ -4236,6 +4314,27 @@ function jobActionRequest(place, job, action) {
         url: jobUrl(place.apiBaseUrl, job),
         headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
         body: JSON.stringify({ data: { action } })
+    };
+}
+function createReadRequest(place, report, query) {
+    const body = 'cursor' in query
+        ? { record_cursor: query.cursor }
+        : { fields: query.fields, max_records: query.maxRecords };
+    return {
+        method: 'POST',
+        url: readUrl(place.apiBaseUrl, report),
+        headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: body })
+    };
+}
+function readStatusRequest(place, job) {
+    return { method: 'GET', url: readJobUrl(place.apiBaseUrl, job), headers: commonHeaders(place) };
+}
+function readResultRequest(place, job) {
+    return {
+        method: 'GET',
+        url: `${readJobUrl(place.apiBaseUrl, job)}/result`,
+        headers: { ...commonHeaders(place), Accept: 'application/zip, application/json' }
     };
 }
 
@@ -4459,6 +4558,7 @@ function parseDownloads(value) {
 
 
 
+
 const INPUT_NAMES = [
     'dc',
     'owner',
@@ -4490,7 +4590,10 @@ const INPUT_NAMES = [
     'bad-rows',
     'dry-run',
     'max-records-per-job',
-    'skip-records'
+    'skip-records',
+    'key',
+    'key-report',
+    'id-map'
 ];
 const DEFAULTS = {
     dc: 'us',
@@ -4510,7 +4613,8 @@ const DEFAULTS = {
     'check-values': 'false',
     'bad-rows': 'fail',
     'dry-run': 'false',
-    'skip-records': '0'
+    'skip-records': '0',
+    'id-map': 'false'
 };
 function readSettings(secrets) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, getInput(name)]));
@@ -4564,7 +4668,8 @@ function parseSettings(given, runner = runnerFacts({})) {
         badRows: problems.take(() => oneOf('bad-rows', ['fail', 'skip'], raw['bad-rows'] || 'fail')),
         dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
         maxRecords: problems.take(() => parseMaxRecords(raw)),
-        skipRecords: problems.take(() => parseSkipRecords(raw))
+        skipRecords: problems.take(() => parseSkipRecords(raw)),
+        key: problems.take(() => parseKey(known, raw))
     });
     const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked;
     const common = {
@@ -4580,6 +4685,7 @@ function parseSettings(given, runner = runnerFacts({})) {
         warnings: [
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
             ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
+            ...unusedKeyInputs(checked.action, raw),
             ...(raw['bad-rows'] !== '' && !checkValues
                 ? [
                     'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
@@ -4605,7 +4711,8 @@ function parseSettings(given, runner = runnerFacts({})) {
             return { ...common, action: checked.action, jobId, ...sending };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
-            return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts };
+            const { key } = checked;
+            return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts, key };
         }
         default:
             return {
@@ -5402,8 +5509,17 @@ function headline(settings, record, status) {
     }
     const what = settings.action === 'status' && settings.wait === undefined && status !== undefined
         ? `the job is ${describeStatus(status)}`
-        : countsLine(status, record.parts);
+        : [countsLine(status, record.parts), skippedLine(record)]
+            .filter(part => part !== '')
+            .join(', ');
     return `${icon} Zoho Creator ${settings.action} ${verdict}${what === '' ? '' : `: ${what}`}`;
+}
+function skippedLine({ keyed }) {
+    if (keyed === undefined || keyed.skipped === 0)
+        return '';
+    return keyed.toLoad === 0
+        ? `all ${counted(keyed.skipped, 'record')} already in Zoho`
+        : `${keyed.skipped} already in Zoho (skipped)`;
 }
 function countsLine(status, parts) {
     const { total, success, failed, unprocessed } = status?.records ?? {};
@@ -5500,7 +5616,7 @@ function describeCost(record, now) {
     ];
 }
 function rerun(settings) {
-    if (settings.action !== 'load' || settings.runAttempt <= 1)
+    if (settings.action !== 'load' || settings.runAttempt <= 1 || settings.key !== undefined)
         return undefined;
     return (`This is attempt ${settings.runAttempt} of the workflow run: Zoho's bulk insert only inserts, ` +
         'so records an earlier attempt loaded may go in again. A field set to "no duplicate values" ' +
@@ -6125,8 +6241,402 @@ function editDistance(a, b) {
     return rows[a.length]?.[b.length] ?? 0;
 }
 
-;// CONCATENATED MODULE: ./src/operations/create.ts
+;// CONCATENATED MODULE: ./src/operations/key-table.ts
+const EMPTY = 0;
+const FIRST_ARENA_BYTES = 1024 * 1024;
+const FIRST_SLOTS = 1024;
+class KeyTable {
+    #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES);
+    #used = 0;
+    #starts = new Int32Array(FIRST_SLOTS / 2);
+    #lengths = new Int32Array(FIRST_SLOTS / 2);
+    #hashes = new Int32Array(FIRST_SLOTS / 2);
+    #values = new Int32Array(FIRST_SLOTS / 2);
+    #size = 0;
+    #index = new Int32Array(FIRST_SLOTS);
+    #scratch = Buffer.allocUnsafe(256);
+    get size() {
+        return this.#size;
+    }
+    add(key, value) {
+        const hash = hashOf(key);
+        const length = this.#encode(key);
+        const found = this.#find(hash, length);
+        if (found !== undefined)
+            return this.#values[found];
+        if (2 * (this.#size + 1) > this.#index.length)
+            this.#grow();
+        this.#store(hash, length, value);
+        return undefined;
+    }
+    has(key) {
+        return this.#find(hashOf(key), this.#encode(key)) !== undefined;
+    }
+    get(key) {
+        const found = this.#find(hashOf(key), this.#encode(key));
+        return found === undefined ? undefined : this.#values[found];
+    }
+    *keys() {
+        for (let at = 0; at < this.#size; at++) {
+            const start = this.#starts[at] ?? 0;
+            yield this.#arena.toString('utf8', start, start + (this.#lengths[at] ?? 0));
+        }
+    }
+    #encode(key) {
+        if (3 * key.length > this.#scratch.length)
+            this.#scratch = Buffer.allocUnsafe(3 * key.length);
+        return this.#scratch.write(key, 0, 'utf8');
+    }
+    #find(hash, length) {
+        const mask = this.#index.length - 1;
+        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+            const entry = this.#index[slot] ?? EMPTY;
+            if (entry === EMPTY)
+                return undefined;
+            const at = entry - 1;
+            const start = this.#starts[at] ?? 0;
+            if (this.#hashes[at] === hash &&
+                this.#lengths[at] === length &&
+                this.#scratch.compare(this.#arena, start, start + length, 0, length) === 0)
+                return at;
+        }
+    }
+    #store(hash, length, value) {
+        if (this.#used + length > this.#arena.length) {
+            const arena = Buffer.allocUnsafe(Math.max(2 * this.#arena.length, this.#used + length));
+            this.#arena.copy(arena, 0, 0, this.#used);
+            this.#arena = arena;
+        }
+        if (this.#size === this.#starts.length) {
+            this.#starts = grown(this.#starts);
+            this.#lengths = grown(this.#lengths);
+            this.#hashes = grown(this.#hashes);
+            this.#values = grown(this.#values);
+        }
+        this.#scratch.copy(this.#arena, this.#used, 0, length);
+        const at = this.#size;
+        this.#starts[at] = this.#used;
+        this.#lengths[at] = length;
+        this.#hashes[at] = hash;
+        this.#values[at] = value;
+        this.#used += length;
+        this.#size += 1;
+        this.#place(at, hash);
+    }
+    #place(at, hash) {
+        const mask = this.#index.length - 1;
+        let slot = hash & mask;
+        while ((this.#index[slot] ?? EMPTY) !== EMPTY)
+            slot = (slot + 1) & mask;
+        this.#index[slot] = at + 1;
+    }
+    #grow() {
+        this.#index = new Int32Array(2 * this.#index.length);
+        for (let at = 0; at < this.#size; at++)
+            this.#place(at, this.#hashes[at] ?? 0);
+    }
+}
+function grown(array) {
+    const bigger = new Int32Array(2 * array.length);
+    bigger.set(array);
+    return bigger;
+}
+function hashOf(key) {
+    let hash = 0x811c9dc5;
+    for (let at = 0; at < key.length; at++) {
+        hash ^= key.charCodeAt(at);
+        hash = Math.imul(hash, 0x01000193);
+    }
+    return hash;
+}
 
+;// CONCATENATED MODULE: ./src/zoho/bulk-read.ts
+
+
+
+
+async function createReadJob(connection, report, query, context) {
+    const request = createReadRequest(connection, report, query);
+    const what = 'cursor' in query ? 'read the next batch of' : 'read';
+    context.log(`${request.method} ${request.url} (${what} report ${report.report})`);
+    const reply = await callApi(connection, request, answer => replyError(answer, `create a read job on report ${report.report}`, 'read') ??
+        (exactIdOf(answer, 'id') === undefined
+            ? new ZohoError(`Zoho answered the read job's create with success but no job ID this action can read: ${answer.quoted.body}.`, answer)
+            : undefined), context);
+    return { ...report, jobId: exactIdOf(reply, 'id') ?? '' };
+}
+async function fetchReadStatus(connection, job, context) {
+    const reply = await callApi(connection, readStatusRequest(connection, job), answer => replyError(answer, "read the read job's status", 'read-status'), context);
+    return { reply, ...readReadStatus(reply) };
+}
+function readReadStatus(reply) {
+    const result = [reply.data?.['details'], reply.data?.['data'], reply.data]
+        .filter(isRecord)
+        .map(holder => holder['result'])
+        .find(isRecord);
+    const count = wholeNumber(result?.['count']);
+    const cursor = result?.['record_cursor'];
+    return {
+        status: readJobStatus(reply),
+        ...(count === undefined ? {} : { count }),
+        ...(typeof cursor === 'string' && cursor.trim() !== '' ? { cursor: cursor.trim() } : {})
+    };
+}
+async function downloadReadResult(connection, job, path, context) {
+    await downloadApi(connection, readResultRequest(connection, job), path, reply => replyError(reply, `hand over what report ${job.report} holds`, 'read-result') ??
+        new ZohoError(`Zoho sent no ZIP for the read of report ${job.report} (HTTP ${reply.httpStatus}): ${reply.quoted.body}.`, reply), context);
+}
+
+;// CONCATENATED MODULE: ./src/operations/read-report.ts
+
+
+
+
+
+
+
+
+
+const READ_BATCH_RECORDS = 200_000;
+const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_BATCHES = 1000;
+async function readReport(reading, visit, connection, context) {
+    const { report, fields } = reading;
+    let query = { fields, maxRecords: READ_BATCH_RECORDS };
+    let records = 0;
+    for (let batch = 1;; batch++) {
+        if (batch > MAX_BATCHES)
+            throw new ActionError(`Zoho gave a cursor to a next batch ${MAX_BATCHES} times when reading report ` +
+                `${report.report}: the read stops there. Run the step again.`);
+        const job = await createReadJob(connection, report, query, context);
+        const done = await finished(job, reading.wait, connection, context);
+        const path = (0,external_node_path_namespaceObject.join)(reading.dir, `read-${batch}.zip`);
+        try {
+            await downloadReadResult(connection, job, path, context);
+            const most = done.count ?? READ_BATCH_RECORDS;
+            const read = await readBatch(path, { fields, most, batch, report: report.report }, visit);
+            if (done.count !== undefined && read !== done.count)
+                throw new ActionError(`Zoho said batch ${batch} of report ${report.report} holds ${counted(done.count, 'record')}, ` +
+                    `and its CSV holds ${read}: the read is not trusted. Run the step again.`);
+            records += read;
+        }
+        finally {
+            await (0,external_node_fs_promises_namespaceObject.rm)(path, { force: true });
+        }
+        if (done.cursor === undefined) {
+            context.log(`Read ${counted(records, 'record')} of report ${report.report} in ${counted(batch, 'batch', 'batches')}.`);
+            return { records, batches: batch };
+        }
+        query = { cursor: done.cursor };
+    }
+}
+async function finished(job, wait, connection, context) {
+    let last;
+    const waited = await waitForJob(wait, context.clock.now() + wait.timeoutMs, {
+        readStatus: async () => {
+            last = await fetchReadStatus(connection, job, context);
+            return last.status;
+        },
+        isPassing: error => error instanceof RetriesExhaustedError || classify(error).retry,
+        clock: context.clock,
+        log: line => {
+            context.log(`Read of report ${job.report}: ${line}`);
+        },
+        ...(context.signal === undefined ? {} : { signal: context.signal })
+    });
+    if (waited.error !== undefined)
+        throw waited.error;
+    if (waited.end === 'timed-out')
+        throw new ActionError(`The read of report ${job.report} did not complete within wait-timeout (it was ` +
+            `${describeStatus(waited.status)}): raise wait-timeout, or run the step again later.`);
+    if (last === undefined || waited.status?.state !== 'Completed')
+        throw new ActionError(`Zoho's read of report ${job.report} ended ${describeStatus(waited.status)}, not Completed: ` +
+            'run the step again; if it ends so again, check the report in Creator.');
+    return last;
+}
+async function readBatch(path, { fields, most, batch, report }, visit) {
+    const csv = await zipCsv(path);
+    if (csv === undefined)
+        throw new ActionError(`Zoho's read of report ${report} holds no CSV file: run the step again.`);
+    const reader = new CsvReader();
+    const decoder = new TextDecoder();
+    let columns;
+    let records = 0;
+    let underWay = 0;
+    const drain = () => {
+        for (const row of reader.rows) {
+            if (row.length === 0)
+                continue;
+            if (columns === undefined) {
+                columns = columnsOf(row, fields, report);
+                continue;
+            }
+            records += 1;
+            if (records > most)
+                throw new ActionError(`Batch ${batch} of Zoho's read of report ${report} holds more than the ` +
+                    `${counted(most, 'record')} it can: the read is not trusted. Run the step again.`);
+            visit(columns.map(column => row[column] ?? ''));
+        }
+    };
+    try {
+        for await (const chunk of csv) {
+            reader.push(decoder.decode(chunk, { stream: true }));
+            underWay = reader.rows.length > 0 ? 0 : underWay + chunk.length;
+            if (underWay > MAX_RECORD_BYTES)
+                throw new LocalFileError(`A record of Zoho's read of report ${report} runs over ${MAX_RECORD_BYTES} bytes: ` +
+                    'no record of the fields asked for is that long.');
+            drain();
+            reader.rows.length = 0;
+        }
+    }
+    finally {
+        csv.destroy();
+    }
+    reader.push(decoder.decode());
+    reader.end();
+    drain();
+    return records;
+}
+function columnsOf(header, fields, report) {
+    const names = header.map(name => name.trim());
+    return fields.map(field => {
+        const column = names.indexOf(field);
+        if (column === -1)
+            throw new ActionError(`Zoho's read of report ${report} has no column ${JSON.stringify(field)} (its columns: ` +
+                `${names.map(name => JSON.stringify(name)).join(', ')}): check that the report shows that field.`);
+        return column;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/operations/keys.ts
+
+
+
+
+
+
+const LISTED = 5;
+function keyColumns(columns, key, fileName) {
+    const names = columns.map(name => name.trim());
+    const missing = key.filter(field => !names.includes(field));
+    if (missing.length > 0)
+        throw new ActionError(`Input "key": ${missing.map(field => JSON.stringify(field)).join(', ')} ` +
+            `${missing.length === 1 ? 'is not a column' : 'are not columns'} of ${fileName}: name ` +
+            'the link names of the fields that identify a record, as the header names them. Nothing was sent to Zoho.');
+    return key.map(field => names.indexOf(field));
+}
+function keyOf(values) {
+    const trimmed = values.map(value => value.trim());
+    if (trimmed.some(value => value === ''))
+        return '';
+    return trimmed.length === 1 ? (trimmed[0] ?? '') : JSON.stringify(trimmed);
+}
+function valuesOf(key, fields) {
+    return fields === 1 ? [key] : JSON.parse(key);
+}
+class FileKeys {
+    #columns;
+    #rows = new KeyTable();
+    #empty = [];
+    #emptyRows = 0;
+    #repeats = [];
+    #repeatedRows = 0;
+    constructor(columns) {
+        this.#columns = columns;
+    }
+    add(cells, row) {
+        const key = keyOf(this.#columns.map(column => cells[column] ?? ''));
+        if (key === '') {
+            this.#emptyRows += 1;
+            if (this.#empty.length < LISTED)
+                this.#empty.push(row);
+            return;
+        }
+        const first = this.#rows.add(key, row);
+        if (first !== undefined) {
+            this.#repeatedRows += 1;
+            if (this.#repeats.length < LISTED)
+                this.#repeats.push([key, first, row]);
+        }
+    }
+    get keys() {
+        return this.#rows;
+    }
+    problem(fileName) {
+        const problems = [];
+        if (this.#emptyRows > 0)
+            problems.push(`${counted(this.#emptyRows, 'row')} with an empty key (${listed(this.#empty, this.#emptyRows)})`);
+        if (this.#repeatedRows > 0) {
+            const pairs = this.#repeats.map(([key, first, again]) => `${cutKey(key)} in rows ${first} and ${again}`);
+            problems.push(`${counted(this.#repeatedRows, 'row')} repeating the key of an earlier row (${pairs.join('; ')}` +
+                `${this.#repeatedRows > this.#repeats.length ? '; …' : ''})`);
+        }
+        if (problems.length === 0)
+            return undefined;
+        return (`The key of ${fileName} does not identify each record: ${problems.join(', and ')}. Each ` +
+            'record needs a key of its own to be loaded once: fix the rows, or name other key columns.');
+    }
+}
+function listed(rows, count) {
+    return `${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
+}
+function cutKey(key) {
+    return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+}
+async function keysInZoho(fileKeys, key, reading, connection, context, withIds = false) {
+    const found = new KeyTable();
+    const ids = [];
+    await readReport({ ...reading, fields: withIds ? [...key, 'ID'] : key }, values => {
+        const held = keyOf(values.slice(0, key.length));
+        if (!fileKeys.has(held) || found.has(held))
+            return;
+        found.add(held, ids.length);
+        if (withIds)
+            ids.push(Buffer.from(values[key.length] ?? '').toString());
+    }, connection, context);
+    return { found, ids };
+}
+async function checkFileKeys(file, key) {
+    const columns = keyColumns(file.columns, key, file.name);
+    const keys = new FileKeys(columns);
+    await forEachRow(file, (cells, row) => {
+        keys.add(cells, row);
+    });
+    const problem = keys.problem(file.name);
+    if (problem !== undefined)
+        throw new ActionError(`${problem} Nothing was sent to Zoho.`);
+    return { columns, keys: keys.keys };
+}
+async function filterByKey(file, columns, inZoho, paths) {
+    const load = await CsvWriter.create(paths.load);
+    let skipped;
+    const counts = { load: 0, skipped: 0 };
+    try {
+        skipped = await CsvWriter.create(paths.skipped);
+        const out = { load, skipped };
+        for (const writer of [load, skipped])
+            writer.row(file.columns);
+        const [only] = columns;
+        const keyIn = (cells) => columns.length === 1 && only !== undefined
+            ? (cells[only] ?? '').trim()
+            : keyOf(columns.map(column => cells[column] ?? ''));
+        await forEachRow(file, cells => {
+            const which = inZoho.has(keyIn(cells)) ? 'skipped' : 'load';
+            counts[which] += 1;
+            out[which].row(cells);
+        }, () => true, async () => {
+            await load.flush();
+            await skipped?.flush();
+        });
+    }
+    finally {
+        await load.close();
+        await skipped?.close();
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
 
@@ -6151,36 +6661,12 @@ async function createJob(form, connection, context) {
             throw new ActionError(`${error.message} The create may have reached Zoho: ${MAY_EXIST}`);
         throw error;
     }
-    return { jobId: jobIdOf(reply) ?? '', reply };
+    return { jobId: exactIdOf(reply, 'job_id') ?? '', reply };
 }
 function withoutJobId(reply) {
-    if (jobIdOf(reply) !== undefined)
+    if (exactIdOf(reply, 'job_id') !== undefined)
         return undefined;
     return new ZohoError(`Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`, reply);
-}
-function jobIdOf(reply) {
-    const { data } = reply;
-    for (const holder of [data?.['details'], data?.['data'], data]) {
-        if (!isRecord(holder))
-            continue;
-        const value = holder['job_id'];
-        const digits = typeof value === 'string'
-            ? value.trim()
-            : typeof value === 'number'
-                ? digitsOf(reply.body, value)
-                : undefined;
-        if (digits !== undefined && JOB_ID_DIGITS.test(digits))
-            return digits;
-    }
-    return undefined;
-}
-function digitsOf(body, parsed) {
-    for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
-        const digits = match[1] ?? '';
-        if (Number(digits) === parsed)
-            return digits;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/operations/follow.ts
@@ -6460,6 +6946,7 @@ function unknownUrl(reply) {
 
 
 
+
 async function openJobRun(settings, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
     const held = new HeldJob();
@@ -6468,8 +6955,13 @@ async function openJobRun(settings, record, secrets, signal) {
         held.take({ ...settings.form, jobId: settings.jobId });
     switch (settings.action) {
         case 'upload':
-        case 'load':
             return { ...run, settings, file: await openFile(settings, context) };
+        case 'load': {
+            const file = await openFile(settings, context);
+            if (settings.key === undefined)
+                return { ...run, settings, file };
+            return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) };
+        }
         default:
             return { ...run, settings, file: undefined };
     }
@@ -6705,28 +7197,166 @@ function answered(run, outcome) {
 
 
 
-const ONE_JOB = [create, upload, start, follow];
+
+
+
+const AFTER_CREATE = [upload, start, follow];
 const load = async (run) => {
-    const { file, settings } = run;
-    const measured = partsNeeded(file, settings.parts);
-    if (measured === undefined) {
-        for (const step of ONE_JOB)
-            await step(run);
-        return;
+    try {
+        await loadFile(run);
     }
-    await loadInParts(run, file, measured);
+    catch (error) {
+        throw run.settings.key === undefined ? error : runAgain(error);
+    }
 };
+const RUN_AGAIN = 'run the same step again';
+function runAgain(error) {
+    if (!(error instanceof ActionError) || error.message.includes(RUN_AGAIN))
+        return error;
+    return withNote(error, `To load the records Zoho does not hold, ${RUN_AGAIN} (its key leaves out those it holds; ` +
+        'wait first for a job of this form that still runs).');
+}
+async function loadFile(run) {
+    const { settings, keyed } = run;
+    const key = settings.key;
+    if (key !== undefined && keyed !== undefined) {
+        const { file, connection, context, record } = run;
+        const read = {
+            file,
+            key,
+            keyed,
+            form: settings.form,
+            copyRoot: settings.copyRoot,
+            wait: settings.wait
+        };
+        const counters = { connection, context, record };
+        const before = await leaveOutKeysInZoho(read, counters);
+        if (before.left === undefined) {
+            context.log(`All ${counted(before.skipped, 'record')} of ${file.name} are in Zoho already: nothing ` +
+                'to load, and no job was created.');
+            return;
+        }
+        await discardCopy(before.left);
+        await create(run);
+        const { left, skipped } = await leaveOutKeysInZoho(read, counters);
+        if (left === undefined) {
+            await nothingToLoad(run, skipped);
+            return;
+        }
+        await discardCopy(run.file);
+        run.file = left;
+    }
+    const created = key !== undefined;
+    const measured = partsNeeded(run.file, settings.parts);
+    if (measured === undefined) {
+        for (const step of created ? AFTER_CREATE : [create, ...AFTER_CREATE])
+            await step(run);
+    }
+    else
+        await loadInParts(run, run.file, measured, created);
+    if (key?.idMap === true && keyed !== undefined)
+        await writeIdMap(run, key, keyed);
+}
+async function writeIdMap(run, key, keyed) {
+    const { settings, connection, context, record, file } = run;
+    const write = { what: `The id-map of ${file.name}`, nothingDone: 'The load itself is done.' };
+    const dir = record.resultDir ??
+        record.job?.resultDir ??
+        (record.checkDir ??= await folderUnder(settings.wait.resultRoot, 'zoho-bulk-check-', write));
+    const reading = { report: { ...settings.form, report: key.report }, dir, wait: settings.wait };
+    const { found, ids } = await keysInZoho(keyed.keys, key.fields, reading, connection, context, true);
+    const path = (0,external_node_path_namespaceObject.join)(dir, 'id-map.csv');
+    const map = await CsvWriter.create(path);
+    try {
+        map.row([...key.fields, 'ID']);
+        for (const held of keyed.keys.keys()) {
+            const at = found.get(held);
+            if (at !== undefined)
+                map.row([...valuesOf(held, key.fields.length), ids[at] ?? '']);
+        }
+    }
+    finally {
+        await map.close();
+    }
+    setOutput('result-dir', dir);
+    setOutput('id-map', path);
+    record.events.push(['ID map', `${counted(found.size, 'record')} of ${file.name}: id-map.csv`]);
+    context.log(`id-map.csv in result-dir maps ${counted(found.size, 'key')} of ${file.name} to Zoho IDs` +
+        `${found.size < keyed.keys.size ? ` (${keyed.keys.size - found.size} not in Zoho)` : ''}.`);
+}
+async function leaveOutKeysInZoho({ file, key, keyed, form, copyRoot, wait }, { connection, context, record }) {
+    const write = { what: `The records of ${file.name} to load`, nothingDone: '' };
+    const dir = await folderUnder(copyRoot, 'zoho-bulk-keyed-', write);
+    const copy = (0,external_node_path_namespaceObject.join)(dir, `${stemOf(file.name)}.csv`);
+    let kept = false;
+    try {
+        const reading = { report: { ...form, report: key.report }, dir, wait };
+        const { found } = await keysInZoho(keyed.keys, key.fields, reading, connection, context);
+        const ownDir = record.checkDir === undefined;
+        const out = (record.checkDir ??= await folderUnder(wait.resultRoot, 'zoho-bulk-check-', write));
+        const skippedCsv = (0,external_node_path_namespaceObject.join)(out, 'skipped.csv');
+        const counts = await filterByKey(file, keyed.columns, found, {
+            load: copy,
+            skipped: skippedCsv
+        });
+        record.keyed = { skipped: counts.skipped, toLoad: counts.load };
+        setOutput('skipped-records', String(counts.skipped));
+        record.events.push([
+            'Keys read',
+            `${found.size} of ${counted(keyed.keys.size, 'key')} of ${file.name} in Zoho (report ${key.report})`
+        ]);
+        if (counts.skipped === 0) {
+            await (0,external_node_fs_promises_namespaceObject.rm)(ownDir ? out : skippedCsv, { recursive: true, force: true });
+            if (ownDir)
+                delete record.checkDir;
+        }
+        else {
+            setOutput('result-dir', out);
+            context.log(`${counted(counts.skipped, 'record')} of ${file.name} ${counts.skipped === 1 ? 'is' : 'are'} ` +
+                'in Zoho already, left out: skipped.csv in result-dir holds them.');
+        }
+        if (counts.load === 0)
+            return { skipped: counts.skipped };
+        const left = await checkJobFile(copy, { dialect: ZOHO_DIALECT, copyRoot, splittable: true });
+        kept = true;
+        return {
+            left: { ...left, name: file.name, copyOf: file.copyOf ?? file.path },
+            skipped: counts.skipped
+        };
+    }
+    finally {
+        if (!kept)
+            await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+async function nothingToLoad(run, skipped) {
+    const { held, connection, context, record, file } = run;
+    const why = 'nothing is left to load';
+    const { aborted, note } = await abortJob(jobOf(run), why, connection, context);
+    const all = `All ${counted(skipped, 'record')} of ${file.name} are in Zoho already: nothing to load.`;
+    if (!aborted)
+        throw new ActionError(`${all} ${note}`);
+    held.ended();
+    record.events.push(['Aborted', `as ${why}`]);
+    context.log(`${all} ${note}`);
+}
+function resume(run, records) {
+    return run.settings.key === undefined
+        ? `run again with skip-records: ${records}`
+        : `${RUN_AGAIN} (its key leaves out the records Zoho holds)`;
+}
 function partsNeeded({ size, measure }, { maxRecords, skipRecords }) {
     const split = size > MAX_FILE_BYTES || skipRecords > 0 || measure.blankRows > 0;
     return split || measure.records > (maxRecords ?? Number.POSITIVE_INFINITY) ? measure : undefined;
 }
-async function loadInParts(run, file, measured) {
+async function loadInParts(run, file, measured, created) {
     const { settings, record, context } = run;
     const { wait } = settings;
-    const dir = await folderUnder(wait.resultRoot, 'zoho-bulk-parts-', partsOf(file));
+    const write = partsOf(file, created);
+    const dir = await folderUnder(wait.resultRoot, 'zoho-bulk-parts-', write);
     try {
         const limits = { ...settings.parts, bytes: measured.bytes };
-        const parts = await splitFile(file, dir, limits, context.signal);
+        const parts = await splitFile(file, dir, limits, context.signal, write);
         context.log(`${file.name}: ${counted(parts.reduce((sum, part) => sum + part.records, 0), 'record')} to load, in ${counted(parts.length, 'part')}.`);
         const results = new MergedResults(wait.resultRoot);
         const reports = (record.parts = parts.map(({ index, firstRow, lastRow, records }) => ({ index, firstRow, lastRow, records })));
@@ -6737,7 +7367,7 @@ async function loadInParts(run, file, measured) {
                 `(${counted(part.records, 'record')}, ${part.bytes} bytes).`);
             report.tried = true;
             try {
-                await loadPart(run, part, report);
+                await loadPart(run, part, report, created && at === 0);
                 keepOutcome(report, record);
             }
             catch (error) {
@@ -6755,11 +7385,11 @@ async function loadInParts(run, file, measured) {
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
 }
-const partsOf = (file) => ({
+const partsOf = (file, created) => ({
     what: `The parts of ${file.name}`,
-    nothingDone: 'No job was created.'
+    nothingDone: created ? '' : 'No job was created.'
 });
-async function splitFile(file, dir, limits, signal) {
+async function splitFile(file, dir, limits, signal, write) {
     const stem = stemOf(file.name);
     const parts = [];
     try {
@@ -6774,9 +7404,9 @@ async function splitFile(file, dir, limits, signal) {
     }
     catch (error) {
         if (error instanceof LocalFileError)
-            throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`);
+            throw new ActionError(`${file.name} cannot be loaded: ${error.message} ${write.nothingDone}`.trim());
         if (!(error instanceof ActionError))
-            throw noRoomUnder((0,external_node_path_namespaceObject.dirname)(dir), partsOf(file), error);
+            throw noRoomUnder((0,external_node_path_namespaceObject.dirname)(dir), write, error);
         throw error;
     }
     if (parts.length === 0) {
@@ -6801,7 +7431,7 @@ function stopped(error, run, stop) {
                 'fail-on-failed-records: false.';
         const next = last
             ? `Every part of ${file.name} was loaded: there is nothing left to resume.`
-            : `${where} To load the rest of the file, run again with skip-records: ${after}.`;
+            : `${where} To load the rest of the file, ${resume(run, after)}.`;
         return withNote(error instanceof CancelledError ? error : new ActionError(text), next);
     }
     const { held } = run;
@@ -6809,13 +7439,13 @@ function stopped(error, run, stop) {
         const job = jobIdForLog(part.jobId, run.settings.maskJobId);
         const then = last
             ? 'it holds the last records of the file'
-            : `then run again with skip-records: ${after} to load the rest of the file`;
+            : `then ${resume(run, after)} to load the rest of the file`;
         return withNote(error, `${where} The job of part ${part.index} (${job}) goes on in Zoho: wait for it to end ` +
             `(action: status, wait: true, job-id of that job); ${then}.`);
     }
-    return withNote(error, `${where} To load the rest of the file, run again with skip-records: ${loaded}.`);
+    return withNote(error, `${where} To load the rest of the file, ${resume(run, loaded)}.`);
 }
-async function loadPart(run, part, report) {
+async function loadPart(run, part, report, created) {
     delete run.record.job;
     const partRun = {
         ...run,
@@ -6829,7 +7459,8 @@ async function loadPart(run, part, report) {
             measure: { records: part.records, bytes: part.bytes, blankRows: 0 }
         }
     };
-    await create(partRun);
+    if (!created)
+        await create(partRun);
     const { jobId } = run.record;
     if (jobId !== undefined)
         report.jobId = jobId;
@@ -6932,7 +7563,28 @@ function unlessDryRun(operation) {
     return async (run) => (run.settings.dryRun ? plan(run) : operation(run));
 }
 async function plan(run) {
-    const { file, settings, record, context } = run;
+    const { settings, context, keyed } = run;
+    let { file } = run;
+    if ('key' in settings && settings.key !== undefined && keyed !== undefined) {
+        const { form, copyRoot, wait, key } = settings;
+        const read = { file, key, keyed, form, copyRoot, wait };
+        const { left } = await leaveOutKeysInZoho(read, run);
+        if (left === undefined) {
+            context.log(`Dry run: every record of ${file.name} is in Zoho already: nothing to load.`);
+            return;
+        }
+        file = left;
+    }
+    try {
+        await report(run, file);
+    }
+    finally {
+        if (file !== run.file)
+            await discardCopy(file);
+    }
+}
+async function report(run, file) {
+    const { settings, record, context } = run;
     const parts = 'parts' in settings ? await dry_run_partsOf(file, settings.parts) : [wholeOf(file)];
     const total = parts.reduce((sum, part) => sum + part.records, 0);
     record.plan = { records: total, parts };

@@ -17,6 +17,10 @@
 //     a load sends; each against csv-parse merely parsing the same file in this run (the target),
 //     with its ratio to a bare Node read-and-write of the file (the floor) for information, and
 //     the peak memory of each (the target).
+//  7. A load with a key: 1,000,000 keys in the form (read from the emulator in batches of 200,000)
+//     and a 1,000,000-record file, half of whose keys the form holds. The filtering pass against
+//     csv-parse merely parsing the file (the target), with its ratio to a bare read-and-write for
+//     information; the peak memory of the whole key stage (the target); the read's API calls.
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import http from 'node:http'
@@ -54,6 +58,10 @@ const CHECK_VALUES = join(ROOT, 'scripts/bench/check-values.ts')
 const TRANSCODE = join(ROOT, 'scripts/bench/transcode.ts')
 const CSV_PARSE = join(ROOT, 'scripts/bench/csv-parse-baseline.mjs')
 const COPY_FLOOR = join(ROOT, 'scripts/bench/copy-floor.mjs')
+const KEYS = join(ROOT, 'scripts/bench/keys.ts')
+const KEY_RECORDS = Number(process.env['BENCH_KEY_RECORDS'] ?? 1_000_000)
+const MAX_KEYS_RSS_MIB = 256
+const MAX_KEY_READ_JOBS = 5
 
 const { emulator, job, url } = await startSampleEmulator()
 const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
@@ -358,6 +366,91 @@ async function benchFiles(): Promise<BenchRow[]> {
   return rows
 }
 
+/** The key stage of a load against csv-parse parsing the same file, and the read's API calls. */
+async function benchKeys(): Promise<BenchRow[]> {
+  const work = join(dir, 'keys')
+  await mkdir(work, { recursive: true })
+  const path = join(work, 'staff.csv')
+  const file = createWriteStream(path)
+  file.write('Employee_ID,Name,Email\r\n')
+  for (let n = 1; n <= KEY_RECORDS; n++) {
+    if (!file.write(`E-${n},"Person ${n}, the ${n % 7}th",person${n}@example.com\r\n`))
+      await once(file, 'drain')
+  }
+  file.end()
+  await once(file, 'close')
+  // The form holds the second half of the file's keys, and as many others after them.
+  const form = { owner: 'jason18', app: 'zylker-store', form: 'Employee_Details' }
+  const half = Math.floor(KEY_RECORDS / 2)
+  emulator.reads.addRecords(
+    form,
+    Array.from({ length: KEY_RECORDS }, (_, n) => ({ Employee_ID: `E-${half + n + 1}` }))
+  )
+  await timedProcess([
+    join(ROOT, 'node_modules/.bin/ncc'),
+    'build',
+    KEYS,
+    '-o',
+    join(work, 'bundle'),
+    '-q'
+  ])
+  const rssFile = join(work, 'rss')
+  /** One run of the key stage: its filtering pass, its peak RSS, the API calls and read jobs. */
+  const keyStage = async () => {
+    const calls = emulator.requests.length
+    const readJobs = emulator.reads.jobs.length
+    const child = spawn(
+      NODE24,
+      ['--import', MAX_RSS, join(work, 'bundle', 'index.js'), path, work, url],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } }
+    )
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const [code] = (await once(child, 'close')) as [number | null]
+    if (code !== 0) throw new Error(`the key stage failed (exit code ${code})`)
+    return {
+      ...(JSON.parse(out) as { filterMs: number; load: number; skipped: number }),
+      rssMib: Number(await readFile(rssFile, 'utf8')) / 1024,
+      calls: emulator.requests.length - calls,
+      readJobs: emulator.reads.jobs.length - readJobs
+    }
+  }
+  // The median of FILES_RUNS runs, as the other passes over a whole file.
+  const runs = []
+  for (let run = 0; run < FILES_RUNS; run++) runs.push(await keyStage())
+  const [first] = runs
+  if (first === undefined) throw new Error('no run of the key stage')
+  const ours = { ...first, filterMs: median(runs.map(run => run.filterMs)) }
+  const rssMib = Math.max(...runs.map(run => run.rssMib))
+  const { calls, readJobs } = first
+  const parser = await medianOf([NODE24, CSV_PARSE, path, 'utf8'])
+  const floor = await medianOf([NODE24, COPY_FLOOR, path, join(work, 'floor.csv')])
+  await rm(work, { recursive: true, force: true })
+  const ratio = ours.filterMs / parser.ms
+  const what = `A load with a key: ${KEY_RECORDS} records, ${KEY_RECORDS} keys in the form`
+  return [
+    [
+      `${what}: the filtering pass (${ours.load} to load, ${ours.skipped} skipped), against csv-parse merely parsing the file`,
+      `${ours.filterMs.toFixed(0)} ms; csv-parse ${parser.ms.toFixed(0)} ms: ${ratio.toFixed(2)} times` +
+        ` (${(ours.filterMs / floor.ms).toFixed(1)} times a bare read and write, for information)`,
+      `≤ ${MAX_FILES_RATIO} times csv-parse`,
+      ratio <= MAX_FILES_RATIO
+    ],
+    [
+      `${what}: peak RSS of the key stage`,
+      `${rssMib.toFixed(1)} MiB`,
+      `< ${MAX_KEYS_RSS_MIB} MiB`,
+      rssMib < MAX_KEYS_RSS_MIB
+    ],
+    [
+      `${what}: API calls of the read (read jobs; their polls and downloads)`,
+      `${calls} (${readJobs} read jobs)`,
+      `≤ ${MAX_KEY_READ_JOBS} read jobs`,
+      readJobs <= MAX_KEY_READ_JOBS
+    ]
+  ]
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -404,6 +497,7 @@ try {
   sink.server.close()
   const splits = await benchSplit()
   const files = await benchFiles()
+  const keys = await benchKeys()
   const oneHour = await simulateJob(1)
   const [fiveHours, oneDay] = [await simulateJob(5), await simulateJob(24)]
 
@@ -442,7 +536,8 @@ try {
     ],
     ...uploads,
     ...splits,
-    ...files
+    ...files,
+    ...keys
   ]
   console.log(
     `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`

@@ -4,9 +4,9 @@
 import * as core from '@actions/core'
 import { planParts } from './csv/split.ts'
 import type { PartLimits } from './inputs.ts'
-import { csvText, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
+import { csvText, discardCopy, type JobFile, MAX_FILE_BYTES } from './job-file.ts'
 import type { JobOperation, JobRun } from './job-operations.ts'
-import { partsNeeded } from './load.ts'
+import { leaveOutKeysInZoho, partsNeeded } from './load.ts'
 import type { PlannedPart } from './report.ts'
 import { counted } from './text.ts'
 
@@ -18,7 +18,28 @@ export function unlessDryRun<A extends 'upload' | 'load'>(
 }
 
 async function plan(run: JobRun<'upload' | 'load'>): Promise<void> {
-  const { file, settings, record, context } = run
+  const { settings, context, keyed } = run
+  let { file } = run
+  // With a key, the plan is of the records Zoho does not hold (read as the load would read them).
+  if ('key' in settings && settings.key !== undefined && keyed !== undefined) {
+    const { form, copyRoot, wait, key } = settings
+    const read = { file, key, keyed, form, copyRoot, wait }
+    const { left } = await leaveOutKeysInZoho(read, run)
+    if (left === undefined) {
+      context.log(`Dry run: every record of ${file.name} is in Zoho already: nothing to load.`)
+      return
+    }
+    file = left
+  }
+  try {
+    await report(run, file)
+  } finally {
+    if (file !== run.file) await discardCopy(file)
+  }
+}
+
+async function report(run: JobRun<'upload' | 'load'>, file: JobFile): Promise<void> {
+  const { settings, record, context } = run
   const parts = 'parts' in settings ? await partsOf(file, settings.parts) : [wholeOf(file)]
   const total = parts.reduce((sum, part) => sum + part.records, 0)
   record.plan = { records: total, parts }

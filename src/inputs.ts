@@ -19,6 +19,7 @@ import {
   parseJobId,
   unusedForAction
 } from './inputs/job.ts'
+import { type LoadKey, parseKey, unusedKeyInputs } from './inputs/key.ts'
 import { type PartLimits, parseMaxRecords, parseSkipRecords } from './inputs/parts.ts'
 import {
   LINK_NAME,
@@ -32,6 +33,7 @@ import { type RunnerFacts, runnerFacts, TIME_SCALE_ENV } from './inputs/runner.t
 import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './inputs/wait.ts'
 
 export type { ActionName } from './inputs/job.ts'
+export type { LoadKey } from './inputs/key.ts'
 export type { PartLimits } from './inputs/parts.ts'
 export type { WaitForJob } from './inputs/wait.ts'
 
@@ -92,7 +94,12 @@ interface ByAction {
   readonly abort: OnAJob & Waits<WaitForJob | undefined>
   readonly status: OnAJob & Waits<WaitForJob | undefined>
   /** A load always waits: it ends with the job's verdict. */
-  readonly load: SendsAFile & Waits<WaitForJob> & { readonly parts: PartLimits }
+  readonly load: SendsAFile &
+    Waits<WaitForJob> & {
+      readonly parts: PartLimits
+      /** The key that makes the load safe to run again; undefined without one. */
+      readonly key: LoadKey | undefined
+    }
 }
 
 /** The settings of one action (or of any of a union of actions). */
@@ -132,7 +139,10 @@ export const INPUT_NAMES = [
   'bad-rows',
   'dry-run',
   'max-records-per-job',
-  'skip-records'
+  'skip-records',
+  'key',
+  'key-report',
+  'id-map'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -161,7 +171,8 @@ export const DEFAULTS: Readonly<Partial<RawInputs>> = {
   'check-values': 'false',
   'bad-rows': 'fail',
   'dry-run': 'false',
-  'skip-records': '0'
+  'skip-records': '0',
+  'id-map': 'false'
 }
 
 /** Reads the inputs as the runner passes them, masking the secret ones before anything is logged. */
@@ -228,7 +239,8 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     ),
     dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
     maxRecords: problems.take(() => parseMaxRecords(raw)),
-    skipRecords: problems.take(() => parseSkipRecords(raw))
+    skipRecords: problems.take(() => parseSkipRecords(raw)),
+    key: problems.take(() => parseKey(known, raw))
   })
   const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked
   const common: CommonSettings = {
@@ -244,6 +256,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     warnings: [
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
       ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
+      ...unusedKeyInputs(checked.action, raw),
       ...(raw['bad-rows'] !== '' && !checkValues
         ? [
             'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
@@ -269,7 +282,8 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
       return { ...common, action: checked.action, jobId, ...sending }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
-      return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts }
+      const { key } = checked
+      return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts, key }
     }
     default:
       return {

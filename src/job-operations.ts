@@ -16,6 +16,7 @@ import { counted, logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
 import { checkFileHeader } from './operations/check-header.ts'
 import { describeKind, type ValueReport } from './operations/check-values.ts'
+import { checkFileKeys, type KeyedFile } from './operations/keys.ts'
 import { createJob } from './operations/create.ts'
 import { followJob } from './operations/follow.ts'
 import { type ActionOutcome, startOrAbort } from './operations/start-abort.ts'
@@ -46,6 +47,8 @@ export interface JobRun<A extends ActionName = ActionName> {
   readonly context: CallContext
   readonly secrets: Secrets
   readonly record: RunRecord
+  /** A load with a key: the file's key columns and keys, checked before any request. */
+  readonly keyed?: KeyedFile
 }
 
 /** One operation on the job, for the actions `A` it serves. */
@@ -69,8 +72,12 @@ export async function openJobRun(
   if ('jobId' in settings) held.take({ ...settings.form, jobId: settings.jobId })
   switch (settings.action) {
     case 'upload':
-    case 'load':
       return { ...run, settings, file: await openFile(settings, context) }
+    case 'load': {
+      const file = await openFile(settings, context)
+      if (settings.key === undefined) return { ...run, settings, file }
+      return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) }
+    }
     default:
       return { ...run, settings, file: undefined }
   }

@@ -9,9 +9,11 @@ import { basename, dirname, join } from 'node:path'
 import { cancelReason } from './clock.ts'
 import { counted } from './text.ts'
 import { ActionError, CancelledError, LocalFileError, messageOf } from './errors.ts'
-import { withNote } from './held-job.ts'
+import { abortJob, withNote } from './held-job.ts'
 import {
+  checkJobFile,
   csvSource,
+  discardCopy,
   folderUnder,
   type JobFile,
   MAX_FILE_BYTES,
@@ -19,26 +21,211 @@ import {
   stemOf,
   type TempWrite
 } from './job-file.ts'
-import type { PartLimits } from './inputs.ts'
+import type { LoadKey, PartLimits, WaitForJob } from './inputs.ts'
+import type { FormRef } from './zoho/endpoints.ts'
 import { type PartReport, reportStatus, type RunRecord } from './report.ts'
 import { appendResultCsv, morePreview } from './results.ts'
-import { create, follow, type JobOperation, type JobRun, start, upload } from './job-operations.ts'
+import {
+  create,
+  follow,
+  type JobOperation,
+  jobOf,
+  type JobRun,
+  start,
+  upload
+} from './job-operations.ts'
+import { ZOHO_DIALECT } from './csv/dialect.ts'
+import { filterByKey, type KeyedFile, keysInZoho, valuesOf } from './operations/keys.ts'
+import { CsvWriter } from './csv/writer.ts'
 import { jobIdForLog } from './secrets.ts'
 import { PREVIEW_ROWS } from './operations/follow.ts'
 import { type CsvMeasure, type Part, splitCsv } from './csv/split.ts'
 import type { JobStatus, RecordCounts } from './zoho/job-status.ts'
 import { RESULT_FILTERS } from './zoho/requests.ts'
 
-const ONE_JOB: readonly JobOperation<'load'>[] = [create, upload, start, follow]
+const AFTER_CREATE: readonly JobOperation<'load'>[] = [upload, start, follow]
 
 export const load: JobOperation<'load'> = async run => {
-  const { file, settings } = run
-  const measured = partsNeeded(file, settings.parts)
-  if (measured === undefined) {
-    for (const step of ONE_JOB) await step(run)
-    return
+  try {
+    await loadFile(run)
+  } catch (error) {
+    throw run.settings.key === undefined ? error : runAgain(error)
   }
-  await loadInParts(run, file, measured)
+}
+
+const RUN_AGAIN = 'run the same step again'
+
+/** A keyed load's error, with how to go on: the same step again, which leaves out what Zoho holds. */
+function runAgain(error: unknown): unknown {
+  if (!(error instanceof ActionError) || error.message.includes(RUN_AGAIN)) return error
+  return withNote(
+    error,
+    `To load the records Zoho does not hold, ${RUN_AGAIN} (its key leaves out those it holds; ` +
+      'wait first for a job of this form that still runs).'
+  )
+}
+
+async function loadFile(run: JobRun<'load'>): Promise<void> {
+  const { settings, keyed } = run
+  const key = settings.key
+  if (key !== undefined && keyed !== undefined) {
+    const { file, connection, context, record } = run
+    const read = {
+      file,
+      key,
+      keyed,
+      form: settings.form,
+      copyRoot: settings.copyRoot,
+      wait: settings.wait
+    }
+    const counters = { connection, context, record }
+    // Before any job: when Zoho holds every record, there is nothing to create.
+    const before = await leaveOutKeysInZoho(read, counters)
+    if (before.left === undefined) {
+      context.log(
+        `All ${counted(before.skipped, 'record')} of ${file.name} are in Zoho already: nothing ` +
+          'to load, and no job was created.'
+      )
+      return
+    }
+    await discardCopy(before.left)
+    // Then the first job, and the keys read again: a form takes one bulk job at a time, so no
+    // other load can insert a record between this read and this load's upload.
+    await create(run)
+    const { left, skipped } = await leaveOutKeysInZoho(read, counters)
+    if (left === undefined) {
+      await nothingToLoad(run, skipped)
+      return
+    }
+    await discardCopy(run.file)
+    run.file = left
+  }
+  const created = key !== undefined
+  const measured = partsNeeded(run.file, settings.parts)
+  if (measured === undefined) {
+    for (const step of created ? AFTER_CREATE : [create, ...AFTER_CREATE]) await step(run)
+  } else await loadInParts(run, run.file, measured, created)
+  if (key?.idMap === true && keyed !== undefined) await writeIdMap(run, key, keyed)
+}
+
+/**
+ * id-map.csv in result-dir: the key columns and ID of every record of the file now in the form,
+ * loaded now or before, read with a Bulk Read once the load is over (output id-map).
+ */
+async function writeIdMap(run: JobRun<'load'>, key: LoadKey, keyed: KeyedFile): Promise<void> {
+  const { settings, connection, context, record, file } = run
+  const write = { what: `The id-map of ${file.name}`, nothingDone: 'The load itself is done.' }
+  const dir =
+    record.resultDir ??
+    record.job?.resultDir ??
+    (record.checkDir ??= await folderUnder(settings.wait.resultRoot, 'zoho-bulk-check-', write))
+  const reading = { report: { ...settings.form, report: key.report }, dir, wait: settings.wait }
+  const { found, ids } = await keysInZoho(
+    keyed.keys,
+    key.fields,
+    reading,
+    connection,
+    context,
+    true
+  )
+  const path = join(dir, 'id-map.csv')
+  const map = await CsvWriter.create(path)
+  try {
+    map.row([...key.fields, 'ID'])
+    for (const held of keyed.keys.keys()) {
+      const at = found.get(held)
+      if (at !== undefined) map.row([...valuesOf(held, key.fields.length), ids[at] ?? ''])
+    }
+  } finally {
+    await map.close()
+  }
+  core.setOutput('result-dir', dir)
+  core.setOutput('id-map', path)
+  record.events.push(['ID map', `${counted(found.size, 'record')} of ${file.name}: id-map.csv`])
+  context.log(
+    `id-map.csv in result-dir maps ${counted(found.size, 'key')} of ${file.name} to Zoho IDs` +
+      `${found.size < keyed.keys.size ? ` (${keyed.keys.size - found.size} not in Zoho)` : ''}.`
+  )
+}
+
+/** What a load with a key reads Zoho's keys for. */
+export interface KeyedRead {
+  readonly file: JobFile
+  readonly key: LoadKey
+  readonly keyed: KeyedFile
+  readonly form: FormRef
+  /** Where the copy of the records to load goes (RUNNER_TEMP). */
+  readonly copyRoot: string
+  readonly wait: WaitForJob
+}
+
+/**
+ * The file without the records whose key Zoho holds (read with a Bulk Read of key-report), which
+ * go to skipped.csv in result-dir; no file when none is left.
+ */
+export async function leaveOutKeysInZoho(
+  { file, key, keyed, form, copyRoot, wait }: KeyedRead,
+  { connection, context, record }: Pick<JobRun, 'connection' | 'context' | 'record'>
+): Promise<{ readonly left?: JobFile; readonly skipped: number }> {
+  const write = { what: `The records of ${file.name} to load`, nothingDone: '' }
+  const dir = await folderUnder(copyRoot, 'zoho-bulk-keyed-', write)
+  const copy = join(dir, `${stemOf(file.name)}.csv`)
+  let kept = false
+  try {
+    const reading = { report: { ...form, report: key.report }, dir, wait }
+    const { found } = await keysInZoho(keyed.keys, key.fields, reading, connection, context)
+    const ownDir = record.checkDir === undefined
+    const out = (record.checkDir ??= await folderUnder(wait.resultRoot, 'zoho-bulk-check-', write))
+    const skippedCsv = join(out, 'skipped.csv')
+    const counts = await filterByKey(file, keyed.columns, found, {
+      load: copy,
+      skipped: skippedCsv
+    })
+    record.keyed = { skipped: counts.skipped, toLoad: counts.load }
+    core.setOutput('skipped-records', String(counts.skipped))
+    record.events.push([
+      'Keys read',
+      `${found.size} of ${counted(keyed.keys.size, 'key')} of ${file.name} in Zoho (report ${key.report})`
+    ])
+    if (counts.skipped === 0) {
+      await rm(ownDir ? out : skippedCsv, { recursive: true, force: true })
+      if (ownDir) delete record.checkDir
+    } else {
+      core.setOutput('result-dir', out)
+      context.log(
+        `${counted(counts.skipped, 'record')} of ${file.name} ${counts.skipped === 1 ? 'is' : 'are'} ` +
+          'in Zoho already, left out: skipped.csv in result-dir holds them.'
+      )
+    }
+    if (counts.load === 0) return { skipped: counts.skipped }
+    const left = await checkJobFile(copy, { dialect: ZOHO_DIALECT, copyRoot, splittable: true })
+    kept = true
+    return {
+      left: { ...left, name: file.name, copyOf: file.copyOf ?? file.path },
+      skipped: counts.skipped
+    }
+  } finally {
+    if (!kept) await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Every record is in Zoho already: the job created for them is aborted, and the step passes. */
+async function nothingToLoad(run: JobRun<'load'>, skipped: number): Promise<void> {
+  const { held, connection, context, record, file } = run
+  const why = 'nothing is left to load'
+  const { aborted, note } = await abortJob(jobOf(run), why, connection, context)
+  const all = `All ${counted(skipped, 'record')} of ${file.name} are in Zoho already: nothing to load.`
+  if (!aborted) throw new ActionError(`${all} ${note}`)
+  held.ended()
+  record.events.push(['Aborted', `as ${why}`])
+  context.log(`${all} ${note}`)
+}
+
+/** How a load that stopped goes on: from `records`, or with a key as it is, run again. */
+function resume(run: JobRun<'load'>, records: number): string {
+  return run.settings.key === undefined
+    ? `run again with skip-records: ${records}`
+    : `${RUN_AGAIN} (its key leaves out the records Zoho holds)`
 }
 
 /**
@@ -62,14 +249,16 @@ export function partsNeeded(
 async function loadInParts(
   run: JobRun<'load'>,
   file: JobFile,
-  measured: CsvMeasure
+  measured: CsvMeasure,
+  created: boolean
 ): Promise<void> {
   const { settings, record, context } = run
   const { wait } = settings
-  const dir = await folderUnder(wait.resultRoot, 'zoho-bulk-parts-', partsOf(file))
+  const write = partsOf(file, created)
+  const dir = await folderUnder(wait.resultRoot, 'zoho-bulk-parts-', write)
   try {
     const limits = { ...settings.parts, bytes: measured.bytes }
-    const parts = await splitFile(file, dir, limits, context.signal)
+    const parts = await splitFile(file, dir, limits, context.signal, write)
     context.log(
       `${file.name}: ${counted(
         parts.reduce((sum, part) => sum + part.records, 0),
@@ -90,7 +279,7 @@ async function loadInParts(
       )
       report.tried = true
       try {
-        await loadPart(run, part, report)
+        await loadPart(run, part, report, created && at === 0)
         keepOutcome(report, record)
       } catch (error) {
         keepOutcome(report, record)
@@ -106,17 +295,18 @@ async function loadInParts(
   }
 }
 
-/** What a load in parts writes under RUNNER_TEMP. */
-const partsOf = (file: JobFile): TempWrite => ({
+/** What a load in parts writes under RUNNER_TEMP (with a key, after its first job is created). */
+const partsOf = (file: JobFile, created: boolean): TempWrite => ({
   what: `The parts of ${file.name}`,
-  nothingDone: 'No job was created.'
+  nothingDone: created ? '' : 'No job was created.'
 })
 
 async function splitFile(
   file: JobFile,
   dir: string,
   limits: PartLimits & { readonly bytes: number },
-  signal: AbortSignal | undefined
+  signal: AbortSignal | undefined,
+  write: TempWrite
 ): Promise<Part[]> {
   const stem = stemOf(file.name)
   const parts: Part[] = []
@@ -132,9 +322,11 @@ async function splitFile(
   } catch (error) {
     // A record the measure let pass, but too long for a part with the header.
     if (error instanceof LocalFileError)
-      throw new ActionError(`${file.name} cannot be loaded: ${error.message} No job was created.`)
+      throw new ActionError(
+        `${file.name} cannot be loaded: ${error.message} ${write.nothingDone}`.trim()
+      )
     // The file was read before (measured): what fails now is writing the parts.
-    if (!(error instanceof ActionError)) throw noRoomUnder(dirname(dir), partsOf(file), error)
+    if (!(error instanceof ActionError)) throw noRoomUnder(dirname(dir), write, error)
     throw error
   }
   // Only skip-records can leave no part: a file split for its size or its records has records.
@@ -159,7 +351,7 @@ interface Stop {
  * The error that ended a part, with where the load stopped and how to go on without loading a
  * record twice: after the part when its job completed or still runs, else from the part.
  */
-function stopped(error: unknown, run: JobRun, stop: Stop): unknown {
+function stopped(error: unknown, run: JobRun<'load'>, stop: Stop): unknown {
   if (!(error instanceof ActionError)) return error
   const { file, part, loaded } = stop
   const after = loaded + part.records
@@ -177,7 +369,7 @@ function stopped(error: unknown, run: JobRun, stop: Stop): unknown {
           'fail-on-failed-records: false.'
     const next = last
       ? `Every part of ${file.name} was loaded: there is nothing left to resume.`
-      : `${where} To load the rest of the file, run again with skip-records: ${after}.`
+      : `${where} To load the rest of the file, ${resume(run, after)}.`
     return withNote(error instanceof CancelledError ? error : new ActionError(text), next)
   }
   const { held } = run
@@ -186,21 +378,23 @@ function stopped(error: unknown, run: JobRun, stop: Stop): unknown {
     const job = jobIdForLog(part.jobId, run.settings.maskJobId)
     const then = last
       ? 'it holds the last records of the file'
-      : `then run again with skip-records: ${after} to load the rest of the file`
+      : `then ${resume(run, after)} to load the rest of the file`
     return withNote(
       error,
       `${where} The job of part ${part.index} (${job}) goes on in Zoho: wait for it to end ` +
         `(action: status, wait: true, job-id of that job); ${then}.`
     )
   }
-  return withNote(
-    error,
-    `${where} To load the rest of the file, run again with skip-records: ${loaded}.`
-  )
+  return withNote(error, `${where} To load the rest of the file, ${resume(run, loaded)}.`)
 }
 
 /** One part's job: create, upload (the part's file removed once sent), start, follow. */
-async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Promise<void> {
+async function loadPart(
+  run: JobRun<'load'>,
+  part: Part,
+  report: PartReport,
+  created: boolean
+): Promise<void> {
   // The followed job the summary and the counts read is this part's from now on.
   delete run.record.job
   const partRun: JobRun<'load'> = {
@@ -215,7 +409,7 @@ async function loadPart(run: JobRun<'load'>, part: Part, report: PartReport): Pr
       measure: { records: part.records, bytes: part.bytes, blankRows: 0 }
     }
   }
-  await create(partRun)
+  if (!created) await create(partRun)
   const { jobId } = run.record
   if (jobId !== undefined) report.jobId = jobId
   core.setOutput('job-ids', run.record.parts?.flatMap(each => each.jobId ?? []).join(','))

@@ -23,5 +23,15 @@ export const OUTPUTS_OF: Readonly<Record<ActionName, readonly string[]>> = {
   start: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   abort: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
   status: ['job-id', ...ANSWER, ...COUNTS, 'result-dir'],
-  load: ['job-id', 'job-ids', ...ANSWER, ...COUNTS, 'rejected-records', 'parts', 'result-dir']
+  load: [
+    'job-id',
+    'job-ids',
+    ...ANSWER,
+    ...COUNTS,
+    'rejected-records',
+    'parts',
+    'result-dir',
+    'skipped-records',
+    'id-map'
+  ]
 }

@@ -35,6 +35,8 @@ export interface RunRecord {
   status?: JobStatus
   /** The job as the wait followed it (a load in parts: the part's). */
   job?: FollowedJob
+  /** A load with a key: the records of the file Zoho holds already (skipped.csv), and the others. */
+  keyed?: { readonly skipped: number; readonly toLoad: number }
   /** A load in parts: the folder of the parts' result files, merged. */
   resultDir?: string
   /** A load in parts: the first failed rows, with Zoho's reasons, over all its parts. */
@@ -213,8 +215,18 @@ function headline(settings: Settings, record: RunRecord, status: JobStatus | und
   const what =
     settings.action === 'status' && settings.wait === undefined && status !== undefined
       ? `the job is ${describeStatus(status)}`
-      : countsLine(status, record.parts)
+      : [countsLine(status, record.parts), skippedLine(record)]
+          .filter(part => part !== '')
+          .join(', ')
   return `${icon} Zoho Creator ${settings.action} ${verdict}${what === '' ? '' : `: ${what}`}`
+}
+
+/** "3 already in Zoho", or "all 12 records already in Zoho" when no job was needed. */
+function skippedLine({ keyed }: RunRecord): string {
+  if (keyed === undefined || keyed.skipped === 0) return ''
+  return keyed.toLoad === 0
+    ? `all ${counted(keyed.skipped, 'record')} already in Zoho`
+    : `${keyed.skipped} already in Zoho (skipped)`
 }
 
 /** "9 of 12 records loaded, 3 failed", and the records of parts not attempted; empty without counts. */
@@ -367,7 +379,9 @@ function describeCost(record: RunRecord, now: number): Row[] {
  * first attempt may go in a second time.
  */
 export function rerun(settings: Settings): string | undefined {
-  if (settings.action !== 'load' || settings.runAttempt <= 1) return undefined
+  // A load with a key leaves out what Zoho holds: running it again is what it is for.
+  if (settings.action !== 'load' || settings.runAttempt <= 1 || settings.key !== undefined)
+    return undefined
   return (
     `This is attempt ${settings.runAttempt} of the workflow run: Zoho's bulk insert only inserts, ` +
     'so records an earlier attempt loaded may go in again. A field set to "no duplicate values" ' +

@@ -1,9 +1,9 @@
 // Small rules for text from elsewhere (Zoho, a gateway, a file) on its way to a log line, an
 // error message, an output or the job summary. Each runs in time linear in the text.
 
-/** A count and its noun, singular for one: "1 record", "3 records". */
-export function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
+/** A count and its noun, singular for one: "1 record", "3 records", "2 batches". */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`
 }
 
 /** Any run of blanks and line breaks as one space. */

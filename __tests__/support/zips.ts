@@ -33,11 +33,11 @@ export function zipOf(name: string, method: number, data: Buffer, size = data.le
  * A failure CSV of about `mib` MiB of rows, deflated: each MiB is the same flushed deflate block,
  * repeated, so that a ZIP of about 2 kB per MiB inflates to all of it.
  */
-export function zipBomb(mib: number): Buffer {
+export function zipBomb(mib: number, header = 'Employee_ID,Error\n'): Buffer {
   const row = 'E-1,bad row\n'
   const oneMib = Buffer.from(row.repeat(Math.floor((1024 * 1024) / row.length)))
   const flush = { level: 9, finishFlush: constants.Z_FULL_FLUSH }
-  const head = deflateRawSync(Buffer.concat([Buffer.from('Employee_ID,Error\n'), oneMib]), flush)
+  const head = deflateRawSync(Buffer.concat([Buffer.from(header), oneMib]), flush)
   const body = deflateRawSync(oneMib, flush)
   const last = Buffer.from([0x03, 0x00]) // an empty final block
   const deflated = Buffer.concat([head, ...Array.from({ length: mib - 1 }, () => body), last])

@@ -4,8 +4,8 @@
 import { ActionError } from '../errors.ts'
 import { callApi, type Connection } from '../zoho/api.ts'
 import type { CallContext } from '../zoho/call.ts'
-import { type FormRef, JOB_ID_DIGITS } from '../zoho/endpoints.ts'
-import { isRecord, replyError, ZohoError, type ZohoReply } from '../zoho/reply.ts'
+import type { FormRef } from '../zoho/endpoints.ts'
+import { exactIdOf, replyError, ZohoError, type ZohoReply } from '../zoho/reply.ts'
 import { createJobRequest } from '../zoho/requests.ts'
 import { classify, mayHaveApplied } from '../zoho/retry-table.ts'
 
@@ -45,43 +45,13 @@ export async function createJob(
     throw error
   }
   // Stryker disable next-line StringLiteral: unreachable, withoutJobId refused a reply without one
-  return { jobId: jobIdOf(reply) ?? '', reply }
+  return { jobId: exactIdOf(reply, 'job_id') ?? '', reply }
 }
 
 function withoutJobId(reply: ZohoReply): ZohoError | undefined {
-  if (jobIdOf(reply) !== undefined) return undefined
+  if (exactIdOf(reply, 'job_id') !== undefined) return undefined
   return new ZohoError(
     `Zoho answered the create with success but no job ID this action can read: ${reply.quoted.body}. ${MAY_EXIST}`,
     reply
   )
-}
-
-/**
- * The job ID, under `details` (Zoho's page), `data` or the top level; a string of digits, or a bare
- * JSON number, whose exact digits are read from the text, never through a JavaScript number.
- */
-export function jobIdOf(reply: ZohoReply): string | undefined {
-  const { data } = reply
-  for (const holder of [data?.['details'], data?.['data'], data]) {
-    if (!isRecord(holder)) continue
-    const value = holder['job_id']
-    const digits =
-      typeof value === 'string'
-        ? value.trim()
-        : typeof value === 'number'
-          ? digitsOf(reply.body, value)
-          : undefined
-    if (digits !== undefined && JOB_ID_DIGITS.test(digits)) return digits
-  }
-  return undefined
-}
-
-/** The digits of the bare number `"job_id": <digits>` in `body` that parses to `parsed`. */
-function digitsOf(body: string, parsed: number): string | undefined {
-  for (const match of body.matchAll(/"job_id"\s*:\s*(\d+)(?![\d.eE])/g)) {
-    // Stryker disable next-line StringLiteral: unreachable, the group takes part in every match
-    const digits = match[1] ?? ''
-    if (Number(digits) === parsed) return digits
-  }
-  return undefined
 }

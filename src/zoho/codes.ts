@@ -13,7 +13,17 @@ export const SCOPE_MISSING_CODE = 2945
 export const NOT_PERMITTED_CODE = 7130
 
 /** The calls the action makes to the Creator API, each with the OAuth scope it needs. */
-export type Operation = 'create' | 'upload' | 'start' | 'abort' | 'status' | 'result' | 'fields'
+export type Operation =
+  | 'create'
+  | 'upload'
+  | 'start'
+  | 'abort'
+  | 'status'
+  | 'result'
+  | 'fields'
+  | 'read'
+  | 'read-status'
+  | 'read-result'
 
 export const CREATE_SCOPE = 'ZohoCreator.bulk.CREATE'
 export const UPDATE_SCOPE = 'ZohoCreator.bulk.UPDATE'
@@ -27,7 +37,11 @@ export const SCOPES: Readonly<Record<Operation, string>> = {
   abort: UPDATE_SCOPE,
   status: READ_SCOPE,
   result: READ_SCOPE,
-  fields: META_SCOPE
+  fields: META_SCOPE,
+  // A Bulk Read: created with the insert's CREATE scope, followed and downloaded with READ.
+  read: CREATE_SCOPE,
+  'read-status': READ_SCOPE,
+  'read-result': READ_SCOPE
 }
 
 /** Every scope a load needs: it creates, uploads, starts, follows and downloads. */
@@ -56,6 +70,8 @@ const HINTS: ReadonlyMap<number, string> = new Map([
   [2933, CHECK_ROLE],
   [2892, 'No such application: check app (its link name) and owner.'],
   [2893, 'No such form: check form (its link name) and app.'],
+  [2894, 'No such report: check key-report (the link name of a report of the form) and app.'],
+  [3020, 'Zoho could not use the request: please report it, with this message.'],
   [2955, "Zoho's per-minute API limit was reached: wait a minute and run again."],
   [4000, "The account's daily API limit is reached: running again today will not help."],
   [11080, ENDED],

@@ -1,4 +1,5 @@
-// The Bulk Insert API's paths (zoho-bulk-api.md, "The endpoints of one bulk insert job").
+// The Bulk Insert and Bulk Read APIs' paths (zoho-bulk-api.md, "The endpoints of one bulk insert
+// job" and "Bulk Read").
 
 /** The form a bulk insert job loads. */
 export interface FormRef {
@@ -49,4 +50,29 @@ export function formFieldsUrl(apiBaseUrl: string, form: FormRef): string {
     `${apiBaseUrl}/creator/v2.1/meta/${segment(form.owner)}/${segment(form.app)}` +
     `/form/${segment(form.form)}/fields`
   )
+}
+
+/** A report of an application, which a Bulk Read reads. */
+export interface ReportRef {
+  readonly owner: string
+  readonly app: string
+  readonly report: string
+}
+
+/** Identifies one Bulk Read job: the report it reads and the job's ID. */
+export interface ReadJobRef extends ReportRef {
+  readonly jobId: string
+}
+
+/** The report's Bulk Read URL: POST creates a read job. */
+export function readUrl(apiBaseUrl: string, report: ReportRef): string {
+  return (
+    `${apiBaseUrl}/creator/v2.1/bulk/${segment(report.owner)}/${segment(report.app)}` +
+    `/report/${segment(report.report)}/read`
+  )
+}
+
+/** The URL of a read job: GET reads its status; with /result, its ZIP. */
+export function readJobUrl(apiBaseUrl: string, job: ReadJobRef): string {
+  return `${readUrl(apiBaseUrl, job)}/${segment(job.jobId)}`
 }

@@ -5,6 +5,7 @@ import { ActionError, RetriesExhaustedError } from '../errors.ts'
 import type { HttpAnswer } from '../http/send.ts'
 import { cut, oneLine } from '../text.ts'
 import { hintFor, type Operation, SUCCESS_CODE } from './codes.ts'
+import { JOB_ID_DIGITS } from './endpoints.ts'
 
 export interface ZohoReply {
   readonly httpStatus: number
@@ -128,6 +129,37 @@ export function unreadableReply(reply: ZohoReply, operation?: Operation): ZohoEr
 export function replyBehind(error: unknown): ZohoReply | undefined {
   if (error instanceof RetriesExhaustedError) return replyBehind(error.last)
   return error instanceof ZohoError ? error.reply : undefined
+}
+
+/**
+ * A job's ID in `field` (`job_id` for an insert job, `id` for a read job), under `details` (Zoho's
+ * pages), `data` or the top level; a string of digits, or a bare JSON number, whose exact digits
+ * are read from the text, never through a JavaScript number.
+ */
+export function exactIdOf(reply: ZohoReply, field: 'job_id' | 'id'): string | undefined {
+  const { data } = reply
+  for (const holder of [data?.['details'], data?.['data'], data]) {
+    if (!isRecord(holder)) continue
+    const value = holder[field]
+    const digits =
+      typeof value === 'string'
+        ? value.trim()
+        : typeof value === 'number'
+          ? digitsOf(reply.body, field, value)
+          : undefined
+    if (digits !== undefined && JOB_ID_DIGITS.test(digits)) return digits
+  }
+  return undefined
+}
+
+/** The digits of the bare number `"<field>": <digits>` in `body` that parses to `parsed`. */
+function digitsOf(body: string, field: string, parsed: number): string | undefined {
+  for (const match of body.matchAll(new RegExp(`"${field}"\\s*:\\s*(\\d+)(?![\\d.eE])`, 'g'))) {
+    // Stryker disable next-line StringLiteral: unreachable, the group takes part in every match
+    const digits = match[1] ?? ''
+    if (Number(digits) === parsed) return digits
+  }
+  return undefined
 }
 
 /** A JSON object, or undefined for anything else (an array, a page, nothing). */

@@ -9,6 +9,10 @@ import {
   insertUrl,
   type JobRef,
   jobUrl,
+  type ReadJobRef,
+  readJobUrl,
+  type ReportRef,
+  readUrl,
   type UploadUrlForm,
   uploadUrl
 } from './endpoints.ts'
@@ -89,5 +93,44 @@ export function jobActionRequest(place: ApiPlace, job: JobRef, action: JobAction
     url: jobUrl(place.apiBaseUrl, job),
     headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
     body: JSON.stringify({ data: { action } })
+  }
+}
+
+/** What a read job reads: the first batch's fields and size, or the cursor to the next batch. */
+export type ReadQuery =
+  { readonly fields: readonly string[]; readonly maxRecords: number } | { readonly cursor: string }
+
+/**
+ * POST …/report/<report>/read: a read job (scope ZohoCreator.bulk.CREATE). A next batch sends its
+ * cursor alone: Zoho refuses fields and max_records beside it (zoho-bulk-api.md, "Bulk Read").
+ */
+export function createReadRequest(
+  place: ApiPlace,
+  report: ReportRef,
+  query: ReadQuery
+): HttpRequest {
+  const body =
+    'cursor' in query
+      ? { record_cursor: query.cursor }
+      : { fields: query.fields, max_records: query.maxRecords }
+  return {
+    method: 'POST',
+    url: readUrl(place.apiBaseUrl, report),
+    headers: { ...commonHeaders(place), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: body })
+  }
+}
+
+/** GET …/read/<job-id>: the read job's state, and once completed its count and cursor (READ). */
+export function readStatusRequest(place: ApiPlace, job: ReadJobRef): HttpRequest {
+  return { method: 'GET', url: readJobUrl(place.apiBaseUrl, job), headers: commonHeaders(place) }
+}
+
+/** GET …/read/<job-id>/result: a ZIP holding one CSV (scope ZohoCreator.bulk.READ). */
+export function readResultRequest(place: ApiPlace, job: ReadJobRef): HttpRequest {
+  return {
+    method: 'GET',
+    url: `${readJobUrl(place.apiBaseUrl, job)}/result`,
+    headers: { ...commonHeaders(place), Accept: 'application/zip, application/json' }
   }
 }
