@@ -6,21 +6,13 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
 import { type ActionRun, runAction } from '../emulator/run-action.ts'
+import { HEADER, RECORDS } from './support/employees.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 import { useWorkspace } from './support/workspace.ts'
 
 const zoho = useSampleZoho()
 const workspace = useWorkspace()
 const FORM = { owner: SAMPLE.owner, app: SAMPLE.app, form: SAMPLE.form }
-
-const HEADER = 'Employee_ID,Name.first_name,Email\r\n'
-const RECORDS: readonly string[] = [
-  'E-1,Ada,ada@example.com\r\n',
-  'E-2,"Grace ""Amazing"", Hopper",grace@example.com\r\n',
-  'E-3,"Line\r\nbreak",lin@example.com\r\n',
-  'E-4,Alan,alan@example.com\r\n',
-  'E-5,"Eve, again",eve@example.com\r\n'
-]
 
 beforeEach(() => {
   zoho.job.state = 'Completed' // the form is free for new jobs

@@ -96,12 +96,10 @@ describe('FileKeys', () => {
 })
 
 describe('filterByKey', () => {
-  it('sends the records Zoho holds to skipped.csv and the others to the load, as they were', async () => {
+  /** Filters the CSV `text` by the key of `columns` against the keys `held`: the counts and files. */
+  async function filtered(text: string, columns: number[], held: ReadonlySet<string>) {
     const path = join(workspace.path, 'staff.csv')
-    await writeFile(
-      path,
-      'Employee_ID,Note\r\nE-1,"a, b"\r\nE-2,"line one\r\nline two"\r\n\r\nE-3,c\r\n'
-    )
+    await writeFile(path, text)
     const file = await checkJobFile(path, {
       splittable: true,
       dialect: { encoding: 'auto', delimiter: 'auto' },
@@ -111,36 +109,31 @@ describe('filterByKey', () => {
       load: join(workspace.path, 'load.csv'),
       skipped: join(workspace.path, 'skipped.csv')
     }
-    expect(await filterByKey(file, [0], new Set(['E-2', 'E-9']), paths)).toEqual({
-      load: 2,
-      skipped: 1
-    })
-    expect(await readFile(paths.load, 'utf8')).toBe('Employee_ID,Note\r\nE-1,"a, b"\r\nE-3,c\r\n')
-    expect(await readFile(paths.skipped, 'utf8')).toBe(
-      'Employee_ID,Note\r\nE-2,"line one\r\nline two"\r\n'
-    )
-  })
-})
-
-describe('filterByKey with a key of two columns', () => {
-  it('compares both values, each trimmed', async () => {
-    const path = join(workspace.path, 'two.csv')
-    await writeFile(
-      path,
-      'Email,Team,Note\r\na@x.io,North,1\r\na@x.io, South ,2\r\nb@x.io,North,3\r\n'
-    )
-    const file = await checkJobFile(path, {
-      splittable: true,
-      dialect: { encoding: 'auto', delimiter: 'auto' },
-      copyRoot: workspace.path
-    })
-    const paths = {
-      load: join(workspace.path, 'load-two.csv'),
-      skipped: join(workspace.path, 'skipped-two.csv')
+    const counts = await filterByKey(file, columns, held, paths)
+    return {
+      counts,
+      load: await readFile(paths.load, 'utf8'),
+      skipped: await readFile(paths.skipped, 'utf8')
     }
+  }
+
+  it('sends the records Zoho holds to skipped.csv and the others to the load, as they were', async () => {
+    const text = 'Employee_ID,Note\r\nE-1,"a, b"\r\nE-2,"line one\r\nline two"\r\n\r\nE-3,c\r\n'
+    expect(await filtered(text, [0], new Set(['E-2', 'E-9']))).toEqual({
+      counts: { load: 2, skipped: 1 },
+      load: 'Employee_ID,Note\r\nE-1,"a, b"\r\nE-3,c\r\n',
+      skipped: 'Employee_ID,Note\r\nE-2,"line one\r\nline two"\r\n'
+    })
+  })
+
+  it('compares both values of a key of two columns, each trimmed', async () => {
+    const text = 'Email,Team,Note\r\na@x.io,North,1\r\na@x.io, South ,2\r\nb@x.io,North,3\r\n'
     const held = new Set([keyOf(['a@x.io', 'South']), keyOf(['b@x.io', 'South'])])
-    expect(await filterByKey(file, [0, 1], held, paths)).toEqual({ load: 2, skipped: 1 })
-    expect(await readFile(paths.skipped, 'utf8')).toBe('Email,Team,Note\r\na@x.io, South ,2\r\n')
+    expect(await filtered(text, [0, 1], held)).toEqual({
+      counts: { load: 2, skipped: 1 },
+      load: 'Email,Team,Note\r\na@x.io,North,1\r\nb@x.io,North,3\r\n',
+      skipped: 'Email,Team,Note\r\na@x.io, South ,2\r\n'
+    })
   })
 })
 

@@ -11,25 +11,12 @@ import { parseCsv } from '../src/csv/reader.ts'
 import { sampleLoadInputs } from '../emulator/sample.ts'
 import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
 import { type ActionRun, IN_PROCESS, runAction } from '../emulator/run-action.ts'
+import { csvOf, HEADER, RECORDS } from './support/employees.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 import { useWorkspace } from './support/workspace.ts'
 
 const zoho = useSampleZoho()
 const workspace = useWorkspace()
-
-const HEADER = 'Employee_ID,Name.first_name,Email\r\n'
-/** Five records, quoted cells with commas, quotes and line breaks among them. */
-const RECORDS: readonly string[] = [
-  'E-1,Ada,ada@example.com\r\n',
-  'E-2,"Grace ""Amazing"", Hopper",grace@example.com\r\n',
-  'E-3,"Line\r\nbreak",lin@example.com\r\n',
-  'E-4,Alan,alan@example.com\r\n',
-  'E-5,"Eve, again",eve@example.com\r\n'
-]
-
-/** The header, then the records numbered (from 1) of `records`. */
-const csvOf = (numbers: readonly number[], records = RECORDS): string =>
-  HEADER + numbers.map(number => records[number - 1] ?? '').join('')
 
 beforeEach(() => {
   zoho.job.state = 'Completed' // the form is free for new jobs
