@@ -7220,17 +7220,10 @@ async function loadFile(run) {
     const { settings, keyed } = run;
     const key = settings.key;
     if (key !== undefined && keyed !== undefined) {
-        const { file, connection, context, record } = run;
-        const read = {
-            file,
-            key,
-            keyed,
-            form: settings.form,
-            copyRoot: settings.copyRoot,
-            wait: settings.wait
-        };
-        const counters = { connection, context, record };
-        const before = await leaveOutKeysInZoho(read, counters);
+        const { file, context } = run;
+        const { form, copyRoot, wait } = settings;
+        const read = { file, key, keyed, form, copyRoot, wait };
+        const before = await leaveOutKeysInZoho(read, run);
         if (before.left === undefined) {
             context.log(`All ${counted(before.skipped, 'record')} of ${file.name} are in Zoho already: nothing ` +
                 'to load, and no job was created.');
@@ -7238,7 +7231,7 @@ async function loadFile(run) {
         }
         await discardCopy(before.left);
         await create(run);
-        const { left, skipped } = await leaveOutKeysInZoho(read, counters);
+        const { left, skipped } = await leaveOutKeysInZoho(read, run);
         if (left === undefined) {
             await nothingToLoad(run, skipped);
             return;

@@ -69,18 +69,11 @@ async function loadFile(run: JobRun<'load'>): Promise<void> {
   const { settings, keyed } = run
   const key = settings.key
   if (key !== undefined && keyed !== undefined) {
-    const { file, connection, context, record } = run
-    const read = {
-      file,
-      key,
-      keyed,
-      form: settings.form,
-      copyRoot: settings.copyRoot,
-      wait: settings.wait
-    }
-    const counters = { connection, context, record }
+    const { file, context } = run
+    const { form, copyRoot, wait } = settings
+    const read = { file, key, keyed, form, copyRoot, wait }
     // Before any job: when Zoho holds every record, there is nothing to create.
-    const before = await leaveOutKeysInZoho(read, counters)
+    const before = await leaveOutKeysInZoho(read, run)
     if (before.left === undefined) {
       context.log(
         `All ${counted(before.skipped, 'record')} of ${file.name} are in Zoho already: nothing ` +
@@ -92,7 +85,7 @@ async function loadFile(run: JobRun<'load'>): Promise<void> {
     // Then the first job, and the keys read again: a form takes one bulk job at a time, so no
     // other load can insert a record between this read and this load's upload.
     await create(run)
-    const { left, skipped } = await leaveOutKeysInZoho(read, counters)
+    const { left, skipped } = await leaveOutKeysInZoho(read, run)
     if (left === undefined) {
       await nothingToLoad(run, skipped)
       return
