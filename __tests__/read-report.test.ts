@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deflateRawSync } from 'node:zlib'
 import { systemClock } from '../src/clock.ts'
-import { ActionError } from '../src/errors.ts'
+import { ActionError, CancelledError } from '../src/errors.ts'
 import { READ_BATCH_RECORDS, readReport } from '../src/operations/read-report.ts'
 import type { Connection } from '../src/zoho/api.ts'
 import type { CallContext } from '../src/zoho/call.ts'
@@ -28,8 +28,9 @@ function connection(): Connection {
   }
 }
 
-function context(log: string[] = []): CallContext {
+function context(log: string[] = [], signal?: AbortSignal): CallContext {
   return {
+    ...(signal === undefined ? {} : { signal }),
     policy: { retries: 2, baseDelayMs: 1, maxDelayMs: 5, timeScale: 1 },
     timeoutMs: 5000,
     clock: systemClock,
@@ -42,15 +43,20 @@ function context(log: string[] = []): CallContext {
 /** Reads the sample report's ID and Employee_ID: the rows read, the outcome, the log, the calls. */
 async function readAll(
   fields: readonly string[] = ['ID', 'Employee_ID'],
-  report: typeof REPORT = REPORT
+  report: typeof REPORT = REPORT,
+  {
+    timeoutMs = 5000,
+    firstDelayMs = 5,
+    signal
+  }: { timeoutMs?: number; firstDelayMs?: number; signal?: AbortSignal } = {}
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'zoho-read-'))
   const rows: (readonly string[])[] = []
   const log: string[] = []
-  const calls = context(log)
+  const calls = context(log, signal)
   try {
     const read = await readReport(
-      { report, fields, dir, wait: { timeoutMs: 5000, firstDelayMs: 5 } },
+      { report, fields, dir, wait: { timeoutMs, firstDelayMs } },
       values => rows.push(values),
       connection(),
       calls
@@ -64,10 +70,11 @@ async function readAll(
 
 async function failure(
   fields?: readonly string[],
-  report: typeof REPORT = REPORT
+  report: typeof REPORT = REPORT,
+  settings?: Parameters<typeof readAll>[2]
 ): Promise<string> {
   try {
-    await readAll(fields, report)
+    await readAll(fields, report, settings)
   } catch (error) {
     expect(error).toBeInstanceOf(ActionError)
     return (error as Error).message
@@ -94,6 +101,37 @@ describe('readReport', () => {
       { query: { record_cursor: expect.any(String) } }
     ])
     expect(log.at(-1)).toBe('Read 5 records of report All_Employees in 3 batches.')
+    const creates = log.filter(line => line.startsWith('POST '))
+    expect(creates).toEqual([
+      `POST ${zoho.url}/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/report/All_Employees/read (read report All_Employees)`,
+      expect.stringMatching(/ \(read the next batch of report All_Employees\)$/),
+      expect.stringMatching(/ \(read the next batch of report All_Employees\)$/)
+    ])
+  })
+
+  it('reads a CSV of blank lines, padded names and short records as Zoho may write it', async () => {
+    const ids = zoho.emulator.reads.addRecords(FORM, employees(2))
+    zoho.emulator.reads.csvShape = csv => {
+      const [header = '', first = '', second = ''] = csv.split('\r\n')
+      const padded = header
+        .split(',')
+        .map(name => ` ${name} `)
+        .join(',')
+      return `\r\n${padded}\r\n\r\n${first}\r\n${second.split(',')[0] ?? ''}\r\n\r\n`
+    }
+    const { rows } = await readAll()
+    expect(rows).toEqual([
+      [ids[0], 'E-1'],
+      [ids[1], '']
+    ])
+  })
+
+  it('reads a CSV of many megabytes, with characters split between its pieces', async () => {
+    const many = Array.from({ length: 60_000 }, (_, n) => ({ Employee_ID: `É-${n}-日本` }))
+    zoho.emulator.reads.addRecords(FORM, many)
+    const { rows } = await readAll(['Employee_ID'])
+    expect(rows).toHaveLength(60_000)
+    expect(rows.every((row, n) => row[0] === `É-${n}-日本`)).toBe(true)
   })
 
   it('gives the values in the order asked, whatever the order of the columns', async () => {
@@ -202,4 +240,94 @@ describe('readReport', () => {
     )
     expect(zoho.emulator.requests).toHaveLength(1)
   })
+
+  it('polls on through a status call that keeps failing for a while', async () => {
+    zoho.emulator.reads.addRecords(FORM, employees(1))
+    const outage = { method: 'GET', urlIncludes: '/read/', status: 500, body: 'down' } as const
+    zoho.emulator.replyNext(outage, outage, outage)
+    const { rows, log } = await readAll()
+    expect(rows).toHaveLength(1)
+    expect(log.slice(-3)).toEqual([
+      expect.stringMatching(
+        /^Read of report All_Employees: Poll 1 failed: Gave up after 3 attempts; the last one failed: /
+      ),
+      'Read of report All_Employees: Poll 2: the job is Completed.',
+      'Read 1 record of report All_Employees in 1 batch.'
+    ])
+  })
+
+  it('stops at a status call Zoho refuses, saying what was asked', async () => {
+    zoho.emulator.replyNext({
+      method: 'GET',
+      urlIncludes: '/read/',
+      status: 400,
+      body: JSON.stringify({ code: 2945, message: 'Refused' })
+    })
+    expect(await failure()).toMatch(
+      /^Zoho did not read the read job's status \(HTTP 400, code 2945\): Refused\. /
+    )
+  })
+
+  it('says a read that outlasts wait-timeout', async () => {
+    zoho.emulator.reads.runMs = 60_000
+    expect(await failure(undefined, REPORT, { timeoutMs: 30 })).toBe(
+      'The read of report All_Employees did not complete within wait-timeout (it was ' +
+        'In-progress): raise wait-timeout, or run the step again later.'
+    )
+  })
+
+  it('stops waiting at once when the step is cancelled', async () => {
+    zoho.emulator.reads.runMs = 60_000
+    const cancel = new AbortController()
+    setTimeout(() => {
+      cancel.abort()
+    }, 50)
+    const started = Date.now()
+    await expect(readAll(undefined, REPORT, { signal: cancel.signal })).rejects.toThrow(
+      CancelledError
+    )
+    expect(Date.now() - started).toBeLessThan(4000)
+  })
+
+  it('says why Zoho handed over no ZIP, and keeps that reason', async () => {
+    zoho.emulator.replyNext({
+      method: 'GET',
+      urlIncludes: '/result',
+      status: 404,
+      body: JSON.stringify({ code: 3100, message: 'Gone' })
+    })
+    expect(await failure()).toMatch(
+      /^Zoho did not hand over what report All_Employees holds \(HTTP 404, code 3100\): Gone\. /
+    )
+    zoho.emulator.replyNext({
+      method: 'GET',
+      urlIncludes: '/result',
+      status: 200,
+      body: JSON.stringify({ code: 3000, message: 'ok' })
+    })
+    expect(await failure()).toBe(
+      'Zoho sent no ZIP for the read of report All_Employees (HTTP 200): "{\\"code\\":3000,\\"message\\":\\"ok\\"}".'
+    )
+  })
+
+  it("does not trust a create that answers without the read job's ID", async () => {
+    zoho.emulator.replyNext({
+      method: 'POST',
+      status: 200,
+      body: JSON.stringify({ code: 3000, details: { status: 'In-progress' } })
+    })
+    expect(await failure()).toBe(
+      "Zoho answered the read job's create with success but no job ID this action can read: " +
+        '"{\\"code\\":3000,\\"details\\":{\\"status\\":\\"In-progress\\"}}".'
+    )
+  })
+
+  it('stops following a cursor that never ends, after 1,000 batches', async () => {
+    zoho.emulator.reads.addRecords(FORM, employees(1001))
+    zoho.emulator.reads.batchCap = 1
+    expect(await failure(['ID'], REPORT, { timeoutMs: 60_000, firstDelayMs: 0 })).toBe(
+      'Zoho gave a cursor to a next batch 1000 times when reading report All_Employees: the ' +
+        'read stops there. Run the step again.'
+    )
+  }, 60_000)
 })

@@ -6243,24 +6243,24 @@ function editDistance(a, b) {
 
 ;// CONCATENATED MODULE: ./src/operations/key-table.ts
 const EMPTY = 0;
-const FIRST_ARENA_BYTES = 1024 * 1024;
-const FIRST_SLOTS = 1024;
+const FIRST_ARENA_BYTES = 1_048_576;
+const FIRST_KEYS = 512;
 class KeyTable {
     #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES);
     #used = 0;
-    #starts = new Int32Array(FIRST_SLOTS / 2);
-    #lengths = new Int32Array(FIRST_SLOTS / 2);
-    #hashes = new Int32Array(FIRST_SLOTS / 2);
-    #values = new Int32Array(FIRST_SLOTS / 2);
+    #starts = new Int32Array(FIRST_KEYS);
+    #lengths = new Int32Array(FIRST_KEYS);
+    #hashes = new Int32Array(FIRST_KEYS);
+    #values = new Int32Array(FIRST_KEYS);
     #size = 0;
-    #index = new Int32Array(FIRST_SLOTS);
+    #index = new Int32Array(2 * FIRST_KEYS);
     #scratch = Buffer.allocUnsafe(256);
     get size() {
         return this.#size;
     }
     add(key, value) {
-        const hash = hashOf(key);
         const length = this.#encode(key);
+        const hash = this.#hash(length);
         const found = this.#find(hash, length);
         if (found !== undefined)
             return this.#values[found];
@@ -6270,10 +6270,10 @@ class KeyTable {
         return undefined;
     }
     has(key) {
-        return this.#find(hashOf(key), this.#encode(key)) !== undefined;
+        return this.#lookUp(key) !== undefined;
     }
     get(key) {
-        const found = this.#find(hashOf(key), this.#encode(key));
+        const found = this.#lookUp(key);
         return found === undefined ? undefined : this.#values[found];
     }
     *keys() {
@@ -6286,6 +6286,18 @@ class KeyTable {
         if (3 * key.length > this.#scratch.length)
             this.#scratch = Buffer.allocUnsafe(3 * key.length);
         return this.#scratch.write(key, 0, 'utf8');
+    }
+    #lookUp(key) {
+        const length = this.#encode(key);
+        return this.#find(this.#hash(length), length);
+    }
+    #hash(length) {
+        let hash = 0x811c9dc5;
+        for (let at = 0; at < length; at++) {
+            hash ^= this.#scratch[at] ?? 0;
+            hash = Math.imul(hash, 0x01000193);
+        }
+        return hash;
     }
     #find(hash, length) {
         const mask = this.#index.length - 1;
@@ -6340,14 +6352,6 @@ function grown(array) {
     const bigger = new Int32Array(2 * array.length);
     bigger.set(array);
     return bigger;
-}
-function hashOf(key) {
-    let hash = 0x811c9dc5;
-    for (let at = 0; at < key.length; at++) {
-        hash ^= key.charCodeAt(at);
-        hash = Math.imul(hash, 0x01000193);
-    }
-    return hash;
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/bulk-read.ts

@@ -1,23 +1,23 @@
 // A set of keys in a few flat arrays instead of a Map of strings: a million keys of a load take
 // about 30 MB here against about 75 MB as a Map (an object and a table entry each), which is what
 // keeps a load with a key within its memory target. Each key's UTF-8 bytes go into one buffer; an
-// open-addressing index of 32-bit numbers finds them by a hash of the key's text.
+// open-addressing index of 32-bit numbers finds them by a hash of those bytes.
 
 const EMPTY = 0
-const FIRST_ARENA_BYTES = 1024 * 1024
-const FIRST_SLOTS = 1024
+const FIRST_ARENA_BYTES = 1_048_576
+const FIRST_KEYS = 512
 
 export class KeyTable {
   #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES)
   #used = 0
   /** Per key, in the order added: where its bytes start, their length, its hash, a number kept with it. */
-  #starts = new Int32Array(FIRST_SLOTS / 2)
-  #lengths = new Int32Array(FIRST_SLOTS / 2)
-  #hashes = new Int32Array(FIRST_SLOTS / 2)
-  #values = new Int32Array(FIRST_SLOTS / 2)
+  #starts = new Int32Array(FIRST_KEYS)
+  #lengths = new Int32Array(FIRST_KEYS)
+  #hashes = new Int32Array(FIRST_KEYS)
+  #values = new Int32Array(FIRST_KEYS)
   #size = 0
   /** Open addressing: a key's number plus one, or EMPTY; at most half full. */
-  #index = new Int32Array(FIRST_SLOTS)
+  #index = new Int32Array(2 * FIRST_KEYS)
   #scratch = Buffer.allocUnsafe(256)
 
   get size(): number {
@@ -26,8 +26,8 @@ export class KeyTable {
 
   /** Adds `key` with `value` (a whole number); the value it already had, when it was there. */
   add(key: string, value: number): number | undefined {
-    const hash = hashOf(key)
     const length = this.#encode(key)
+    const hash = this.#hash(length)
     const found = this.#find(hash, length)
     if (found !== undefined) return this.#values[found]
     if (2 * (this.#size + 1) > this.#index.length) this.#grow()
@@ -36,12 +36,12 @@ export class KeyTable {
   }
 
   has(key: string): boolean {
-    return this.#find(hashOf(key), this.#encode(key)) !== undefined
+    return this.#lookUp(key) !== undefined
   }
 
   /** The value kept with `key`, when it is there. */
   get(key: string): number | undefined {
-    const found = this.#find(hashOf(key), this.#encode(key))
+    const found = this.#lookUp(key)
     return found === undefined ? undefined : this.#values[found]
   }
 
@@ -57,6 +57,22 @@ export class KeyTable {
   #encode(key: string): number {
     if (3 * key.length > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(3 * key.length)
     return this.#scratch.write(key, 0, 'utf8')
+  }
+
+  /** The number of `key`, or undefined. */
+  #lookUp(key: string): number | undefined {
+    const length = this.#encode(key)
+    return this.#find(this.#hash(length), length)
+  }
+
+  /** FNV-1a over the scratch buffer's first `length` bytes: cheap, and spread enough for an index. */
+  #hash(length: number): number {
+    let hash = 0x811c9dc5
+    for (let at = 0; at < length; at++) {
+      hash ^= this.#scratch[at] ?? 0
+      hash = Math.imul(hash, 0x01000193)
+    }
+    return hash
   }
 
   /** The number of the key in the scratch buffer, or undefined. */
@@ -118,14 +134,4 @@ function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(2 * array.length)
   bigger.set(array)
   return bigger
-}
-
-/** FNV-1a over the key's UTF-16 code units: cheap, and spread enough for an index. */
-function hashOf(key: string): number {
-  let hash = 0x811c9dc5
-  for (let at = 0; at < key.length; at++) {
-    hash ^= key.charCodeAt(at)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return hash
 }
