@@ -2,7 +2,7 @@
 // that the key and the lookups are built against, so it is tested on its own, over HTTP.
 import { describe, expect, it } from '@jest/globals'
 import { strFromU8, unzipSync } from 'fflate'
-import { SAMPLE } from '../emulator/sample.ts'
+import { RELATED, SAMPLE } from '../emulator/sample.ts'
 import { useSampleZoho } from './support/sample-zoho.ts'
 
 const zoho = useSampleZoho()
@@ -128,6 +128,33 @@ describe("the emulator's Bulk Read", () => {
     )
     // The row Zoho refused is no record.
     expect(records.map(record => record.values['Employee_ID'])).toEqual(['E-1', 'E-3'])
+  })
+
+  it('fails a row whose lookup is not the ID of a record of the related form', async () => {
+    zoho.job.state = 'Completed'
+    const [sales = ''] = zoho.emulator.reads.addRecords(
+      { ...FORM, form: RELATED.departments.form },
+      [{ Dept_Code: 'D-1' }]
+    )
+    const insert = INSERT.replace(SAMPLE.form, RELATED.employees.form)
+    const jobId = String(details(await call('POST', insert))['job_id'])
+    const file = new FormData()
+    const rows = ['Employee_Code,Department', `E-1,${sales}`, 'E-2,D-1', 'E-3,', 'E-4,999']
+    file.append('file', new Blob([`${rows.join('\r\n')}\r\n`]), 'employees.csv')
+    await call('POST', `${insert}/${jobId}`, file)
+    await call('PATCH', `${insert}/${jobId}`, JSON.stringify({ data: { action: 'start' } }))
+    await call('GET', `${insert}/${jobId}`) // its status: the job has completed, its records landed
+    const failure = zoho.emulator.jobById(jobId)?.results?.failure ?? new Uint8Array()
+    expect(strFromU8(Object.values(unzipSync(failure))[0] ?? new Uint8Array())).toBe(
+      'Employee_Code,Department,Error\r\n' +
+        'E-2,D-1,Invalid value for Department: D-1 is not the ID of a related record\r\n' +
+        'E-4,999,Invalid value for Department: 999 is not the ID of a related record\r\n'
+    )
+    const employees = zoho.emulator.reads.records({ ...FORM, form: RELATED.employees.form })
+    expect(employees.map(record => record.values)).toEqual([
+      { Employee_Code: 'E-1', Department: sales },
+      { Employee_Code: 'E-3', Department: '' }
+    ])
   })
 
   it('says a read runs, then that it failed, when a test makes it slow and failing', async () => {

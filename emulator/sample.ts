@@ -49,6 +49,51 @@ export const SAMPLE_FIELDS = [
   }
 ] as const
 
+/**
+ * Three related forms of the sample app, for a migration: departments; employees, whose Department
+ * is a lookup of a department; projects, whose Lead is a lookup of an employee and whose Members a
+ * lookup shown as Multi Select (zoho-bulk-api.md, "Field types": a lookup is a 12 to 15 with
+ * is_lookup_field and related_form). Each has a report of all its records and a key field.
+ */
+export const RELATED = {
+  departments: { form: 'Departments', report: 'All_Departments', key: 'Dept_Code' },
+  employees: { form: 'Employees', report: 'All_Staff', key: 'Employee_Code' },
+  projects: { form: 'Projects', report: 'All_Projects', key: 'Project_Code' }
+} as const
+
+const text = (link_name: string, more: object = {}) => ({
+  link_name,
+  display_name: link_name.replaceAll('_', ' '),
+  type: 1,
+  mandatory: false,
+  unique: false,
+  ...more
+})
+
+const lookup = (link_name: string, type: 12 | 13 | 14 | 15, related_form: string) => ({
+  ...text(link_name),
+  type,
+  is_lookup_field: true,
+  related_form
+})
+
+export const RELATED_FIELDS: Readonly<
+  Record<string, readonly Readonly<Record<string, unknown>>[]>
+> = {
+  Departments: [text('Dept_Code', { mandatory: true, unique: true }), text('Dept_Name')],
+  Employees: [
+    text('Employee_Code', { mandatory: true, unique: true }),
+    text('Full_Name'),
+    lookup('Department', 12, 'Departments')
+  ],
+  Projects: [
+    text('Project_Code', { mandatory: true, unique: true }),
+    text('Title'),
+    lookup('Lead', 13, 'Employees'),
+    lookup('Members', 14, 'Employees')
+  ]
+}
+
 /** The inputs of a step that starts the sample job through the emulator at `url`. */
 export function sampleInputs(url: string): Record<string, string> {
   return {
@@ -74,18 +119,23 @@ export function sampleWaitInputs(url: string): Record<string, string> {
 }
 
 /**
- * An emulator holding the sample account, its token, a report of the form, and one uploaded job
- * ready to start.
+ * An emulator holding the sample account, its token, a report of the form, the related forms with
+ * their reports, and one uploaded job ready to start.
  */
 export async function startSampleEmulator(
   tls?: TlsOptions,
   port = 0
 ): Promise<{ emulator: ZohoEmulator; job: EmulatedJob; url: string }> {
   const emulator = new ZohoEmulator(tls)
-  emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form])
+  const related = Object.values(RELATED)
+  emulator.addApp(SAMPLE.owner, SAMPLE.app, [SAMPLE.form, ...related.map(({ form }) => form)])
   emulator.addToken(SAMPLE.token)
   emulator.fields.set(SAMPLE.form, SAMPLE_FIELDS)
   emulator.reads.addReport(SAMPLE.owner, SAMPLE.app, SAMPLE.report, SAMPLE.form)
+  for (const { form, report } of related) {
+    emulator.fields.set(form, RELATED_FIELDS[form] ?? [])
+    emulator.reads.addReport(SAMPLE.owner, SAMPLE.app, report, form)
+  }
   emulator.addClient(SAMPLE.clientId, SAMPLE.clientSecret, SAMPLE.refreshToken, {
     apiDomain: 'https://www.zohoapis.eu'
   })

@@ -460,7 +460,32 @@ export class ZohoEmulator {
     if (action === undefined) return error(400, 1000, 'data.action must be "start" or "abort"')
     if (job === undefined) return noJob
     const runMs = typeof this.loadRunMs === 'number' ? this.loadRunMs : this.loadRunMs(job)
-    return action === 'start' ? start(job, this.rowRule, runMs) : abort(job)
+    return action === 'start'
+      ? start(job, this.#lookupsChecked(job, this.rowRule), runMs)
+      : abort(job)
+  }
+
+  /**
+   * `rule`, after Zoho's check of the form's lookup fields: a lookup's value is the ID of a record
+   * of its related form (zoho-bulk-api.md, "Field types"), so a row whose value is not one fails.
+   * Zoho's wording of that reason is not documented: the emulator's says which field and value.
+   */
+  #lookupsChecked(job: EmulatedJob, rule: RowRule): RowRule {
+    const known = new Map<string, ReadonlySet<string>>()
+    for (const field of this.fields.get(job.form) ?? []) {
+      const related = field['related_form']
+      if (field['is_lookup_field'] !== true || typeof related !== 'string') continue
+      const ids = this.reads.records({ ...job, form: related }).map(record => record.ID)
+      known.set(String(field['link_name']), new Set(ids))
+    }
+    return row => {
+      for (const [name, ids] of known) {
+        const value = (row[name] ?? '').trim()
+        if (value !== '' && !ids.has(value))
+          return `Invalid value for ${name}: ${value} is not the ID of a related record`
+      }
+      return rule(row)
+    }
   }
 
   /** Moves a running job on to how its run ends, once its time is up; its records land then. */
