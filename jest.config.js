@@ -18,6 +18,7 @@ const IN_PROCESS = [
   'files',
   'hostile',
   'keyed',
+  'lookups',
   'lifecycle',
   'parts',
   'long-wait',

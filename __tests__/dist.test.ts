@@ -39,9 +39,9 @@ it('has dist/ identical to a fresh bundle of src/ (run `npm run bundle` and comm
   }
 }, 120_000)
 
-it('keeps dist/index.js under 300 KB: no module the action never runs, no comments', () => {
+it('keeps dist/index.js under 340 KB: no module the action never runs, no comments', () => {
   const bundle = readFileSync(join(ROOT, 'dist/index.js'), 'utf8')
-  expect(bundle.length).toBeLessThan(300 * 1000)
+  expect(bundle.length).toBeLessThan(340 * 1000)
   // One scope: src/index.ts has no top-level await, which would keep each module apart.
   expect(bundle).not.toContain('harmony import')
   // Stand-ins for what @actions/* import and this action never calls (stubs/).

@@ -49,7 +49,8 @@ const VALID: RawInputs = {
   'skip-records': '',
   key: '',
   'key-report': '',
-  'id-map': ''
+  'id-map': '',
+  lookups: ''
 }
 
 const parse = (overrides: Partial<RawInputs>) => parseSettings({ ...VALID, ...overrides })
@@ -169,7 +170,8 @@ describe('parseSettings', () => {
       dryRun: false,
       wait: expect.objectContaining({ resultRoot: '/runner/temp', timeoutMs: 3_600_000 }),
       abortOnCancel: false,
-      parts: { maxRecords: undefined, skipRecords: 7 }
+      parts: { maxRecords: undefined, skipRecords: 7 },
+      lookups: []
     })
     expect(added({ action: 'status', wait: 'true', 'max-records-per-job': '5' })).toEqual({
       jobId: VALID['job-id'],
@@ -377,10 +379,12 @@ describe('parseSettings', () => {
         'load',
         { 'job-id': '', file: 'a.csv', 'bad-rows': 'skip' },
         [
-          'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+          'Input "bad-rows" takes effect only with "check-values: true" or "lookups"; without ' +
+            'them no row is checked.'
         ]
       ],
       ['load', { 'job-id': '', file: 'a.csv', 'bad-rows': 'skip', 'check-values': 'true' }, []],
+      ['load', { 'job-id': '', file: 'a.csv', 'bad-rows': 'skip', lookups: 'D = R.F' }, []],
       [
         'start',
         { 'dry-run': 'True', encoding: 'utf-16le', delimiter: 'tab' },
@@ -876,5 +880,61 @@ describe('key, key-report and id-map', () => {
     expect(parse({ ...load, 'key-report': 'All' }).warnings).toEqual([
       'Input "key-report" takes effect only with "key", on a load.'
     ])
+  })
+})
+
+describe('lookups', () => {
+  const load = { action: 'load', 'job-id': '', file: 'staff.csv' }
+  const lookupsOf = (lookups: string, overrides: Partial<RawInputs> = {}) => {
+    const settings = parseSettings(
+      { ...VALID, ...load, lookups, ...overrides },
+      runnerFacts({ GITHUB_WORKSPACE: '/work/space' })
+    )
+    return settings.action === 'load' ? settings.lookups : 'not a load'
+  }
+
+  it('reads a report and its field, or the path of an id-map, for each column', () => {
+    expect(
+      lookupsOf(
+        ' Department = Departments_Report.Dept_Code \n\n  Lead=parents/id-map.csv\r\nBoss = /maps/Boss.CSV'
+      )
+    ).toEqual([
+      { column: 'Department', source: { report: 'Departments_Report', field: 'Dept_Code' } },
+      { column: 'Lead', source: { idMap: '/work/space/parents/id-map.csv' } },
+      { column: 'Boss', source: { idMap: '/maps/Boss.CSV' } }
+    ])
+    expect(lookupsOf('')).toEqual([])
+  })
+
+  it.each([
+    [
+      'Department',
+      'each line is <column> = <report>.<field> or <column> = <path of an id-map.csv>'
+    ],
+    ['Dept Code = R.F', 'got "Dept Code = R.F"'],
+    ['Department =', 'got "Department ="'],
+    ['= R.F', 'got "= R.F"'],
+    ['D = Departments', '"Departments" (for column D) is neither <report>.<field>'],
+    ['D = R.F.G', '"R.F.G" (for column D) is neither'],
+    ['D = R .F', '"R .F" (for column D) is neither'],
+    ['D = R.F\nD = S.G', 'Input "lookups" names column "D" twice.'],
+    [Array.from({ length: 21 }, (_, n) => `C${n} = R.F`).join('\n'), 'has 21 lines; it takes 20']
+  ])('refuses %j', (lookups, message) => {
+    expect(() => lookupsOf(lookups)).toThrow(message)
+  })
+
+  it('refuses a lookup column that is in the key, and names both inputs', () => {
+    expect(() =>
+      lookupsOf('Employee = R.F', { key: 'Employee, Line', 'key-report': 'All' })
+    ).toThrow('Input "lookups" names column "Employee", which is in "key"')
+    expect(lookupsOf('Boss = R.F', { key: 'Employee', 'key-report': 'All' })).toHaveLength(1)
+  })
+
+  it('warns of lookups that take no effect, and reads none then', () => {
+    const settings = parse({ lookups: 'D = R.F' })
+    expect(settings.warnings).toEqual([
+      'Input "lookups" takes effect only with action "load"; "start" loads no file.'
+    ])
+    expect('lookups' in settings).toBe(false)
   })
 })

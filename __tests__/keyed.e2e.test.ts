@@ -163,6 +163,12 @@ describe('a load with a key', () => {
     )
     expect(run.outputs['id-map']).toMatch(/id-map\.csv$/)
     expect(run.outputs['id-map']?.startsWith(run.outputs['result-dir'] ?? '-')).toBe(true)
+    // Run again with every record in Zoho: no job, and the map all the same, for the loads after.
+    const again = await load(RECORDS, { 'id-map': 'true' })
+    expect(again.outputs['skipped-records']).toBe('5')
+    expect(again.resultFile('id-map.csv')?.toString('utf8')).toBe(
+      `Employee_ID,ID\r\n${expected.join('')}`
+    )
   })
 
   it('plans, in a dry run, only the records Zoho does not hold, creating no job', async () => {

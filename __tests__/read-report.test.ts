@@ -226,9 +226,9 @@ describe('readReport', () => {
   })
 
   it('names a report Zoho does not know, with what to check', async () => {
-    expect(await failure(undefined, { ...REPORT, report: 'All_Staff' })).toBe(
-      'Zoho did not create a read job on report All_Staff (HTTP 404, code 2894): No report named ' +
-        'All_Staff. No such report: check key-report (the link name of a report of the form) and app.'
+    expect(await failure(undefined, { ...REPORT, report: 'All_Staffers' })).toBe(
+      'Zoho did not create a read job on report All_Staffers (HTTP 404, code 2894): No report named ' +
+        'All_Staffers. No such report: check key-report (the link name of a report of the form) and app.'
     )
   })
 

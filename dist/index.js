@@ -2738,8 +2738,8 @@ class CsvWriter {
     constructor(file) {
         this.#file = file;
     }
-    static async create(path) {
-        return new CsvWriter(await (0,external_node_fs_promises_namespaceObject.open)(path, 'w'));
+    static async create(path, append = false) {
+        return new CsvWriter(await (0,external_node_fs_promises_namespaceObject.open)(path, append ? 'a' : 'w'));
     }
     row(cells) {
         this.#pending.push(csvRow(cells));
@@ -3551,6 +3551,55 @@ function unusedKeyInputs(action, raw) {
     if (raw['key-report'] !== '' && (raw.key === '' || action !== 'load'))
         warnings.push('Input "key-report" takes effect only with "key", on a load.');
     return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/lookups.ts
+
+
+
+const MAX_LOOKUPS = 20;
+const EXAMPLE = '(such as Department = Departments_Report.Dept_Code, or Department = parents/id-map.csv)';
+function parseLookups(action, value, key, workspace) {
+    if (value === '' || action !== 'load')
+        return [];
+    const lines = value
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+    if (lines.length > MAX_LOOKUPS)
+        throw problem(`Input "lookups" has ${lines.length} lines; it takes ${MAX_LOOKUPS} at most.`);
+    const lookups = lines.map(line => parseLine(line, workspace));
+    const columns = lookups.map(({ column }) => column);
+    const twice = columns.find((column, at) => columns.indexOf(column) !== at);
+    if (twice !== undefined)
+        throw problem(`Input "lookups" names column ${quote(twice)} twice.`);
+    const keyed = columns.find(column => key?.fields.includes(column) === true);
+    if (keyed !== undefined)
+        throw problem(`Input "lookups" names column ${quote(keyed)}, which is in "key": a key is compared with ` +
+            "what Zoho's report shows, and how a report shows a lookup is not known. Key the records " +
+            'by other columns.');
+    return lookups;
+}
+function parseLine(line, workspace) {
+    const equals = line.indexOf('=');
+    const column = line.slice(0, equals).trim();
+    const target = line.slice(equals + 1).trim();
+    if (equals === -1 || !LINK_NAME.test(column) || target === '')
+        throw problem(`Input "lookups": each line is <column> = <report>.<field> or <column> = <path of an ` +
+            `id-map.csv> ${EXAMPLE}; got ${quote(line)}.`);
+    if (target.includes('/') || /\.csv$/i.test(target))
+        return { column, source: { idMap: (0,external_node_path_namespaceObject.isAbsolute)(target) ? target : (0,external_node_path_namespaceObject.resolve)(workspace, target) } };
+    const [report = '', field = '', ...rest] = target.split('.');
+    if (rest.length > 0 || !LINK_NAME.test(report) || !LINK_NAME.test(field))
+        throw problem(`Input "lookups": ${quote(target)} (for column ${column}) is neither <report>.<field>, the ` +
+            'link names of a report of the related form and of its key field, nor the path of an ' +
+            `id-map.csv ${EXAMPLE}.`);
+    return { column, source: { report, field } };
+}
+function unusedLookups(action, value) {
+    return value !== '' && action !== 'load'
+        ? [`Input "lookups" takes effect only with action "load"; "${action}" loads no file.`]
+        : [];
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parts.ts
@@ -4559,6 +4608,7 @@ function parseDownloads(value) {
 
 
 
+
 const INPUT_NAMES = [
     'dc',
     'owner',
@@ -4593,7 +4643,8 @@ const INPUT_NAMES = [
     'skip-records',
     'key',
     'key-report',
-    'id-map'
+    'id-map',
+    'lookups'
 ];
 const DEFAULTS = {
     dc: 'us',
@@ -4644,6 +4695,7 @@ function parseSettings(given, runner = runnerFacts({})) {
     const action = problems.take(() => parseAction(raw.action));
     const known = typeof action === 'string' ? action : undefined;
     const dataCentre = problems.take(() => parseDataCentre(raw.dc));
+    const key = problems.take(() => parseKey(known, raw));
     const checked = problems.checked({
         action,
         dataCentre,
@@ -4669,7 +4721,8 @@ function parseSettings(given, runner = runnerFacts({})) {
         dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
         maxRecords: problems.take(() => parseMaxRecords(raw)),
         skipRecords: problems.take(() => parseSkipRecords(raw)),
-        key: problems.take(() => parseKey(known, raw))
+        key,
+        lookups: problems.take(() => parseLookups(known, raw.lookups, Problems.valueOf(key), runner.workspace))
     });
     const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked;
     const common = {
@@ -4686,9 +4739,11 @@ function parseSettings(given, runner = runnerFacts({})) {
             ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
             ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
             ...unusedKeyInputs(checked.action, raw),
-            ...(raw['bad-rows'] !== '' && !checkValues
+            ...unusedLookups(checked.action, raw.lookups),
+            ...(raw['bad-rows'] !== '' && !checkValues && checked.lookups.length === 0
                 ? [
-                    'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+                    'Input "bad-rows" takes effect only with "check-values: true" or "lookups"; without ' +
+                        'them no row is checked.'
                 ]
                 : [])
         ]
@@ -4711,8 +4766,17 @@ function parseSettings(given, runner = runnerFacts({})) {
             return { ...common, action: checked.action, jobId, ...sending };
         case 'load': {
             const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords };
-            const { key } = checked;
-            return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts, key };
+            const { key, lookups } = checked;
+            return {
+                ...common,
+                action: checked.action,
+                ...sending,
+                wait,
+                abortOnCancel,
+                parts,
+                key,
+                lookups
+            };
         }
         default:
             return {
@@ -5894,6 +5958,7 @@ function checkApiDomain(apiDomain, dataCentre) {
 
 
 
+const SEVERAL_IDS_TYPES = new Set([14, 15]);
 async function fetchFormFields(connection, form, context) {
     const reply = await callApi(connection, formFieldsRequest(connection, form), answer => replyError(answer, "list the form's fields", 'fields') ?? unreadable(answer), context);
     return readFields(reply) ?? [];
@@ -6033,17 +6098,19 @@ class ValueChecker {
         this.#repeats = new RepeatFinder(columns, fields, true);
         [this.#problems, this.#kept, this.#rejected] = outs;
     }
-    static async writingTo(path, columns, fields, sorting) {
-        const problems = await CsvWriter.create(path);
-        problems.row(PROBLEMS_HEADER);
+    static async writingTo(path, columns, fields, sorting, append = false) {
+        const problems = await CsvWriter.create(path, append);
+        if (!append)
+            problems.row(PROBLEMS_HEADER);
         let kept;
         let rejected;
         try {
             if (sorting !== undefined) {
                 kept = await CsvWriter.create(sorting.kept);
                 kept.row(columns);
-                rejected = await CsvWriter.create(sorting.rejected);
-                rejected.row(columns);
+                rejected = await CsvWriter.create(sorting.rejected, append);
+                if (!append)
+                    rejected.row(columns);
             }
         }
         catch (error) {
@@ -6130,7 +6197,7 @@ async function checkFileHeader(file, form, connection, context, nothingDone, val
         throw misfit();
     const checker = valueFiles === undefined
         ? undefined
-        : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting);
+        : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting, valueFiles.append);
     const repeats = checker === undefined ? new RepeatFinder(file.columns, fields) : undefined;
     const reading = () => checker !== undefined || repeats?.active === true;
     let values;
@@ -6245,6 +6312,7 @@ function editDistance(a, b) {
 const EMPTY = 0;
 const FIRST_ARENA_BYTES = 1_048_576;
 const FIRST_KEYS = 512;
+const SHORT_KEY_BYTES = 32;
 class KeyTable {
     #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES);
     #used = 0;
@@ -6283,9 +6351,25 @@ class KeyTable {
         }
     }
     #encode(key) {
-        if (3 * key.length > this.#scratch.length)
-            this.#scratch = Buffer.allocUnsafe(3 * key.length);
-        return this.#scratch.write(key, 0, 'utf8');
+        const { length } = key;
+        if (3 * length > this.#scratch.length)
+            this.#scratch = Buffer.allocUnsafe(3 * length);
+        const scratch = this.#scratch;
+        for (let at = 0; at < length; at++) {
+            const unit = key.charCodeAt(at);
+            if (unit > 0x7f)
+                return scratch.write(key, 0, 'utf8');
+            scratch[at] = unit;
+        }
+        return length;
+    }
+    #isAt(start, length) {
+        if (length > SHORT_KEY_BYTES)
+            return this.#scratch.compare(this.#arena, start, start + length, 0, length) === 0;
+        for (let at = 0; at < length; at++)
+            if (this.#arena[start + at] !== this.#scratch[at])
+                return false;
+        return true;
     }
     #lookUp(key) {
         const length = this.#encode(key);
@@ -6307,9 +6391,7 @@ class KeyTable {
                 return undefined;
             const at = entry - 1;
             const start = this.#starts[at] ?? 0;
-            if (this.#hashes[at] === hash &&
-                this.#lengths[at] === length &&
-                this.#scratch.compare(this.#arena, start, start + length, 0, length) === 0)
+            if (this.#hashes[at] === hash && this.#lengths[at] === length && this.#isAt(start, length))
                 return at;
         }
     }
@@ -6640,6 +6722,226 @@ async function filterByKey(file, columns, inZoho, paths) {
     return counts;
 }
 
+;// CONCATENATED MODULE: ./src/operations/lookups.ts
+
+
+
+
+
+
+
+
+
+
+const NO_RECORD = Symbol('no record');
+const SEVERAL_RECORDS = Symbol('several records');
+class ParentIds {
+    #keys = new KeyTable();
+    #ids = [];
+    get size() {
+        return this.#keys.size;
+    }
+    add(key, id) {
+        const trimmed = key.trim();
+        if (trimmed === '' || id.trim() === '')
+            return;
+        const first = this.#keys.add(trimmed, this.#ids.length);
+        if (first === undefined)
+            this.#ids.push(Buffer.from(id.trim()).toString());
+        else if (this.#ids[first] !== id.trim())
+            this.#ids[first] = '';
+    }
+    idOf(key) {
+        const at = this.#keys.get(key);
+        if (at === undefined)
+            return NO_RECORD;
+        return this.#ids[at] || SEVERAL_RECORDS;
+    }
+}
+function describeSource(source) {
+    return 'report' in source ? `report ${source.report} (${source.field})` : source.idMap;
+}
+async function lookupColumns(file, lookups) {
+    const names = file.columns.map(name => name.trim());
+    const missing = lookups.filter(({ column }) => !names.includes(column));
+    if (missing.length > 0)
+        throw new ActionError(`Input "lookups": ${missing.map(({ column }) => JSON.stringify(column)).join(', ')} ` +
+            `${missing.length === 1 ? 'is not a column' : 'are not columns'} of ${file.name}: name ` +
+            'the lookup columns as the header names them. Nothing was sent to Zoho.');
+    for (const { source } of lookups)
+        if ('idMap' in source)
+            await readIdMap(source.idMap, () => false);
+    return lookups.map(({ column }) => names.indexOf(column));
+}
+function lookupFieldProblems(lookups, fields) {
+    return lookups.flatMap(({ column }) => {
+        const field = fields.find(({ linkName }) => linkName === column);
+        if (field === undefined)
+            return [];
+        if (field.lookup !== true)
+            return [`${JSON.stringify(column)} is in lookups but is no lookup field of the form`];
+        if (SEVERAL_IDS_TYPES.has(field.type ?? 0))
+            return [
+                `${JSON.stringify(column)} is a lookup shown as Multi Select or Checkbox, which takes ` +
+                    'several IDs in one cell, in a form Zoho does not document: load it another way'
+            ];
+        return [];
+    });
+}
+async function readIdMap(path, visit) {
+    const fault = (what) => new ActionError(`Input "lookups": ${path} ${what} Nothing was sent to Zoho.`);
+    let columns;
+    try {
+        for await (const row of csvRows(path)) {
+            if (row.length === 0)
+                continue;
+            if (columns === undefined) {
+                const names = row.map(name => name.trim());
+                const id = names.indexOf('ID');
+                if (names.length !== 2 || id === -1)
+                    throw fault('is not an id-map.csv: its header must be one key column and ID (got ' +
+                        `${cut(names.join(','), 100)}).`);
+                columns = [1 - id, id];
+                if (visit === undefined)
+                    return;
+                continue;
+            }
+            visit?.(row[columns[0]] ?? '', row[columns[1]] ?? '');
+        }
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            throw error;
+        throw fault(`cannot be read: ${messageOf(error)}.`);
+    }
+    if (columns === undefined)
+        throw fault('is empty: an id-map.csv has a header, key column and ID.');
+}
+async function* csvRows(path) {
+    const reader = new CsvReader();
+    const decoder = new TextDecoder();
+    const stream = (0,external_node_fs_namespaceObject.createReadStream)(path);
+    try {
+        for await (const chunk of stream) {
+            reader.push(decoder.decode(chunk, { stream: true }));
+            const rows = reader.rows.splice(0);
+            yield* rows;
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    reader.push(decoder.decode());
+    reader.end();
+    yield* reader.rows.splice(0);
+}
+async function parentIds(source, reading, connection, context) {
+    const ids = new ParentIds();
+    if ('idMap' in source) {
+        await readIdMap(source.idMap, (key, id) => {
+            ids.add(key, id);
+        });
+        return ids;
+    }
+    const { form, ...rest } = reading;
+    const report = { owner: form.owner, app: form.app, report: source.report };
+    await readReport({ ...rest, report, fields: ['ID', source.field] }, ([id = '', key = '']) => {
+        ids.add(key, id);
+    }, connection, context);
+    return ids;
+}
+const FIRST = 5;
+const lookups_MAX_VALUE_CHARS = 100;
+async function rewriteLookups(file, lookups, paths, keepRejected) {
+    const stages = lookups.map(ready => ({
+        ...ready,
+        counts: {
+            column: ready.lookup.column,
+            source: ready.lookup.source,
+            replaced: 0,
+            none: 0,
+            several: 0,
+            first: []
+        }
+    }));
+    const outs = [];
+    let badRows = 0;
+    let kept = 0;
+    try {
+        const problems = await CsvWriter.create(paths.problems);
+        outs.push(problems);
+        const keep = await CsvWriter.create(paths.sorting.kept);
+        outs.push(keep);
+        const rejected = keepRejected ? await CsvWriter.create(paths.sorting.rejected) : undefined;
+        if (rejected !== undefined)
+            outs.push(rejected);
+        problems.row(PROBLEMS_HEADER);
+        keep.row(file.columns);
+        rejected?.row(file.columns);
+        const resolved = (cells, row) => {
+            let out = [...cells];
+            for (const { lookup, index, ids, counts } of stages) {
+                const value = (cells[index] ?? '').trim();
+                if (value === '')
+                    continue;
+                const id = ids.idOf(value);
+                if (typeof id === 'string') {
+                    if (out !== undefined)
+                        out[index] = id;
+                    counts.replaced += 1;
+                    continue;
+                }
+                out = undefined;
+                const none = id === NO_RECORD;
+                counts[none ? 'none' : 'several'] += 1;
+                if (counts.first.length < FIRST)
+                    counts.first.push([row, value]);
+                const what = none ? 'matches no record of' : 'matches more than one record of';
+                problems.row([
+                    String(row),
+                    lookup.column,
+                    cut(value, lookups_MAX_VALUE_CHARS, ''),
+                    `${what} ${describeSource(lookup.source)}`
+                ]);
+            }
+            return out;
+        };
+        await forEachRow(file, (cells, row) => {
+            const out = resolved(cells, row);
+            if (out === undefined) {
+                badRows += 1;
+                rejected?.row(cells);
+            }
+            else {
+                kept += 1;
+                keep.row(out);
+            }
+        }, () => true, async () => {
+            for (const out of outs)
+                await out.flush();
+        });
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            throw error;
+        throw new LocalFileError(`The copy of ${file.name} with lookups resolved: ${messageOf(error)}`);
+    }
+    finally {
+        for (const out of outs)
+            await out.close();
+    }
+    return { badRows, columns: stages.map(({ counts }) => counts), kept };
+}
+function describeUnresolved({ column, source, none, several, first }) {
+    const parts = [
+        ...(none > 0 ? [`${counted(none, 'value')} matching no record`] : []),
+        ...(several > 0 ? [`${counted(several, 'value')} matching more than one`] : [])
+    ];
+    const rows = first.map(([row, value]) => `row ${row} ${JSON.stringify(cut(value, 40))}`);
+    const more = none + several > first.length ? ', …' : '';
+    return `${JSON.stringify(column)} (${describeSource(source)}): ${parts.join(' and ')} (${rows.join(', ')}${more})`;
+}
+
 ;// CONCATENATED MODULE: ./src/operations/create.ts
 
 
@@ -6951,6 +7253,8 @@ function unknownUrl(reply) {
 
 
 
+
+
 async function openJobRun(settings, record, secrets, signal) {
     const { connection, context } = connect(settings, secrets, record, signal);
     const held = new HeldJob();
@@ -6962,6 +7266,8 @@ async function openJobRun(settings, record, secrets, signal) {
             return { ...run, settings, file: await openFile(settings, context) };
         case 'load': {
             const file = await openFile(settings, context);
+            if (settings.lookups.length > 0)
+                await lookupColumns(file, settings.lookups);
             if (settings.key === undefined)
                 return { ...run, settings, file };
             return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) };
@@ -7025,7 +7331,8 @@ async function checkValues(run) {
     const { settings, file, connection, context, record, secrets } = run;
     const nothingDone = nothingSent(settings);
     const write = { what: 'The files of check-values', nothingDone };
-    const dir = await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write);
+    const shared = record.checkDir;
+    const dir = shared ?? (await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write));
     const keptDir = settings.badRows === 'skip'
         ? await folderUnder(settings.copyRoot, 'zoho-bulk-kept-', write)
         : undefined;
@@ -7035,10 +7342,12 @@ async function checkValues(run) {
     try {
         const { summary, values } = await reporting(run, checkFileHeader(file, settings.form, connection, context, nothingDone, {
             problems: (0,external_node_path_namespaceObject.join)(dir, 'problems.csv'),
-            ...sorting
+            ...sorting,
+            append: shared !== undefined
         }));
         record.events.push(['Values checked', summary]);
-        setOutput('rejected-records', String(values?.rows ?? 0));
+        const rejected = (values?.rows ?? 0) + (record.lookups?.rejected ?? 0);
+        setOutput('rejected-records', String(rejected));
         if (values === undefined || values.rows === 0)
             return;
         record.values = values;
@@ -7060,14 +7369,89 @@ async function checkValues(run) {
         record.events.push(['Rows left out', `${values.rows}: rejected.csv in result-dir`]);
         run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path };
         replaced = true;
+        await discardCopy(file);
     }
     finally {
-        if (record.values === undefined)
+        if (record.values === undefined && shared === undefined)
             await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
         if (keptDir !== undefined && !replaced)
             await (0,external_node_fs_promises_namespaceObject.rm)(keptDir, { recursive: true, force: true });
     }
 }
+const resolveLookups = async (run) => {
+    const { settings, file, connection, context, record, secrets } = run;
+    const { lookups, form } = settings;
+    if (lookups.length === 0)
+        return;
+    const nothingDone = nothingSent(settings);
+    if (settings.checkHeader || settings.checkValues) {
+        const fields = await reporting(run, fetchFormFields(connection, form, context));
+        const problems = lookupFieldProblems(lookups, fields);
+        if (problems.length > 0)
+            throw new ActionError(`The lookups of ${file.name} do not fit the form ${form.form}: ${problems.join('; ')}. ` +
+                `${nothingDone} Fix lookups.`);
+    }
+    const write = { what: `The copy of ${file.name} with lookups resolved`, nothingDone };
+    const workDir = await folderUnder(settings.copyRoot, 'zoho-bulk-lookups-', write);
+    const dir = await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write);
+    let replaced = false;
+    try {
+        const names = file.columns.map(name => name.trim());
+        const ready = [];
+        for (const lookup of lookups) {
+            const reading = { form, dir: workDir, wait: settings.wait };
+            const ids = await reporting(run, parentIds(lookup.source, reading, connection, context));
+            ready.push({ lookup, index: names.indexOf(lookup.column), ids });
+            context.log(`Lookup ${lookup.column}: ${counted(ids.size, 'key')} of ${describeSource(lookup.source)}.`);
+        }
+        const skip = settings.badRows === 'skip';
+        const kept = (0,external_node_path_namespaceObject.join)(workDir, `${stemOf(file.name)}.csv`);
+        const sorting = { kept, rejected: (0,external_node_path_namespaceObject.join)(dir, 'rejected.csv') };
+        const rewrite = await rewriteLookups(file, ready, { problems: (0,external_node_path_namespaceObject.join)(dir, 'problems.csv'), sorting }, skip);
+        const values = rewrite.columns.reduce((sum, column) => sum + column.replaced, 0);
+        record.events.push([
+            'Lookups resolved',
+            `${counted(values, 'value')} of ${file.name} replaced by Zoho IDs` +
+                (rewrite.badRows > 0 ? `; ${counted(rewrite.badRows, 'row')} with a value unmatched` : '')
+        ]);
+        context.log(`Lookups: ${counted(values, 'value')} of ${rewrite.columns.map(({ column }) => column).join(', ')} ` +
+            `replaced by Zoho IDs${settings.dryRun ? ' (the dry run would load them so)' : ''}.`);
+        if (rewrite.badRows > 0) {
+            record.checkDir = dir;
+            record.lookups = { rejected: skip ? rewrite.badRows : 0 };
+            setOutput('result-dir', dir);
+            if (skip)
+                setOutput('rejected-records', String(rewrite.badRows));
+            const found = `${counted(rewrite.badRows, 'row')} of ${file.name} ${rewrite.badRows === 1 ? 'holds' : 'hold'} ` +
+                `a lookup value that matches no record, or more than one: ` +
+                rewrite.columns
+                    .filter(column => column.none + column.several > 0)
+                    .map(describeUnresolved)
+                    .join('; ') +
+                '. problems.csv in result-dir lists each.';
+            if (!skip || rewrite.kept === 0) {
+                const all = skip ? ' Every row has one: nothing is left to load.' : '';
+                throw new ActionError(`${found}${all} ${nothingDone} Load the related records first (their keys must be in the ` +
+                    'report or the id-map), fix the rows, or set bad-rows: skip to leave them out.');
+            }
+            core_warning(secrets.redact(`${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`));
+            record.events.push(['Rows left out', `${rewrite.badRows}: rejected.csv in result-dir`]);
+        }
+        const rows = await checkJobFile(kept, {
+            dialect: ZOHO_DIALECT,
+            copyRoot: settings.copyRoot,
+            splittable: true
+        });
+        run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path };
+        replaced = true;
+    }
+    finally {
+        if (record.checkDir !== dir)
+            await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        if (!replaced)
+            await (0,external_node_fs_promises_namespaceObject.rm)(workDir, { recursive: true, force: true });
+    }
+};
 async function keepCheckFiles(record) {
     const { checkDir } = record;
     const jobDir = record.resultDir ?? record.job?.resultDir;
@@ -7221,6 +7605,12 @@ function runAgain(error) {
         'wait first for a job of this form that still runs).');
 }
 async function loadFile(run) {
+    await loadRecords(run);
+    const { key } = run.settings;
+    if (key?.idMap === true && run.keyed !== undefined)
+        await writeIdMap(run, key, run.keyed);
+}
+async function loadRecords(run) {
     const { settings, keyed } = run;
     const key = settings.key;
     if (key !== undefined && keyed !== undefined) {
@@ -7251,8 +7641,6 @@ async function loadFile(run) {
     }
     else
         await loadInParts(run, run.file, measured, created);
-    if (key?.idMap === true && keyed !== undefined)
-        await writeIdMap(run, key, keyed);
 }
 async function writeIdMap(run, key, keyed) {
     const { settings, connection, context, record, file } = run;
@@ -7624,7 +8012,7 @@ const OPERATIONS = {
     start: [start, follow],
     abort: [abort, follow],
     status: [readStatus, follow],
-    load: [checkHeader, unlessDryRun(load)]
+    load: [resolveLookups, checkHeader, unlessDryRun(load)]
 };
 const FAILURE_EXIT_CODE = 1;
 const ABORT_ON_CANCEL_MS = 6000;

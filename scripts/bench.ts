@@ -21,6 +21,10 @@
 //     and a 1,000,000-record file, half of whose keys the form holds. The filtering pass against
 //     csv-parse merely parsing the file (the target), with its ratio to a bare read-and-write for
 //     information; the peak memory of the whole key stage (the target); the read's API calls.
+//  8. Lookups: a 1,000,000-record child file whose Department holds one of 1,000,000 parent codes
+//     (read from the emulator's report of the related form). The rewriting pass, each code
+//     replaced by its parent's ID, against csv-parse merely parsing the file (the target), with its
+//     ratio to a bare read-and-write for information; the peak memory of the whole lookup stage.
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import http from 'node:http'
@@ -62,6 +66,8 @@ const KEYS = join(ROOT, 'scripts/bench/keys.ts')
 const KEY_RECORDS = Number(process.env['BENCH_KEY_RECORDS'] ?? 1_000_000)
 const MAX_KEYS_RSS_MIB = 256
 const MAX_KEY_READ_JOBS = 5
+const LOOKUPS = join(ROOT, 'scripts/bench/lookups.ts')
+const MAX_LOOKUPS_RSS_MIB = 300
 
 const { emulator, job, url } = await startSampleEmulator()
 const dir = await mkdtemp(join(tmpdir(), 'zoho-bench-'))
@@ -451,6 +457,82 @@ async function benchKeys(): Promise<BenchRow[]> {
   ]
 }
 
+/** The lookup stage of a load against csv-parse parsing the same file. */
+async function benchLookups(): Promise<BenchRow[]> {
+  const work = join(dir, 'lookups')
+  await mkdir(work, { recursive: true })
+  const path = join(work, 'employees.csv')
+  const file = createWriteStream(path)
+  file.write('Employee_Code,Full_Name,Department\r\n')
+  // Each employee's department among KEY_RECORDS of them, spread over all; one in 1000 unknown.
+  for (let n = 1; n <= KEY_RECORDS; n++) {
+    const department = n % 1000 === 0 ? 'D-none' : `D-${(n * 7919) % KEY_RECORDS}`
+    if (!file.write(`E-${n},"Person ${n}, the ${n % 7}th",${department}\r\n`))
+      await once(file, 'drain')
+  }
+  file.end()
+  await once(file, 'close')
+  emulator.reads.addRecords(
+    { owner: 'jason18', app: 'zylker-store', form: 'Departments' },
+    Array.from({ length: KEY_RECORDS }, (_, n) => ({ Dept_Code: `D-${n}`, Dept_Name: `Dept ${n}` }))
+  )
+  await timedProcess([
+    join(ROOT, 'node_modules/.bin/ncc'),
+    'build',
+    LOOKUPS,
+    '-o',
+    join(work, 'bundle'),
+    '-q'
+  ])
+  const rssFile = join(work, 'rss')
+  const stage = async () => {
+    const child = spawn(
+      NODE24,
+      ['--import', MAX_RSS, join(work, 'bundle', 'index.js'), path, work, url],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } }
+    )
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const [code] = (await once(child, 'close')) as [number | null]
+    if (code !== 0) throw new Error(`the lookup stage failed (exit code ${code})`)
+    return {
+      ...(JSON.parse(out) as {
+        rewriteMs: number
+        parents: number
+        kept: number
+        rejected: number
+      }),
+      rssMib: Number(await readFile(rssFile, 'utf8')) / 1024
+    }
+  }
+  const runs = []
+  for (let run = 0; run < FILES_RUNS; run++) runs.push(await stage())
+  const [first] = runs
+  if (first === undefined) throw new Error('no run of the lookup stage')
+  const rewriteMs = median(runs.map(run => run.rewriteMs))
+  const rssMib = Math.max(...runs.map(run => run.rssMib))
+  const parser = await medianOf([NODE24, CSV_PARSE, path, 'utf8'])
+  const floor = await medianOf([NODE24, COPY_FLOOR, path, join(work, 'floor.csv')])
+  await rm(work, { recursive: true, force: true })
+  const ratio = rewriteMs / parser.ms
+  const what = `Lookups: ${KEY_RECORDS} records against ${first.parents} parent keys`
+  return [
+    [
+      `${what}: the rewriting pass (${first.kept} resolved, ${first.rejected} unmatched), against csv-parse merely parsing the file`,
+      `${rewriteMs.toFixed(0)} ms; csv-parse ${parser.ms.toFixed(0)} ms: ${ratio.toFixed(2)} times` +
+        ` (${(rewriteMs / floor.ms).toFixed(1)} times a bare read and write, for information)`,
+      `≤ ${MAX_FILES_RATIO} times csv-parse`,
+      ratio <= MAX_FILES_RATIO
+    ],
+    [
+      `${what}: peak RSS of the lookup stage (the parents' read and the rewrite)`,
+      `${rssMib.toFixed(1)} MiB`,
+      `< ${MAX_LOOKUPS_RSS_MIB} MiB`,
+      rssMib < MAX_LOOKUPS_RSS_MIB
+    ]
+  ]
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
@@ -498,6 +580,7 @@ try {
   const splits = await benchSplit()
   const files = await benchFiles()
   const keys = await benchKeys()
+  const lookups = await benchLookups()
   const oneHour = await simulateJob(1)
   const [fiveHours, oneDay] = [await simulateJob(5), await simulateJob(24)]
 
@@ -537,7 +620,8 @@ try {
     ...uploads,
     ...splits,
     ...files,
-    ...keys
+    ...keys,
+    ...lookups
   ]
   console.log(
     `Node ${(await run([NODE24, '--version'])).trim()}, ${new Date().toISOString().slice(0, 10)}\n`

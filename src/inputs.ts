@@ -20,6 +20,7 @@ import {
   unusedForAction
 } from './inputs/job.ts'
 import { type LoadKey, parseKey, unusedKeyInputs } from './inputs/key.ts'
+import { type Lookup, parseLookups, unusedLookups } from './inputs/lookups.ts'
 import { type PartLimits, parseMaxRecords, parseSkipRecords } from './inputs/parts.ts'
 import {
   LINK_NAME,
@@ -34,6 +35,7 @@ import { parseWait, parseWaitFlag, unusedWaitInputs, type WaitForJob } from './i
 
 export type { ActionName } from './inputs/job.ts'
 export type { LoadKey } from './inputs/key.ts'
+export type { Lookup, LookupSource } from './inputs/lookups.ts'
 export type { PartLimits } from './inputs/parts.ts'
 export type { WaitForJob } from './inputs/wait.ts'
 
@@ -73,7 +75,10 @@ interface SendsAFile {
   readonly checkHeader: boolean
   /** Whether every value is checked against its field (and the header), before anything is sent. */
   readonly checkValues: boolean
-  /** What a row whose values the form would refuse does: stop the step, or stay out of the load. */
+  /**
+   * What a row whose values the form would refuse, or whose lookup finds no record, does: stop the
+   * step, or stay out of the load.
+   */
   readonly badRows: 'fail' | 'skip'
   /** Whether the run checks and plans only, sending nothing. */
   readonly dryRun: boolean
@@ -99,6 +104,8 @@ interface ByAction {
       readonly parts: PartLimits
       /** The key that makes the load safe to run again; undefined without one. */
       readonly key: LoadKey | undefined
+      /** The lookup columns whose source keys are replaced by Zoho IDs; none without. */
+      readonly lookups: readonly Lookup[]
     }
 }
 
@@ -142,7 +149,8 @@ export const INPUT_NAMES = [
   'skip-records',
   'key',
   'key-report',
-  'id-map'
+  'id-map',
+  'lookups'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -211,6 +219,7 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
   const action = problems.take(() => parseAction(raw.action))
   const known = typeof action === 'string' ? action : undefined
   const dataCentre = problems.take(() => parseDataCentre(raw.dc))
+  const key = problems.take(() => parseKey(known, raw))
   const checked = problems.checked({
     action,
     dataCentre,
@@ -240,7 +249,10 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
     dryRun: problems.take(() => parseBoolean('dry-run', raw['dry-run'], false)),
     maxRecords: problems.take(() => parseMaxRecords(raw)),
     skipRecords: problems.take(() => parseSkipRecords(raw)),
-    key: problems.take(() => parseKey(known, raw))
+    key,
+    lookups: problems.take(() =>
+      parseLookups(known, raw.lookups, Problems.valueOf(key), runner.workspace)
+    )
   })
   const { owner, app, form, waitOn, wait, checkHeader, checkValues, badRows, dryRun } = checked
   const common: CommonSettings = {
@@ -257,9 +269,11 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
       ...(waitOn || checked.action === 'load' ? [] : unusedWaitInputs(raw)),
       ...unusedForAction(checked.action, raw, { checkHeader, checkValues, dryRun, wait: waitOn }),
       ...unusedKeyInputs(checked.action, raw),
-      ...(raw['bad-rows'] !== '' && !checkValues
+      ...unusedLookups(checked.action, raw.lookups),
+      ...(raw['bad-rows'] !== '' && !checkValues && checked.lookups.length === 0
         ? [
-            'Input "bad-rows" takes effect only with "check-values: true"; without it no row is checked.'
+            'Input "bad-rows" takes effect only with "check-values: true" or "lookups"; without ' +
+              'them no row is checked.'
           ]
         : [])
     ]
@@ -282,8 +296,17 @@ export function parseSettings(given: RawInputs, runner: RunnerFacts = runnerFact
       return { ...common, action: checked.action, jobId, ...sending }
     case 'load': {
       const parts = { maxRecords: checked.maxRecords, skipRecords: checked.skipRecords }
-      const { key } = checked
-      return { ...common, action: checked.action, ...sending, wait, abortOnCancel, parts, key }
+      const { key, lookups } = checked
+      return {
+        ...common,
+        action: checked.action,
+        ...sending,
+        wait,
+        abortOnCancel,
+        parts,
+        key,
+        lookups
+      }
     }
     default:
       return {

@@ -8,15 +8,25 @@ import { systemClock } from './clock.ts'
 import { describeDialect, ZOHO_DIALECT } from './csv/dialect.ts'
 import { ActionError, CancelledError } from './errors.ts'
 import type { ActionName, Settings, SettingsOf } from './inputs.ts'
-import { checkJobFile, folderUnder, type JobFile, stemOf } from './job-file.ts'
+import { checkJobFile, discardCopy, folderUnder, type JobFile, stemOf } from './job-file.ts'
 import { CANCELLED_WHILE_RUNNING, CREATED_NOT_STARTED, HeldJob, START_FAILED } from './held-job.ts'
 import { reportJob, reportOutcome, type RunRecord } from './report.ts'
 import { jobIdForLog, type Secrets } from './secrets.ts'
 import { counted, logLine } from './text.ts'
 import { accessTokens } from './zoho/auth.ts'
+import { fetchFormFields } from './zoho/fields.ts'
 import { checkFileHeader } from './operations/check-header.ts'
 import { describeKind, type ValueReport } from './operations/check-values.ts'
 import { checkFileKeys, type KeyedFile } from './operations/keys.ts'
+import {
+  describeSource,
+  describeUnresolved,
+  lookupColumns,
+  lookupFieldProblems,
+  parentIds,
+  type ReadyLookup,
+  rewriteLookups
+} from './operations/lookups.ts'
 import { createJob } from './operations/create.ts'
 import { followJob } from './operations/follow.ts'
 import { type ActionOutcome, startOrAbort } from './operations/start-abort.ts'
@@ -75,6 +85,7 @@ export async function openJobRun(
       return { ...run, settings, file: await openFile(settings, context) }
     case 'load': {
       const file = await openFile(settings, context)
+      if (settings.lookups.length > 0) await lookupColumns(file, settings.lookups)
       if (settings.key === undefined) return { ...run, settings, file }
       return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) }
     }
@@ -166,7 +177,9 @@ async function checkValues(run: JobRun<SendingAction>): Promise<void> {
   const { settings, file, connection, context, record, secrets } = run
   const nothingDone = nothingSent(settings)
   const write = { what: 'The files of check-values', nothingDone }
-  const dir = await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write)
+  // The lookups' problems.csv and rejected.csv, when they left rows out: the checks add to them.
+  const shared = record.checkDir
+  const dir = shared ?? (await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write))
   const keptDir =
     settings.badRows === 'skip'
       ? await folderUnder(settings.copyRoot, 'zoho-bulk-kept-', write)
@@ -180,11 +193,13 @@ async function checkValues(run: JobRun<SendingAction>): Promise<void> {
       run,
       checkFileHeader(file, settings.form, connection, context, nothingDone, {
         problems: join(dir, 'problems.csv'),
-        ...sorting
+        ...sorting,
+        append: shared !== undefined
       })
     )
     record.events.push(['Values checked', summary])
-    core.setOutput('rejected-records', String(values?.rows ?? 0))
+    const rejected = (values?.rows ?? 0) + (record.lookups?.rejected ?? 0)
+    core.setOutput('rejected-records', String(rejected))
     if (values === undefined || values.rows === 0) return
     record.values = values
     record.checkDir = dir
@@ -210,9 +225,106 @@ async function checkValues(run: JobRun<SendingAction>): Promise<void> {
     record.events.push(['Rows left out', `${values.rows}: rejected.csv in result-dir`])
     run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path }
     replaced = true
+    // The copy the lookups made, now replaced (the file given, or main's copy of it, is main's).
+    await discardCopy(file)
   } finally {
-    if (record.values === undefined) await rm(dir, { recursive: true, force: true })
+    if (record.values === undefined && shared === undefined)
+      await rm(dir, { recursive: true, force: true })
     if (keptDir !== undefined && !replaced) await rm(keptDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * With lookups: each lookup column's keys replaced by the IDs of the related records, read from a
+ * report of the related form or an id-map.csv, in a copy the later operations work on (run.file).
+ * A value that matches no record, or two, fails the step before any job; with bad-rows: skip its
+ * row is left out (rejected.csv). problems.csv in result-dir lists each such value.
+ */
+export const resolveLookups: JobOperation<'load'> = async run => {
+  const { settings, file, connection, context, record, secrets } = run
+  const { lookups, form } = settings
+  if (lookups.length === 0) return
+  const nothingDone = nothingSent(settings)
+  if (settings.checkHeader || settings.checkValues) {
+    const fields = await reporting(run, fetchFormFields(connection, form, context))
+    const problems = lookupFieldProblems(lookups, fields)
+    if (problems.length > 0)
+      throw new ActionError(
+        `The lookups of ${file.name} do not fit the form ${form.form}: ${problems.join('; ')}. ` +
+          `${nothingDone} Fix lookups.`
+      )
+  }
+  const write = { what: `The copy of ${file.name} with lookups resolved`, nothingDone }
+  const workDir = await folderUnder(settings.copyRoot, 'zoho-bulk-lookups-', write)
+  const dir = await folderUnder(settings.copyRoot, 'zoho-bulk-check-', write)
+  let replaced = false
+  try {
+    const names = file.columns.map(name => name.trim())
+    const ready: ReadyLookup[] = []
+    for (const lookup of lookups) {
+      const reading = { form, dir: workDir, wait: settings.wait }
+      const ids = await reporting(run, parentIds(lookup.source, reading, connection, context))
+      ready.push({ lookup, index: names.indexOf(lookup.column), ids })
+      context.log(
+        `Lookup ${lookup.column}: ${counted(ids.size, 'key')} of ${describeSource(lookup.source)}.`
+      )
+    }
+    const skip = settings.badRows === 'skip'
+    const kept = join(workDir, `${stemOf(file.name)}.csv`)
+    const sorting = { kept, rejected: join(dir, 'rejected.csv') }
+    const rewrite = await rewriteLookups(
+      file,
+      ready,
+      { problems: join(dir, 'problems.csv'), sorting },
+      skip
+    )
+    const values = rewrite.columns.reduce((sum, column) => sum + column.replaced, 0)
+    record.events.push([
+      'Lookups resolved',
+      `${counted(values, 'value')} of ${file.name} replaced by Zoho IDs` +
+        (rewrite.badRows > 0 ? `; ${counted(rewrite.badRows, 'row')} with a value unmatched` : '')
+    ])
+    context.log(
+      `Lookups: ${counted(values, 'value')} of ${rewrite.columns.map(({ column }) => column).join(', ')} ` +
+        `replaced by Zoho IDs${settings.dryRun ? ' (the dry run would load them so)' : ''}.`
+    )
+    if (rewrite.badRows > 0) {
+      record.checkDir = dir
+      record.lookups = { rejected: skip ? rewrite.badRows : 0 }
+      core.setOutput('result-dir', dir)
+      if (skip) core.setOutput('rejected-records', String(rewrite.badRows))
+      const found =
+        `${counted(rewrite.badRows, 'row')} of ${file.name} ${rewrite.badRows === 1 ? 'holds' : 'hold'} ` +
+        `a lookup value that matches no record, or more than one: ` +
+        rewrite.columns
+          .filter(column => column.none + column.several > 0)
+          .map(describeUnresolved)
+          .join('; ') +
+        '. problems.csv in result-dir lists each.'
+      if (!skip || rewrite.kept === 0) {
+        const all = skip ? ' Every row has one: nothing is left to load.' : ''
+        throw new ActionError(
+          `${found}${all} ${nothingDone} Load the related records first (their keys must be in the ` +
+            'report or the id-map), fix the rows, or set bad-rows: skip to leave them out.'
+        )
+      }
+      core.warning(
+        secrets.redact(
+          `${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`
+        )
+      )
+      record.events.push(['Rows left out', `${rewrite.badRows}: rejected.csv in result-dir`])
+    }
+    const rows = await checkJobFile(kept, {
+      dialect: ZOHO_DIALECT,
+      copyRoot: settings.copyRoot,
+      splittable: true
+    })
+    run.file = { ...rows, name: file.name, copyOf: file.copyOf ?? file.path }
+    replaced = true
+  } finally {
+    if (record.checkDir !== dir) await rm(dir, { recursive: true, force: true })
+    if (!replaced) await rm(workDir, { recursive: true, force: true })
   }
 }
 

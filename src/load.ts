@@ -66,6 +66,13 @@ function runAgain(error: unknown): unknown {
 }
 
 async function loadFile(run: JobRun<'load'>): Promise<void> {
+  await loadRecords(run)
+  const { key } = run.settings
+  // Written when Zoho held every record too: a rerun hands the map on to the loads that need it.
+  if (key?.idMap === true && run.keyed !== undefined) await writeIdMap(run, key, run.keyed)
+}
+
+async function loadRecords(run: JobRun<'load'>): Promise<void> {
   const { settings, keyed } = run
   const key = settings.key
   if (key !== undefined && keyed !== undefined) {
@@ -98,7 +105,6 @@ async function loadFile(run: JobRun<'load'>): Promise<void> {
   if (measured === undefined) {
     for (const step of created ? AFTER_CREATE : [create, ...AFTER_CREATE]) await step(run)
   } else await loadInParts(run, run.file, measured, created)
-  if (key?.idMap === true && keyed !== undefined) await writeIdMap(run, key, keyed)
 }
 
 /**

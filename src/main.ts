@@ -20,6 +20,7 @@ import {
   keepCheckFiles,
   openJobRun,
   readStatus,
+  resolveLookups,
   start,
   type JobOperation,
   upload
@@ -33,7 +34,7 @@ const OPERATIONS: { readonly [A in ActionName]: readonly JobOperation<A>[] } = {
   start: [start, follow],
   abort: [abort, follow],
   status: [readStatus, follow],
-  load: [checkHeader, unlessDryRun(load)]
+  load: [resolveLookups, checkHeader, unlessDryRun(load)]
 }
 
 const FAILURE_EXIT_CODE = 1

@@ -55,6 +55,8 @@ export interface RunRecord {
   plan?: LoadPlan
   /** With check-values, when rows hold values the form would refuse: what they are. */
   values?: ValueReport
+  /** With lookups, when rows hold a value that matches no record: the rows left out. */
+  lookups?: { readonly rejected: number }
   /** Where problems.csv (and rejected.csv) are, while no job's result folder holds them. */
   checkDir?: string
 }

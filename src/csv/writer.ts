@@ -23,9 +23,9 @@ export class CsvWriter {
     this.#file = file
   }
 
-  /** A writer of a new file at `path`. */
-  static async create(path: string): Promise<CsvWriter> {
-    return new CsvWriter(await open(path, 'w'))
+  /** A writer of a new file at `path`; with `append`, of the end of the file there. */
+  static async create(path: string, append = false): Promise<CsvWriter> {
+    return new CsvWriter(await open(path, append ? 'a' : 'w'))
   }
 
   row(cells: readonly string[]): void {

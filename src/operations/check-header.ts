@@ -25,6 +25,8 @@ export interface FileCheck {
 export interface ValueFiles {
   readonly problems: string
   readonly sorting?: RowSorting
+  /** Whether problems.csv and rejected.csv are there already (the lookups'), to be added to. */
+  readonly append?: boolean
 }
 
 /**
@@ -51,7 +53,13 @@ export async function checkFileHeader(
   const checker =
     valueFiles === undefined
       ? undefined
-      : await ValueChecker.writingTo(valueFiles.problems, file.columns, fields, valueFiles.sorting)
+      : await ValueChecker.writingTo(
+          valueFiles.problems,
+          file.columns,
+          fields,
+          valueFiles.sorting,
+          valueFiles.append
+        )
   // With check-values the checker finds every repeat; without, the first of each column is enough.
   const repeats = checker === undefined ? new RepeatFinder(file.columns, fields) : undefined
   const reading = (): boolean => checker !== undefined || repeats?.active === true

@@ -74,24 +74,26 @@ export class ValueChecker {
 
   /**
    * A checker that writes the problems it finds to `path`; with `sorting`, each row too, with the
-   * header, to the file of the rows to load or to that of the rows left out.
+   * header, to the file of the rows to load or to that of the rows left out. With `append`, the
+   * problems and the rows left out are added to the files there (the lookups').
    */
   static async writingTo(
     path: string,
     columns: readonly string[],
     fields: readonly FormField[],
-    sorting?: RowSorting
+    sorting?: RowSorting,
+    append = false
   ): Promise<ValueChecker> {
-    const problems = await CsvWriter.create(path)
-    problems.row(PROBLEMS_HEADER)
+    const problems = await CsvWriter.create(path, append)
+    if (!append) problems.row(PROBLEMS_HEADER)
     let kept: CsvWriter | undefined
     let rejected: CsvWriter | undefined
     try {
       if (sorting !== undefined) {
         kept = await CsvWriter.create(sorting.kept)
         kept.row(columns)
-        rejected = await CsvWriter.create(sorting.rejected)
-        rejected.row(columns)
+        rejected = await CsvWriter.create(sorting.rejected, append)
+        if (!append) rejected.row(columns)
       }
     } catch (error) {
       await problems.close()

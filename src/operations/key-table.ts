@@ -6,6 +6,8 @@
 const EMPTY = 0
 const FIRST_ARENA_BYTES = 1_048_576
 const FIRST_KEYS = 512
+// Keys up to this long are compared byte by byte here; longer ones by Buffer's native compare.
+const SHORT_KEY_BYTES = 32
 
 export class KeyTable {
   #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES)
@@ -53,10 +55,29 @@ export class KeyTable {
     }
   }
 
-  /** Writes `key` as UTF-8 into the scratch buffer: its length in bytes. */
+  /**
+   * Writes `key` as UTF-8 into the scratch buffer: its length in bytes. An ASCII key, the common
+   * one, is copied here unit by unit: a call into Buffer's native code costs more than a short key.
+   */
   #encode(key: string): number {
-    if (3 * key.length > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(3 * key.length)
-    return this.#scratch.write(key, 0, 'utf8')
+    const { length } = key
+    if (3 * length > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(3 * length)
+    const scratch = this.#scratch
+    for (let at = 0; at < length; at++) {
+      const unit = key.charCodeAt(at)
+      if (unit > 0x7f) return scratch.write(key, 0, 'utf8')
+      scratch[at] = unit
+    }
+    return length
+  }
+
+  /** Whether the key in the scratch buffer, `length` bytes, is the one at `start` of the arena. */
+  #isAt(start: number, length: number): boolean {
+    if (length > SHORT_KEY_BYTES)
+      return this.#scratch.compare(this.#arena, start, start + length, 0, length) === 0
+    for (let at = 0; at < length; at++)
+      if (this.#arena[start + at] !== this.#scratch[at]) return false
+    return true
   }
 
   /** The number of `key`, or undefined. */
@@ -83,11 +104,7 @@ export class KeyTable {
       if (entry === EMPTY) return undefined
       const at = entry - 1
       const start = this.#starts[at] ?? 0
-      if (
-        this.#hashes[at] === hash &&
-        this.#lengths[at] === length &&
-        this.#scratch.compare(this.#arena, start, start + length, 0, length) === 0
-      )
+      if (this.#hashes[at] === hash && this.#lengths[at] === length && this.#isAt(start, length))
         return at
     }
   }

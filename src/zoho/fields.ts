@@ -22,6 +22,12 @@ export interface FormField {
   readonly lookup?: true
 }
 
+/**
+ * The types of a lookup shown as Multi Select or Checkbox (zoho-bulk-api.md, "Field types"): its
+ * value is a list of IDs, which a bulk insert CSV writes in no way documented.
+ */
+export const SEVERAL_IDS_TYPES: ReadonlySet<number> = new Set([14, 15])
+
 /** GETs the form's fields (retried like every call). */
 export async function fetchFormFields(
   connection: Connection,
