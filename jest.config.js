@@ -28,9 +28,10 @@ const IN_PROCESS = [
 ]
 /**
  * The few run on the bundle as the runner runs it: a start, a load and its cancel with the post step
- * (lifecycle), a load in parts, a load with a key, through a proxy, and TLS; with the unit suites.
+ * (lifecycle), a load in parts, a load with a key, lookups, through a proxy, and TLS; with the unit
+ * suites.
  */
-const ON_THE_BUNDLE = ['action', 'files', 'keyed', 'lifecycle', 'parts', 'proxy', 'tls']
+const ON_THE_BUNDLE = ['action', 'files', 'keyed', 'lifecycle', 'lookups', 'parts', 'proxy', 'tls']
 
 /** @type {import('jest').Config} */
 export default {

@@ -130,6 +130,41 @@ describe('lookups', () => {
     ])
   })
 
+  it('adds the problems of check-values to those of the lookups, in one problems.csv', async () => {
+    await load(RELATED.departments, DEPARTMENTS)
+    const run = await load(RELATED.employees, [...EMPLOYEES, 'E-4,Di,D-9', ',Eve,D-1'], {
+      key: '',
+      lookups: `Department = ${RELATED.departments.report}.Dept_Code`,
+      'check-values': 'true',
+      'bad-rows': 'skip'
+    })
+    expect([run.exitCode, run.errors]).toEqual([0, []])
+    expect(run.outputs['rejected-records']).toBe('2')
+    expect(run.resultFile('problems.csv')?.toString('utf8')).toBe(
+      'Row,Column,Value,Problem\r\n' +
+        '5,Department,D-9,matches no record of report All_Departments (Dept_Code)\r\n' +
+        '6,Employee_Code,,"is empty, but the field is mandatory"\r\n'
+    )
+    expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(
+      `Employee_Code,Full_Name,Department\r\nE-4,Di,D-9\r\n,Eve,${idOf(RELATED.departments, 'D-1')}\r\n`
+    )
+    expect(records(RELATED.employees)).toHaveLength(3)
+  })
+
+  it('resolves the lookups in a dry run, and says what it would load, creating no job', async () => {
+    await load(RELATED.departments, DEPARTMENTS)
+    const run = await load(RELATED.employees, [...EMPLOYEES, 'E-4,Di,D-1'], {
+      lookups: `Department = ${RELATED.departments.report}.Dept_Code`,
+      'dry-run': 'true'
+    })
+    expect([run.exitCode, run.errors]).toEqual([0, []])
+    expect(run.stdout).toContain(
+      'Lookups: 3 values of Department replaced by Zoho IDs (the dry run would load them so).'
+    )
+    expect(run.outputs['total-records']).toBe('4')
+    expect(records(RELATED.employees)).toEqual([])
+  })
+
   it('refuses, before any request, a lookup column the file lacks or an id-map that is none', async () => {
     await writeFile(join(workspace.path, 'map.csv'), 'Dept_Code,Dept_Name\r\nD-1,Sales\r\n')
     const missing = await load(RELATED.employees, EMPLOYEES, {

@@ -6906,11 +6906,16 @@ async function rewriteLookups(file, lookups, paths, keepRejected) {
             }
             return out;
         };
+        let next = 2;
         await forEachRow(file, (cells, row) => {
+            for (; next < row; next++)
+                keep.row([]);
+            next = row + 1;
             const out = resolved(cells, row);
             if (out === undefined) {
                 badRows += 1;
                 rejected?.row(cells);
+                keep.row([]);
             }
             else {
                 kept += 1;

@@ -204,7 +204,8 @@ const MAX_VALUE_CHARS = 100
 /**
  * Writes the file to `sorting.kept` with each lookup value replaced by its ID, in one streamed pass;
  * a row with a value that matches no record, or two, goes to `sorting.rejected` instead (when
- * given; else nowhere), and each such value to `problems`. Empty values stay empty.
+ * given; else nowhere), and each such value to `problems`. Empty values stay empty. Each row of
+ * the copy has the number it has in the file.
  */
 export async function rewriteLookups(
   file: JobFile,
@@ -262,13 +263,19 @@ export async function rewriteLookups(
       }
       return out
     }
+    // The copy keeps the file's row numbers, for the checks after: a blank row, which no stage
+    // takes for a record, stands for each blank row of the file and each row left out.
+    let next = 2
     await forEachRow(
       file,
       (cells, row) => {
+        for (; next < row; next++) keep.row([])
+        next = row + 1
         const out = resolved(cells, row)
         if (out === undefined) {
           badRows += 1
           rejected?.row(cells)
+          keep.row([])
         } else {
           kept += 1
           keep.row(out)
