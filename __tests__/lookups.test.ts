@@ -246,11 +246,12 @@ describe('rewriteLookups', () => {
         }
       ]
     })
-    expect(report.columns.map(describeUnresolved)).toEqual([
-      '"Department" (report All_Departments (Dept_Code)): 1 value matching no record and 1 value ' +
-        'matching more than one (row 5 "D-9", row 6 "D-2")',
-      '"Lead" (/maps/leads.csv): 1 value matching no record (row 6 "E-7")'
-    ])
+    expect(describeUnresolved(report, 'employees.csv')).toBe(
+      '2 rows of employees.csv hold a lookup value that matches no record, or more than one: ' +
+        '"Department" (report All_Departments (Dept_Code)): 1 value matching no record and 1 value ' +
+        'matching more than one (row 5 "D-9", row 6 "D-2"); "Lead" (/maps/leads.csv): 1 value ' +
+        'matching no record (row 6 "E-7"). problems.csv in result-dir lists each.'
+    )
   })
 
   it('writes no rejected.csv when the rows are not to be kept, and lists the first five', async () => {
@@ -274,10 +275,12 @@ describe('rewriteLookups', () => {
       `Code,Department\r\n${'\r\n'.repeat(7)}`
     )
     expect(report.columns[0]?.first).toHaveLength(5)
-    expect(report.columns.map(describeUnresolved)).toEqual([
-      '"Department" (report All_Departments (Dept_Code)): 7 values matching no record (row 2 ' +
-        '"D-0", row 3 "D-1", row 4 "D-2", row 5 "D-3", row 6 "D-4", …)'
-    ])
+    expect(describeUnresolved(report, 'staff.csv')).toBe(
+      '7 rows of staff.csv hold a lookup value that matches no record, or more than one: ' +
+        '"Department" (report All_Departments (Dept_Code)): 7 values matching no record (row 2 ' +
+        '"D-0", row 3 "D-1", row 4 "D-2", row 5 "D-3", row 6 "D-4", …). problems.csv in ' +
+        'result-dir lists each.'
+    )
     expect(describeSource({ idMap: '/x/id-map.csv' })).toBe('/x/id-map.csv')
   })
 

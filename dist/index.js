@@ -6937,7 +6937,14 @@ async function rewriteLookups(file, lookups, paths, keepRejected) {
     }
     return { badRows, columns: stages.map(({ counts }) => counts), kept };
 }
-function describeUnresolved({ column, source, none, several, first }) {
+function describeUnresolved(report, fileName) {
+    const { badRows, columns } = report;
+    const unresolved = columns.filter(({ none, several }) => none + several > 0);
+    return (`${counted(badRows, 'row')} of ${fileName} ${badRows === 1 ? 'holds' : 'hold'} a lookup value ` +
+        `that matches no record, or more than one: ${unresolved.map(describeColumn).join('; ')}. ` +
+        'problems.csv in result-dir lists each.');
+}
+function describeColumn({ column, source, none, several, first }) {
     const parts = [
         ...(none > 0 ? [`${counted(none, 'value')} matching no record`] : []),
         ...(several > 0 ? [`${counted(several, 'value')} matching more than one`] : [])
@@ -7423,23 +7430,16 @@ const resolveLookups = async (run) => {
             `replaced by Zoho IDs${settings.dryRun ? ' (the dry run would load them so)' : ''}.`);
         if (rewrite.badRows > 0) {
             record.checkDir = dir;
-            record.lookups = { rejected: skip ? rewrite.badRows : 0 };
             setOutput('result-dir', dir);
-            if (skip)
-                setOutput('rejected-records', String(rewrite.badRows));
-            const found = `${counted(rewrite.badRows, 'row')} of ${file.name} ${rewrite.badRows === 1 ? 'holds' : 'hold'} ` +
-                `a lookup value that matches no record, or more than one: ` +
-                rewrite.columns
-                    .filter(column => column.none + column.several > 0)
-                    .map(describeUnresolved)
-                    .join('; ') +
-                '. problems.csv in result-dir lists each.';
+            const found = describeUnresolved(rewrite, file.name);
             if (!skip || rewrite.kept === 0) {
                 const all = skip ? ' Every row has one: nothing is left to load.' : '';
                 throw new ActionError(`${found}${all} ${nothingDone} Load the related records first (their keys must be in the ` +
                     'report or the id-map), fix the rows, or set bad-rows: skip to leave them out.');
             }
             core_warning(secrets.redact(`${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`));
+            record.lookups = { rejected: rewrite.badRows };
+            setOutput('rejected-records', String(rewrite.badRows));
             record.events.push(['Rows left out', `${rewrite.badRows}: rejected.csv in result-dir`]);
         }
         const rows = await checkJobFile(kept, {

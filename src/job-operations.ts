@@ -290,17 +290,8 @@ export const resolveLookups: JobOperation<'load'> = async run => {
     )
     if (rewrite.badRows > 0) {
       record.checkDir = dir
-      record.lookups = { rejected: skip ? rewrite.badRows : 0 }
       core.setOutput('result-dir', dir)
-      if (skip) core.setOutput('rejected-records', String(rewrite.badRows))
-      const found =
-        `${counted(rewrite.badRows, 'row')} of ${file.name} ${rewrite.badRows === 1 ? 'holds' : 'hold'} ` +
-        `a lookup value that matches no record, or more than one: ` +
-        rewrite.columns
-          .filter(column => column.none + column.several > 0)
-          .map(describeUnresolved)
-          .join('; ') +
-        '. problems.csv in result-dir lists each.'
+      const found = describeUnresolved(rewrite, file.name)
       if (!skip || rewrite.kept === 0) {
         const all = skip ? ' Every row has one: nothing is left to load.' : ''
         throw new ActionError(
@@ -313,6 +304,8 @@ export const resolveLookups: JobOperation<'load'> = async run => {
           `${found} They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.`
         )
       )
+      record.lookups = { rejected: rewrite.badRows }
+      core.setOutput('rejected-records', String(rewrite.badRows))
       record.events.push(['Rows left out', `${rewrite.badRows}: rejected.csv in result-dir`])
     }
     const rows = await checkJobFile(kept, {

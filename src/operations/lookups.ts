@@ -295,11 +295,22 @@ export async function rewriteLookups(
   return { badRows, columns: stages.map(({ counts }) => counts), kept }
 }
 
+/** What the rewrite could not resolve, in one line for the error or the warning. */
+export function describeUnresolved(report: LookupReport, fileName: string): string {
+  const { badRows, columns } = report
+  const unresolved = columns.filter(({ none, several }) => none + several > 0)
+  return (
+    `${counted(badRows, 'row')} of ${fileName} ${badRows === 1 ? 'holds' : 'hold'} a lookup value ` +
+    `that matches no record, or more than one: ${unresolved.map(describeColumn).join('; ')}. ` +
+    'problems.csv in result-dir lists each.'
+  )
+}
+
 /**
  * One line for what a lookup column could not resolve: `"Department" (report All_Departments
  * (Dept_Code)): 2 values matching no record (row 3 "D-9", row 7 "D-8")`.
  */
-export function describeUnresolved({
+function describeColumn({
   column,
   source,
   none,
