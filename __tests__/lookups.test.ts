@@ -174,6 +174,12 @@ describe('lookupFieldProblems', () => {
 })
 
 describe('rewriteLookups', () => {
+  /** Where a rewrite writes: the copy in `dir`, the problems and the rows left out in the workspace. */
+  const pathsIn = (dir: string, rejected: string) => ({
+    problems: join(workspace.path, 'problems.csv'),
+    sorting: { kept: join(dir, 'kept.csv'), rejected: join(workspace.path, rejected) }
+  })
+
   it('replaces each key by its ID in one pass, leaves empty cells, and writes down the rest', async () => {
     const file = await jobFile(
       'Code,Department,Lead,Note\r\n' +
@@ -191,13 +197,7 @@ describe('rewriteLookups', () => {
     const leads = new ParentIds()
     leads.add('E-0', '900')
     const lead: Lookup = { column: 'Lead', source: { idMap: '/maps/leads.csv' } }
-    const paths = {
-      problems: join(workspace.path, 'problems.csv'),
-      sorting: {
-        kept: join(workspace.path, 'kept.csv'),
-        rejected: join(workspace.path, 'rejected.csv')
-      }
-    }
+    const paths = pathsIn(workspace.path, 'rejected.csv')
     const report = await rewriteLookups(
       file,
       [
@@ -257,13 +257,7 @@ describe('rewriteLookups', () => {
   it('writes no rejected.csv when the rows are not to be kept, and lists the first five', async () => {
     const rows = Array.from({ length: 7 }, (_, n) => `E-${n},D-${n}\r\n`).join('')
     const file = await jobFile(`Code,Department\r\n${rows}`)
-    const paths = {
-      problems: join(workspace.path, 'problems.csv'),
-      sorting: {
-        kept: join(workspace.path, 'kept.csv'),
-        rejected: join(workspace.path, 'not-kept.csv')
-      }
-    }
+    const paths = pathsIn(workspace.path, 'not-kept.csv')
     const report = await rewriteLookups(
       file,
       [{ lookup: DEPARTMENT, index: 1, ids: new ParentIds() }],
@@ -286,11 +280,7 @@ describe('rewriteLookups', () => {
 
   it('says a copy it cannot write as a local error', async () => {
     const file = await jobFile('Code,Department\r\nE-1,D-1\r\n')
-    const nowhere = join(workspace.path, 'no', 'such', 'folder')
-    const paths = {
-      problems: join(workspace.path, 'problems.csv'),
-      sorting: { kept: join(nowhere, 'kept.csv'), rejected: join(workspace.path, 'rejected.csv') }
-    }
+    const paths = pathsIn(join(workspace.path, 'no', 'such', 'folder'), 'rejected.csv')
     await expect(
       rewriteLookups(file, [{ lookup: DEPARTMENT, index: 1, ids: new ParentIds() }], paths, true)
     ).rejects.toThrow(/^The copy of employees\.csv with lookups resolved: .*ENOENT/)

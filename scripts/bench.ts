@@ -372,6 +372,35 @@ async function benchFiles(): Promise<BenchRow[]> {
   return rows
 }
 
+/**
+ * The stage script `script` bundled by ncc (as dist/ is) into `work`: a function that runs it on
+ * Node 24 on the file at `path` against the emulator, and gives what it printed (JSON) and its
+ * peak RSS.
+ */
+async function stageOnFile(
+  script: string,
+  path: string,
+  work: string
+): Promise<() => Promise<{ printed: unknown; rssMib: number }>> {
+  const bundle = join(work, 'bundle')
+  await timedProcess([join(ROOT, 'node_modules/.bin/ncc'), 'build', script, '-o', bundle, '-q'])
+  const rssFile = join(work, 'rss')
+  return async () => {
+    const child = spawn(NODE24, ['--import', MAX_RSS, join(bundle, 'index.js'), path, work, url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_RSS_FILE: rssFile }
+    })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const [code] = (await once(child, 'close')) as [number | null]
+    if (code !== 0) throw new Error(`${script} failed (exit code ${code})`)
+    return {
+      printed: JSON.parse(out) as unknown,
+      rssMib: Number(await readFile(rssFile, 'utf8')) / 1024
+    }
+  }
+}
+
 /** The key stage of a load against csv-parse parsing the same file, and the read's API calls. */
 async function benchKeys(): Promise<BenchRow[]> {
   const work = join(dir, 'keys')
@@ -392,31 +421,15 @@ async function benchKeys(): Promise<BenchRow[]> {
     form,
     Array.from({ length: KEY_RECORDS }, (_, n) => ({ Employee_ID: `E-${half + n + 1}` }))
   )
-  await timedProcess([
-    join(ROOT, 'node_modules/.bin/ncc'),
-    'build',
-    KEYS,
-    '-o',
-    join(work, 'bundle'),
-    '-q'
-  ])
-  const rssFile = join(work, 'rss')
+  const runStage = await stageOnFile(KEYS, path, work)
   /** One run of the key stage: its filtering pass, its peak RSS, the API calls and read jobs. */
   const keyStage = async () => {
     const calls = emulator.requests.length
     const readJobs = emulator.reads.jobs.length
-    const child = spawn(
-      NODE24,
-      ['--import', MAX_RSS, join(work, 'bundle', 'index.js'), path, work, url],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } }
-    )
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    const [code] = (await once(child, 'close')) as [number | null]
-    if (code !== 0) throw new Error(`the key stage failed (exit code ${code})`)
+    const { printed, rssMib } = await runStage()
     return {
-      ...(JSON.parse(out) as { filterMs: number; load: number; skipped: number }),
-      rssMib: Number(await readFile(rssFile, 'utf8')) / 1024,
+      ...(printed as { filterMs: number; load: number; skipped: number }),
+      rssMib,
       calls: emulator.requests.length - calls,
       readJobs: emulator.reads.jobs.length - readJobs
     }
@@ -476,34 +489,11 @@ async function benchLookups(): Promise<BenchRow[]> {
     { owner: 'jason18', app: 'zylker-store', form: 'Departments' },
     Array.from({ length: KEY_RECORDS }, (_, n) => ({ Dept_Code: `D-${n}`, Dept_Name: `Dept ${n}` }))
   )
-  await timedProcess([
-    join(ROOT, 'node_modules/.bin/ncc'),
-    'build',
-    LOOKUPS,
-    '-o',
-    join(work, 'bundle'),
-    '-q'
-  ])
-  const rssFile = join(work, 'rss')
+  const runStage = await stageOnFile(LOOKUPS, path, work)
   const stage = async () => {
-    const child = spawn(
-      NODE24,
-      ['--import', MAX_RSS, join(work, 'bundle', 'index.js'), path, work, url],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RSS_FILE: rssFile } }
-    )
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    const [code] = (await once(child, 'close')) as [number | null]
-    if (code !== 0) throw new Error(`the lookup stage failed (exit code ${code})`)
-    return {
-      ...(JSON.parse(out) as {
-        rewriteMs: number
-        parents: number
-        kept: number
-        rejected: number
-      }),
-      rssMib: Number(await readFile(rssFile, 'utf8')) / 1024
-    }
+    const { printed, rssMib } = await runStage()
+    type Printed = { rewriteMs: number; parents: number; kept: number; rejected: number }
+    return { ...(printed as Printed), rssMib }
   }
   const runs = []
   for (let run = 0; run < FILES_RUNS; run++) runs.push(await stage())

@@ -3,10 +3,10 @@
 // sent to the load or to skipped.csv in argv[3]. Prints, as JSON, the filtering pass's time (the
 // part that reads the whole file) and the counts.
 import { join } from 'node:path'
-import { systemClock } from '../../src/clock.ts'
 import { checkJobFile } from '../../src/job-file.ts'
 import { checkFileKeys, filterByKey, keysInZoho } from '../../src/operations/keys.ts'
 import { SAMPLE } from '../../emulator/sample.ts'
+import { quietContext, READ_WAIT, sampleConnection } from './sample-calls.ts'
 
 const [path = '', dir = '', url = ''] = process.argv.slice(2)
 const key = ['Employee_ID']
@@ -22,21 +22,10 @@ const { found } = await keysInZoho(
   {
     report: { owner: SAMPLE.owner, app: SAMPLE.app, report: SAMPLE.report },
     dir,
-    wait: { timeoutMs: 600_000, firstDelayMs: 50 }
+    wait: READ_WAIT
   },
-  {
-    apiBaseUrl: url,
-    environment: 'production',
-    tokens: { current: () => Promise.resolve(SAMPLE.token), renew: () => Promise.resolve(false) }
-  },
-  {
-    policy: { retries: 3, baseDelayMs: 100, maxDelayMs: 1000, timeScale: 1 },
-    timeoutMs: 120_000,
-    clock: systemClock,
-    calls: { made: 0 },
-    log: () => {},
-    redact: text => text
-  }
+  sampleConnection(url),
+  quietContext()
 )
 const started = performance.now()
 const counts = await filterByKey(file, keyed.columns, found, {

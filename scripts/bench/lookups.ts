@@ -3,10 +3,10 @@
 // then the file written to argv[3] with each Department code replaced by its department's ID.
 // Prints, as JSON, the rewriting pass's time (the part that reads the whole file) and the counts.
 import { join } from 'node:path'
-import { systemClock } from '../../src/clock.ts'
 import { checkJobFile } from '../../src/job-file.ts'
 import { lookupColumns, parentIds, rewriteLookups } from '../../src/operations/lookups.ts'
 import { RELATED, SAMPLE } from '../../emulator/sample.ts'
+import { quietContext, READ_WAIT, sampleConnection } from './sample-calls.ts'
 
 const [path = '', dir = '', url = ''] = process.argv.slice(2)
 const file = await checkJobFile(path, {
@@ -24,21 +24,10 @@ const ids = await parentIds(
   {
     form: { owner: SAMPLE.owner, app: SAMPLE.app, form: RELATED.employees.form },
     dir,
-    wait: { timeoutMs: 600_000, firstDelayMs: 50 }
+    wait: READ_WAIT
   },
-  {
-    apiBaseUrl: url,
-    environment: 'production',
-    tokens: { current: () => Promise.resolve(SAMPLE.token), renew: () => Promise.resolve(false) }
-  },
-  {
-    policy: { retries: 3, baseDelayMs: 100, maxDelayMs: 1000, timeScale: 1 },
-    timeoutMs: 120_000,
-    clock: systemClock,
-    calls: { made: 0 },
-    log: () => {},
-    redact: text => text
-  }
+  sampleConnection(url),
+  quietContext()
 )
 const started = performance.now()
 const report = await rewriteLookups(
