@@ -6312,14 +6312,16 @@ function editDistance(a, b) {
 const EMPTY = 0;
 const FIRST_ARENA_BYTES = 1_048_576;
 const FIRST_KEYS = 512;
+const START = 0;
+const LENGTH = 1;
+const HASH = 2;
+const VALUE = 3;
+const NUMBERS = 4;
 const SHORT_KEY_BYTES = 32;
 class KeyTable {
     #arena = Buffer.allocUnsafe(FIRST_ARENA_BYTES);
     #used = 0;
-    #starts = new Int32Array(FIRST_KEYS);
-    #lengths = new Int32Array(FIRST_KEYS);
-    #hashes = new Int32Array(FIRST_KEYS);
-    #values = new Int32Array(FIRST_KEYS);
+    #numbers = new Int32Array(NUMBERS * FIRST_KEYS);
     #size = 0;
     #index = new Int32Array(2 * FIRST_KEYS);
     #scratch = Buffer.allocUnsafe(256);
@@ -6331,7 +6333,7 @@ class KeyTable {
         const hash = this.#hash(length);
         const found = this.#find(hash, length);
         if (found !== undefined)
-            return this.#values[found];
+            return this.#number(found, VALUE);
         if (2 * (this.#size + 1) > this.#index.length)
             this.#grow();
         this.#store(hash, length, value);
@@ -6342,13 +6344,16 @@ class KeyTable {
     }
     get(key) {
         const found = this.#lookUp(key);
-        return found === undefined ? undefined : this.#values[found];
+        return found === undefined ? undefined : this.#number(found, VALUE);
     }
     *keys() {
         for (let at = 0; at < this.#size; at++) {
-            const start = this.#starts[at] ?? 0;
-            yield this.#arena.toString('utf8', start, start + (this.#lengths[at] ?? 0));
+            const start = this.#number(at, START);
+            yield this.#arena.toString('utf8', start, start + this.#number(at, LENGTH));
         }
+    }
+    #number(at, which) {
+        return this.#numbers[NUMBERS * at + which] ?? 0;
     }
     #encode(key) {
         const { length } = key;
@@ -6390,8 +6395,9 @@ class KeyTable {
             if (entry === EMPTY)
                 return undefined;
             const at = entry - 1;
-            const start = this.#starts[at] ?? 0;
-            if (this.#hashes[at] === hash && this.#lengths[at] === length && this.#isAt(start, length))
+            if (this.#number(at, HASH) === hash &&
+                this.#number(at, LENGTH) === length &&
+                this.#isAt(this.#number(at, START), length))
                 return at;
         }
     }
@@ -6401,18 +6407,19 @@ class KeyTable {
             this.#arena.copy(arena, 0, 0, this.#used);
             this.#arena = arena;
         }
-        if (this.#size === this.#starts.length) {
-            this.#starts = grown(this.#starts);
-            this.#lengths = grown(this.#lengths);
-            this.#hashes = grown(this.#hashes);
-            this.#values = grown(this.#values);
+        if (NUMBERS * this.#size === this.#numbers.length) {
+            const numbers = new Int32Array(2 * this.#numbers.length);
+            numbers.set(this.#numbers);
+            this.#numbers = numbers;
         }
         this.#scratch.copy(this.#arena, this.#used, 0, length);
         const at = this.#size;
-        this.#starts[at] = this.#used;
-        this.#lengths[at] = length;
-        this.#hashes[at] = hash;
-        this.#values[at] = value;
+        const numbers = this.#numbers;
+        const base = NUMBERS * at;
+        numbers[base + START] = this.#used;
+        numbers[base + LENGTH] = length;
+        numbers[base + HASH] = hash;
+        numbers[base + VALUE] = value;
         this.#used += length;
         this.#size += 1;
         this.#place(at, hash);
@@ -6427,13 +6434,8 @@ class KeyTable {
     #grow() {
         this.#index = new Int32Array(2 * this.#index.length);
         for (let at = 0; at < this.#size; at++)
-            this.#place(at, this.#hashes[at] ?? 0);
+            this.#place(at, this.#number(at, HASH));
     }
-}
-function grown(array) {
-    const bigger = new Int32Array(2 * array.length);
-    bigger.set(array);
-    return bigger;
 }
 
 ;// CONCATENATED MODULE: ./src/zoho/bulk-read.ts
