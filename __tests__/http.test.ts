@@ -19,7 +19,13 @@ import {
 } from '../src/errors.ts'
 import { readBody } from '../src/http/body.ts'
 import { saveZip } from '../src/http/download.ts'
-import { attemptFailure, type HttpRequest, send, whenOnWire } from '../src/http/send.ts'
+import {
+  attemptFailure,
+  type HttpRequest,
+  send,
+  type StreamedBody,
+  whenOnWire
+} from '../src/http/send.ts'
 import { systemClock } from '../src/clock.ts'
 import { download } from '../src/zoho/call.ts'
 import { ZohoError } from '../src/zoho/reply.ts'
@@ -144,6 +150,56 @@ describe('send', () => {
       /^The request to http:\/\/127\.0\.0\.1:\d+ could not be built: /
     )
     expect(requests).toBe(0)
+  })
+})
+
+describe('send with a streamed body', () => {
+  const post = (body: StreamedBody): HttpRequest => ({ ...get('/up'), method: 'POST', body })
+
+  it('says a file it could not read as a local failure, not a network one', async () => {
+    handler = req => {
+      req.resume() // reads and never answers: the body's failure ends the attempt
+    }
+    const error = await failure(
+      send(
+        post({
+          length: 10,
+          open: async function* () {
+            yield Buffer.from('12345')
+            await Promise.resolve()
+            throw new Error('EIO: i/o error, read')
+          }
+        }),
+        { timeoutMs: 5000 },
+        readBody(9)
+      )
+    )
+    expect(error).toBeInstanceOf(LocalFileError)
+    expect((error as Error).message).toBe('Could not read the file to send: EIO: i/o error, read')
+  })
+
+  it('stops reading the file once the attempt has ended, the server taking none of it', async () => {
+    handler = () => {} // never reads: the socket fills, and the write waits
+    const seen = { read: 0, closed: false }
+    const piece = Buffer.alloc(1024 * 1024)
+    const body = {
+      length: 1024 * piece.length,
+      open: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => Promise.resolve({ done: seen.read++ >= 1024, value: piece }),
+          return: () => {
+            seen.closed = true
+            return Promise.resolve({ done: true as const, value: undefined })
+          }
+        })
+      })
+    }
+    const error = await failure(send(post(body), { timeoutMs: 300 }, readBody(9)))
+    expect(error).toMatchObject({ retryable: true })
+    for (let waited = 0; !seen.closed && waited < 2000; waited += 20)
+      await new Promise(resolve => setTimeout(resolve, 20))
+    expect(seen.closed).toBe(true)
+    expect(seen.read).toBeLessThan(200)
   })
 })
 

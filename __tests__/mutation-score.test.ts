@@ -56,6 +56,36 @@ describe('the mutation score', () => {
     )
   })
 
+  it('sets aside a static mutant StrykerJS ran against one test only, and says how many', () => {
+    const { markdown, overall } = scoreTable(
+      {
+        'src/a.ts': {
+          mutants: [
+            { status: 'Killed' },
+            { status: 'Survived', static: true, coveredBy: ['341'] },
+            { status: 'Killed', static: true, coveredBy: ['341'] },
+            { status: 'Survived', static: true, coveredBy: ['1', '2'] },
+            { status: 'CompileError', static: true, coveredBy: [] },
+            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' }
+          ]
+        }
+      },
+      'on 2026-12-03'
+    )
+    // The static mutant tests ran (a constant a function reads) is measured: 1 of 2.
+    expect(overall).toBe(50)
+    expect(markdown).toContain('| `src/a.ts` | 2 | 1 | 0 | 50.0% |')
+    expect(markdown).toContain('\n0 mutants were ignored: those a `// Stryker disable` comment')
+    expect(markdown).toContain(
+      '3 static mutants were ignored too (`--ignoreStatic`): values set as a module loads,\n' +
+        'which every test runs (a run over them takes hours); each row counts the others. By module:\n' +
+        '`src/a.ts` 3.\n' +
+        'Of them, StrykerJS ran 2 all the same, each against one end-to-end test only (the\n' +
+        'one it saw load the module first), not the tests that check the value: they are set aside\n' +
+        'too (1 detected, 1 not).'
+    )
+  })
+
   it('gives a row to each module the run did not measure, and says the total is not all', () => {
     const { markdown, unmeasured } = scoreTable(
       { 'src/a.ts': mutants('Killed') },

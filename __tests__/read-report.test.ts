@@ -101,6 +101,11 @@ describe('readReport', () => {
       { query: { record_cursor: expect.any(String) } }
     ])
     expect(log.at(-1)).toBe('Read 5 records of report All_Employees in 3 batches.')
+    // A create sends JSON; a result is asked for as a ZIP, or JSON when Zoho has an error to say.
+    const created = zoho.emulator.requests.find(request => request.method === 'POST')
+    const result = zoho.emulator.requests.find(request => request.url.endsWith('/result'))
+    expect(created?.headers['content-type']).toBe('application/json')
+    expect(result?.headers['accept']).toBe('application/zip, application/json')
     const creates = log.filter(line => line.startsWith('POST '))
     expect(creates).toEqual([
       `POST ${zoho.url}/creator/v2.1/bulk/${SAMPLE.owner}/${SAMPLE.app}/report/All_Employees/read (read report All_Employees)`,

@@ -3872,6 +3872,7 @@ async function writeBody(body, req, ended) {
             resolve(!error);
         }));
         next = pieces.next();
+        next.catch(() => undefined);
         if (!(await Promise.race([written, stopped]))) {
             await next.catch(() => undefined);
             await pieces.return?.(undefined);

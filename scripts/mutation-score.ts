@@ -14,18 +14,31 @@ interface Mutant {
   readonly status: string
   /** Why it was ignored: a `// Stryker disable` comment's reason, or that it is static. */
   readonly statusReason?: string
-}
-
-/** A static mutant (a module-level value, run only as the module loads) that --ignoreStatic left. */
-const isStatic = (mutant: Mutant): boolean =>
-  mutant.status === 'Ignored' && /static/i.test(mutant.statusReason ?? '')
-
-interface Report {
-  readonly files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>
+  /** Set when it changes what a module does as it loads. */
+  readonly static?: boolean
+  /** The IDs of the tests that ran its code. */
+  readonly coveredBy?: readonly string[]
 }
 
 const DETECTED = new Set(['Killed', 'Timeout'])
 const NOT_COUNTED = new Set(['CompileError', 'RuntimeError', 'Ignored'])
+
+/** A static mutant (a module-level value, run only as the module loads) that --ignoreStatic left. */
+const isIgnoredStatic = (mutant: Mutant): boolean =>
+  mutant.status === 'Ignored' && /static/i.test(mutant.statusReason ?? '')
+
+/**
+ * A static mutant StrykerJS ran all the same, against one test: the one it saw load the module
+ * first (an end-to-end test of the in-process project), whatever the tests that check the value.
+ * Such a mutant is no measure of the tests: it is set aside with those --ignoreStatic left. (A
+ * static mutant whose code tests run too, a constant read by a function, is measured as any.)
+ */
+const isRunStatic = (mutant: Mutant): boolean =>
+  mutant.static === true && !NOT_COUNTED.has(mutant.status) && (mutant.coveredBy?.length ?? 0) <= 1
+
+interface Report {
+  readonly files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>
+}
 
 export function score(statuses: readonly string[]): { detected: number; valid: number } {
   const valid = statuses.filter(status => !NOT_COUNTED.has(status))
@@ -46,6 +59,8 @@ export function scoreTable(
 ): { markdown: string; overall: number; low: string[]; unmeasured: string[] } {
   const all: string[] = []
   const statics: string[] = []
+  /** The statuses of the static mutants StrykerJS ran all the same. */
+  const runStatics: string[] = []
   const low: string[] = []
   const rows: string[] = []
   const unmeasured = modules.filter(module => files[module] === undefined)
@@ -56,9 +71,11 @@ export function scoreTable(
       rows.push(`| \`${file}\` | — | — | — | not measured |`)
       continue
     }
-    const statuses = measured.mutants.map(mutant => mutant.status)
+    const statuses = measured.mutants.filter(mutant => !isRunStatic(mutant)).map(m => m.status)
     all.push(...statuses)
-    const leftStatic = measured.mutants.filter(isStatic).length
+    const ran = measured.mutants.filter(isRunStatic)
+    runStatics.push(...ran.map(mutant => mutant.status))
+    const leftStatic = measured.mutants.filter(isIgnoredStatic).length + ran.length
     if (leftStatic > 0) statics.push(`\`${file}\` ${leftStatic}`)
     const result = score(statuses)
     const value = percent(result)
@@ -71,7 +88,9 @@ export function scoreTable(
   const total = score(all)
   const overall = percent(total)
   const staticCount = statics.reduce((sum, entry) => sum + Number(entry.split(' ').at(-1)), 0)
-  const ignored = all.filter(status => status === 'Ignored').length - staticCount
+  const ignored =
+    all.filter(status => status === 'Ignored').length - (staticCount - runStatics.length)
+  const ranKilled = score(runStatics)
   const markdown = [
     '# Mutation score',
     '',
@@ -85,7 +104,14 @@ export function scoreTable(
       : [
           `${staticCount} static mutants were ignored too (\`--ignoreStatic\`): values set as a module loads,`,
           'which every test runs (a run over them takes hours); each row counts the others. By module:',
-          `${statics.join(', ')}.`
+          `${statics.join(', ')}.`,
+          ...(runStatics.length === 0
+            ? []
+            : [
+                `Of them, StrykerJS ran ${runStatics.length} all the same, each against one end-to-end test only (the`,
+                'one it saw load the module first), not the tests that check the value: they are set aside',
+                `too (${ranKilled.detected} detected, ${ranKilled.valid - ranKilled.detected} not).`
+              ])
         ]),
     'A mutant that timed out counts as detected (it made the tests hang); on a loaded machine a slow',
     'run may time out too: the column says how many there were.',

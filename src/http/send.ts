@@ -182,8 +182,11 @@ async function writeBody(
         resolve(!error)
       })
     )
-    // The next piece is read while this one is written (the body's pieces use two buffers).
+    // The next piece is read while this one is written (the body's pieces use two buffers). Its
+    // failure is handled where it is awaited: it must not count as unhandled meanwhile, which
+    // would end the process.
     next = pieces.next()
+    next.catch(() => undefined)
     if (!(await Promise.race([written, stopped]))) {
       await next.catch(() => undefined)
       await pieces.return?.(undefined)
