@@ -137,6 +137,17 @@ describe('RepeatFinder', () => {
     expect(finder.add([long], 5)).toEqual([])
   })
 
+  it('takes an empty cell, or one its row lacks, for no value', () => {
+    for (const every of [false, true]) {
+      const finder = new RepeatFinder(['Name', 'Email'], FIELDS, every)
+      expect(finder.add(['Ada', ''], 2)).toEqual([])
+      expect(finder.add(['Bob'], 3)).toEqual([])
+      expect(finder.add(['Cy', ' '], 4)).toEqual([])
+      expect(finder.problems).toEqual([])
+      expect(finder.active).toBe(true)
+    }
+  })
+
   it('has nothing to do without a unique column', () => {
     expect(new RepeatFinder(['Name'], FIELDS).active).toBe(false)
   })
