@@ -180,6 +180,20 @@ describe('a load with a key', () => {
     expect(run.stdout).toContain('Dry run: employees.csv would load 3 records in 1 job')
   })
 
+  it('says, in a dry run, that Zoho holds every record, creating no job', async () => {
+    zoho.emulator.reads.addRecords(
+      FORM,
+      [1, 2, 3, 4, 5].map(n => ({ Employee_ID: `E-${n}` }))
+    )
+    const run = await load(RECORDS, { 'dry-run': 'true' })
+    expect([run.exitCode, run.errors]).toEqual([0, []])
+    expect(insertJobs()).toEqual([])
+    expect(run.outputs['skipped-records']).toBe('5')
+    expect(run.stdout).toContain(
+      'Dry run: every record of employees.csv is in Zoho already: nothing to load.'
+    )
+  })
+
   it.each([
     [
       'an empty key and a repeated one',
