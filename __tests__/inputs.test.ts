@@ -906,6 +906,38 @@ describe('lookups', () => {
     expect(lookupsOf('')).toEqual([])
   })
 
+  it('says what a line must be, in full', () => {
+    expect(() => lookupsOf('Department')).toThrow(
+      'Input "lookups": each line is <column> = <report>.<field> or <column> = <path of an ' +
+        'id-map.csv> (such as Department = Departments_Report.Dept_Code, or Department = ' +
+        'parents/id-map.csv); got "Department".'
+    )
+    expect(() => lookupsOf('D = Departments')).toThrow(
+      'Input "lookups": "Departments" (for column D) is neither <report>.<field>, the link names ' +
+        'of a report of the related form and of its key field, nor the path of an id-map.csv ' +
+        '(such as Department = Departments_Report.Dept_Code, or Department = parents/id-map.csv).'
+    )
+    expect(() => lookupsOf('Employee = R.F', { key: 'Employee', 'key-report': 'All' })).toThrow(
+      'Input "lookups" names column "Employee", which is in "key": a key is compared with what ' +
+        "Zoho's report shows, and how a report shows a lookup is not known. Key the records by " +
+        'other columns.'
+    )
+  })
+
+  it('takes twenty lines, blank ones aside, and a report whose field starts with csv', () => {
+    const twenty = Array.from({ length: 20 }, (_, n) => `C${n} = R.F`).join('\n   \n')
+    expect(lookupsOf(twenty)).toHaveLength(20)
+    expect(lookupsOf('D = Reports.csvCode')).toEqual([
+      { column: 'D', source: { report: 'Reports', field: 'csvCode' } }
+    ])
+  })
+
+  it('reads no lookups for another action, however they are written', () => {
+    expect(parse({ lookups: 'not a lookup' }).warnings).toEqual([
+      'Input "lookups" takes effect only with action "load"; "start" loads no file.'
+    ])
+  })
+
   it.each([
     [
       'Department',

@@ -59,7 +59,7 @@ describe('ParentIds', () => {
     ids.add('D-2', '222')
     ids.add('D-2', '223')
     ids.add('D-3', '333')
-    ids.add('D-3', '333') // the same record twice (an id-map listing it again): still one
+    ids.add('D-3', ' 333 ') // the same record twice (an id-map listing it again): still one
     ids.add('', '444')
     ids.add('D-5', ' ')
     expect(ids.size).toBe(3)
@@ -77,7 +77,7 @@ describe('ParentIds', () => {
 describe('lookupColumns and the id-map', () => {
   it('finds each lookup column, and reads an id-map whatever the order of its columns', async () => {
     const file = await jobFile('Employee_Code, Department ,Lead\r\nE-1,D-1,\r\n')
-    const map = await idMap('\uFEFFID,Dept_Code\r\n111,D-1\r\n\r\n222, D-2\r\n')
+    const map = await idMap('\uFEFF ID , Dept_Code\r\n111,D-1\r\n\r\n222, D-2\r\n')
     expect(
       await lookupColumns(file, [
         { column: 'Lead', source: { report: 'All_Staff', field: 'Employee_Code' } },
@@ -134,6 +134,16 @@ describe('lookupColumns and the id-map', () => {
         `^Input "lookups": ${path} cannot be read: .*ENOENT.*\\. Nothing was sent to Zoho\\.$`
       )
     )
+  })
+})
+
+describe('an id-map of many pieces', () => {
+  it('reads keys whose characters a piece of the file splits', async () => {
+    const rows = Array.from({ length: 8000 }, (_, n) => `${n},Abteilung-Ü-${n}-日本\r\n`)
+    const ids = await fromMap(await idMap(`ID,Dept_Code\r\n${rows.join('')}`))
+    expect(ids.size).toBe(8000)
+    const wrong = rows.map((_, n) => n).filter(n => ids.idOf(`Abteilung-Ü-${n}-日本`) !== String(n))
+    expect(wrong).toEqual([])
   })
 })
 
@@ -276,6 +286,45 @@ describe('rewriteLookups', () => {
         'result-dir lists each.'
     )
     expect(describeSource({ idMap: '/x/id-map.csv' })).toBe('/x/id-map.csv')
+  })
+
+  it('counts one row, values of one kind, and leaves out the columns that resolved', async () => {
+    const long = 'L'.repeat(150)
+    const file = await jobFile(`Code,Department,Lead\r\nE-1,D-2,${long}\r\nE-2,D-2,${long}\r\n`)
+    const departments = new ParentIds()
+    departments.add('D-2', '1')
+    const leads = new ParentIds()
+    leads.add(long, '8')
+    leads.add(long, '9')
+    const lead: Lookup = { column: 'Lead', source: { idMap: '/maps/leads.csv' } }
+    const paths = pathsIn(workspace.path, 'rejected.csv')
+    const report = await rewriteLookups(
+      file,
+      [
+        { lookup: DEPARTMENT, index: 1, ids: departments },
+        { lookup: lead, index: 2, ids: leads }
+      ],
+      paths,
+      true
+    )
+    const cutLong = JSON.stringify(`${'L'.repeat(40)}…`)
+    expect(describeUnresolved(report, 'one.csv')).toBe(
+      '2 rows of one.csv hold a lookup value that matches no record, or more than one: "Lead" ' +
+        `(/maps/leads.csv): 2 values matching more than one (row 2 ${cutLong}, row 3 ${cutLong}). ` +
+        'problems.csv in result-dir lists each.'
+    )
+    const one = { ...report, badRows: 1 }
+    expect(describeUnresolved(one, 'one.csv')).toMatch(/^1 row of one\.csv holds a lookup value /)
+    // problems.csv cuts a value at 100 characters, with no mark.
+    expect((await readFile(paths.problems, 'utf8')).split('\r\n')[1]).toBe(
+      `2,Lead,${'L'.repeat(100)},matches more than one record of /maps/leads.csv`
+    )
+    // Seven problems, five listed: more are said to be there.
+    const [, leadColumn] = report.columns
+    if (leadColumn === undefined) throw new Error('no Lead column in the report')
+    const first: [number, string][] = [...leadColumn.first, [4, 'a'], [5, 'b'], [6, 'c']]
+    const many = { ...report, columns: [{ ...leadColumn, none: 5, several: 2, first }] }
+    expect(describeUnresolved(many, 'x.csv')).toContain('row 6 "c", …)')
   })
 
   it('says a copy it cannot write as a local error', async () => {

@@ -6748,7 +6748,7 @@ class ParentIds {
         const trimmed = key.trim();
         if (trimmed === '' || id.trim() === '')
             return;
-        const first = this.#keys.add(trimmed, this.#ids.length);
+        const first = this.#keys.add(trimmed, this.#keys.size);
         if (first === undefined)
             this.#ids.push(Buffer.from(id.trim()).toString());
         else if (this.#ids[first] !== id.trim())
@@ -6773,7 +6773,7 @@ async function lookupColumns(file, lookups) {
             'the lookup columns as the header names them. Nothing was sent to Zoho.');
     for (const { source } of lookups)
         if ('idMap' in source)
-            await readIdMap(source.idMap, () => false);
+            await readIdMap(source.idMap);
     return lookups.map(({ column }) => names.indexOf(column));
 }
 function lookupFieldProblems(lookups, fields) {

@@ -36,7 +36,7 @@ export class ParentIds {
   add(key: string, id: string): void {
     const trimmed = key.trim()
     if (trimmed === '' || id.trim() === '') return
-    const first = this.#keys.add(trimmed, this.#ids.length)
+    const first = this.#keys.add(trimmed, this.#keys.size)
     // Copied whole: a slice of the text read would keep all of that text alive.
     if (first === undefined) this.#ids.push(Buffer.from(id.trim()).toString())
     else if (this.#ids[first] !== id.trim()) this.#ids[first] = ''
@@ -68,8 +68,7 @@ export async function lookupColumns(file: JobFile, lookups: readonly Lookup[]): 
         `${missing.length === 1 ? 'is not a column' : 'are not columns'} of ${file.name}: name ` +
         'the lookup columns as the header names them. Nothing was sent to Zoho.'
     )
-  for (const { source } of lookups)
-    if ('idMap' in source) await readIdMap(source.idMap, () => false)
+  for (const { source } of lookups) if ('idMap' in source) await readIdMap(source.idMap)
   return lookups.map(({ column }) => names.indexOf(column))
 }
 
