@@ -47,8 +47,10 @@ describe('the mutation score', () => {
     )
     expect(markdown).toContain('\n1 mutant was ignored: those a `// Stryker disable` comment')
     expect(markdown).toContain(
-      '2 static mutants were ignored too (`--ignoreStatic`): values set as a module loads,\n' +
-        'which every test runs (a run over them takes hours); each row counts the others. By module:\n' +
+      '2 static mutants are set aside too: values set as a module loads, which every test\n' +
+        'runs (a run over them takes hours). `--ignoreStatic` ignores such a mutant, or StrykerJS runs it\n' +
+        'against one test only, the end-to-end test it saw load the module first, not the tests that\n' +
+        'check the value. Each row counts the others. By module:\n' +
         '`src/a.ts` 2.'
     )
     expect(scoreTable({ 'src/b.ts': mutants('Killed') }, 'on 2026-12-03').markdown).not.toContain(
@@ -77,12 +79,11 @@ describe('the mutation score', () => {
     expect(markdown).toContain('| `src/a.ts` | 2 | 1 | 0 | 50.0% |')
     expect(markdown).toContain('\n0 mutants were ignored: those a `// Stryker disable` comment')
     expect(markdown).toContain(
-      '3 static mutants were ignored too (`--ignoreStatic`): values set as a module loads,\n' +
-        'which every test runs (a run over them takes hours); each row counts the others. By module:\n' +
-        '`src/a.ts` 3.\n' +
-        'Of them, StrykerJS ran 2 all the same, each against one end-to-end test only (the\n' +
-        'one it saw load the module first), not the tests that check the value: they are set aside\n' +
-        'too (1 detected, 1 not).'
+      '3 static mutants are set aside too: values set as a module loads, which every test\n' +
+        'runs (a run over them takes hours). `--ignoreStatic` ignores such a mutant, or StrykerJS runs it\n' +
+        'against one test only, the end-to-end test it saw load the module first, not the tests that\n' +
+        'check the value (2 were run so: 1 detected, 1 not). Each row counts the others. By module:\n' +
+        '`src/a.ts` 3.'
     )
   })
 

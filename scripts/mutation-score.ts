@@ -102,16 +102,15 @@ export function scoreTable(
     ...(statics.length === 0
       ? []
       : [
-          `${staticCount} static mutants were ignored too (\`--ignoreStatic\`): values set as a module loads,`,
-          'which every test runs (a run over them takes hours); each row counts the others. By module:',
-          `${statics.join(', ')}.`,
-          ...(runStatics.length === 0
-            ? []
-            : [
-                `Of them, StrykerJS ran ${runStatics.length} all the same, each against one end-to-end test only (the`,
-                'one it saw load the module first), not the tests that check the value: they are set aside',
-                `too (${ranKilled.detected} detected, ${ranKilled.valid - ranKilled.detected} not).`
-              ])
+          `${staticCount} static mutants are set aside too: values set as a module loads, which every test`,
+          'runs (a run over them takes hours). `--ignoreStatic` ignores such a mutant, or StrykerJS runs it',
+          'against one test only, the end-to-end test it saw load the module first, not the tests that',
+          `check the value${
+            runStatics.length === 0
+              ? ''
+              : ` (${runStatics.length} were run so: ${ranKilled.detected} detected, ${ranKilled.valid - ranKilled.detected} not)`
+          }. Each row counts the others. By module:`,
+          `${statics.join(', ')}.`
         ]),
     'A mutant that timed out counts as detected (it made the tests hang); on a loaded machine a slow',
     'run may time out too: the column says how many there were.',
