@@ -357,7 +357,7 @@ describe('send through HTTPS_PROXY', () => {
     const error = await failure(send(zoho, { timeoutMs: 1000 }, readBody(9)))
     expect(error).toMatchObject({ retryable: true, sent: false })
     expect((error as Error).message).toMatch(
-      /^Could not reach the proxy 127\.0\.0\.1:1 \(HTTPS_PROXY\): .*ECONNREFUSED.*\.$/
+      /^Could not reach the proxy 127\.0\.0\.1:1 \(HTTPS_PROXY\): (?!tunneling).*ECONNREFUSED.*\.$/
     )
     expect((error as Error).message).not.toContain('secret')
   })
