@@ -184,6 +184,22 @@ describe('lookupFieldProblems', () => {
 })
 
 describe('rewriteLookups', () => {
+  const LEAD: Lookup = { column: 'Lead', source: { idMap: '/maps/leads.csv' } }
+
+  /** Rewrites `file`'s columns 1 (Department) and 2 (Lead), keeping the rows left out. */
+  const rewriteBoth = async (
+    file: Awaited<ReturnType<typeof jobFile>>,
+    departments: ParentIds,
+    leads: ParentIds
+  ) => {
+    const paths = pathsIn(workspace.path, 'rejected.csv')
+    const lookups = [
+      { lookup: DEPARTMENT, index: 1, ids: departments },
+      { lookup: LEAD, index: 2, ids: leads }
+    ]
+    return { report: await rewriteLookups(file, lookups, paths, true), paths }
+  }
+
   /** Where a rewrite writes: the copy in `dir`, the problems and the rows left out in the workspace. */
   const pathsIn = (dir: string, rejected: string) => ({
     problems: join(workspace.path, 'problems.csv'),
@@ -206,17 +222,7 @@ describe('rewriteLookups', () => {
     departments.add('D-2', '222')
     const leads = new ParentIds()
     leads.add('E-0', '900')
-    const lead: Lookup = { column: 'Lead', source: { idMap: '/maps/leads.csv' } }
-    const paths = pathsIn(workspace.path, 'rejected.csv')
-    const report = await rewriteLookups(
-      file,
-      [
-        { lookup: DEPARTMENT, index: 1, ids: departments },
-        { lookup: lead, index: 2, ids: leads }
-      ],
-      paths,
-      true
-    )
+    const { report, paths } = await rewriteBoth(file, departments, leads)
     expect(await readFile(paths.sorting.kept, 'utf8')).toBe(
       'Code,Department,Lead,Note\r\nE-1,111,900,"a, b"\r\nE-2, ,900,\r\n' +
         // Rows 4 (blank), 5 and 6 (left out) are blank, so that row 7 stays row 7.
@@ -248,7 +254,7 @@ describe('rewriteLookups', () => {
         },
         {
           column: 'Lead',
-          source: lead.source,
+          source: LEAD.source,
           replaced: 3,
           none: 1,
           several: 0,
@@ -296,17 +302,7 @@ describe('rewriteLookups', () => {
     const leads = new ParentIds()
     leads.add(long, '8')
     leads.add(long, '9')
-    const lead: Lookup = { column: 'Lead', source: { idMap: '/maps/leads.csv' } }
-    const paths = pathsIn(workspace.path, 'rejected.csv')
-    const report = await rewriteLookups(
-      file,
-      [
-        { lookup: DEPARTMENT, index: 1, ids: departments },
-        { lookup: lead, index: 2, ids: leads }
-      ],
-      paths,
-      true
-    )
+    const { report, paths } = await rewriteBoth(file, departments, leads)
     const cutLong = JSON.stringify(`${'L'.repeat(40)}…`)
     expect(describeUnresolved(report, 'one.csv')).toBe(
       '2 rows of one.csv hold a lookup value that matches no record, or more than one: "Lead" ' +
