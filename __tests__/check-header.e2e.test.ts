@@ -1,33 +1,23 @@
 // check-header: true on the bundle: the file's header, and the values of its unique fields, checked
 // against the form's fields before any job is created or any file sent.
-import { beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { strToU8, zipSync } from 'fflate'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
 import { runAction } from '../emulator/run-action.ts'
-import { useSampleZoho } from './support/sample-zoho.ts'
-import { useWorkspace } from './support/workspace.ts'
+import { useSampleLoads } from './support/sample-zoho.ts'
 
-const zoho = useSampleZoho()
-const workspace = useWorkspace()
+const { zoho, workspace, load: loadFile } = useSampleLoads()
 
-beforeEach(() => {
-  zoho.job.state = 'Completed' // the form is free for a new job
-})
-
-async function load(
-  csv: string,
-  overrides: Record<string, string> = {},
-  zip = false
-): Promise<Awaited<ReturnType<typeof runAction>>> {
-  const name = zip ? 'rows.zip' : 'rows.csv'
-  await writeFile(join(workspace.path, name), zip ? zipSync({ 'rows.csv': strToU8(csv) }) : csv)
-  return runAction(
-    { ...sampleLoadInputs(zoho.url, name), 'check-header': 'true', ...overrides },
-    { GITHUB_WORKSPACE: workspace.path }
-  )
-}
+/** Loads `csv` (in a ZIP with `zip`) with check-header, and `overrides` over those inputs. */
+const load = (csv: string, overrides: Record<string, string> = {}, zip = false) =>
+  zip
+    ? loadFile('rows.zip', zipSync({ 'rows.csv': strToU8(csv) }), {
+        'check-header': 'true',
+        ...overrides
+      })
+    : loadFile('rows.csv', csv, { 'check-header': 'true', ...overrides })
 
 const FIELDS_URL = `/creator/v2.1/meta/${SAMPLE.owner}/${SAMPLE.app}/form/${SAMPLE.form}/fields`
 const requested = (): string[] =>

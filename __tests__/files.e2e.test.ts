@@ -1,32 +1,14 @@
 // Files as people export them, loaded as the runner runs the action: a UTF-16 or Windows-1252 file,
 // semicolons or tabs between cells, reach Zoho as the UTF-8, comma-separated CSV it reads (the
 // emulator reads uploads as Zoho does, so a file sent as it came would give it the wrong rows).
-import { beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { sampleInputs, sampleLoadInputs } from '../emulator/sample.ts'
+import { sampleInputs } from '../emulator/sample.ts'
 import { type ActionRun, runAction } from '../emulator/run-action.ts'
-import { useSampleZoho } from './support/sample-zoho.ts'
-import { useWorkspace } from './support/workspace.ts'
+import { useSampleLoads } from './support/sample-zoho.ts'
 
-const zoho = useSampleZoho()
-const workspace = useWorkspace()
-
-beforeEach(() => {
-  zoho.job.state = 'Completed' // the form is free for new jobs
-})
-
-async function load(
-  name: string,
-  bytes: Buffer,
-  overrides: Record<string, string> = {}
-): Promise<ActionRun> {
-  await writeFile(join(workspace.path, name), bytes)
-  return runAction(
-    { ...sampleLoadInputs(zoho.url, name), ...overrides },
-    { GITHUB_WORKSPACE: workspace.path }
-  )
-}
+const { zoho, workspace, load } = useSampleLoads()
 
 /** The one job a load created, as the emulator holds it. */
 function jobOf(run: ActionRun) {

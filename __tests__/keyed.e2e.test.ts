@@ -1,38 +1,24 @@
 // A load with a key, end to end against the emulator's Bulk Read: run twice, it inserts each record
 // once; cancelled in part 2 of 3 and run again, it loads exactly the records not yet in Zoho; a key
 // that does not identify each record stops it before any request.
-import { beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
-import { type ActionRun, runAction } from '../emulator/run-action.ts'
+import { runAction } from '../emulator/run-action.ts'
 import { HEADER, RECORDS } from './support/employees.ts'
-import { useSampleZoho } from './support/sample-zoho.ts'
-import { useWorkspace } from './support/workspace.ts'
+import { useSampleLoads } from './support/sample-zoho.ts'
 
-const zoho = useSampleZoho()
-const workspace = useWorkspace()
+const { zoho, workspace, load: loadFile } = useSampleLoads()
 const FORM = { owner: SAMPLE.owner, app: SAMPLE.app, form: SAMPLE.form }
 
-beforeEach(() => {
-  zoho.job.state = 'Completed' // the form is free for new jobs
-})
-
-async function load(
-  records: readonly string[],
-  overrides: Record<string, string> = {}
-): Promise<ActionRun> {
-  await writeFile(join(workspace.path, 'employees.csv'), HEADER + records.join(''))
-  return runAction(
-    {
-      ...sampleLoadInputs(zoho.url, 'employees.csv'),
-      key: 'Employee_ID',
-      'key-report': SAMPLE.report,
-      ...overrides
-    },
-    { GITHUB_WORKSPACE: workspace.path }
-  )
-}
+/** Loads `records` as employees.csv, keyed by Employee_ID, with `overrides` over those inputs. */
+const load = (records: readonly string[], overrides: Record<string, string> = {}) =>
+  loadFile('employees.csv', HEADER + records.join(''), {
+    key: 'Employee_ID',
+    'key-report': SAMPLE.report,
+    ...overrides
+  })
 
 /** The Employee_ID of each record of the sample form, in the order they went in. */
 const inZoho = (): string[] =>

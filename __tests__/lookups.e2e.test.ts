@@ -6,13 +6,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { RELATED, SAMPLE, sampleLoadInputs } from '../emulator/sample.ts'
-import { type ActionRun, runAction } from '../emulator/run-action.ts'
-import { useSampleZoho } from './support/sample-zoho.ts'
-import { useWorkspace } from './support/workspace.ts'
+import { RELATED, SAMPLE } from '../emulator/sample.ts'
+import type { ActionRun } from '../emulator/run-action.ts'
+import { useSampleLoads } from './support/sample-zoho.ts'
 
-const zoho = useSampleZoho()
-const workspace = useWorkspace()
+const { zoho, workspace, load: loadFile } = useSampleLoads()
 
 type Related = (typeof RELATED)[keyof typeof RELATED]
 
@@ -21,24 +19,13 @@ const EMPLOYEES = ['Employee_Code,Full_Name,Department', 'E-1,Ada,D-2', 'E-2,Bob
 const PROJECTS = ['Project_Code,Title,Lead', 'P-1,Atlas,E-3', 'P-2,Borealis,E-1']
 
 /** Loads `rows` into the related form, keyed, with `more` inputs: the run. */
-async function load(
-  related: Related,
-  rows: readonly string[],
-  more: Record<string, string> = {}
-): Promise<ActionRun> {
-  const name = `${related.form.toLowerCase()}.csv`
-  await writeFile(join(workspace.path, name), `${rows.join('\r\n')}\r\n`)
-  return runAction(
-    {
-      ...sampleLoadInputs(zoho.url, name),
-      form: related.form,
-      key: related.key,
-      'key-report': related.report,
-      ...more
-    },
-    { GITHUB_WORKSPACE: workspace.path }
-  )
-}
+const load = (related: Related, rows: readonly string[], more: Record<string, string> = {}) =>
+  loadFile(`${related.form.toLowerCase()}.csv`, `${rows.join('\r\n')}\r\n`, {
+    form: related.form,
+    key: related.key,
+    'key-report': related.report,
+    ...more
+  })
 
 const place = (related: Related) => ({ owner: SAMPLE.owner, app: SAMPLE.app, form: related.form })
 const records = (related: Related) => zoho.emulator.reads.records(place(related))

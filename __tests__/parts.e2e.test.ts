@@ -1,7 +1,7 @@
 // A load in parts on the bundle: a file with more records than max-records-per-job goes in as
 // consecutive jobs, each part with the header and whole records; a part that fails stops the load
 // with the skip-records that resumes it; the parts' failed rows come back as one CSV.
-import { beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { once } from 'node:events'
 import { createWriteStream, readdirSync } from 'node:fs'
@@ -12,26 +12,16 @@ import { sampleLoadInputs } from '../emulator/sample.ts'
 import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
 import { type ActionRun, IN_PROCESS, runAction } from '../emulator/run-action.ts'
 import { csvOf, HEADER, RECORDS } from './support/employees.ts'
-import { useSampleZoho } from './support/sample-zoho.ts'
-import { useWorkspace } from './support/workspace.ts'
+import { useSampleLoads } from './support/sample-zoho.ts'
 
-const zoho = useSampleZoho()
-const workspace = useWorkspace()
+const { zoho, workspace, load: loadFile } = useSampleLoads()
 
-beforeEach(() => {
-  zoho.job.state = 'Completed' // the form is free for new jobs
-})
-
-async function load(
-  records: readonly string[],
-  overrides: Record<string, string> = {}
-): Promise<ActionRun> {
-  await writeFile(join(workspace.path, 'employees.csv'), HEADER + records.join(''))
-  return runAction(
-    { ...sampleLoadInputs(zoho.url, 'employees.csv'), 'max-records-per-job': '2', ...overrides },
-    { GITHUB_WORKSPACE: workspace.path }
-  )
-}
+/** Loads `records` as employees.csv, two to a part, with `overrides` over those inputs. */
+const load = (records: readonly string[], overrides: Record<string, string> = {}) =>
+  loadFile('employees.csv', HEADER + records.join(''), {
+    'max-records-per-job': '2',
+    ...overrides
+  })
 
 /** The jobs the run created, in order, by its job-ids output. */
 function jobsOf(run: ActionRun): EmulatedJob[] {

@@ -85,6 +85,17 @@ async function failure(
 const employees = (count: number) =>
   Array.from({ length: count }, (_, n) => ({ Employee_ID: `E-${n + 1}`, Email: `e${n}@x.io` }))
 
+/** Zoho hands over `zip` as the next batch of the read. */
+const resultIs = (zip: Uint8Array) => {
+  zoho.emulator.replyNext({
+    method: 'GET',
+    urlIncludes: '/result',
+    status: 200,
+    headers: { 'Content-Type': 'application/zip' },
+    body: zip
+  })
+}
+
 describe('readReport', () => {
   it('reads every record in batches, following the cursor, with three calls a batch', async () => {
     const ids = zoho.emulator.reads.addRecords(FORM, employees(5))
@@ -189,13 +200,7 @@ describe('readReport', () => {
 
   it('stops a batch at the first record beyond what Zoho said it holds (a ZIP bomb)', async () => {
     zoho.emulator.reads.addRecords(FORM, employees(1))
-    zoho.emulator.replyNext({
-      method: 'GET',
-      urlIncludes: '/result',
-      status: 200,
-      headers: { 'Content-Type': 'application/zip' },
-      body: zipBomb(600, 'ID,Employee_ID\n')
-    })
+    resultIs(zipBomb(600, 'ID,Employee_ID\n'))
     expect(await failure()).toBe(
       "Batch 1 of Zoho's read of report All_Employees holds more than the 1 record it can: the " +
         'read is not trusted. Run the step again.'
@@ -204,13 +209,7 @@ describe('readReport', () => {
 
   it('stops a record that runs on beyond 1 MiB', async () => {
     const endless = Buffer.from(`ID,Employee_ID\n"${'x'.repeat(3 * 1024 * 1024)}`)
-    zoho.emulator.replyNext({
-      method: 'GET',
-      urlIncludes: '/result',
-      status: 200,
-      headers: { 'Content-Type': 'application/zip' },
-      body: zipOf('All_Employees.csv', 8, deflateRawSync(endless), endless.length)
-    })
+    resultIs(zipOf('All_Employees.csv', 8, deflateRawSync(endless), endless.length))
     expect(await failure()).toBe(
       "A record of Zoho's read of report All_Employees runs over 1048576 bytes: no record of " +
         'the fields asked for is that long.'
@@ -218,13 +217,7 @@ describe('readReport', () => {
   })
 
   it('says so when the result holds no CSV', async () => {
-    zoho.emulator.replyNext({
-      method: 'GET',
-      urlIncludes: '/result',
-      status: 200,
-      headers: { 'Content-Type': 'application/zip' },
-      body: zipSync({ 'readme.txt': strToU8('nothing') })
-    })
+    resultIs(zipSync({ 'readme.txt': strToU8('nothing') }))
     expect(await failure()).toBe(
       "Zoho's read of report All_Employees holds no CSV file: run the step again."
     )
