@@ -32,6 +32,9 @@ describe('a load with a key', () => {
     expect(first.errors).toEqual([])
     expect(inZoho()).toEqual(['E-1', 'E-2', 'E-3', 'E-4', 'E-5'])
     expect(first.outputs['skipped-records']).toBe('0')
+    // Nothing skipped and no row failed: no result-dir, and nothing left under RUNNER_TEMP.
+    expect(first.outputs['result-dir']).toBeUndefined()
+    expect(first.folders).toEqual([])
 
     zoho.emulator.requests.length = 0
     const second = await load(RECORDS)
@@ -48,6 +51,8 @@ describe('a load with a key', () => {
       '<h3>✅ Zoho Creator load succeeded: all 5 records already in Zoho</h3>'
     )
     expect(second.resultFile('skipped.csv')?.toString('utf8')).toBe(HEADER + RECORDS.join(''))
+    // The copy of the records to load is gone: result-dir alone is left under RUNNER_TEMP.
+    expect(second.folders).toEqual([second.outputs['result-dir']])
   })
 
   it('aborts its job when the records land in Zoho between its first read and its job', async () => {
@@ -67,6 +72,32 @@ describe('a load with a key', () => {
         'as nothing is left to load, so that the form is free for the next job.'
     )
     expect(zoho.emulator.requests.some(r => r.method === 'POST' && r.bytes > 1000)).toBe(false)
+    expect(run.summary).toContain('<tr><td>Aborted</td><td>as nothing is left to load</td></tr>')
+  })
+
+  it('fails, naming the job to abort in Creator, when that job cannot be aborted', async () => {
+    zoho.emulator.onAnswer = request => {
+      if (request.method === 'POST' && /\/form\/[^/]+\/insert$/.test(request.url))
+        zoho.emulator.reads.addRecords(
+          FORM,
+          [1, 2, 3, 4, 5].map(n => ({ Employee_ID: `E-${n}` }))
+        )
+    }
+    zoho.emulator.replyNext({
+      method: 'PATCH',
+      urlIncludes: 'insert/3888833000000200000',
+      status: 400,
+      body: JSON.stringify({ code: 1000, message: 'Invalid request' })
+    })
+    const run = await load(RECORDS)
+    expect(run.exitCode).toBe(1)
+    expect(run.errors[0]).toMatch(
+      /^All 5 records of employees\.csv are in Zoho already: nothing to load\. The job could not be aborted \(nothing is left to load\): .+ Abort it in Creator: until it ends, the form takes no other job\./
+    )
+    // Tried once: the error does not go on to abort it again, nor say it was.
+    expect(run.errors[0]).not.toContain('The job was aborted')
+    expect(zoho.emulator.requests.filter(request => request.method === 'PATCH')).toHaveLength(1)
+    expect(run.summary).not.toContain('<td>Aborted</td>')
   })
 
   it('loads only the records Zoho does not hold, and reads the keys after its job exists', async () => {
@@ -92,6 +123,10 @@ describe('a load with a key', () => {
     expect(run.stdout).toContain(
       '2 records of employees.csv are in Zoho already, left out: skipped.csv in result-dir holds them.'
     )
+    // Read before the job is created, and again after.
+    const read =
+      '<tr><td>Keys read</td><td>2 of 5 keys of employees.csv in Zoho (report All_Employees)</td></tr>'
+    expect(run.summary.split(read)).toHaveLength(3)
   })
 
   it('cancelled in part 2 of 3 and run again, loads exactly the records not yet in Zoho', async () => {
@@ -109,7 +144,10 @@ describe('a load with a key', () => {
       { name: 'SIGINT', when: /Poll 1: the job is In-progress/ }
     )
     expect(stopped.exitCode).toBe(1)
-    expect(stopped.errors[0]).toContain('run the same step again')
+    expect(stopped.errors[0]).toContain(
+      'To load the rest of the file, run the same step again (its key leaves out the records Zoho holds).'
+    )
+    expect(stopped.errors[0]).not.toContain('To load the records Zoho does not hold')
     expect(stopped.errors[0]).not.toContain('skip-records')
     expect(inZoho()).toEqual(['E-1', 'E-2'])
 
@@ -149,12 +187,39 @@ describe('a load with a key', () => {
     )
     expect(run.outputs['id-map']).toMatch(/id-map\.csv$/)
     expect(run.outputs['id-map']?.startsWith(run.outputs['result-dir'] ?? '-')).toBe(true)
+    expect(run.stdout).toContain(
+      '1 record of employees.csv is in Zoho already, left out: skipped.csv in result-dir holds them.'
+    )
+    expect(run.stdout).toContain(
+      'id-map.csv in result-dir maps 5 keys of employees.csv to Zoho IDs.'
+    )
+    expect(run.summary).toContain(
+      '<tr><td>ID map</td><td>5 records of employees.csv: id-map.csv</td></tr>'
+    )
     // Run again with every record in Zoho: no job, and the map all the same, for the loads after.
     const again = await load(RECORDS, { 'id-map': 'true' })
     expect(again.outputs['skipped-records']).toBe('5')
     expect(again.resultFile('id-map.csv')?.toString('utf8')).toBe(
       `Employee_ID,ID\r\n${expected.join('')}`
     )
+  })
+
+  it('maps only the keys of records Zoho holds, when rows failed and the step passed', async () => {
+    const bad = RECORDS.map(record => record.replace('grace@example.com', 'grace-at-example'))
+    const run = await load(bad, { 'id-map': 'true', 'fail-on-failed-records': 'false' })
+    expect(run.errors).toEqual([])
+    expect(run.stdout).toContain(
+      'id-map.csv in result-dir maps 4 keys of employees.csv to Zoho IDs (1 not in Zoho).'
+    )
+    const map = run.resultFile('id-map.csv')?.toString('utf8') ?? ''
+    expect(map.split('\r\n').map(row => row.split(',')[0])).toEqual([
+      'Employee_ID',
+      'E-1',
+      'E-3',
+      'E-4',
+      'E-5',
+      ''
+    ])
   })
 
   it('plans, in a dry run, only the records Zoho does not hold, creating no job', async () => {

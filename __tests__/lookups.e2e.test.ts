@@ -110,6 +110,10 @@ describe('lookups', () => {
     expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(
       'Employee_Code,Full_Name,Department\r\nE-4,Di,D-9\r\n'
     )
+    // The summary points at it too, though the key left out no record.
+    expect(run.summary).toContain(
+      `The result files are in result-dir (${run.outputs['result-dir']}).`
+    )
     expect(records(RELATED.employees).map(record => record.values['Employee_Code'])).toEqual([
       'E-1',
       'E-2',

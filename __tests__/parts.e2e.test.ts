@@ -7,12 +7,14 @@ import { once } from 'node:events'
 import { createWriteStream, readdirSync } from 'node:fs'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { constants, deflateRawSync } from 'node:zlib'
 import { parseCsv } from '../src/csv/reader.ts'
 import { sampleLoadInputs } from '../emulator/sample.ts'
 import type { EmulatedJob } from '../emulator/zoho-emulator.ts'
 import { type ActionRun, IN_PROCESS, runAction } from '../emulator/run-action.ts'
 import { csvOf, HEADER, RECORDS } from './support/employees.ts'
 import { useSampleLoads } from './support/sample-zoho.ts'
+import { zipOf } from './support/zips.ts'
 
 const { zoho, workspace, load: loadFile } = useSampleLoads()
 
@@ -200,6 +202,36 @@ describe('a load in parts', () => {
       /::warning::The failure rows of part 2 could not be merged into failure\.csv \(.+\): result-dir keeps the file as Zoho sent it, as part-2-failure\.zip\./
     )
   })
+
+  it.each([
+    ['cut short', (zip: Uint8Array) => zip.subarray(0, 40)],
+    [
+      'that breaks after thousands of rows',
+      () => {
+        const rows = 'E-1,Ada,ada-at-example,Invalid email address\r\n'.repeat(10_000)
+        const flushed = { finishFlush: constants.Z_FULL_FLUSH }
+        const csv = deflateRawSync(`Employee_ID,Name.first_name,Email,Error\r\n${rows}`, flushed)
+        // Then a block of a type deflate does not have: the data breaks there.
+        return zipOf('failure.csv', 8, Buffer.concat([csv, Buffer.from([0xff, 0xff])]))
+      }
+    ]
+  ])(
+    "keeps the first part's result ZIP %s as it came, with no failure.csv",
+    async (_shape, shape) => {
+      let sent: Uint8Array | undefined
+      zoho.emulator.resultShape = (zip, _filter, job) =>
+        job.id === '3888833000000200000' ? (sent = shape(zip)) : zip
+      const records = [...RECORDS]
+      records[0] = 'E-1,Ada,ada-at-example\r\n'
+      const run = await load(records, { 'fail-on-failed-records': 'false' })
+      expect(run.errors).toEqual([])
+      expect(run.outputs['failed-records']).toBe('1')
+      expect(run.resultFile('part-1-failure.zip')).toEqual(Buffer.from(sent ?? []))
+      // Nothing of what could not be merged is left as failure.csv.
+      expect(run.resultFile('failure.csv')).toBeUndefined()
+      expect(run.stdout).toContain('::warning::The failure rows of part 1 could not be merged')
+    }
+  )
 
   it('fails with a local error naming RUNNER_TEMP when it cannot hold the parts, before any job', async () => {
     const notAFolder = await workspace.notAFolder()

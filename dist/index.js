@@ -7727,8 +7727,10 @@ async function nothingToLoad(run, skipped) {
     const why = 'nothing is left to load';
     const { aborted, note } = await abortJob(jobOf(run), why, connection, context);
     const all = `All ${counted(skipped, 'record')} of ${file.name} are in Zoho already: nothing to load.`;
-    if (!aborted)
+    if (!aborted) {
+        held.release();
         throw new ActionError(`${all} ${note}`);
+    }
     held.ended();
     record.events.push(['Aborted', `as ${why}`]);
     context.log(`${all} ${note}`);

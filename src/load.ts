@@ -214,7 +214,11 @@ async function nothingToLoad(run: JobRun<'load'>, skipped: number): Promise<void
   const why = 'nothing is left to load'
   const { aborted, note } = await abortJob(jobOf(run), why, connection, context)
   const all = `All ${counted(skipped, 'record')} of ${file.name} are in Zoho already: nothing to load.`
-  if (!aborted) throw new ActionError(`${all} ${note}`)
+  if (!aborted) {
+    // Tried once, and the error says so: the run does not abort it again on its way out.
+    held.release()
+    throw new ActionError(`${all} ${note}`)
+  }
   held.ended()
   record.events.push(['Aborted', `as ${why}`])
   context.log(`${all} ${note}`)
