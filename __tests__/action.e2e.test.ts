@@ -413,6 +413,9 @@ describe('what is not Zoho’s JSON', () => {
       /^Could not reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/
     )
     expect(run.stdout).not.toMatch(/\n\s+at /)
-    expect(run.summary).toContain('<td>no response</td>')
+    expect(run.summary).toContain(
+      '<tr><td>HTTP status</td><td>no response</td></tr><tr><td>Zoho code</td><td>—</td></tr>' +
+        '<tr><td>Zoho status</td><td>—</td></tr>'
+    )
   })
 })

@@ -176,6 +176,15 @@ describe('check-values: true', () => {
     expect(run.stdout).toContain('rows.csv: "Salary" is longer than the field takes: 1 row (4).')
     expect(run.summary).toContain('Values the form would refuse, in 3 rows')
     expect(run.summary).toContain('<td>4</td><td>Department</td><td>Research</td>')
+    // A count per column and kind, then the first problems, each under its own header.
+    expect(run.summary).toContain(
+      '<tr><th>Column</th><th>Problem</th><th>Rows</th><th>First rows</th></tr>' +
+        '<tr><td>Employee_ID</td><td>is empty, but the field is mandatory</td><td>1</td><td>3</td></tr>'
+    )
+    expect(run.summary).toContain(
+      '<tr><th>Row</th><th>Column</th><th>Value</th><th>Problem</th></tr>' +
+        '<tr><td>3</td><td>Employee_ID</td><td></td><td>is empty, but the field is mandatory</td></tr>'
+    )
     // With bad-rows: fail, no row is sorted out: result-dir holds problems.csv alone.
     expect(run.resultFile('rejected.csv')).toBeUndefined()
     expect(run.resultFile('rows.csv')).toBeUndefined()

@@ -213,7 +213,22 @@ describe('action: load', () => {
 
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('::warning::This is attempt 2 of the workflow run')
-    expect(run.summary).toContain('This is attempt 2 of the workflow run')
+    expect(run.summary).toContain(
+      '⚠️ This is attempt 2 of the workflow run: Zoho&#39;s bulk insert only inserts, so records ' +
+        'an earlier attempt loaded may go in again. A field set to &quot;no duplicate values&quot; in ' +
+        'the form turns a second insert into failed rows (see the README).'
+    )
+    // A key leaves out what Zoho holds: running the load again is what it is for.
+    const keyed = await runAction(
+      inputs({
+        'fail-on-failed-records': 'false',
+        key: 'Employee_ID',
+        'key-report': SAMPLE.report
+      }),
+      { ...env(), GITHUB_RUN_ATTEMPT: '2' }
+    )
+    expect(keyed.errors).toEqual([])
+    expect(keyed.stdout).not.toContain('This is attempt 2')
   })
 })
 
@@ -386,6 +401,9 @@ describe('action: status', () => {
     expect(run.stdout).toContain(
       'The job is Failed, 5 records (0 succeeded, 5 failed, 0 unprocessed).'
     )
+    expect(run.summary).toContain(
+      '<h3>✅ Zoho Creator status succeeded: the job is Failed, 5 records (0 succeeded, 5 failed, 0 unprocessed)</h3>'
+    )
     expect(run.summary).toContain('<tr><td>State</td><td>Failed</td></tr>')
     expect(run.summary).toContain('<tr><td>Failed</td><td>5</td></tr>')
   })
@@ -538,6 +556,8 @@ describe('a cancelled load', () => {
       '<tr><td>Aborted</td><td>as the step was cancelled while the job it started ran'
     )
     expect(run.state['pending-job']).toBe('')
+    // Cancelled before any status read: the wait ended with no state to show.
+    expect(run.summary).toContain('<tr><td>Waited</td><td>cancelled</td></tr>')
   })
 
   it('leaves a job the abort did not reach for the post step, and says so in the summary', async () => {

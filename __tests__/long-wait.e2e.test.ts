@@ -187,6 +187,20 @@ onPosix('a cancelled workflow', () => {
     expect(run.errors).toEqual(['The step was cancelled (SIGINT).'])
   })
 
+  it('aborts a job whose start was in flight when the step it waits in was cancelled', async () => {
+    zoho.emulator.replyNext({ method: 'PATCH', fault: 'hang' })
+    const run = await runAction(
+      inputs({ timeout: '60', 'poll-interval': '' }),
+      {},
+      { name: 'SIGINT', when: /\(action: start\)/ }
+    )
+    expect(run.exitCode).toBe(1)
+    // The start may have reached Zoho: the step tries to abort what it may have started.
+    expect(run.errors[0]).toMatch(
+      /^The step was cancelled \(SIGINT\)\. The job could not be aborted \(the step was cancelled while the job it started ran\)/
+    )
+  })
+
   it('removes a result file it was downloading', async () => {
     zoho.job.run = { forMs: 0, ends: 'Completed', records: { ...ALL_GOOD, failed: 2, success: 8 } }
     zoho.emulator.replyNext({ method: 'GET', urlIncludes: '/result', fault: 'trickle-zip' })

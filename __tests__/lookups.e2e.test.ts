@@ -67,7 +67,13 @@ describe('lookups', () => {
     ])
     expect(runs[1]?.stdout).toContain('Lookup Department: 2 keys of ')
     expect(runs[2]?.stdout).toContain('Lookup Lead: 3 keys of report All_Staff (Employee_Code).')
-    expect(runs[2]?.summary).toContain('2 values of projects.csv replaced by Zoho IDs')
+    expect(runs[2]?.summary).toContain(
+      '<tr><td>Lookups resolved</td><td>2 values of projects.csv replaced by Zoho IDs</td></tr>'
+    )
+    // Neither check asked for: no request for the form's fields.
+    expect(zoho.emulator.requests.filter(request => request.url.endsWith('/fields'))).toEqual([])
+    // Every row resolved, and nothing failed: the copies are gone, and no result-dir is left.
+    expect(runs[1]?.folders).toEqual([])
 
     zoho.emulator.requests.length = 0
     const again = await migrate()
@@ -92,6 +98,8 @@ describe('lookups', () => {
         'the report or the id-map), fix the rows, or set bad-rows: skip to leave them out.'
     ])
     expect(insertJobs()).toEqual([])
+    // Of what the run wrote under RUNNER_TEMP, result-dir alone is left.
+    expect(run.folders).toEqual([run.outputs['result-dir']])
     expect(run.resultFile('problems.csv')?.toString('utf8')).toBe(
       'Row,Column,Value,Problem\r\n' +
         '5,Department,D-9,matches no record of report All_Departments (Dept_Code)\r\n' +
@@ -109,6 +117,14 @@ describe('lookups', () => {
     expect(run.outputs['rejected-records']).toBe('1')
     expect(run.resultFile('rejected.csv')?.toString('utf8')).toBe(
       'Employee_Code,Full_Name,Department\r\nE-4,Di,D-9\r\n'
+    )
+    expect(run.stdout).toContain(
+      'They are left out, as bad-rows: skip asks: rejected.csv in result-dir holds them.'
+    )
+    expect(run.summary).toContain(
+      '<tr><td>Lookups resolved</td><td>2 values of employees.csv replaced by Zoho IDs; 1 row ' +
+        'with a value unmatched</td></tr><tr><td>Rows left out</td><td>1: rejected.csv in ' +
+        'result-dir</td></tr>'
     )
     // The summary points at it too, though the key left out no record.
     expect(run.summary).toContain(
@@ -144,7 +160,9 @@ describe('lookups', () => {
 
   it('resolves the lookups in a dry run, and says what it would load, creating no job', async () => {
     await load(RELATED.departments, DEPARTMENTS)
-    const run = await load(RELATED.employees, [...EMPLOYEES, 'E-4,Di,D-1'], {
+    // The lookup column named as the header names it, but for the spaces around it.
+    const header = 'Employee_Code,Full_Name, Department '
+    const run = await load(RELATED.employees, [header, ...EMPLOYEES.slice(1), 'E-4,Di,D-1'], {
       lookups: `Department = ${RELATED.departments.report}.Dept_Code`,
       'dry-run': 'true'
     })

@@ -78,6 +78,13 @@ describe('a load in parts', () => {
     // The summary lists the part not attempted, and the records it holds.
     expect(run.summary).toContain('<td>6–6 (1 record)</td><td>not attempted</td>')
     expect(run.summary).toContain('1 record in 1 part not attempted')
+    expect(run.summary).toContain(
+      '<h4>Parts: 2 of 3 completed</h4>\n<table><tr><th>Part</th><th>Job</th><th>Rows of the file</th>' +
+        '<th>State</th><th>Succeeded</th><th>Failed</th><th>Unprocessed</th></tr>' +
+        '<tr><td>1</td><td>…200000</td><td>2–3 (2 records)</td><td>Completed</td><td>2</td><td>0</td><td>0</td></tr>' +
+        '<tr><td>2</td><td>…200001</td><td>4–5 (2 records)</td><td>Completed</td><td>1</td><td>1</td><td>0</td></tr>' +
+        '<tr><td>3</td><td>—</td><td>6–6 (1 record)</td><td>not attempted</td><td>—</td><td>—</td><td>—</td></tr></table>'
+    )
     expect(run.summary).not.toContain('<td>4–5 (2 records)</td><td>not attempted</td>')
     expect(run.outputs['failed-records']).toBe('1')
     const failure = parseCsv(run.resultFile('failure.csv')?.toString('utf8') ?? '')
@@ -296,6 +303,24 @@ describe('a load in parts', () => {
     expect(jobs.map(job => job.state)).toEqual(['Completed', 'User Aborted'])
     expect(run.errors[0]).toContain('run again with skip-records: 2.')
     expect(run.errors[0]).toContain('The job was aborted')
+    // Tried, but never seen in a state of its own.
+    expect(run.summary).toContain(
+      '<tr><td>2</td><td>…200001</td><td>4–5 (2 records)</td><td>not finished</td><td>—</td><td>—</td><td>—</td></tr>'
+    )
+  })
+
+  it('plans the parts in a dry run: the jobs the load would take, none created', async () => {
+    const run = await load(RECORDS, { 'dry-run': 'true' })
+    expect(run.errors).toEqual([])
+    expect(jobsOf(run)).toEqual([])
+    expect(run.summary).toContain(
+      '<h4>The load would take 3 jobs</h4>\n<table><tr><th>Part</th><th>Rows of the file</th>' +
+        '<th>Records</th></tr><tr><td>1</td><td>2–3</td><td>2</td></tr>' +
+        '<tr><td>2</td><td>4–5</td><td>2</td></tr><tr><td>3</td><td>6–6</td><td>1</td></tr></table>'
+    )
+    // One job is no plan to show.
+    const one = await load(RECORDS, { 'dry-run': 'true', 'max-records-per-job': '5' })
+    expect(one.summary).not.toContain('The load would take')
   })
 
   it('aborts the job of the part under way when the step is cancelled, and says where to resume', async () => {

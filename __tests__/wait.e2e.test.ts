@@ -220,6 +220,15 @@ describe('wait: true', () => {
     expect(
       resultCalls().map(request => new URL(request.url, 'http://x').searchParams.get('filter'))
     ).toEqual(['success', 'failure', 'unprocessed'])
+    expect(run.summary).toContain(
+      '<h3>✅ Zoho Creator start succeeded: 7 of 10 records loaded, 2 failed, 1 not processed</h3>'
+    )
+    // The counts as a pie GitHub draws, each slice in its colour.
+    expect(run.summary).toContain(
+      '```mermaid\n%%{init: {"theme": "base", "themeVariables": {"pie1": "#2da44e", "pie2": ' +
+        '"#cf222e", "pie3": "#bf8700"}}}%%\npie showData title Records\n    "Succeeded" : 7\n' +
+        '    "Failed" : 2\n    "Unprocessed" : 1\n```\n'
+    )
     const dir = run.outputs['result-dir'] ?? ''
     expect(Object.keys(run.files).sort()).toEqual([
       join(dir, 'failure.zip'),

@@ -5514,18 +5514,19 @@ async function writeSummary(record, now, secrets) {
     if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
         return;
     const cell = (text) => summaryCell(text, secrets);
+    const paragraph = (text) => summaryCell(text, secrets, MAX_FAILURE_CHARS);
     const status = record.partsStatus ?? record.job?.wait.status ?? record.status;
     let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`;
     if (failure !== undefined)
-        html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`;
+        html += `<p>${paragraph(failure)}</p>\n`;
     const passed = failure === undefined
         ? failedButPassed(status, waitOf(settings)?.failOnFailedRecords ?? true)
         : undefined;
     if (passed !== undefined)
-        html += `<p>⚠️ ${cell(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`;
+        html += `<p>⚠️ ${paragraph(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`;
     const again = rerun(settings);
     if (again !== undefined)
-        html += `<p>⚠️ ${cell(again)}</p>\n`;
+        html += `<p>⚠️ ${paragraph(again)}</p>\n`;
     if (record.values !== undefined)
         html += valuesHtml(record.values, cell);
     const preview = record.failedRows ?? record.job?.preview;
@@ -5533,7 +5534,7 @@ async function writeSummary(record, now, secrets) {
         html += previewHtml(preview, cell);
     const resultDir = (record.parts === undefined ? record.job?.resultDir : record.resultDir) ?? record.checkDir;
     if (resultDir !== undefined)
-        html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`;
+        html += `<p>${paragraph(resultFilesNote(resultDir))}</p>\n`;
     if (record.parts !== undefined && record.parts.length > 0)
         html += partsHtml(record.parts, settings, cell);
     if (record.plan !== undefined && record.plan.parts.length > 1)
@@ -7281,8 +7282,7 @@ async function openJobRun(settings, record, secrets, signal) {
             return { ...run, settings, file: await openFile(settings, context) };
         case 'load': {
             const file = await openFile(settings, context);
-            if (settings.lookups.length > 0)
-                await lookupColumns(file, settings.lookups);
+            await lookupColumns(file, settings.lookups);
             if (settings.key === undefined)
                 return { ...run, settings, file };
             return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) };
@@ -7548,8 +7548,7 @@ const follow = async (run) => {
         run.held.ended();
     else
         run.held.running();
-    if (job.reply !== undefined)
-        answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
+    answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) });
     reportJob(job, secrets);
     const state = job.wait.status === undefined ? undefined : job.wait.status.raw;
     record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`]);
@@ -7565,9 +7564,7 @@ async function reporting(run, operation) {
         return await operation;
     }
     catch (error) {
-        const reply = replyBehind(error);
-        if (reply !== undefined)
-            answered(run, { reply, error: undefined });
+        answered(run, { reply: replyBehind(error), error: undefined });
         throw error;
     }
 }

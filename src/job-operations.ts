@@ -85,7 +85,7 @@ export async function openJobRun(
       return { ...run, settings, file: await openFile(settings, context) }
     case 'load': {
       const file = await openFile(settings, context)
-      if (settings.lookups.length > 0) await lookupColumns(file, settings.lookups)
+      await lookupColumns(file, settings.lookups)
       if (settings.key === undefined) return { ...run, settings, file }
       return { ...run, settings, file, keyed: await checkFileKeys(file, settings.key.fields) }
     }
@@ -428,8 +428,7 @@ export const follow: JobOperation<WaitingAction> = async run => {
   if (final !== undefined && FINAL_STATES.has(final)) run.held.ended()
   else run.held.running()
   // The last status read decided the outcome: its answer is the one the outputs give.
-  if (job.reply !== undefined)
-    answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) })
+  answered(run, { reply: job.reply, error: undefined, ...statusOf(job.wait) })
   reportJob(job, secrets)
   const state = job.wait.status === undefined ? undefined : job.wait.status.raw
   record.events.push(['Waited', `${job.wait.end}${state === undefined ? '' : `: ${state}`}`])
@@ -450,8 +449,7 @@ async function reporting<T>(run: JobRun, operation: Promise<T>): Promise<T> {
   try {
     return await operation
   } catch (error) {
-    const reply = replyBehind(error)
-    if (reply !== undefined) answered(run, { reply, error: undefined })
+    answered(run, { reply: replyBehind(error), error: undefined })
     throw error
   }
 }

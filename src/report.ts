@@ -148,25 +148,26 @@ export async function writeSummary(
   const { settings, failure } = record
   if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined) return
   const cell = (text: string): string => summaryCell(text, secrets)
+  // A paragraph is cut later than a table's cell: it says what happened, or what to do.
+  const paragraph = (text: string): string => summaryCell(text, secrets, MAX_FAILURE_CHARS)
   const status = record.partsStatus ?? record.job?.wait.status ?? record.status
   // What happened and what now first; the details after, folded away.
   let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`
-  if (failure !== undefined) html += `<p>${summaryCell(failure, secrets, MAX_FAILURE_CHARS)}</p>\n`
+  if (failure !== undefined) html += `<p>${paragraph(failure)}</p>\n`
   const passed =
     failure === undefined
       ? failedButPassed(status, waitOf(settings)?.failOnFailedRecords ?? true)
       : undefined
   if (passed !== undefined)
-    html += `<p>⚠️ ${cell(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`
+    html += `<p>⚠️ ${paragraph(`${passed}: their rows and Zoho's reasons are below and in result-dir.`)}</p>\n`
   const again = rerun(settings)
-  if (again !== undefined) html += `<p>⚠️ ${cell(again)}</p>\n`
+  if (again !== undefined) html += `<p>⚠️ ${paragraph(again)}</p>\n`
   if (record.values !== undefined) html += valuesHtml(record.values, cell)
   const preview = record.failedRows ?? record.job?.preview
   if (preview !== undefined) html += previewHtml(preview, cell)
   const resultDir =
     (record.parts === undefined ? record.job?.resultDir : record.resultDir) ?? record.checkDir
-  if (resultDir !== undefined)
-    html += `<p>${summaryCell(resultFilesNote(resultDir), secrets, MAX_FAILURE_CHARS)}</p>\n`
+  if (resultDir !== undefined) html += `<p>${paragraph(resultFilesNote(resultDir))}</p>\n`
   if (record.parts !== undefined && record.parts.length > 0)
     html += partsHtml(record.parts, settings, cell)
   if (record.plan !== undefined && record.plan.parts.length > 1) html += planHtml(record.plan, cell)
