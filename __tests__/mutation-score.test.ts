@@ -58,6 +58,24 @@ describe('the mutation score', () => {
     )
   })
 
+  it('gives no score to a module with nothing left to measure, only static mutants or none', () => {
+    const statics = {
+      mutants: [
+        { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' }
+      ]
+    }
+    const { markdown, low } = scoreTable(
+      { 'src/a.ts': statics, 'src/b.ts': mutants('CompileError'), 'src/c.ts': mutants('Killed') },
+      'on 2026-12-03'
+    )
+    expect(markdown).toContain(
+      '| `src/a.ts` | 0 | 0 | 0 | only static mutants |\n' +
+        '| `src/b.ts` | 0 | 0 | 0 | no mutants |\n' +
+        '| `src/c.ts` | 1 | 1 | 0 | 100.0% |'
+    )
+    expect(low).toEqual([])
+  })
+
   it('sets aside a static mutant StrykerJS ran against one test only, and says how many', () => {
     const { markdown, overall } = scoreTable(
       {

@@ -80,9 +80,14 @@ export function scoreTable(
     const result = score(statuses)
     const value = percent(result)
     const timedOut = statuses.filter(status => status === 'Timeout').length
-    rows.push(
-      `| \`${file}\` | ${result.valid} | ${result.detected} | ${timedOut} | ${value.toFixed(1)}% |`
-    )
+    // A module whose every mutant was set aside has no score: 100% over nothing would claim one.
+    const shown =
+      result.valid > 0
+        ? `${value.toFixed(1)}%`
+        : leftStatic > 0
+          ? 'only static mutants'
+          : 'no mutants'
+    rows.push(`| \`${file}\` | ${result.valid} | ${result.detected} | ${timedOut} | ${shown} |`)
     if (value < PER_MODULE) low.push(`${file} (${value.toFixed(1)}%)`)
   }
   const total = score(all)
