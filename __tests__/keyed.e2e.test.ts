@@ -24,6 +24,17 @@ const load = (records: readonly string[], overrides: Record<string, string> = {}
 const inZoho = (): string[] =>
   zoho.emulator.reads.records(FORM).map(record => record.values['Employee_ID'] ?? '')
 
+/** Every record of the file lands in Zoho as the load creates its job (another run loaded them). */
+const landAllWithTheJob = () => {
+  zoho.emulator.onAnswer = request => {
+    if (request.method === 'POST' && /\/form\/[^/]+\/insert$/.test(request.url))
+      zoho.emulator.reads.addRecords(
+        FORM,
+        [1, 2, 3, 4, 5].map(n => ({ Employee_ID: `E-${n}` }))
+      )
+  }
+}
+
 const insertJobs = () => zoho.emulator.requests.filter(r => /\/form\/[^/]+\/insert$/.test(r.url))
 
 describe('a load with a key', () => {
@@ -56,13 +67,7 @@ describe('a load with a key', () => {
   })
 
   it('aborts its job when the records land in Zoho between its first read and its job', async () => {
-    zoho.emulator.onAnswer = request => {
-      if (request.method === 'POST' && /\/form\/[^/]+\/insert$/.test(request.url))
-        zoho.emulator.reads.addRecords(
-          FORM,
-          [1, 2, 3, 4, 5].map(n => ({ Employee_ID: `E-${n}` }))
-        )
-    }
+    landAllWithTheJob()
     const run = await load(RECORDS)
     expect(run.exitCode).toBe(0)
     expect(run.outputs['skipped-records']).toBe('5')
@@ -76,13 +81,7 @@ describe('a load with a key', () => {
   })
 
   it('fails, naming the job to abort in Creator, when that job cannot be aborted', async () => {
-    zoho.emulator.onAnswer = request => {
-      if (request.method === 'POST' && /\/form\/[^/]+\/insert$/.test(request.url))
-        zoho.emulator.reads.addRecords(
-          FORM,
-          [1, 2, 3, 4, 5].map(n => ({ Employee_ID: `E-${n}` }))
-        )
-    }
+    landAllWithTheJob()
     zoho.emulator.replyNext({
       method: 'PATCH',
       urlIncludes: 'insert/3888833000000200000',
