@@ -25,6 +25,7 @@ describe('the mutation score', () => {
     )
     expect(markdown).toContain('| **all of `src/`** | 6 | 5 | 1 | **83.3%** |')
     expect(markdown).toContain('on 2026-12-02')
+    expect(markdown).toContain('Runs are incremental (stryker.config.json)')
     expect(markdown).toContain('\n2 mutants were ignored: those a `// Stryker disable` comment')
     expect(overall).toBeCloseTo(83.33, 1)
     expect(low).toEqual(['src/b.ts (75.0%)'])

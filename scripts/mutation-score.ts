@@ -119,6 +119,9 @@ export function scoreTable(
         ]),
     'A mutant that timed out counts as detected (it made the tests hang); on a loaded machine a slow',
     'run may time out too: the column says how many there were.',
+    "Runs are incremental (stryker.config.json): StrykerJS reuses a result when the mutant's code and",
+    "the names of the tests that cover it are unchanged, so a result may predate a test's new",
+    'assertions, or a change elsewhere in the code; `npx stryker run --force` measures afresh.',
     ...(unmeasured.length === 0
       ? []
       : [
