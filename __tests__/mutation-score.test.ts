@@ -1,9 +1,20 @@
 // scripts/mutation-score.ts: the table npm run mutation commits, and the targets it holds.
 import { describe, expect, it } from '@jest/globals'
 import { fileURLToPath } from 'node:url'
-import { mergeReports, score, scoreTable, sourceModules } from '../scripts/mutation-score.ts'
+import {
+  mergeScores,
+  moduleScore,
+  score,
+  scoreTable,
+  sourceModules
+} from '../scripts/mutation-score.ts'
 
-const mutants = (...statuses: string[]) => ({ mutants: statuses.map(status => ({ status })) })
+/** A module's score from mutants of these statuses. */
+const mutants = (...statuses: string[]) => moduleScore(statuses.map(status => ({ status })))
+const IGNORED_STATIC = {
+  status: 'Ignored',
+  statusReason: 'Static mutant (and "ignoreStatic" was enabled)'
+}
 
 describe('the mutation score', () => {
   it('counts killed and timed-out mutants, leaving out those that did not compile', () => {
@@ -34,14 +45,12 @@ describe('the mutation score', () => {
   it('says how many static mutants --ignoreStatic left, by module, apart from those a comment names', () => {
     const { markdown } = scoreTable(
       {
-        'src/a.ts': {
-          mutants: [
-            { status: 'Killed' },
-            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' },
-            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' },
-            { status: 'Ignored', statusReason: 'unreachable, the group takes part in every match' }
-          ]
-        },
+        'src/a.ts': moduleScore([
+          { status: 'Killed' },
+          IGNORED_STATIC,
+          IGNORED_STATIC,
+          { status: 'Ignored', statusReason: 'unreachable, the group takes part in every match' }
+        ]),
         'src/b.ts': mutants('Killed')
       },
       'on 2026-12-03'
@@ -60,11 +69,7 @@ describe('the mutation score', () => {
   })
 
   it('gives no score to a module with nothing left to measure, only static mutants or none', () => {
-    const statics = {
-      mutants: [
-        { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' }
-      ]
-    }
+    const statics = moduleScore([IGNORED_STATIC])
     const { markdown, low } = scoreTable(
       { 'src/a.ts': statics, 'src/b.ts': mutants('CompileError'), 'src/c.ts': mutants('Killed') },
       'on 2026-12-03'
@@ -77,19 +82,17 @@ describe('the mutation score', () => {
     expect(low).toEqual([])
   })
 
-  it('sets aside a static mutant StrykerJS ran against one test only, and says how many', () => {
+  it('sets aside a static mutant StrykerJS ran against one test only, counted by module', () => {
     const { markdown, overall } = scoreTable(
       {
-        'src/a.ts': {
-          mutants: [
-            { status: 'Killed' },
-            { status: 'Survived', static: true, coveredBy: ['341'] },
-            { status: 'Killed', static: true, coveredBy: ['341'] },
-            { status: 'Survived', static: true, coveredBy: ['1', '2'] },
-            { status: 'CompileError', static: true, coveredBy: [] },
-            { status: 'Ignored', statusReason: 'Static mutant (and "ignoreStatic" was enabled)' }
-          ]
-        }
+        'src/a.ts': moduleScore([
+          { status: 'Killed' },
+          { status: 'Survived', static: true, coveredBy: ['341'] },
+          { status: 'Killed', static: true, coveredBy: ['341'] },
+          { status: 'Survived', static: true, coveredBy: ['1', '2'] },
+          { status: 'CompileError', static: true, coveredBy: [] },
+          IGNORED_STATIC
+        ])
       },
       'on 2026-12-03'
     )
@@ -101,7 +104,7 @@ describe('the mutation score', () => {
       '3 static mutants are set aside too: values set as a module loads, which every test\n' +
         'runs (a run over them takes hours). `--ignoreStatic` ignores such a mutant, or StrykerJS runs it\n' +
         'against one test only, the end-to-end test it saw load the module first, not the tests that\n' +
-        'check the value (2 were run so: 1 detected, 1 not). Each row counts the others. By module:\n' +
+        'check the value. Each row counts the others. By module:\n' +
         '`src/a.ts` 3.'
     )
   })
@@ -120,13 +123,25 @@ describe('the mutation score', () => {
     expect(markdown).toContain('| **the modules measured** | 1 | 1 | 0 | **100.0%** |')
   })
 
-  it('takes each module from the last of several runs that measured it', () => {
-    const older = { files: { 'src/a.ts': mutants('Survived'), 'src/b.ts': mutants('Killed') } }
-    const newer = { files: { 'src/a.ts': mutants('Killed', 'Timeout') } }
-    expect(mergeReports([older, newer])).toEqual({
-      'src/a.ts': mutants('Killed', 'Timeout'),
-      'src/b.ts': mutants('Killed')
+  it('takes each module from the last run that measured it, and keeps the others', () => {
+    const report = (files: Record<string, string[]>) => ({
+      files: Object.fromEntries(
+        Object.entries(files).map(([file, statuses]) => [
+          file,
+          { mutants: statuses.map(status => ({ status })) }
+        ])
+      )
     })
+    const kept = { 'src/a.ts': mutants('Survived'), 'src/c.ts': mutants('Killed') }
+    const older = report({ 'src/a.ts': ['Killed'], 'src/b.ts': ['Killed', 'Survived'] })
+    const newer = report({ 'src/a.ts': ['Killed', 'Timeout'] })
+    expect(mergeScores(kept, [older, newer], ['src/a.ts', 'src/b.ts', 'src/c.ts'])).toEqual({
+      'src/a.ts': { mutants: 2, detected: 2, timedOut: 1, ignored: 0, static: 0 },
+      'src/b.ts': { mutants: 2, detected: 1, timedOut: 0, ignored: 0, static: 0 },
+      'src/c.ts': { mutants: 1, detected: 1, timedOut: 0, ignored: 0, static: 0 }
+    })
+    // A module gone from src/ is gone from the table.
+    expect(Object.keys(mergeScores(kept, [newer], ['src/a.ts']))).toEqual(['src/a.ts'])
   })
 
   it('knows the modules StrykerJS mutates: every .ts of src/ but index.ts', () => {

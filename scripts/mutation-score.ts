@@ -1,8 +1,9 @@
-// After `stryker run`: reads its JSON report, writes the per-module table to docs/mutation-score.md,
+// After `stryker run`: reads its JSON report, writes the per-module table to docs/mutation-score.md
+// (and its figures to docs/mutation-score.json, which the next run over part of src/ starts from),
 // and fails unless the mutation score is at least 90% overall and 85% in every module of src/
 // (Stryker's own `break` threshold knows only the overall).
 // Score = (killed + timed out) / (all mutants but those that do not compile or were ignored).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -40,81 +41,104 @@ interface Report {
   readonly files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>
 }
 
+/**
+ * What the table shows of a module: docs/mutation-score.json keeps it, so that a run over part of
+ * src/ (a module takes up to an hour on two cores) updates those rows and keeps the others.
+ */
+export interface ModuleScore {
+  /** Those counted: all but the ignored, the static set aside and those that do not compile. */
+  readonly mutants: number
+  /** Killed or timed out. */
+  readonly detected: number
+  readonly timedOut: number
+  /** Those a `// Stryker disable` comment names. */
+  readonly ignored: number
+  /** The static mutants set aside (see isRunStatic). */
+  readonly static: number
+}
+
 export function score(statuses: readonly string[]): { detected: number; valid: number } {
   const valid = statuses.filter(status => !NOT_COUNTED.has(status))
   return { detected: valid.filter(status => DETECTED.has(status)).length, valid: valid.length }
 }
 
-const percent = ({ detected, valid }: { detected: number; valid: number }): number =>
-  valid === 0 ? 100 : (100 * detected) / valid
+/** A module's row, from its mutants in a report. */
+export function moduleScore(mutants: readonly Mutant[]): ModuleScore {
+  const statuses = mutants.filter(mutant => !isRunStatic(mutant)).map(mutant => mutant.status)
+  const ignoredStatic = mutants.filter(isIgnoredStatic).length
+  const { detected, valid } = score(statuses)
+  return {
+    mutants: valid,
+    detected,
+    timedOut: statuses.filter(status => status === 'Timeout').length,
+    ignored: statuses.filter(status => status === 'Ignored').length - ignoredStatic,
+    static: ignoredStatic + mutants.filter(isRunStatic).length
+  }
+}
+
+const percent = ({ detected, mutants }: { detected: number; mutants: number }): number =>
+  mutants === 0 ? 100 : (100 * detected) / mutants
+
+const sum = (scores: readonly ModuleScore[], count: keyof ModuleScore): number =>
+  scores.reduce((total, one) => total + one[count], 0)
 
 /**
  * The per-module table, as docs/mutation-score.md holds it (committed, so the figure can be
- * checked). Each of `modules` the report does not hold gets a row that says it was not measured.
+ * checked). Each of `modules` without a score gets a row that says it was not measured.
  */
 export function scoreTable(
-  files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>,
+  scores: Readonly<Record<string, ModuleScore>>,
   measuredAt: string,
   modules: readonly string[] = []
 ): { markdown: string; overall: number; low: string[]; unmeasured: string[] } {
-  const all: string[] = []
-  const statics: string[] = []
-  /** The statuses of the static mutants StrykerJS ran all the same. */
-  const runStatics: string[] = []
   const low: string[] = []
   const rows: string[] = []
-  const unmeasured = modules.filter(module => files[module] === undefined)
-  const names = [...Object.keys(files), ...unmeasured].sort((a, b) => a.localeCompare(b))
+  const unmeasured = modules.filter(module => scores[module] === undefined)
+  const names = [...Object.keys(scores), ...unmeasured].sort((a, b) => a.localeCompare(b))
   for (const file of names) {
-    const measured = files[file]
+    const measured = scores[file]
     if (measured === undefined) {
       rows.push(`| \`${file}\` | — | — | — | not measured |`)
       continue
     }
-    const statuses = measured.mutants.filter(mutant => !isRunStatic(mutant)).map(m => m.status)
-    all.push(...statuses)
-    const ran = measured.mutants.filter(isRunStatic)
-    runStatics.push(...ran.map(mutant => mutant.status))
-    const leftStatic = measured.mutants.filter(isIgnoredStatic).length + ran.length
-    if (leftStatic > 0) statics.push(`\`${file}\` ${leftStatic}`)
-    const result = score(statuses)
-    const value = percent(result)
-    const timedOut = statuses.filter(status => status === 'Timeout').length
+    const value = percent(measured)
     // A module whose every mutant was set aside has no score: 100% over nothing would claim one.
     const shown =
-      result.valid > 0
+      measured.mutants > 0
         ? `${value.toFixed(1)}%`
-        : leftStatic > 0
+        : measured.static > 0
           ? 'only static mutants'
           : 'no mutants'
-    rows.push(`| \`${file}\` | ${result.valid} | ${result.detected} | ${timedOut} | ${shown} |`)
+    rows.push(
+      `| \`${file}\` | ${measured.mutants} | ${measured.detected} | ${measured.timedOut} | ${shown} |`
+    )
     if (value < PER_MODULE) low.push(`${file} (${value.toFixed(1)}%)`)
   }
-  const total = score(all)
+  const all = Object.values(scores)
+  const total = { mutants: sum(all, 'mutants'), detected: sum(all, 'detected') }
   const overall = percent(total)
-  const staticCount = statics.reduce((sum, entry) => sum + Number(entry.split(' ').at(-1)), 0)
-  const ignored =
-    all.filter(status => status === 'Ignored').length - (staticCount - runStatics.length)
-  const ranKilled = score(runStatics)
+  const ignored = sum(all, 'ignored')
+  const staticCount = sum(all, 'static')
+  const statics = Object.entries(scores)
+    .filter(([, one]) => one.static > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, one]) => `\`${file}\` ${one.static}`)
   const markdown = [
     '# Mutation score',
     '',
     `Written by \`npm run mutation\` (StrykerJS over \`src/\`, then \`scripts/mutation-score.ts\`), ${measuredAt}.`,
     `Targets: at least ${OVERALL}% over \`src/\` and ${PER_MODULE}% in every module. Score = (killed + timed`,
-    'out) / (every mutant but those that do not compile or were ignored).',
+    'out) / (every mutant but those that do not compile or were ignored). A run over some modules',
+    '(`--mutate`) updates their rows; `docs/mutation-score.json` keeps the others from earlier runs.',
     '',
     `${ignored} ${ignored === 1 ? 'mutant was' : 'mutants were'} ignored: those a \`// Stryker disable\` comment names with its reason.`,
-    ...(statics.length === 0
+    ...(staticCount === 0
       ? []
       : [
           `${staticCount} static mutants are set aside too: values set as a module loads, which every test`,
           'runs (a run over them takes hours). `--ignoreStatic` ignores such a mutant, or StrykerJS runs it',
           'against one test only, the end-to-end test it saw load the module first, not the tests that',
-          `check the value${
-            runStatics.length === 0
-              ? ''
-              : ` (${runStatics.length} were run so: ${ranKilled.detected} detected, ${ranKilled.valid - ranKilled.detected} not)`
-          }. Each row counts the others. By module:`,
+          'check the value. Each row counts the others. By module:',
           `${statics.join(', ')}.`
         ]),
     'A mutant that timed out counts as detected (it made the tests hang); on a loaded machine a slow',
@@ -126,14 +150,14 @@ export function scoreTable(
       ? []
       : [
           '',
-          `**${unmeasured.length} of ${names.length} modules were not measured**: the run mutated only the`,
-          'others (`--mutate`), so the last row is not yet a score for all of `src/`.'
+          `**${unmeasured.length} of ${names.length} modules were not measured**, so the last row is not`,
+          'yet a score for all of `src/`.'
         ]),
     '',
     '| Module | Mutants | Detected | Of them timed out | Score |',
     '|---|---|---|---|---|',
     ...rows,
-    `| **${unmeasured.length === 0 ? 'all of `src/`' : 'the modules measured'}** | ${total.valid} | ${total.detected} | ${all.filter(status => status === 'Timeout').length} | **${overall.toFixed(1)}%** |`,
+    `| **${unmeasured.length === 0 ? 'all of `src/`' : 'the modules measured'}** | ${total.mutants} | ${total.detected} | ${sum(all, 'timedOut')} | **${overall.toFixed(1)}%** |`,
     ''
   ].join('\n')
   return { markdown, overall, low, unmeasured }
@@ -148,11 +172,20 @@ export function sourceModules(root: string): string[] {
 }
 
 /**
- * The modules of several reports, each as the last report that holds it gives it: runs of
- * `stryker run --mutate` over parts of src/ (each hours long) make one table.
+ * The scores kept from earlier runs (`kept`), each module the reports measured replaced by its
+ * last report's (oldest first), and none of a module no longer in `modules`.
  */
-export function mergeReports(reports: readonly Report[]): Report['files'] {
-  return Object.assign({}, ...reports.map(report => report.files)) as Report['files']
+export function mergeScores(
+  kept: Readonly<Record<string, ModuleScore>>,
+  reports: readonly Report[],
+  modules: readonly string[]
+): Record<string, ModuleScore> {
+  const measured = reports.flatMap(report =>
+    Object.entries(report.files).map(([file, { mutants }]) => [file, moduleScore(mutants)] as const)
+  )
+  return Object.fromEntries(
+    [...Object.entries(kept), ...measured].filter(([file]) => modules.includes(file))
+  )
 }
 
 if (import.meta.main) {
@@ -162,18 +195,16 @@ if (import.meta.main) {
   const reports = (paths.length === 0 ? [join(root, 'reports/mutation/mutation.json')] : paths).map(
     path => JSON.parse(readFileSync(path, 'utf8')) as Report
   )
+  const keptPath = join(root, 'docs/mutation-score.json')
+  const kept = existsSync(keptPath)
+    ? (JSON.parse(readFileSync(keptPath, 'utf8')) as Record<string, ModuleScore>)
+    : {}
+  const scores = mergeScores(kept, reports, sourceModules(root))
   const commit = process.env['GITHUB_SHA'] ?? ''
   const at = commit === '' ? '' : ` at ${commit.slice(0, 7)}`
-  const runs =
-    reports.length > 1
-      ? `, from ${reports.length} runs over parts of \`src/\` (a module's row is its last run's)`
-      : ''
-  const when = `on ${new Date().toISOString().slice(0, 10)}${at}${runs}`
-  const { markdown, overall, low, unmeasured } = scoreTable(
-    mergeReports(reports),
-    when,
-    sourceModules(root)
-  )
+  const when = `last on ${new Date().toISOString().slice(0, 10)}${at}`
+  const { markdown, overall, low, unmeasured } = scoreTable(scores, when, sourceModules(root))
+  writeFileSync(keptPath, `${JSON.stringify(scores, undefined, 2)}\n`)
   writeFileSync(join(root, 'docs/mutation-score.md'), markdown)
   console.log(markdown)
   if (overall < OVERALL) console.error(`The overall mutation score is below ${OVERALL}%.`)
