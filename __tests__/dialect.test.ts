@@ -2,9 +2,12 @@
 // delimiters, and the copy in the dialect Zoho reads.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { zipSync } from 'fflate'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Readable } from 'node:stream'
 import {
   delimiterOf,
@@ -16,6 +19,7 @@ import {
 import { measureCsv, NotUtf8Error } from '../src/csv/split.ts'
 import { invalidUtf8At, Utf8Stream } from '../src/csv/utf8.ts'
 import { seededRandom } from './support/seeded-random.ts'
+import { NODE24, ROOT } from '../emulator/run-action.ts'
 import { InputError } from '../src/errors.ts'
 import { checkJobFile, discardCopy, type FileReading } from '../src/job-file.ts'
 
@@ -246,6 +250,29 @@ describe('writeInZohoDialect', () => {
     const bytes = await writeInZohoDialect(source, { encoding: 'utf-8', delimiter: ';' }, path)
     expect(await readFile(path, 'utf8')).toBe('A,B\r\n\r\n1,x;y\r\n')
     expect(bytes).toBe(Buffer.byteLength('A,B\r\n\r\n1,x;y\r\n'))
+  })
+
+  // /dev/full takes no byte: each write fails as on a full disk. In a process of its own, as the
+  // action runs: jest keeps an unhandled rejection to itself, where Node would end the action.
+  const fullDisk = existsSync('/dev/full') ? it : it.skip
+  fullDisk('stops at a write that fails, with its error, and leaves no rejection unhandled', () => {
+    const script = `
+      import { Readable } from 'node:stream'
+      import { writeInZohoDialect } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/csv/dialect.ts')).href)}
+      process.on('unhandledRejection', reason => console.log('unhandled:', String(reason)))
+      // The write of the first rows fails while the copy waits for the next chunk.
+      async function* slowly() {
+        yield Buffer.from('A;B\\n1;2\\n')
+        await new Promise(resolve => setTimeout(resolve, 100))
+        yield Buffer.from('3;4\\n')
+      }
+      const dialect = { encoding: 'utf-8', delimiter: ';' }
+      await writeInZohoDialect(Readable.from(slowly()), dialect, '/dev/full').then(
+        () => console.log('written'),
+        error => console.log('failed:', error.code)
+      )`
+    const child = spawnSync(NODE24, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(child.stdout.trim()).toBe('failed: ENOSPC')
   })
 
   it('decodes a character cut between two chunks', async () => {

@@ -2734,6 +2734,7 @@ function csvRow(cells) {
 class CsvWriter {
     #file;
     #pending = [];
+    #writing = Promise.resolve();
     bytes = 0;
     constructor(file) {
         this.#file = file;
@@ -2745,15 +2746,21 @@ class CsvWriter {
         this.#pending.push(csvRow(cells));
     }
     async flush() {
+        await this.#writing;
         if (this.#pending.length === 0)
             return;
         const text = this.#pending.join('');
         this.#pending = [];
-        this.bytes += (await this.#file.write(text)).bytesWritten;
+        const writing = this.#file.write(text).then(({ bytesWritten }) => {
+            this.bytes += bytesWritten;
+        });
+        writing.catch(() => { });
+        this.#writing = writing;
     }
     async close() {
         try {
             await this.flush();
+            await this.#writing;
         }
         finally {
             await this.#file.close();
@@ -5459,7 +5466,7 @@ function valueProblem(field, value) {
 
 const DAILY_BUDGET = '250 to 1000 calls';
 const MAX_CELL_CHARS = 200;
-const MAX_FAILURE_CHARS = 4000;
+const MAX_PARAGRAPH_CHARS = 4000;
 const MAX_PREVIEW_COLUMNS = 20;
 const MAX_STATUS_OUTPUT_CHARS = 1000;
 const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024;
@@ -5514,7 +5521,7 @@ async function writeSummary(record, now, secrets) {
     if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined)
         return;
     const cell = (text) => summaryCell(text, secrets);
-    const paragraph = (text) => summaryCell(text, secrets, MAX_FAILURE_CHARS);
+    const paragraph = (text) => summaryCell(text, secrets, MAX_PARAGRAPH_CHARS);
     const status = record.partsStatus ?? record.job?.wait.status ?? record.status;
     let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`;
     if (failure !== undefined)
@@ -8102,7 +8109,7 @@ function fail(error, record, secrets) {
     if (error instanceof CancelledError)
         record.cancelled = error.message;
     const problems = error instanceof InputError ? error.problems : [failureMessage(error)];
-    const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS));
+    const lines = problems.map(problem => cut(secrets.redact(problem), MAX_PARAGRAPH_CHARS));
     record.failure = lines.join(' ');
     for (const line of lines)
         core_error(line);

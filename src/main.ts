@@ -9,7 +9,7 @@ import { type ActionName, readSettings } from './inputs.ts'
 import { discardCopy } from './job-file.ts'
 import { load } from './load.ts'
 import { unlessDryRun } from './dry-run.ts'
-import { MAX_FAILURE_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
+import { MAX_PARAGRAPH_CHARS, type RunRecord, rerun, writeSummary } from './report.ts'
 import { abortJob, withNote } from './held-job.ts'
 import {
   abort,
@@ -129,7 +129,7 @@ function fail(error: unknown, record: RunRecord, secrets: Secrets): void {
     core.debug(secrets.redact(error.stack ?? ''))
   if (error instanceof CancelledError) record.cancelled = error.message
   const problems = error instanceof InputError ? error.problems : [failureMessage(error)]
-  const lines = problems.map(problem => cut(secrets.redact(problem), MAX_FAILURE_CHARS))
+  const lines = problems.map(problem => cut(secrets.redact(problem), MAX_PARAGRAPH_CHARS))
   record.failure = lines.join(' ')
   for (const line of lines) core.error(line)
   // Not core.ExitCode: @github/local-action's stand-in for @actions/core has none.

@@ -87,7 +87,8 @@ export interface PartReport extends PlannedPart {
 
 const DAILY_BUDGET = '250 to 1000 calls'
 const MAX_CELL_CHARS = 200
-export const MAX_FAILURE_CHARS = 4000
+/** The longest paragraph: a line of the failure, in the log and the summary, or a warning there. */
+export const MAX_PARAGRAPH_CHARS = 4000
 const MAX_PREVIEW_COLUMNS = 20
 const MAX_STATUS_OUTPUT_CHARS = 1000
 const MAX_RESPONSE_OUTPUT_CHARS = 64 * 1024
@@ -149,7 +150,7 @@ export async function writeSummary(
   if (!process.env['GITHUB_STEP_SUMMARY'] || settings === undefined) return
   const cell = (text: string): string => summaryCell(text, secrets)
   // A paragraph is cut later than a table's cell: it says what happened, or what to do.
-  const paragraph = (text: string): string => summaryCell(text, secrets, MAX_FAILURE_CHARS)
+  const paragraph = (text: string): string => summaryCell(text, secrets, MAX_PARAGRAPH_CHARS)
   const status = record.partsStatus ?? record.job?.wait.status ?? record.status
   // What happened and what now first; the details after, folded away.
   let html = `<h3>${cell(headline(settings, record, status))}</h3>\n`
