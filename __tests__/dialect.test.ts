@@ -379,6 +379,9 @@ describe('firstNonUtf8 and invalidUtf8At', () => {
       Buffer.from([0xff])
     ])
     expect(await notUtf8(bytes, 7)).toEqual([2, bytes.length])
+    await expect(measureCsv(pieces(bytes, 7), { utf8: true })).rejects.toThrow(
+      `Row 2 of the file holds a byte that is not UTF-8 (byte ${bytes.length} of the file).`
+    )
     expect(await notUtf8(Buffer.from('A\n1\n2\né'.repeat(10)), 3)).toBeUndefined()
     expect(await notUtf8(Buffer.from([0x41, 0x0a, 0x42, 0xe2, 0x82]), 2)).toEqual([2, 5])
     expect(await notUtf8(Buffer.from([0xc0, 0x80]), 1)).toEqual([1, 1])
