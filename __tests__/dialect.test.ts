@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { zipSync } from 'fflate'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readlinkSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -244,10 +244,23 @@ describe('firstRow', () => {
 })
 
 describe('writeInZohoDialect', () => {
+  /** Whether this process holds the file at `path` open, where Linux lists them; else false. */
+  const holdsOpen = (path: string): boolean =>
+    existsSync('/proc/self/fd') &&
+    readdirSync('/proc/self/fd').some(fd => {
+      try {
+        return readlinkSync(join('/proc/self/fd', fd)) === path
+      } catch {
+        return false // closed since it was listed
+      }
+    })
+
   it('writes a last row without a line break, and keeps blank lines as rows', async () => {
     const path = join(dir, 'out.csv')
     const source = pieces(Buffer.from('A;B\n\n1;"x;y"', 'utf8'), 3)
     const bytes = await writeInZohoDialect(source, { encoding: 'utf-8', delimiter: ';' }, path)
+    // The copy is closed once written: a load in parts writes one a part.
+    expect(holdsOpen(path)).toBe(false)
     expect(await readFile(path, 'utf8')).toBe('A,B\r\n\r\n1,x;y\r\n')
     expect(bytes).toBe(Buffer.byteLength('A,B\r\n\r\n1,x;y\r\n'))
   })
