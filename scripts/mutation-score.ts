@@ -199,11 +199,12 @@ if (import.meta.main) {
   const kept = existsSync(keptPath)
     ? (JSON.parse(readFileSync(keptPath, 'utf8')) as Record<string, ModuleScore>)
     : {}
-  const scores = mergeScores(kept, reports, sourceModules(root))
+  const modules = sourceModules(root)
+  const scores = mergeScores(kept, reports, modules)
   const commit = process.env['GITHUB_SHA'] ?? ''
   const at = commit === '' ? '' : ` at ${commit.slice(0, 7)}`
   const when = `last on ${new Date().toISOString().slice(0, 10)}${at}`
-  const { markdown, overall, low, unmeasured } = scoreTable(scores, when, sourceModules(root))
+  const { markdown, overall, low, unmeasured } = scoreTable(scores, when, modules)
   writeFileSync(keptPath, `${JSON.stringify(scores, undefined, 2)}\n`)
   writeFileSync(join(root, 'docs/mutation-score.md'), markdown)
   console.log(markdown)
